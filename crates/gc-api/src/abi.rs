@@ -1,0 +1,141 @@
+//! `#[repr(C)]` structs shared with `include/rgc.h`.
+//!
+//! Every struct here has a twin in the header. Sizes and field offsets are
+//! asserted on both sides (`static_assertions` below, `_Static_assert` in the
+//! header), so a change to one side that forgets the other fails to compile.
+
+use core::ffi::{c_char, c_void};
+use static_assertions::{assert_eq_size, const_assert_eq};
+
+/// Type flag: the object has a variable-size array of items after its fixed part.
+pub const TYPE_VARSIZE: u32 = 1;
+/// Type flag: the object holds no pointers at all; it is never scanned.
+pub const TYPE_POINTER_FREE: u32 = 2;
+/// All flags this version understands; any other bit is a descriptor error.
+pub const TYPE_KNOWN_FLAGS: u32 = TYPE_VARSIZE | TYPE_POINTER_FREE;
+
+/// A finalizer: called once with the object after it became unreachable.
+pub type Finalizer = unsafe extern "C" fn(obj: *mut c_void);
+
+/// `rgc_type`: a type descriptor written by generated code, usually as a
+/// static. rgc validates it on first use and writes the assigned id into
+/// [`RgcType::id`]; all other fields are read-only for rgc.
+///
+/// Layout of an object of this type (the pointer rgc hands out points at
+/// byte 0 of the fixed part):
+/// ```text
+/// [fixed part: `size` bytes][items: length × `item_size` bytes]   (varsize only)
+/// ```
+/// The array length is a `size_t` at `length_offset` inside the fixed part;
+/// rgc writes it at allocation and the program must not change it.
+#[repr(C)]
+#[derive(Debug)]
+pub struct RgcType {
+    /// Size of the fixed part in bytes.
+    pub size: u32,
+    /// `RGC_TYPE_*` flags.
+    pub flags: u32,
+    /// Byte offsets of pointer fields in the fixed part (`num_ptrs` entries).
+    pub ptr_offsets: *const u32,
+    pub num_ptrs: u32,
+    /// Varsize only: size of one item in bytes.
+    pub item_size: u32,
+    /// Varsize only: byte offsets of pointer fields inside one item.
+    pub item_ptr_offsets: *const u32,
+    pub item_num_ptrs: u32,
+    /// Varsize only: offset of the `size_t` length field in the fixed part.
+    pub length_offset: u32,
+    /// Called once when an object of this type has become unreachable.
+    pub finalizer: Option<Finalizer>,
+    /// NUL-terminated name used in diagnostics (may be NULL).
+    pub name: *const c_char,
+    /// Written by rgc: 0 until the type is registered, then its id.
+    pub id: u32,
+    pub reserved: u32,
+}
+const_assert_eq!(core::mem::size_of::<RgcType>(), 64);
+const_assert_eq!(core::mem::offset_of!(RgcType, finalizer), 40);
+const_assert_eq!(core::mem::offset_of!(RgcType, id), 56);
+
+/// Config flag: ignore `RGC_*` environment overrides.
+pub const CONFIG_NO_ENV: u32 = 1;
+
+/// `rgc_config`: what `rgc_init` accepts. Fill it with
+/// `rgc_config_default` and change what you need; every field is listed with
+/// its default and environment variable in [`crate::config::KNOBS`].
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct RgcConfig {
+    /// `sizeof(rgc_config)` as the caller compiled it; checked by `rgc_init`.
+    pub struct_size: u32,
+    pub flags: u32,
+    pub heap_max: u64,
+    pub heap_initial: u64,
+    pub growth_percent: u32,
+    pub shadowstack_slots: u32,
+    pub torture: u32,
+    pub verify: u32,
+    pub reserved: [u64; 4],
+}
+const_assert_eq!(core::mem::size_of::<RgcConfig>(), 72);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
+
+/// `rgc_stats`: cumulative counters since `rgc_init`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RgcStats {
+    pub struct_size: u32,
+    pub reserved0: u32,
+    /// Full collections completed.
+    pub collections: u64,
+    /// Sum of the requested sizes of every object ever allocated.
+    pub bytes_allocated: u64,
+    pub objects_allocated: u64,
+    /// Requested bytes of the objects that survived the last full collection
+    /// (for precise collectors: exactly the reachable bytes).
+    pub live_bytes: u64,
+    pub live_objects: u64,
+    /// Bytes of heap blocks currently committed to objects.
+    pub heap_size: u64,
+    pub peak_heap_size: u64,
+    pub heap_max: u64,
+    /// Time spent in stop-the-world pauses (or increments), in nanoseconds.
+    pub total_pause_ns: u64,
+    pub max_pause_ns: u64,
+    /// Number of pauses (collections, or increments for incremental collectors).
+    pub pauses: u64,
+    pub finalizers_run: u64,
+    pub weakrefs_cleared: u64,
+    /// Collections that had to finish synchronously because the heap ran
+    /// out during an incremental cycle (always 0 for stop-the-world collectors).
+    pub overruns: u64,
+}
+const_assert_eq!(core::mem::size_of::<RgcStats>(), 120);
+const_assert_eq!(core::mem::offset_of!(RgcStats, live_bytes), 32);
+
+/// `rgc_event`: one phase boundary, delivered to the event listener.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RgcEvent {
+    /// `RGC_EVENT_START` (0) or `RGC_EVENT_END` (1).
+    pub kind: u32,
+    /// An `rgc_phase` value; see [`crate::event::Phase`].
+    pub phase: u32,
+    /// `CLOCK_MONOTONIC` in nanoseconds.
+    pub timestamp_ns: u64,
+    /// Number of the collection cycle this phase belongs to (1-based).
+    pub cycle: u64,
+}
+const_assert_eq!(core::mem::size_of::<RgcEvent>(), 24);
+
+/// Event listener callback.
+pub type EventListener = unsafe extern "C" fn(event: *const RgcEvent, user: *mut c_void);
+
+/// Out-of-memory handler: receives the call name, the requested byte count
+/// and the user pointer. If it returns, the allocation returns NULL.
+pub type OomHandler =
+    unsafe extern "C" fn(call: *const c_char, requested: usize, user: *mut c_void);
+
+assert_eq_size!(Option<Finalizer>, *const c_void);
+assert_eq_size!(Option<EventListener>, *const c_void);

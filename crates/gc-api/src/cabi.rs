@@ -1,0 +1,695 @@
+//! The C ABI glue, generic over any [`Collector`].
+//!
+//! Each collector library is one line: `gc_api::export_c_abi!(MyGc, rgc_abi_my_v1);`.
+//! The macro declares the process-wide [`Instance`] and the `#[no_mangle]`
+//! `rgc_*` functions, each of which only forwards to a function here. These
+//! functions convert C arguments, validate them (naming the call and the
+//! value on misuse), enter the collector, and run user callbacks at points
+//! where the collector is not borrowed.
+//!
+//! What happens on misuse is documented per call in `include/rgc.h`.
+
+use crate::abi::{EventListener, OomHandler, RgcConfig, RgcStats, RgcType};
+use crate::collector::{AllocRequest, Collector};
+use crate::config::{default_c_config, Config};
+use crate::event::{Phase, PHASE_NAMES};
+use crate::fatal;
+use crate::types::{BYTES_TYPE, WEAKREF_TYPE};
+use alloc::string::String;
+use core::cell::UnsafeCell;
+use core::ffi::{c_char, c_int, c_void, CStr};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// The one collector instance of a process, plus the glue's own state.
+pub struct Instance<C> {
+    collector: UnsafeCell<Option<C>>,
+    /// Set while a call is inside the collector; detects re-entry from an
+    /// event listener (or a second thread breaking the one-mutator rule).
+    busy: AtomicBool,
+    /// Set while the glue runs finalizers, so that a finalizer that triggers
+    /// a collection does not start a nested finalizer loop.
+    running_finalizers: AtomicBool,
+    oom: UnsafeCell<(Option<OomHandler>, *mut c_void)>,
+}
+
+// SAFETY: the rgc ABI allows one mutator at a time (documented in rgc.h);
+// `busy` turns a violation into a fatal error instead of a data race on the
+// collector.
+unsafe impl<C> Sync for Instance<C> {}
+
+impl<C> Default for Instance<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C> Instance<C> {
+    pub const fn new() -> Self {
+        Instance {
+            collector: UnsafeCell::new(None),
+            busy: AtomicBool::new(false),
+            running_finalizers: AtomicBool::new(false),
+            oom: UnsafeCell::new((None, core::ptr::null_mut())),
+        }
+    }
+}
+
+/// Exclusive access to the collector for the duration of one call.
+pub struct Entered<'a, C> {
+    inst: &'a Instance<C>,
+    collector: &'a mut C,
+}
+
+impl<C> core::ops::Deref for Entered<'_, C> {
+    type Target = C;
+    fn deref(&self) -> &C {
+        self.collector
+    }
+}
+impl<C> core::ops::DerefMut for Entered<'_, C> {
+    fn deref_mut(&mut self) -> &mut C {
+        self.collector
+    }
+}
+impl<C> Drop for Entered<'_, C> {
+    fn drop(&mut self) {
+        self.inst.busy.store(false, Ordering::Release);
+    }
+}
+
+impl<C: Collector> Instance<C> {
+    /// Enters the collector, or stops with a message if it is not
+    /// initialised or already entered.
+    pub fn enter(&self, call: &'static str) -> Entered<'_, C> {
+        if self.busy.swap(true, Ordering::Acquire) {
+            fatal!(call, "called while the collector is running (from an event listener, or from a second thread at the same time); rgc allows one mutator at a time");
+        }
+        // SAFETY: `busy` was false and is now ours, so no other reference to
+        // the collector exists until the returned guard drops.
+        match unsafe { &mut *self.collector.get() } {
+            Some(collector) => Entered {
+                inst: self,
+                collector,
+            },
+            None => {
+                self.busy.store(false, Ordering::Release);
+                fatal!(call, "rgc is not initialised: call rgc_init first (or rgc_init failed, or rgc_shutdown already ran)")
+            }
+        }
+    }
+}
+
+fn getenv(name: &str) -> Option<String> {
+    let mut buf = [0u8; 64];
+    buf[..name.len()].copy_from_slice(name.as_bytes());
+    // SAFETY: `buf` is NUL-terminated (names are short constants).
+    let v = unsafe { libc::getenv(buf.as_ptr().cast()) };
+    if v.is_null() {
+        return None;
+    }
+    // SAFETY: getenv returns a NUL-terminated string owned by the environment.
+    Some(String::from_utf8_lossy(unsafe { CStr::from_ptr(v) }.to_bytes()).into_owned())
+}
+
+/// `rgc_config_default`.
+///
+/// # Safety
+/// `out` is null (fatal error) or writable.
+pub unsafe fn config_default(out: *mut RgcConfig) {
+    if out.is_null() {
+        fatal!("rgc_config_default", "out is NULL");
+    }
+    // SAFETY: checked non-null; writable per contract.
+    unsafe { out.write(default_c_config()) };
+}
+
+/// `rgc_init_abi`: returns 0, or -1 after printing why.
+///
+/// # Safety
+/// `cfg` is null (use defaults) or points to a readable `rgc_config`.
+pub unsafe fn init<C: Collector>(
+    inst: &Instance<C>,
+    cfg: *const RgcConfig,
+    abi_matches: bool,
+) -> c_int {
+    const CALL: &str = "rgc_init";
+    if !abi_matches {
+        fatal::report(CALL, format_args!("this program was compiled for a different collector than '{}' (its rgc.h ABI tag does not match)", C::NAME));
+        return -1;
+    }
+    // SAFETY: nothing else can hold the collector while `busy` is clear,
+    // and init is not called re-entrantly (checked below).
+    if inst.busy.load(Ordering::Acquire) || unsafe { (*inst.collector.get()).is_some() } {
+        fatal::report(
+            CALL,
+            format_args!("rgc is already initialised (call rgc_shutdown first)"),
+        );
+        return -1;
+    }
+    let c_cfg = if cfg.is_null() {
+        default_c_config()
+    } else {
+        // SAFETY: non-null and readable per contract.
+        unsafe { *cfg }
+    };
+    let config = match Config::from_c(&c_cfg, getenv) {
+        Ok(c) => c,
+        Err(msg) => {
+            fatal::report(CALL, format_args!("{msg}"));
+            return -1;
+        }
+    };
+    if let Err(msg) = shadowstack::attach_current(config.shadowstack_slots) {
+        fatal::report(
+            CALL,
+            format_args!("cannot create the main thread's shadow stack: {msg}"),
+        );
+        return -1;
+    }
+    match C::new(config) {
+        Ok(collector) => {
+            // SAFETY: not initialised and not busy (checked above).
+            unsafe { *inst.collector.get() = Some(collector) };
+            0
+        }
+        Err(e) => {
+            shadowstack::detach_current();
+            fatal::report(CALL, format_args!("{}", e.0));
+            -1
+        }
+    }
+}
+
+/// `rgc_shutdown`: drops the collector and releases its memory.
+pub fn shutdown<C: Collector>(inst: &Instance<C>) {
+    if inst.running_finalizers.load(Ordering::Acquire) {
+        fatal!("rgc_shutdown", "called from a finalizer");
+    }
+    // Enter to get the usual checks, then drop the collector through the
+    // cell while `busy` is still held, so nothing can observe it half-gone.
+    let entered = inst.enter("rgc_shutdown");
+    core::mem::forget(entered);
+    // SAFETY: `busy` is held (the guard was forgotten without clearing it),
+    // so no reference to the collector exists.
+    unsafe { *inst.collector.get() = None };
+    inst.busy.store(false, Ordering::Release);
+    shadowstack::detach_current();
+}
+
+/// # Safety
+/// `desc` is null (fatal) or a valid descriptor as [`crate::TypeTable::resolve`] requires.
+unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcType) -> u32 {
+    if desc.is_null() {
+        fatal!(call, "the type descriptor is NULL");
+    }
+    // SAFETY: forwarded contract.
+    match unsafe { c.types().resolve(desc) } {
+        Ok(id) => id,
+        Err(e) => fatal!(call, "{e}"),
+    }
+}
+
+/// `rgc_register_type`.
+///
+/// # Safety
+/// As for [`crate::TypeTable::resolve`]: `desc` is a valid, writable descriptor
+/// that outlives the collector.
+pub unsafe fn register_type<C: Collector>(inst: &Instance<C>, desc: *mut RgcType) -> u32 {
+    // SAFETY: forwarded contract.
+    unsafe {
+        resolve(
+            &mut *inst.enter("rgc_register_type"),
+            "rgc_register_type",
+            desc,
+        )
+    }
+}
+
+/// Calls the OOM handler, or reports and aborts if none is installed.
+fn out_of_memory<C: Collector>(inst: &Instance<C>, call: &'static str, bytes: usize) {
+    // SAFETY: the handler cell is only written by set_oom_handler, never concurrently.
+    let (handler, user) = unsafe { *inst.oom.get() };
+    match handler {
+        Some(h) => {
+            let mut name = [0u8; 40];
+            name[..call.len().min(39)].copy_from_slice(&call.as_bytes()[..call.len().min(39)]);
+            // SAFETY: installed by the program with this signature; `name` is NUL-terminated.
+            unsafe { h(name.as_ptr().cast(), bytes, user) }
+        }
+        None => {
+            let s = inst.enter(call).stats();
+            fatal!(call, "out of memory: cannot allocate {bytes} bytes; heap_max is {} bytes, {} bytes were live after the last collection (raise RGC_HEAP_MAX, or install a handler with rgc_set_oom_handler)", s.heap_max, s.live_bytes)
+        }
+    }
+}
+
+/// Runs queued finalizers unless a finalizer loop is already running.
+/// `keep` (an object the caller is about to return) is kept alive meanwhile;
+/// its possibly updated address is returned.
+pub fn run_finalizers<C: Collector>(inst: &Instance<C>, keep: *mut u8) -> *mut u8 {
+    if inst.running_finalizers.swap(true, Ordering::Acquire) {
+        return keep;
+    }
+    let mut started = false;
+    let mut keep = keep;
+    loop {
+        let next = {
+            let mut c = inst.enter("rgc (running finalizers)");
+            let next = c.pop_finalizer();
+            match next {
+                Some((_, obj)) => {
+                    if !started {
+                        c.events().start(Phase::Finalizers);
+                        c.push_temp_root(keep);
+                        started = true;
+                    }
+                    c.push_temp_root(obj);
+                }
+                None if started => {
+                    keep = c.pop_temp_root();
+                    c.events().end(Phase::Finalizers);
+                }
+                None => {}
+            }
+            next
+        };
+        let Some((finalizer, obj)) = next else { break };
+        // SAFETY: the finalizer came from a validated type descriptor; the
+        // object is rooted as a temp root while it runs, and the collector is
+        // not entered, so the finalizer may call back into rgc.
+        unsafe { finalizer(obj.cast()) };
+        inst.enter("rgc (running finalizers)").pop_temp_root();
+    }
+    inst.running_finalizers.store(false, Ordering::Release);
+    keep
+}
+
+fn finish_alloc<C: Collector>(
+    inst: &Instance<C>,
+    call: &'static str,
+    p: *mut u8,
+    bytes: usize,
+) -> *mut c_void {
+    if p.is_null() {
+        out_of_memory(inst, call, bytes);
+        return core::ptr::null_mut();
+    }
+    run_finalizers(inst, p).cast()
+}
+
+/// `rgc_alloc` and `rgc_alloc_array`.
+///
+/// # Safety
+/// `desc` as for [`register_type`].
+pub unsafe fn alloc<C: Collector>(
+    inst: &Instance<C>,
+    call: &'static str,
+    desc: *mut RgcType,
+    length: Option<usize>,
+) -> *mut c_void {
+    let (p, bytes) = {
+        let mut c = inst.enter(call);
+        // SAFETY: forwarded contract.
+        let type_id = unsafe { resolve(&mut *c, call, desc) };
+        let info = c.types_ref().get(type_id).expect("resolved type exists");
+        match (info.varsize, length) {
+            (true, None) => fatal!(
+                call,
+                "type '{}' is variable-size: allocate it with rgc_alloc_array",
+                info.name
+            ),
+            (false, Some(_)) => fatal!(
+                call,
+                "type '{}' is fixed-size: allocate it with rgc_alloc",
+                info.name
+            ),
+            _ => {}
+        }
+        let length = length.unwrap_or(0);
+        let Some(bytes) = info
+            .size_with_items(length)
+            .filter(|&b| b <= isize::MAX as usize)
+        else {
+            fatal!(call, "type '{}' with length {length} needs more than isize::MAX bytes (is the length negative?)", info.name)
+        };
+        let req = AllocRequest {
+            type_id,
+            length,
+            bytes,
+            call,
+        };
+        // SAFETY: the type is registered and `bytes` computed from it.
+        (unsafe { c.alloc(&req) }, bytes)
+    };
+    finish_alloc(inst, call, p, bytes)
+}
+
+/// `rgc_alloc_bytes`.
+pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
+    const CALL: &str = "rgc_alloc_bytes";
+    if n > u32::MAX as usize {
+        fatal!(CALL, "size {n} exceeds the byte-buffer limit of 4 GiB - 1 (use an array type for larger data)");
+    }
+    let req = AllocRequest {
+        type_id: BYTES_TYPE,
+        length: n,
+        bytes: n,
+        call: CALL,
+    };
+    // SAFETY: BYTES_TYPE is built in; `bytes` equals the length for it.
+    let p = unsafe { inst.enter(CALL).alloc(&req) };
+    finish_alloc(inst, CALL, p, n)
+}
+
+/// `rgc_write_barrier`: the out-of-line store for generic builds and barrier slow paths.
+///
+/// # Safety
+/// As for [`Collector::write_barrier`].
+pub unsafe fn write_barrier<C: Collector>(
+    inst: &Instance<C>,
+    obj: *mut c_void,
+    slot: *mut *mut c_void,
+    value: *mut c_void,
+) {
+    const CALL: &str = "rgc_write_barrier";
+    let mut c = inst.enter(CALL);
+    if c.config().verify {
+        if c.object_type(obj.cast()).is_none() {
+            fatal!(CALL, "object {obj:p} is not a live rgc object");
+        }
+        if !value.is_null() && c.object_type(value.cast()).is_none() {
+            fatal!(CALL, "stored value {value:p} is not a live rgc object");
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe { c.write_barrier(obj.cast(), slot.cast(), value.cast()) }
+}
+
+/// # Safety
+/// `slot` stays valid until removed and always holds null or a live object.
+pub unsafe fn add_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void) {
+    if slot.is_null() {
+        fatal!("rgc_add_root", "slot is NULL");
+    }
+    // SAFETY: forwarded contract.
+    unsafe { inst.enter("rgc_add_root").add_root(slot.cast()) }
+}
+
+pub fn remove_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void) {
+    if !inst.enter("rgc_remove_root").remove_root(slot.cast()) {
+        fatal!(
+            "rgc_remove_root",
+            "slot {slot:p} was never registered with rgc_add_root"
+        );
+    }
+}
+
+pub fn collect<C: Collector>(inst: &Instance<C>) {
+    inst.enter("rgc_collect").collect();
+    run_finalizers(inst, core::ptr::null_mut());
+}
+
+pub fn step<C: Collector>(inst: &Instance<C>, budget_ns: u64) -> c_int {
+    let did = inst.enter("rgc_step").step(budget_ns);
+    run_finalizers(inst, core::ptr::null_mut());
+    did as c_int
+}
+
+/// # Safety
+/// `out` is null (fatal) or writable.
+pub unsafe fn get_stats<C: Collector>(inst: &Instance<C>, out: *mut RgcStats) {
+    if out.is_null() {
+        fatal!("rgc_get_stats", "out is NULL");
+    }
+    let s = inst.enter("rgc_get_stats").stats();
+    // SAFETY: checked non-null, writable per contract.
+    unsafe { out.write(s) };
+}
+
+pub fn set_event_listener<C: Collector>(
+    inst: &Instance<C>,
+    f: Option<EventListener>,
+    user: *mut c_void,
+) {
+    inst.enter("rgc_set_event_listener")
+        .events()
+        .set_listener(f, user);
+}
+
+pub fn set_oom_handler<C: Collector>(inst: &Instance<C>, f: Option<OomHandler>, user: *mut c_void) {
+    let _guard = inst.enter("rgc_set_oom_handler");
+    // SAFETY: we hold the collector, so no OOM handler is being read.
+    unsafe { *inst.oom.get() = (f, user) };
+}
+
+fn expect_object<C: Collector>(c: &C, call: &'static str, what: &str, p: *const c_void) -> u32 {
+    match c.object_type(p.cast()) {
+        Some(t) => t,
+        None => fatal!(
+            call,
+            "{what} {p:p} is not a live rgc object (NULL, freed, foreign, or an interior pointer)"
+        ),
+    }
+}
+
+pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mut c_void {
+    const CALL: &str = "rgc_weakref_new";
+    let req = AllocRequest {
+        type_id: WEAKREF_TYPE,
+        length: 0,
+        bytes: 8,
+        call: CALL,
+    };
+    let w = {
+        let mut c = inst.enter(CALL);
+        if !target.is_null() {
+            expect_object(&*c, CALL, "target", target);
+        }
+        c.push_temp_root(target.cast());
+        // SAFETY: built-in type with its fixed size; the target is rooted.
+        let w = unsafe { c.alloc(&req) };
+        let target = c.pop_temp_root();
+        if !w.is_null() {
+            // SAFETY: both are live objects of this collector.
+            unsafe { c.register_weakref(w, target) };
+        }
+        w
+    };
+    finish_alloc(inst, CALL, w, 8)
+}
+
+/// # Safety
+/// `weakref` is null (fatal) or any pointer; it is validated before use.
+pub unsafe fn weakref_get<C: Collector>(inst: &Instance<C>, weakref: *mut c_void) -> *mut c_void {
+    const CALL: &str = "rgc_weakref_get";
+    let c = inst.enter(CALL);
+    let t = expect_object(&*c, CALL, "weakref", weakref);
+    if t != WEAKREF_TYPE {
+        let name = c
+            .types_ref()
+            .get(t)
+            .map(|i| i.name.clone())
+            .unwrap_or_default();
+        fatal!(
+            CALL,
+            "{weakref:p} is an object of type '{name}', not a weak reference from rgc_weakref_new"
+        );
+    }
+    // SAFETY: validated as a live weakref object, whose first word is the target.
+    unsafe { *(weakref as *mut *mut c_void) }
+}
+
+pub fn object_size<C: Collector>(inst: &Instance<C>, p: *const c_void) -> usize {
+    const CALL: &str = "rgc_object_size";
+    let c = inst.enter(CALL);
+    expect_object(&*c, CALL, "pointer", p);
+    c.object_size(p.cast()).unwrap_or(0)
+}
+
+pub fn verify_heap<C: Collector>(inst: &Instance<C>) {
+    inst.enter("rgc_verify_heap").verify();
+}
+
+pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
+    let slots = inst.enter("rgc_thread_attach").config().shadowstack_slots;
+    match shadowstack::attach_current(slots) {
+        Ok(()) => 0,
+        Err(msg) => {
+            fatal::report("rgc_thread_attach", format_args!("{msg}"));
+            -1
+        }
+    }
+}
+
+pub fn phase_name(phase: u32) -> *const c_char {
+    const NAMES: [&CStr; 8] = [
+        c"pause",
+        c"roots",
+        c"mark",
+        c"weak",
+        c"finalize-mark",
+        c"sweep",
+        c"release",
+        c"finalizers",
+    ];
+    debug_assert_eq!(NAMES.len(), PHASE_NAMES.len());
+    NAMES
+        .get(phase as usize)
+        .map_or(c"unknown".as_ptr(), |n| n.as_ptr())
+}
+
+/// Declares the process's collector instance and exports every `rgc_*`
+/// symbol for it. `$abi` is the collector's link-time tag
+/// (`rgc_abi_<name>_v1`), which code compiled with `-DRGC_GC_<NAME>` references.
+#[macro_export]
+macro_rules! export_c_abi {
+    ($collector:ty, $abi:ident, $name:literal) => {
+        mod rgc_c_abi {
+            use super::*;
+            use core::ffi::{c_char, c_int, c_void};
+            use $crate::cabi as glue;
+            use $crate::{RgcConfig, RgcStats, RgcType};
+            type C = $collector;
+            static INSTANCE: glue::Instance<C> = glue::Instance::new();
+
+            /// Link-time tag of this collector (see rgc.h, "Choosing a collector").
+            #[no_mangle]
+            pub static $abi: u8 = 0;
+            /// Link-time tag for programs compiled without `-DRGC_GC_<NAME>`.
+            #[no_mangle]
+            pub static rgc_abi_generic_v1: u8 = 0;
+
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_config_default(out: *mut RgcConfig) {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::config_default(out) }
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_init_abi(cfg: *const RgcConfig, tag: *const u8) -> c_int {
+                let ok = core::ptr::eq(tag, &$abi) || core::ptr::eq(tag, &rgc_abi_generic_v1);
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::init(&INSTANCE, cfg, ok) }
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_shutdown() {
+                glue::shutdown(&INSTANCE)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_collector_name() -> *const c_char {
+                concat!($name, "\0").as_ptr().cast()
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_register_type(t: *mut RgcType) -> u32 {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::register_type(&INSTANCE, t) }
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_alloc(t: *mut RgcType) -> *mut c_void {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::alloc(&INSTANCE, "rgc_alloc", t, None) }
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_alloc_array(
+                t: *mut RgcType,
+                length: usize,
+            ) -> *mut c_void {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::alloc(&INSTANCE, "rgc_alloc_array", t, Some(length)) }
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_alloc_bytes(n: usize) -> *mut c_void {
+                glue::alloc_bytes(&INSTANCE, n)
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_write_barrier(
+                obj: *mut c_void,
+                slot: *mut *mut c_void,
+                value: *mut c_void,
+            ) {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::write_barrier(&INSTANCE, obj, slot, value) }
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_add_root(slot: *mut *mut c_void) {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::add_root(&INSTANCE, slot) }
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_remove_root(slot: *mut *mut c_void) {
+                glue::remove_root(&INSTANCE, slot)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_collect() {
+                glue::collect(&INSTANCE)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_step(budget_ns: u64) -> c_int {
+                glue::step(&INSTANCE, budget_ns)
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_get_stats(out: *mut RgcStats) {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::get_stats(&INSTANCE, out) }
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_set_event_listener(
+                f: Option<$crate::abi::EventListener>,
+                user: *mut c_void,
+            ) {
+                glue::set_event_listener(&INSTANCE, f, user)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_phase_name(phase: u32) -> *const c_char {
+                glue::phase_name(phase)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_set_oom_handler(
+                f: Option<$crate::abi::OomHandler>,
+                user: *mut c_void,
+            ) {
+                glue::set_oom_handler(&INSTANCE, f, user)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_weakref_new(target: *mut c_void) -> *mut c_void {
+                glue::weakref_new(&INSTANCE, target)
+            }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_weakref_get(w: *mut c_void) -> *mut c_void {
+                // SAFETY: the pointer is validated before use.
+                unsafe { glue::weakref_get(&INSTANCE, w) }
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_object_size(p: *const c_void) -> usize {
+                glue::object_size(&INSTANCE, p)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_verify_heap() {
+                glue::verify_heap(&INSTANCE)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_thread_attach() -> c_int {
+                glue::thread_attach(&INSTANCE)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_thread_detach() {
+                $crate::cabi::shadowstack_detach()
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_shadowstack_overflow(requested: usize) -> ! {
+                $crate::cabi::shadowstack_overflow(requested)
+            }
+        }
+    };
+}
+
+pub fn shadowstack_detach() {
+    shadowstack::detach_current()
+}
+
+pub fn shadowstack_overflow(requested: usize) -> ! {
+    fatal!(
+        "rgc_frame_push",
+        "{}",
+        shadowstack::overflow_message(requested)
+    )
+}

@@ -1,0 +1,110 @@
+//! The [`Collector`] trait: what the C ABI glue needs from a collector.
+
+use crate::abi::{Finalizer, RgcStats};
+use crate::config::Config;
+use crate::event::EventSink;
+use crate::types::{TypeId, TypeTable};
+use alloc::string::String;
+
+/// One allocation, already validated by the glue.
+#[derive(Debug, Clone, Copy)]
+pub struct AllocRequest {
+    pub type_id: TypeId,
+    /// Item count for varsize types (written into the length field), byte
+    /// count for byte buffers, 0 otherwise.
+    pub length: usize,
+    /// Requested size in bytes (fixed part plus items).
+    pub bytes: usize,
+    /// The C entry point, for diagnostics.
+    pub call: &'static str,
+}
+
+/// Why `rgc_init` failed.
+#[derive(Debug, Clone)]
+pub struct InitError(pub String);
+
+/// A garbage collector behind the `rgc_*` C ABI.
+///
+/// The glue in [`crate::cabi`] owns exactly one instance per process and never
+/// calls into it re-entrantly: user callbacks (event listeners, finalizers)
+/// run either with the collector locked against re-entry or after the call
+/// that produced them has returned.
+///
+/// Pointers in this interface are *object pointers*: the address the program
+/// got from an allocation (the first byte of the object's fixed part).
+pub trait Collector: Sized {
+    /// The name used on the command line (`--gc=NAME`).
+    const NAME: &'static str;
+    /// True when a full collection frees every unreachable object, so that
+    /// `live_bytes` equals the reachable bytes exactly.
+    const PRECISE: bool;
+
+    fn new(config: Config) -> Result<Self, InitError>;
+    fn config(&self) -> &Config;
+    fn types(&mut self) -> &mut TypeTable;
+    fn types_ref(&self) -> &TypeTable;
+    fn events(&mut self) -> &mut EventSink;
+
+    /// Allocates a zeroed object, collecting or growing the heap as policy
+    /// says. Returns null when the heap is exhausted even after a collection
+    /// (the glue then runs the OOM handler).
+    ///
+    /// # Safety
+    /// 1. `req.type_id` is registered in [`Collector::types`] and `req.bytes`
+    ///    is the size that type needs for `req.length` items.
+    /// 2. Every root the program holds is in a shadow-stack slot, a
+    ///    registered global root or a temp root (a collection may run).
+    unsafe fn alloc(&mut self, req: &AllocRequest) -> *mut u8;
+
+    /// Performs `*slot = value` with whatever barrier the collector needs.
+    ///
+    /// # Safety
+    /// 1. `obj` is a live object of this collector and `slot` one of its
+    ///    pointer fields.
+    /// 2. `value` is null or a live object.
+    unsafe fn write_barrier(&mut self, obj: *mut u8, slot: *mut *mut u8, value: *mut u8);
+
+    /// A full collection.
+    fn collect(&mut self);
+
+    /// At most `budget_ns` of collector work, if any is due. Returns true if
+    /// it did some.
+    fn step(&mut self, budget_ns: u64) -> bool;
+
+    fn stats(&self) -> RgcStats;
+
+    /// Registers a global root slot (a `void *` outside the heap).
+    ///
+    /// # Safety
+    /// `slot` stays valid and holds null or a live object until removed.
+    unsafe fn add_root(&mut self, slot: *mut *mut u8);
+    /// Unregisters a root; false if it was not registered.
+    fn remove_root(&mut self, slot: *mut *mut u8) -> bool;
+
+    /// Keeps `obj` alive until the matching [`Collector::pop_temp_root`]
+    /// (used by the glue around user callbacks that may allocate).
+    fn push_temp_root(&mut self, obj: *mut u8);
+    /// Returns the object pushed last (its current address).
+    fn pop_temp_root(&mut self) -> *mut u8;
+
+    /// Records that `weakref` (a fresh `<weakref>` object) weakly refers to `target`.
+    ///
+    /// # Safety
+    /// Both are live objects of this collector (target may be null).
+    unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8);
+
+    /// The next finalizer due to run, with its object. The object is no
+    /// longer tracked by the collector: the caller keeps it rooted while the
+    /// finalizer runs.
+    fn pop_finalizer(&mut self) -> Option<(Finalizer, *mut u8)>;
+
+    /// The type of the object at `p`, or `None` if `p` is not the start of a
+    /// live object of this heap. Never dereferences a foreign pointer.
+    fn object_type(&self, p: *const u8) -> Option<TypeId>;
+
+    /// Requested size of the live object at `p` (as validated by [`Collector::object_type`]).
+    fn object_size(&self, p: *const u8) -> Option<usize>;
+
+    /// Checks the heap's invariants, aborting with a description on failure.
+    fn verify(&mut self);
+}

@@ -1,0 +1,249 @@
+//! Every tuning knob in one place.
+//!
+//! A knob has a field in [`crate::RgcConfig`] (what `rgc_init` takes), a
+//! default, and an `RGC_*` environment variable that overrides the config
+//! struct unless `RGC_CONFIG_NO_ENV` is set, so a deployed binary can be
+//! tuned without rebuilding. Bad values are rejected at init with the
+//! variable's name and value; they are never silently clamped.
+
+use crate::abi::{RgcConfig, CONFIG_NO_ENV};
+use alloc::format;
+use alloc::string::String;
+
+/// One row of the knob table (also printed by `rgc config`).
+pub struct Knob {
+    pub env: &'static str,
+    pub field: &'static str,
+    pub default: u64,
+    pub unit: &'static str,
+    pub doc: &'static str,
+}
+
+pub const MIB: u64 = 1 << 20;
+
+/// The knobs, their defaults and what they do.
+pub const KNOBS: &[Knob] = &[
+    Knob {
+        env: "RGC_HEAP_MAX",
+        field: "heap_max",
+        default: 4096 * MIB,
+        unit: "bytes (K/M/G suffixes)",
+        doc: "Upper bound on the heap. Address space for it is reserved at init; \
+              pages are committed only when used. Past it the OOM handler runs.",
+    },
+    Knob {
+        env: "RGC_HEAP_INITIAL",
+        field: "heap_initial",
+        default: 4 * MIB,
+        unit: "bytes (K/M/G suffixes)",
+        doc: "Bytes that may be allocated before the first collection.",
+    },
+    Knob {
+        env: "RGC_GROWTH_PERCENT",
+        field: "growth_percent",
+        default: 100,
+        unit: "percent",
+        doc: "After a collection the next one is due once the heap holds \
+              live × (1 + growth/100) bytes (but at least heap_initial).",
+    },
+    Knob {
+        env: "RGC_SHADOWSTACK_SLOTS",
+        field: "shadowstack_slots",
+        default: 1 << 20,
+        unit: "slots (8 bytes each)",
+        doc: "Capacity of each thread's shadow stack. Overflow is a clear fatal error.",
+    },
+    Knob {
+        env: "RGC_TORTURE",
+        field: "torture",
+        default: 0,
+        unit: "0/1",
+        doc: "Collect at every allocation, so a missing root fails fast.",
+    },
+    Knob {
+        env: "RGC_VERIFY",
+        field: "verify",
+        default: 0,
+        unit: "0/1",
+        doc: "Check the heap's invariants after every collection (slow).",
+    },
+];
+
+/// Validated configuration, as the collectors use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    pub heap_max: usize,
+    pub heap_initial: usize,
+    pub growth_percent: u32,
+    pub shadowstack_slots: usize,
+    pub torture: bool,
+    pub verify: bool,
+}
+
+fn knob_default(field: &str) -> u64 {
+    KNOBS
+        .iter()
+        .find(|k| k.field == field)
+        .map(|k| k.default)
+        .unwrap_or(0)
+}
+
+/// The C struct filled with defaults (what `rgc_config_default` returns).
+pub fn default_c_config() -> RgcConfig {
+    RgcConfig {
+        struct_size: core::mem::size_of::<RgcConfig>() as u32,
+        flags: 0,
+        heap_max: knob_default("heap_max"),
+        heap_initial: knob_default("heap_initial"),
+        growth_percent: knob_default("growth_percent") as u32,
+        shadowstack_slots: knob_default("shadowstack_slots") as u32,
+        torture: knob_default("torture") as u32,
+        verify: knob_default("verify") as u32,
+        reserved: [0; 4],
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_c(&default_c_config(), |_| None).expect("defaults are valid")
+    }
+}
+
+/// Parses `123`, `64K`, `16M`, `2G` (binary multiples).
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (digits, mult) = match s.as_bytes().last()? {
+        b'k' | b'K' => (&s[..s.len() - 1], 1u64 << 10),
+        b'm' | b'M' => (&s[..s.len() - 1], 1 << 20),
+        b'g' | b'G' => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    digits.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+impl Config {
+    /// Validates a C config, applying environment overrides through `getenv`
+    /// unless the struct says not to.
+    pub fn from_c(
+        c: &RgcConfig,
+        getenv: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, String> {
+        if c.struct_size as usize != core::mem::size_of::<RgcConfig>() {
+            return Err(format!(
+                "rgc_config.struct_size is {} but this library expects {} (header and library versions differ, \
+                 or the struct was not filled with rgc_config_default)",
+                c.struct_size,
+                core::mem::size_of::<RgcConfig>()
+            ));
+        }
+        let mut c = *c;
+        if c.flags & CONFIG_NO_ENV == 0 {
+            for knob in KNOBS {
+                let Some(text) = getenv(knob.env) else {
+                    continue;
+                };
+                let value = parse_size(&text).ok_or_else(|| {
+                    format!(
+                        "environment variable {}='{}' is not a number ({})",
+                        knob.env, text, knob.unit
+                    )
+                })?;
+                let too_big = || {
+                    format!(
+                        "environment variable {}='{}' is out of range",
+                        knob.env, text
+                    )
+                };
+                match knob.field {
+                    "heap_max" => c.heap_max = value,
+                    "heap_initial" => c.heap_initial = value,
+                    "growth_percent" => {
+                        c.growth_percent = u32::try_from(value).map_err(|_| too_big())?
+                    }
+                    "shadowstack_slots" => {
+                        c.shadowstack_slots = u32::try_from(value).map_err(|_| too_big())?
+                    }
+                    "torture" => c.torture = value as u32,
+                    "verify" => c.verify = value as u32,
+                    _ => unreachable!("knob {} has no config field", knob.field),
+                }
+            }
+        }
+        let cfg = Config {
+            heap_max: usize::try_from(c.heap_max).map_err(|_| {
+                format!("heap_max {} does not fit in this address space", c.heap_max)
+            })?,
+            heap_initial: usize::try_from(c.heap_initial)
+                .map_err(|_| format!("heap_initial {} is too large", c.heap_initial))?,
+            growth_percent: c.growth_percent,
+            shadowstack_slots: c.shadowstack_slots as usize,
+            torture: c.torture != 0,
+            verify: c.verify != 0,
+        };
+        if cfg.heap_max < 64 * 1024 {
+            return Err(format!(
+                "heap_max {} is below the minimum of 64K",
+                cfg.heap_max
+            ));
+        }
+        if cfg.heap_initial > cfg.heap_max {
+            return Err(format!(
+                "heap_initial {} exceeds heap_max {}",
+                cfg.heap_initial, cfg.heap_max
+            ));
+        }
+        if cfg.shadowstack_slots < 16 {
+            return Err(format!(
+                "shadowstack_slots {} is below the minimum of 16",
+                cfg.shadowstack_slots
+            ));
+        }
+        if cfg.growth_percent == 0 || cfg.growth_percent > 10_000 {
+            return Err(format!(
+                "growth_percent {} must be between 1 and 10000",
+                cfg.growth_percent
+            ));
+        }
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("4096"), Some(4096));
+        assert_eq!(parse_size("64K"), Some(65536));
+        assert_eq!(parse_size("3m"), Some(3 << 20));
+        assert_eq!(parse_size("2G"), Some(2 << 30));
+        assert_eq!(parse_size("12q"), None);
+        assert_eq!(parse_size(""), None);
+    }
+
+    #[test]
+    fn env_overrides_and_errors() {
+        let c = default_c_config();
+        let cfg = Config::from_c(&c, |k| (k == "RGC_HEAP_MAX").then(|| "8M".into())).unwrap();
+        assert_eq!(cfg.heap_max, 8 << 20);
+        let err = Config::from_c(&c, |k| (k == "RGC_TORTURE").then(|| "yes".into())).unwrap_err();
+        assert!(err.contains("RGC_TORTURE='yes'"), "{err}");
+        let mut no_env = c;
+        no_env.flags = CONFIG_NO_ENV;
+        assert_eq!(
+            Config::from_c(&no_env, |_| Some("1".into())).unwrap(),
+            Config::default()
+        );
+        let mut bad = c;
+        bad.struct_size = 12;
+        assert!(Config::from_c(&bad, |_| None)
+            .unwrap_err()
+            .contains("struct_size is 12"));
+        let mut bad = c;
+        bad.heap_initial = bad.heap_max + 1;
+        assert!(Config::from_c(&bad, |_| None)
+            .unwrap_err()
+            .contains("exceeds heap_max"));
+    }
+}

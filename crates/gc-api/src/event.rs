@@ -1,0 +1,135 @@
+//! Collector phase events.
+//!
+//! Every collector brackets its work in [`Phase`]s and reports each start and
+//! end, with a `CLOCK_MONOTONIC` timestamp, to the listener the program
+//! installed with `rgc_set_event_listener`. [`Phase::Pause`] brackets exactly
+//! the time the mutator is stopped (a whole stop-the-world collection, or one
+//! increment); the pause statistics are computed from the same timestamps the
+//! listener sees, so the two can never disagree.
+
+use crate::abi::{EventListener, RgcEvent};
+use crate::clock::now_ns;
+use core::ffi::c_void;
+
+pub const EVENT_START: u32 = 0;
+pub const EVENT_END: u32 = 1;
+
+/// Collector phases (`rgc_phase` in the header). Values are ABI.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The mutator is stopped: encloses every other phase of a pause.
+    Pause = 0,
+    /// Scanning shadow stacks and global roots.
+    Roots = 1,
+    /// Transitive marking.
+    Mark = 2,
+    /// Clearing weak references whose referents died.
+    Weak = 3,
+    /// Keeping objects reachable from dead finalizable objects alive.
+    FinalizeMark = 4,
+    /// Reclaiming unmarked objects.
+    Sweep = 5,
+    /// Returning free blocks to the operating system.
+    Release = 6,
+    /// Running user finalizers (outside the pause).
+    Finalizers = 7,
+}
+
+pub const PHASE_NAMES: [&str; 8] = [
+    "pause",
+    "roots",
+    "mark",
+    "weak",
+    "finalize-mark",
+    "sweep",
+    "release",
+    "finalizers",
+];
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        PHASE_NAMES[self as usize]
+    }
+}
+
+/// Delivers events and keeps the pause statistics derived from them.
+pub struct EventSink {
+    listener: Option<EventListener>,
+    user: *mut c_void,
+    pause_start: u64,
+    /// Cycle number reported in events; collectors bump it per cycle.
+    pub cycle: u64,
+    pub total_pause_ns: u64,
+    pub max_pause_ns: u64,
+    pub pauses: u64,
+}
+
+impl Default for EventSink {
+    fn default() -> Self {
+        EventSink {
+            listener: None,
+            user: core::ptr::null_mut(),
+            pause_start: 0,
+            cycle: 0,
+            total_pause_ns: 0,
+            max_pause_ns: 0,
+            pauses: 0,
+        }
+    }
+}
+
+impl EventSink {
+    pub fn set_listener(&mut self, listener: Option<EventListener>, user: *mut c_void) {
+        self.listener = listener;
+        self.user = user;
+    }
+
+    #[inline]
+    fn emit(&self, kind: u32, phase: Phase, t: u64) {
+        if let Some(listener) = self.listener {
+            let ev = RgcEvent {
+                kind,
+                phase: phase as u32,
+                timestamp_ns: t,
+                cycle: self.cycle,
+            };
+            // SAFETY: the program registered this callback through
+            // rgc_set_event_listener, whose contract makes it callable with
+            // an event pointer and its own user pointer.
+            unsafe { listener(&ev, self.user) };
+        }
+    }
+
+    /// Marks the start of `phase` and returns its timestamp.
+    pub fn start(&mut self, phase: Phase) -> u64 {
+        let t = now_ns();
+        if phase == Phase::Pause {
+            self.pause_start = t;
+        }
+        self.emit(EVENT_START, phase, t);
+        t
+    }
+
+    /// Marks the end of `phase` and returns its timestamp.
+    pub fn end(&mut self, phase: Phase) -> u64 {
+        let t = now_ns();
+        if phase == Phase::Pause {
+            let d = t.saturating_sub(self.pause_start);
+            self.total_pause_ns += d;
+            self.max_pause_ns = self.max_pause_ns.max(d);
+            self.pauses += 1;
+        }
+        self.emit(EVENT_END, phase, t);
+        t
+    }
+
+    /// Runs `f` bracketed by `phase` events.
+    #[inline]
+    pub fn timed<R>(&mut self, phase: Phase, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.start(phase);
+        let r = f(self);
+        self.end(phase);
+        r
+    }
+}

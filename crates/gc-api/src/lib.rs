@@ -1,0 +1,48 @@
+//! # gc-api: what every rgc collector speaks
+//!
+//! rgc links generated C code against one C ABI (`include/rgc.h`) and lets the
+//! program pick a collector at link time. This crate is the contract between
+//! the two halves:
+//!
+//! - [`abi`]: the `#[repr(C)]` structs the header declares (type descriptors,
+//!   configuration, statistics, events), each layout checked at compile time
+//!   here and by `_Static_assert` in the header.
+//! - [`types`]: validation of C type descriptors into [`TypeInfo`], and the
+//!   [`TypeTable`] that maps the 32-bit type id stored in every object header
+//!   back to its layout.
+//! - [`config`]: every tuning knob, its default and its `RGC_*` environment
+//!   override, in one table.
+//! - [`event`]: phase start/end events with monotonic timestamps; pause
+//!   accounting for the statistics is derived from the same events.
+//! - [`collector`]: the [`Collector`] trait.
+//! - [`cabi`]: the generic C entry points and the [`export_c_abi!`] macro that
+//!   turns any `Collector` into a library exporting the `rgc_*` symbols.
+//! - [`fatal`]: the one way rgc reports misuse: a message naming the call and
+//!   the offending value, then `abort()`.
+//!
+//! Start reading at [`collector::Collector`], then `include/rgc.h`.
+//!
+//! Invariant of the whole ABI: one collector instance per process, driven by
+//! one mutator at a time (callers with several threads serialise their rgc
+//! calls, as under a global interpreter lock). The glue enforces that the
+//! collector is never re-entered from inside itself (an event listener that
+//! calls back into rgc gets a clear error).
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
+
+pub mod abi;
+pub mod cabi;
+pub mod clock;
+pub mod collector;
+pub mod config;
+pub mod event;
+pub mod fatal;
+pub mod types;
+
+pub use abi::{RgcConfig, RgcEvent, RgcStats, RgcType};
+pub use collector::{AllocRequest, Collector, InitError};
+pub use config::Config;
+pub use event::{EventSink, Phase};
+pub use types::{TypeError, TypeId, TypeInfo, TypeTable};

@@ -1,0 +1,412 @@
+//! Type descriptors: validation and the type table.
+//!
+//! Generated code describes each heap type with an [`RgcType`]. rgc validates
+//! a descriptor once, on its first use (or an explicit `rgc_register_type`),
+//! copies what tracing needs into a [`TypeInfo`], and writes the new
+//! [`TypeId`] back into the descriptor so later allocations find it in O(1).
+//! A descriptor that contradicts itself is rejected with a message naming the
+//! type and the offending field; it is never half-registered.
+
+use crate::abi::{Finalizer, RgcType, TYPE_KNOWN_FLAGS, TYPE_POINTER_FREE, TYPE_VARSIZE};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ffi::c_char;
+use core::fmt;
+
+/// Index into the [`TypeTable`]; stored in every object header.
+pub type TypeId = u32;
+
+/// Id 0 is never a valid type: a header holding it is corrupt.
+pub const INVALID_TYPE: TypeId = 0;
+/// Built-in: pointer-free byte buffer from `rgc_alloc_bytes`; its length lives
+/// in the object header.
+pub const BYTES_TYPE: TypeId = 1;
+/// Built-in: a weak reference cell (one pointer the collector does not trace).
+pub const WEAKREF_TYPE: TypeId = 2;
+const FIRST_USER_TYPE: TypeId = 3;
+
+/// Upper bound on a fixed part, so sizes can never overflow in `u32` maths.
+pub const MAX_FIXED_SIZE: u32 = 1 << 30;
+
+/// A validated type: everything the collector needs to size and trace objects.
+#[derive(Debug, Clone)]
+pub struct TypeInfo {
+    pub name: String,
+    pub size: u32,
+    pub varsize: bool,
+    pub pointer_free: bool,
+    pub ptr_offsets: Vec<u32>,
+    pub item_size: u32,
+    pub item_ptr_offsets: Vec<u32>,
+    pub length_offset: u32,
+    pub finalizer: Option<Finalizer>,
+    /// The descriptor this was registered from (identity check on lookup).
+    desc: *const RgcType,
+}
+
+impl TypeInfo {
+    /// True when objects of this type contain pointers the marker must visit.
+    #[inline]
+    pub fn has_pointers(&self) -> bool {
+        !self.pointer_free
+    }
+
+    /// Requested size in bytes of an object with `length` items, or `None`
+    /// when it does not fit in `usize`.
+    #[inline]
+    pub fn size_with_items(&self, length: usize) -> Option<usize> {
+        if !self.varsize {
+            return Some(self.size as usize);
+        }
+        length
+            .checked_mul(self.item_size as usize)?
+            .checked_add(self.size as usize)
+    }
+}
+
+/// Why a descriptor was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    pub type_name: String,
+    pub reason: String,
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "type descriptor '{}' is invalid: {}",
+            self.type_name, self.reason
+        )
+    }
+}
+
+/// All registered types, indexed by [`TypeId`].
+pub struct TypeTable {
+    types: Vec<TypeInfo>,
+}
+
+impl Default for TypeTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn builtin(name: &str, size: u32) -> TypeInfo {
+    TypeInfo {
+        name: name.into(),
+        size,
+        varsize: false,
+        pointer_free: true,
+        ptr_offsets: Vec::new(),
+        item_size: 0,
+        item_ptr_offsets: Vec::new(),
+        length_offset: 0,
+        finalizer: None,
+        desc: core::ptr::null(),
+    }
+}
+
+impl TypeTable {
+    pub fn new() -> Self {
+        let types = alloc::vec![
+            builtin("<invalid>", 0),
+            builtin("<bytes>", 0),
+            // A weak reference is pointer-free as far as tracing goes: the
+            // collector clears its one slot instead of following it.
+            builtin("<weakref>", 8),
+        ];
+        debug_assert_eq!(types.len() as u32, FIRST_USER_TYPE);
+        TypeTable { types }
+    }
+
+    /// Looks up a type by id; `None` for ids never handed out.
+    #[inline]
+    pub fn get(&self, id: TypeId) -> Option<&TypeInfo> {
+        if id == INVALID_TYPE {
+            return None;
+        }
+        self.types.get(id as usize)
+    }
+
+    /// Number of ids in use, including the built-ins.
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Resolves a descriptor to its id, registering it on first use.
+    ///
+    /// # Safety
+    /// 1. `desc` points to a readable, writable `RgcType` that stays valid and
+    ///    unmoved for as long as the collector lives.
+    /// 2. Its `ptr_offsets`/`item_ptr_offsets` point to `num_ptrs`/`item_num_ptrs`
+    ///    readable `u32`s (or are null when the count is 0 — checked).
+    /// 3. `name` is null or a NUL-terminated string.
+    pub unsafe fn resolve(&mut self, desc: *mut RgcType) -> Result<TypeId, TypeError> {
+        // SAFETY: rule 1.
+        let id = unsafe { (*desc).id };
+        if id != INVALID_TYPE {
+            return match self.types.get(id as usize) {
+                Some(info) if core::ptr::eq(info.desc, desc) => Ok(id),
+                _ => Err(TypeError {
+                    // SAFETY: rule 3.
+                    type_name: unsafe { read_name((*desc).name) },
+                    reason: alloc::format!(
+                        "its id field holds {id}, which this rgc instance never assigned to it \
+                         (was the descriptor copied after registration, or is it uninitialised memory?)"
+                    ),
+                }),
+            };
+        }
+        // SAFETY: rules 1-3 are forwarded.
+        let mut info = unsafe { validate(desc) }?;
+        info.desc = desc;
+        let new_id = self.types.len() as TypeId;
+        self.types.push(info);
+        // SAFETY: rule 1 (writable).
+        unsafe { (*desc).id = new_id };
+        Ok(new_id)
+    }
+}
+
+/// Reads a C string for diagnostics, at most 128 bytes.
+///
+/// # Safety
+/// `name` is null or points to a NUL-terminated string (or at least 128
+/// readable bytes).
+pub unsafe fn read_name(name: *const c_char) -> String {
+    if name.is_null() {
+        return "<unnamed>".into();
+    }
+    let mut out = String::new();
+    for i in 0..128 {
+        // SAFETY: the caller guarantees readable bytes up to the NUL.
+        let b = unsafe { *name.add(i) } as u8;
+        if b == 0 {
+            break;
+        }
+        out.push(if b.is_ascii_graphic() || b == b' ' {
+            b as char
+        } else {
+            '?'
+        });
+    }
+    out
+}
+
+/// # Safety
+/// `ptr` is null only if `count` is 0, else points to `count` readable `u32`s.
+unsafe fn read_offsets(ptr: *const u32, count: u32) -> Vec<u32> {
+    if count == 0 {
+        return Vec::new();
+    }
+    // SAFETY: guaranteed by the caller.
+    unsafe { core::slice::from_raw_parts(ptr, count as usize) }.to_vec()
+}
+
+fn check_offsets(offsets: &[u32], area: u32, what: &str) -> Result<(), String> {
+    for (i, &off) in offsets.iter().enumerate() {
+        if off % 8 != 0 {
+            return Err(alloc::format!("{what}[{i}] = {off} is not a multiple of 8 (pointer fields must be 8-byte aligned)"));
+        }
+        if off as u64 + 8 > area as u64 {
+            return Err(alloc::format!("{what}[{i}] = {off} does not fit: the pointer would end at {} but the area is {area} bytes", off as u64 + 8));
+        }
+        if offsets[..i].contains(&off) {
+            return Err(alloc::format!("{what}[{i}] = {off} is listed twice"));
+        }
+    }
+    Ok(())
+}
+
+/// Validates a descriptor against the rules documented in `rgc.h`.
+///
+/// # Safety
+/// As for [`TypeTable::resolve`].
+unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
+    // SAFETY: rule 1 of `resolve`.
+    let d = unsafe { &*desc };
+    // SAFETY: rule 3.
+    let name = unsafe { read_name(d.name) };
+    let fail = |reason: String| TypeError {
+        type_name: name.clone(),
+        reason,
+    };
+    if d.flags & !TYPE_KNOWN_FLAGS != 0 {
+        return Err(fail(alloc::format!(
+            "unknown flag bits 0x{:x}",
+            d.flags & !TYPE_KNOWN_FLAGS
+        )));
+    }
+    if d.size > MAX_FIXED_SIZE {
+        return Err(fail(alloc::format!(
+            "size {} exceeds the maximum fixed size {MAX_FIXED_SIZE}",
+            d.size
+        )));
+    }
+    if d.num_ptrs > 0 && d.ptr_offsets.is_null() {
+        return Err(fail(alloc::format!(
+            "num_ptrs is {} but ptr_offsets is NULL",
+            d.num_ptrs
+        )));
+    }
+    if d.item_num_ptrs > 0 && d.item_ptr_offsets.is_null() {
+        return Err(fail(alloc::format!(
+            "item_num_ptrs is {} but item_ptr_offsets is NULL",
+            d.item_num_ptrs
+        )));
+    }
+    let varsize = d.flags & TYPE_VARSIZE != 0;
+    let pointer_free = d.flags & TYPE_POINTER_FREE != 0;
+    // SAFETY: rule 2, with the null checks above.
+    let ptr_offsets = unsafe { read_offsets(d.ptr_offsets, d.num_ptrs) };
+    // SAFETY: as above.
+    let item_ptr_offsets = unsafe { read_offsets(d.item_ptr_offsets, d.item_num_ptrs) };
+    if pointer_free && (!ptr_offsets.is_empty() || !item_ptr_offsets.is_empty()) {
+        return Err(fail(
+            "RGC_TYPE_POINTER_FREE is set but the descriptor lists pointer fields".into(),
+        ));
+    }
+    check_offsets(&ptr_offsets, d.size, "ptr_offsets").map_err(fail)?;
+    if varsize {
+        if d.item_size == 0 {
+            return Err(fail("RGC_TYPE_VARSIZE is set but item_size is 0".into()));
+        }
+        if d.length_offset % 8 != 0 || d.length_offset as u64 + 8 > d.size as u64 {
+            return Err(fail(alloc::format!(
+                "length_offset {} must be 8-byte aligned and leave room for a size_t inside the fixed part of {} bytes",
+                d.length_offset, d.size
+            )));
+        }
+        if ptr_offsets.contains(&d.length_offset) {
+            return Err(fail(alloc::format!(
+                "length_offset {} is also listed as a pointer field",
+                d.length_offset
+            )));
+        }
+        check_offsets(&item_ptr_offsets, d.item_size, "item_ptr_offsets").map_err(fail)?;
+        if !item_ptr_offsets.is_empty() && (d.size % 8 != 0 || d.item_size % 8 != 0) {
+            return Err(fail(alloc::format!(
+                "items hold pointers, so size ({}) and item_size ({}) must be multiples of 8",
+                d.size,
+                d.item_size
+            )));
+        }
+    } else if d.item_size != 0 || d.item_num_ptrs != 0 || d.length_offset != 0 {
+        return Err(fail(
+            "item_size, item_num_ptrs or length_offset is set but RGC_TYPE_VARSIZE is not".into(),
+        ));
+    }
+    // A type with no pointer fields at all is pointer-free whether or not the
+    // flag says so; recording that skips scanning it.
+    let pointer_free = pointer_free || (ptr_offsets.is_empty() && item_ptr_offsets.is_empty());
+    Ok(TypeInfo {
+        name,
+        size: d.size,
+        varsize,
+        pointer_free,
+        ptr_offsets,
+        item_size: d.item_size,
+        item_ptr_offsets,
+        length_offset: d.length_offset,
+        finalizer: d.finalizer,
+        desc: core::ptr::null(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::ptr;
+
+    fn desc(size: u32, flags: u32, ptrs: &'static [u32]) -> RgcType {
+        RgcType {
+            size,
+            flags,
+            ptr_offsets: if ptrs.is_empty() {
+                ptr::null()
+            } else {
+                ptrs.as_ptr()
+            },
+            num_ptrs: ptrs.len() as u32,
+            item_size: 0,
+            item_ptr_offsets: ptr::null(),
+            item_num_ptrs: 0,
+            length_offset: 0,
+            finalizer: None,
+            name: c"T".as_ptr(),
+            id: 0,
+            reserved: 0,
+        }
+    }
+
+    #[test]
+    fn registers_once_and_reuses_id() {
+        let mut t = TypeTable::new();
+        let mut d = desc(16, 0, &[0, 8]);
+        let id = unsafe { t.resolve(&mut d) }.unwrap();
+        assert_eq!(id, FIRST_USER_TYPE);
+        assert_eq!(d.id, id);
+        assert_eq!(unsafe { t.resolve(&mut d) }.unwrap(), id);
+        assert_eq!(t.get(id).unwrap().ptr_offsets, [0, 8]);
+    }
+
+    #[test]
+    fn rejects_contradictions() {
+        let mut t = TypeTable::new();
+        let cases: [(RgcType, &str); 5] = [
+            (desc(16, TYPE_POINTER_FREE, &[0]), "POINTER_FREE"),
+            (desc(16, 0, &[12]), "not a multiple of 8"),
+            (desc(16, 0, &[16]), "does not fit"),
+            (desc(16, 0, &[8, 8]), "twice"),
+            (desc(16, 0x80, &[]), "unknown flag"),
+        ];
+        for (mut d, needle) in cases {
+            let err = unsafe { t.resolve(&mut d) }.unwrap_err();
+            assert!(
+                err.to_string().contains(needle),
+                "{err} should mention {needle}"
+            );
+            assert_eq!(d.id, 0, "a rejected descriptor must stay unregistered");
+        }
+    }
+
+    #[test]
+    fn varsize_rules() {
+        let mut t = TypeTable::new();
+        let mut d = desc(8, TYPE_VARSIZE, &[]);
+        assert!(unsafe { t.resolve(&mut d) }
+            .unwrap_err()
+            .reason
+            .contains("item_size is 0"));
+        let mut d = desc(8, TYPE_VARSIZE, &[]);
+        d.item_size = 8;
+        d.item_ptr_offsets = [0u32].as_ptr();
+        d.item_num_ptrs = 1;
+        let id = unsafe { t.resolve(&mut d) }.unwrap();
+        let info = t.get(id).unwrap();
+        assert_eq!(info.size_with_items(3), Some(32));
+        assert_eq!(info.size_with_items(usize::MAX), None);
+        let mut d = desc(8, 0, &[]);
+        d.item_size = 8;
+        assert!(unsafe { t.resolve(&mut d) }
+            .unwrap_err()
+            .reason
+            .contains("VARSIZE is not"));
+    }
+
+    #[test]
+    fn foreign_id_is_rejected() {
+        let mut t = TypeTable::new();
+        let mut d = desc(8, 0, &[]);
+        d.id = 77;
+        assert!(unsafe { t.resolve(&mut d) }
+            .unwrap_err()
+            .reason
+            .contains("never assigned"));
+    }
+}

@@ -1,0 +1,694 @@
+//! Blocks, size classes, large objects, side bitmaps and the block table.
+//!
+//! The heap knows nothing about roots or types beyond the header it writes:
+//! it hands out cells, answers "is this an object?" in O(1), keeps mark
+//! bits, and sweeps. Policy (when to collect, how much to keep committed)
+//! belongs to the caller.
+
+use crate::layout::*;
+use crate::memory::Memory;
+use crate::object::Header;
+use alloc::boxed::Box;
+use core::ptr::null_mut;
+
+const NONE: u32 = u32::MAX;
+
+/// What a block holds (`BlockInfo::state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum BlockState {
+    /// Never used (above the frontier) or swept empty.
+    Free = 0,
+    /// Cells of one size class.
+    Small = 1,
+    /// First block of a large object; `aux` = number of blocks.
+    LargeHead = 2,
+    /// Later block of a large object; `aux` = index of its head block.
+    LargeTail = 3,
+}
+
+/// One block-table entry.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+struct BlockInfo {
+    state: u8,
+    class: u8,
+    /// 1 when every byte of the block is known to read zero.
+    zeroed: u8,
+    _pad: u8,
+    /// Small: first free cell (offset + 1 in the block), 0 when none is
+    /// listed; the rest of the list is linked through the cells.
+    free_head: u32,
+    /// Link in a class's list of partly free blocks.
+    next: u32,
+    aux: u32,
+}
+
+const _: () = assert!(core::mem::size_of::<BlockInfo>() == 16);
+
+#[derive(Clone, Copy)]
+struct ClassState {
+    /// Free cells ready for allocation, linked through their first word.
+    free: *mut u8,
+    /// Blocks of this class with free cells not yet in `free`.
+    partial: u32,
+}
+
+/// Counts from one sweep.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepCounts {
+    pub freed_cells: usize,
+    pub freed_blocks: usize,
+}
+
+/// A heap over one [`Memory`] region.
+pub struct Heap {
+    mem: Box<dyn Memory>,
+    table: *mut BlockInfo,
+    mark_bits: *mut u64,
+    alloc_bits: *mut u64,
+    /// Bit per block: 1 = free and below the frontier.
+    free_bits: *mut u64,
+    blocks_base: *mut u8,
+    nblocks: usize,
+    /// Blocks at or above this index have never been used.
+    frontier: usize,
+    /// Where the next single-block search starts.
+    hint: usize,
+    classes: [ClassState; NUM_CLASSES],
+    blocks_in_use: usize,
+    peak_blocks: usize,
+}
+
+/// Offsets of the metadata inside the region, for `nblocks` blocks.
+struct Plan {
+    table: usize,
+    mark: usize,
+    alloc: usize,
+    free: usize,
+    meta_end: usize,
+}
+
+fn round_up(x: usize, to: usize) -> usize {
+    x.div_ceil(to) * to
+}
+
+impl Plan {
+    fn for_blocks(nblocks: usize) -> Plan {
+        let table = 0;
+        let mark = round_up(table + nblocks * core::mem::size_of::<BlockInfo>(), 64);
+        let alloc = mark + nblocks * BITMAP_BYTES_PER_BLOCK;
+        let free = alloc + nblocks * BITMAP_BYTES_PER_BLOCK;
+        let meta_end = round_up(free + nblocks.div_ceil(64) * 8, 64);
+        Plan {
+            table,
+            mark,
+            alloc,
+            free,
+            meta_end,
+        }
+    }
+}
+
+impl Heap {
+    /// Region size that holds metadata plus `nblocks` blocks (with
+    /// alignment slack).
+    pub fn region_bytes_for_blocks(nblocks: usize) -> usize {
+        Plan::for_blocks(nblocks).meta_end + BLOCK_SIZE + nblocks * BLOCK_SIZE
+    }
+
+    /// Region size for a heap limit of `heap_max` bytes.
+    pub fn region_bytes_for(heap_max: usize) -> usize {
+        Self::region_bytes_for_blocks(heap_max / BLOCK_SIZE)
+    }
+
+    /// Builds a heap filling `mem` with as many blocks as fit.
+    pub fn new(mem: Box<dyn Memory>) -> Result<Heap, &'static str> {
+        let len = mem.len();
+        let mut nblocks = len / (BLOCK_SIZE + 2 * BITMAP_BYTES_PER_BLOCK + 17);
+        while nblocks > 0 && Self::region_bytes_for_blocks(nblocks) > len {
+            nblocks -= 1;
+        }
+        if nblocks < 2 {
+            return Err("the heap region is too small for two blocks");
+        }
+        let plan = Plan::for_blocks(nblocks);
+        let base = mem.base();
+        if !mem.starts_zeroed() {
+            // SAFETY: the metadata area lies inside the region (checked via
+            // region_bytes_for_blocks above).
+            unsafe { core::ptr::write_bytes(base, 0, plan.meta_end) };
+        }
+        let blocks_start = round_up(base as usize + plan.meta_end, BLOCK_SIZE);
+        let zeroed = mem.starts_zeroed() as u8;
+        // SAFETY: all offsets are inside the region (same check).
+        let heap = unsafe {
+            Heap {
+                table: base.add(plan.table).cast(),
+                mark_bits: base.add(plan.mark).cast(),
+                alloc_bits: base.add(plan.alloc).cast(),
+                free_bits: base.add(plan.free).cast(),
+                blocks_base: blocks_start as *mut u8,
+                nblocks,
+                frontier: 0,
+                hint: 0,
+                classes: [ClassState {
+                    free: null_mut(),
+                    partial: NONE,
+                }; NUM_CLASSES],
+                blocks_in_use: 0,
+                peak_blocks: 0,
+                mem,
+            }
+        };
+        let mut heap = heap;
+        for b in 0..nblocks {
+            heap.info_mut(b).zeroed = zeroed;
+        }
+        Ok(heap)
+    }
+
+    pub fn capacity_blocks(&self) -> usize {
+        self.nblocks
+    }
+    pub fn capacity_bytes(&self) -> usize {
+        self.nblocks * BLOCK_SIZE
+    }
+    pub fn blocks_in_use(&self) -> usize {
+        self.blocks_in_use
+    }
+    /// Bytes of blocks holding objects (or cells of a class).
+    pub fn heap_bytes(&self) -> usize {
+        self.blocks_in_use * BLOCK_SIZE
+    }
+    pub fn peak_heap_bytes(&self) -> usize {
+        self.peak_blocks * BLOCK_SIZE
+    }
+    pub fn released_bytes(&self) -> u64 {
+        self.mem.released_bytes()
+    }
+    pub fn blocks_base(&self) -> *mut u8 {
+        self.blocks_base
+    }
+
+    // ---- block table ------------------------------------------------------
+
+    #[inline]
+    fn info(&self, b: usize) -> BlockInfo {
+        debug_assert!(b < self.nblocks);
+        // SAFETY: b < nblocks entries exist.
+        unsafe { self.table.add(b).read() }
+    }
+
+    #[inline]
+    fn info_mut(&mut self, b: usize) -> &mut BlockInfo {
+        debug_assert!(b < self.nblocks);
+        // SAFETY: b < nblocks; `&mut self` makes this the only reference.
+        unsafe { &mut *self.table.add(b) }
+    }
+
+    #[inline]
+    fn block_addr(&self, b: usize) -> *mut u8 {
+        // SAFETY: b <= nblocks keeps the result inside (or one past) the region.
+        unsafe { self.blocks_base.add(b << BLOCK_SHIFT) }
+    }
+
+    /// The block holding `addr`, if it is inside the heap's used blocks.
+    #[inline]
+    pub fn block_of(&self, addr: usize) -> Option<usize> {
+        let off = addr.wrapping_sub(self.blocks_base as usize);
+        let b = off >> BLOCK_SHIFT;
+        (b < self.frontier).then_some(b)
+    }
+
+    pub fn block_state(&self, b: usize) -> BlockState {
+        match self.info(b).state {
+            1 => BlockState::Small,
+            2 => BlockState::LargeHead,
+            3 => BlockState::LargeTail,
+            _ => BlockState::Free,
+        }
+    }
+
+    // ---- side bitmaps -----------------------------------------------------
+
+    #[inline]
+    fn granule_of(&self, cell: *const u8) -> usize {
+        (cell as usize - self.blocks_base as usize) >> GRANULE_SHIFT
+    }
+
+    #[inline]
+    fn bit(words: *mut u64, g: usize) -> bool {
+        // SAFETY: callers pass granules of used blocks, inside the bitmap.
+        unsafe { *words.add(g >> 6) & (1u64 << (g & 63)) != 0 }
+    }
+
+    #[inline]
+    fn set_bit(words: *mut u64, g: usize, on: bool) {
+        // SAFETY: as in `bit`.
+        unsafe {
+            let w = words.add(g >> 6);
+            if on {
+                *w |= 1u64 << (g & 63);
+            } else {
+                *w &= !(1u64 << (g & 63));
+            }
+        }
+    }
+
+    /// Invariant 2: is `p` the start of a live object? Reads only metadata.
+    #[inline]
+    pub fn is_object(&self, p: *const u8) -> bool {
+        let cell = (p as usize).wrapping_sub(HEADER);
+        let off = cell.wrapping_sub(self.blocks_base as usize);
+        if off & (GRANULE - 1) != 0 || (off >> BLOCK_SHIFT) >= self.frontier {
+            return false;
+        }
+        Self::bit(self.alloc_bits, off >> GRANULE_SHIFT)
+    }
+
+    /// The object whose cell contains `addr` (an interior or exact pointer),
+    /// in O(1) through the block table. Used by conservative root scanning.
+    pub fn object_containing(&self, addr: usize) -> Option<*mut u8> {
+        let b = self.block_of(addr)?;
+        let info = self.info(b);
+        let cell = match self.block_state(b) {
+            BlockState::Free => return None,
+            BlockState::Small => {
+                let size = CLASS_SIZES[info.class as usize] as usize;
+                let off = addr - self.block_addr(b) as usize;
+                let index = off / size;
+                if index >= BLOCK_SIZE / size {
+                    return None;
+                }
+                self.block_addr(b) as usize + index * size
+            }
+            BlockState::LargeHead => self.block_addr(b) as usize,
+            BlockState::LargeTail => self.block_addr(info.aux as usize) as usize,
+        };
+        let g = self.granule_of(cell as *const u8);
+        Self::bit(self.alloc_bits, g).then_some((cell + HEADER) as *mut u8)
+    }
+
+    /// Sets the mark bit of object `obj`; true if it was clear.
+    ///
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`].
+    #[inline]
+    pub unsafe fn mark(&mut self, obj: *const u8) -> bool {
+        // SAFETY: caller contract: obj - HEADER is a cell in a used block.
+        let g = self.granule_of(unsafe { obj.sub(HEADER) });
+        if Self::bit(self.mark_bits, g) {
+            return false;
+        }
+        Self::set_bit(self.mark_bits, g, true);
+        true
+    }
+
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`].
+    #[inline]
+    pub unsafe fn is_marked(&self, obj: *const u8) -> bool {
+        // SAFETY: caller contract.
+        Self::bit(self.mark_bits, self.granule_of(unsafe { obj.sub(HEADER) }))
+    }
+
+    // ---- block allocation -------------------------------------------------
+
+    fn take_block(&mut self, b: usize) {
+        Self::set_bit(self.free_bits, b, false);
+        self.blocks_in_use += 1;
+        self.peak_blocks = self.peak_blocks.max(self.blocks_in_use);
+    }
+
+    /// One free block, preferring reuse below the frontier.
+    fn alloc_block(&mut self) -> Option<usize> {
+        let words = self.frontier.div_ceil(64);
+        for i in 0..words {
+            let w = (self.hint / 64 + i) % words;
+            // SAFETY: w < words <= bitmap length.
+            let bits = unsafe { *self.free_bits.add(w) };
+            if bits != 0 {
+                let b = w * 64 + bits.trailing_zeros() as usize;
+                if b < self.frontier {
+                    self.hint = b;
+                    self.take_block(b);
+                    return Some(b);
+                }
+            }
+        }
+        if self.frontier < self.nblocks {
+            let b = self.frontier;
+            self.frontier += 1;
+            self.take_block(b);
+            return Some(b);
+        }
+        None
+    }
+
+    /// `n` contiguous free blocks (first fit, then extending the frontier).
+    fn alloc_run(&mut self, n: usize) -> Option<usize> {
+        let mut run = 0;
+        for b in 0..self.frontier {
+            if Self::bit(self.free_bits, b) {
+                run += 1;
+                if run == n {
+                    let start = b + 1 - n;
+                    (start..=b).for_each(|x| self.take_block(x));
+                    return Some(start);
+                }
+            } else {
+                run = 0;
+            }
+        }
+        // `run` free blocks end at the frontier; extend past it.
+        let start = self.frontier - run;
+        if start + n > self.nblocks {
+            return None;
+        }
+        self.frontier = start + n;
+        for b in start..start + n {
+            self.take_block(b);
+        }
+        Some(start)
+    }
+
+    fn free_block(&mut self, b: usize) {
+        let info = self.info_mut(b);
+        info.state = BlockState::Free as u8;
+        info.zeroed = 0;
+        info.free_head = 0;
+        info.next = NONE;
+        Self::set_bit(self.free_bits, b, true);
+        self.blocks_in_use -= 1;
+    }
+
+    // ---- object allocation --------------------------------------------------
+
+    /// Allocates a cell for an object of `bytes` and writes its header.
+    /// Returns the zeroed object, or null when no block is left.
+    #[inline]
+    pub fn alloc(&mut self, bytes: usize, header: Header) -> *mut u8 {
+        let cell_size = cell_bytes(bytes);
+        let cell = match class_for_cell(cell_size) {
+            Some(class) => {
+                let cell = self.alloc_small(class);
+                if cell.is_null() {
+                    return cell;
+                }
+                // SAFETY: the cell holds at least `cell_size` bytes.
+                unsafe { core::ptr::write_bytes(cell, 0, (HEADER + bytes + 7) & !7) };
+                cell
+            }
+            None => {
+                let cell = self.alloc_large(bytes);
+                if cell.is_null() {
+                    return cell;
+                }
+                cell
+            }
+        };
+        // SAFETY: the cell is ours and at least HEADER bytes long.
+        unsafe { (cell as *mut Header).write(header) };
+        Self::set_bit(self.alloc_bits, self.granule_of(cell), true);
+        // SAFETY: inside the cell.
+        unsafe { cell.add(HEADER) }
+    }
+
+    #[inline]
+    fn alloc_small(&mut self, class: usize) -> *mut u8 {
+        let state = &mut self.classes[class];
+        let cell = state.free;
+        if !cell.is_null() {
+            // SAFETY: free cells hold the next link in their first word (invariant 4).
+            state.free = unsafe { *(cell as *mut *mut u8) };
+            return cell;
+        }
+        self.refill(class)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self, class: usize) -> *mut u8 {
+        let partial = self.classes[class].partial;
+        if partial != NONE {
+            let info = self.info_mut(partial as usize);
+            let (next, head) = (info.next, info.free_head);
+            info.free_head = 0;
+            info.next = NONE;
+            self.classes[class].partial = next;
+            debug_assert!(head != 0, "a partial block lists free cells");
+            self.classes[class].free = self
+                .block_addr(partial as usize)
+                .wrapping_add(head as usize - 1);
+            return self.alloc_small(class);
+        }
+        let Some(b) = self.alloc_block() else {
+            return null_mut();
+        };
+        let info = self.info_mut(b);
+        info.state = BlockState::Small as u8;
+        info.class = class as u8;
+        info.zeroed = 0;
+        info.next = NONE;
+        let size = CLASS_SIZES[class] as usize;
+        let start = self.block_addr(b);
+        let count = BLOCK_SIZE / size;
+        let mut next = null_mut();
+        for i in (0..count).rev() {
+            // SAFETY: cell i lies inside block b.
+            unsafe {
+                let cell = start.add(i * size);
+                *(cell as *mut *mut u8) = next;
+                next = cell;
+            }
+        }
+        self.classes[class].free = next;
+        self.alloc_small(class)
+    }
+
+    #[cold]
+    fn alloc_large(&mut self, bytes: usize) -> *mut u8 {
+        let n = large_blocks(bytes);
+        if n > self.nblocks {
+            return null_mut();
+        }
+        let Some(head) = self.alloc_run(n) else {
+            return null_mut();
+        };
+        let all_zero = (head..head + n).all(|b| self.info(b).zeroed == 1);
+        for b in head..head + n {
+            let info = self.info_mut(b);
+            info.state = if b == head {
+                BlockState::LargeHead
+            } else {
+                BlockState::LargeTail
+            } as u8;
+            info.aux = if b == head { n as u32 } else { head as u32 };
+            info.zeroed = 0;
+            info.next = NONE;
+        }
+        let cell = self.block_addr(head);
+        if !all_zero {
+            // SAFETY: the run holds n * BLOCK_SIZE >= HEADER + bytes bytes.
+            unsafe { core::ptr::write_bytes(cell, 0, HEADER + bytes) };
+        }
+        cell
+    }
+
+    // ---- sweeping -------------------------------------------------------------
+
+    /// Frees every allocated, unmarked cell and clears all mark bits
+    /// (invariant 3). Empty blocks become free blocks.
+    pub fn sweep(&mut self) -> SweepCounts {
+        let mut counts = SweepCounts::default();
+        for c in self.classes.iter_mut() {
+            *c = ClassState {
+                free: null_mut(),
+                partial: NONE,
+            };
+        }
+        // Sweep downwards so each class's partial list comes out in address order.
+        for b in (0..self.frontier).rev() {
+            match self.block_state(b) {
+                BlockState::Small => self.sweep_small(b, &mut counts),
+                BlockState::LargeHead => {
+                    let cell = self.block_addr(b);
+                    let g = self.granule_of(cell);
+                    if Self::bit(self.mark_bits, g) {
+                        Self::set_bit(self.mark_bits, g, false);
+                    } else {
+                        Self::set_bit(self.alloc_bits, g, false);
+                        let n = self.info(b).aux as usize;
+                        for x in b..b + n {
+                            self.free_block(x);
+                        }
+                        counts.freed_cells += 1;
+                        counts.freed_blocks += n;
+                    }
+                }
+                BlockState::Free | BlockState::LargeTail => {}
+            }
+        }
+        counts
+    }
+
+    fn sweep_small(&mut self, b: usize, counts: &mut SweepCounts) {
+        let info = self.info(b);
+        let size = CLASS_SIZES[info.class as usize] as usize;
+        let start = self.block_addr(b);
+        let g0 = b * GRANULES_PER_BLOCK;
+        let step = size >> GRANULE_SHIFT;
+        let mut free_head: *mut u8 = null_mut();
+        let mut live = 0;
+        for i in (0..BLOCK_SIZE / size).rev() {
+            let g = g0 + i * step;
+            if Self::bit(self.alloc_bits, g) {
+                if Self::bit(self.mark_bits, g) {
+                    live += 1;
+                    continue;
+                }
+                Self::set_bit(self.alloc_bits, g, false);
+                counts.freed_cells += 1;
+            }
+            // SAFETY: cell i lies inside block b and is free now (invariant 4).
+            unsafe {
+                let cell = start.add(i * size);
+                *(cell as *mut *mut u8) = free_head;
+                free_head = cell;
+            }
+        }
+        // SAFETY: this block's mark bits: g0/64 .. +GRANULES_PER_BLOCK/64 words.
+        unsafe { core::ptr::write_bytes(self.mark_bits.add(g0 / 64), 0, GRANULES_PER_BLOCK / 64) };
+        if live == 0 {
+            self.free_block(b);
+            counts.freed_blocks += 1;
+            return;
+        }
+        if !free_head.is_null() {
+            let class = info.class as usize;
+            let partial = self.classes[class].partial;
+            let entry = self.info_mut(b);
+            entry.free_head = (free_head as usize - start as usize + 1) as u32;
+            entry.next = partial;
+            self.classes[class].partial = b as u32;
+        }
+    }
+
+    /// Gives free blocks back to the memory source until at most
+    /// `keep_bytes` of free blocks remain committed. Returns bytes released.
+    pub fn release_free_blocks(&mut self, keep_bytes: usize) -> usize {
+        if !self.mem.starts_zeroed() {
+            // A fixed region cannot give pages back; there is nothing to gain.
+            return 0;
+        }
+        let mut keep = keep_bytes / BLOCK_SIZE;
+        let mut released = 0;
+        let mut b = 0;
+        let releasable = |h: &Self, b: usize| Self::bit(h.free_bits, b) && h.info(b).zeroed == 0;
+        while b < self.frontier {
+            if !releasable(self, b) {
+                b += 1;
+                continue;
+            }
+            if keep > 0 {
+                keep -= 1;
+                b += 1;
+                continue;
+            }
+            let start = b;
+            while b < self.frontier && releasable(self, b) {
+                self.info_mut(b).zeroed = 1;
+                b += 1;
+            }
+            let off = self.block_addr(start) as usize - self.mem.base() as usize;
+            self.mem.release(off, (b - start) * BLOCK_SIZE);
+            released += (b - start) * BLOCK_SIZE;
+        }
+        released
+    }
+
+    // ---- iteration (verifier, statistics) ----------------------------------
+
+    /// Visits every allocated object.
+    pub fn for_each_object(&self, mut f: impl FnMut(*mut u8)) {
+        for b in 0..self.frontier {
+            match self.block_state(b) {
+                BlockState::Small => {
+                    let size = CLASS_SIZES[self.info(b).class as usize] as usize;
+                    let start = self.block_addr(b);
+                    for i in 0..BLOCK_SIZE / size {
+                        let cell = start.wrapping_add(i * size);
+                        if Self::bit(self.alloc_bits, self.granule_of(cell)) {
+                            f(cell.wrapping_add(HEADER));
+                        }
+                    }
+                }
+                BlockState::LargeHead => {
+                    let cell = self.block_addr(b);
+                    if Self::bit(self.alloc_bits, self.granule_of(cell)) {
+                        f(cell.wrapping_add(HEADER));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Checks the block table and bitmaps; returns a description of the
+    /// first inconsistency. `marks_clear` asks to check invariant 3 too.
+    pub fn check_structure(&self, marks_clear: bool) -> Result<(), alloc::string::String> {
+        use alloc::format;
+        let mut in_use = 0;
+        let mut b = 0;
+        while b < self.frontier {
+            let free = Self::bit(self.free_bits, b);
+            match self.block_state(b) {
+                BlockState::Free => {
+                    if !free {
+                        return Err(format!(
+                            "block {b} is free but not in the free-block bitmap"
+                        ));
+                    }
+                    b += 1;
+                    continue;
+                }
+                _ if free => return Err(format!("block {b} is in use but marked free")),
+                BlockState::LargeTail => {
+                    return Err(format!("block {b} is a large-object tail without a head"))
+                }
+                BlockState::LargeHead => {
+                    let n = self.info(b).aux as usize;
+                    for t in b + 1..b + n {
+                        if self.block_state(t) != BlockState::LargeTail
+                            || self.info(t).aux as usize != b
+                        {
+                            return Err(format!("large object at block {b} spans {n} blocks but block {t} does not point back"));
+                        }
+                    }
+                    in_use += n;
+                    b += n;
+                    continue;
+                }
+                BlockState::Small => in_use += 1,
+            }
+            if marks_clear {
+                let g0 = b * GRANULES_PER_BLOCK;
+                for w in 0..GRANULES_PER_BLOCK / 64 {
+                    // SAFETY: inside the bitmap for block b.
+                    if unsafe { *self.mark_bits.add(g0 / 64 + w) } != 0 {
+                        return Err(format!("block {b} has mark bits set outside a collection"));
+                    }
+                }
+            }
+            b += 1;
+        }
+        if in_use != self.blocks_in_use {
+            return Err(format!(
+                "{} blocks are counted in use but the table shows {in_use}",
+                self.blocks_in_use
+            ));
+        }
+        Ok(())
+    }
+}

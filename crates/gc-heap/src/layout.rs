@@ -1,0 +1,97 @@
+//! Heap geometry: every size constant in one place.
+//!
+//! Why these numbers:
+//! - `GRANULE` (16 B) is the unit of the side bitmaps and of cell sizes: the
+//!   smallest object (a header plus one word) fits one granule, and bitmaps
+//!   cost 1 bit per 16 bytes (0.8 % each).
+//! - `BLOCK_SIZE` (32 KiB) keeps per-class slack small enough for an 8 MB
+//!   board (each in-use size class pins at most one partly used block) while
+//!   holding 4 cells of the largest small class.
+//! - Small classes step by 16 B up to 128 B, then by quarters of a power of
+//!   two, so internal fragmentation stays under 25 % (under 12.5 % past 128 B
+//!   on average); objects whose cell exceeds `MAX_SMALL_CELL` get whole blocks.
+
+/// Bytes per bitmap granule; cells are multiples of it.
+pub const GRANULE: usize = 16;
+pub const GRANULE_SHIFT: u32 = 4;
+/// Bytes per block.
+pub const BLOCK_SIZE: usize = 32 * 1024;
+pub const BLOCK_SHIFT: u32 = 15;
+pub const GRANULES_PER_BLOCK: usize = BLOCK_SIZE / GRANULE;
+/// Bitmap bytes per block (one bit per granule).
+pub const BITMAP_BYTES_PER_BLOCK: usize = GRANULES_PER_BLOCK / 8;
+/// Object header in front of every object.
+pub const HEADER: usize = 8;
+/// Largest cell (header included) served from size-class blocks.
+pub const MAX_SMALL_CELL: usize = 8192;
+
+/// Cell sizes of the small size classes, header included.
+pub const CLASS_SIZES: [u32; 32] = [
+    16, 32, 48, 64, 80, 96, 112, 128, //
+    160, 192, 224, 256, 320, 384, 448, 512, //
+    640, 768, 896, 1024, 1280, 1536, 1792, 2048, //
+    2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
+];
+pub const NUM_CLASSES: usize = CLASS_SIZES.len();
+
+const LOOKUP_LEN: usize = MAX_SMALL_CELL / GRANULE + 1;
+
+/// Size class per cell size in granules (index = ceil(cell / GRANULE)).
+static CLASS_OF_GRANULES: [u8; LOOKUP_LEN] = {
+    let mut t = [0u8; LOOKUP_LEN];
+    let mut g = 0;
+    let mut c = 0;
+    while g < LOOKUP_LEN {
+        while (CLASS_SIZES[c] as usize) < g * GRANULE {
+            c += 1;
+        }
+        t[g] = c as u8;
+        g += 1;
+    }
+    t
+};
+
+/// Bytes a cell needs for an object of `bytes` (header included, rounded to granules).
+#[inline]
+pub const fn cell_bytes(bytes: usize) -> usize {
+    (bytes + HEADER + GRANULE - 1) & !(GRANULE - 1)
+}
+
+/// The size class for a cell of `cell` bytes, or `None` for a large object.
+#[inline]
+pub fn class_for_cell(cell: usize) -> Option<usize> {
+    if cell > MAX_SMALL_CELL {
+        return None;
+    }
+    Some(CLASS_OF_GRANULES[cell >> GRANULE_SHIFT] as usize)
+}
+
+/// Blocks needed by a large object of `bytes`.
+#[inline]
+pub const fn large_blocks(bytes: usize) -> usize {
+    (bytes + HEADER).div_ceil(BLOCK_SIZE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_fit_and_are_tight() {
+        for bytes in 0..=MAX_SMALL_CELL - HEADER {
+            let cell = cell_bytes(bytes);
+            let class = class_for_cell(cell).unwrap();
+            let size = CLASS_SIZES[class] as usize;
+            assert!(size >= cell, "{bytes} bytes got class {size}");
+            if class > 0 {
+                assert!(
+                    (CLASS_SIZES[class - 1] as usize) < cell,
+                    "{bytes} bytes skipped a smaller class"
+                );
+            }
+            assert_eq!(size % GRANULE, 0);
+        }
+        assert_eq!(class_for_cell(MAX_SMALL_CELL + GRANULE), None);
+        assert!(BLOCK_SIZE / MAX_SMALL_CELL >= 4);
+    }
+}

@@ -1,0 +1,46 @@
+//! # gc-heap: the heap every rgc collector shares
+//!
+//! Collectors ("plans", in MMTk's sense) differ in *when* and *how much* they
+//! trace; they share *where objects live* and *how an object is traced*.
+//! Start at [`runtime::Gc`], which turns any [`runtime::Plan`] into a
+//! [`gc_api::Collector`], then read [`heap::Heap`].
+//!
+//! ## Layout of one heap
+//! A single region of memory, obtained through the [`memory::Memory`]
+//! abstraction (an `mmap` reservation, or a caller-provided buffer), holds
+//! all metadata and all objects:
+//! ```text
+//! [block table][mark bitmap][alloc bitmap][free-block bitmap][pad][block 0][block 1]...
+//! ```
+//! Blocks are [`layout::BLOCK_SIZE`] bytes, aligned to their size. A block
+//! is free, holds cells of one size class, or is part of a large object.
+//! Every object lives in a *cell*: an 8-byte header followed by the object.
+//!
+//! ## Invariants
+//! 1. An address's block is `(addr - blocks_base) >> BLOCK_SHIFT`: O(1).
+//! 2. The alloc bit of a granule is set iff a live (not yet swept) object's
+//!    cell starts at that granule. Hence a pointer `p` is an object exactly
+//!    when `p - HEADER` is granule-aligned, inside the heap, and has its alloc
+//!    bit set; no pointer is ever dereferenced before passing that check.
+//! 3. Mark bits are clear outside a collection; during one, a set mark bit
+//!    means "reachable, found". Sweeping clears them.
+//! 4. Free cells have their alloc bit clear and hold a free-list link.
+//! 5. Every header of an allocated cell holds a registered type id.
+//!
+//! The crate uses only `core` and `alloc` except the `mmap` memory
+//! source (feature `std`).
+#![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
+
+pub mod heap;
+pub mod layout;
+pub mod mark;
+pub mod memory;
+pub mod object;
+pub mod runtime;
+pub mod verify;
+
+pub use heap::Heap;
+pub use runtime::{Gc, Plan, Runtime};

@@ -1,0 +1,108 @@
+//! The heap verifier (`RGC_VERIFY=1`, `rgc_verify_heap`).
+//!
+//! Checks, in order: the block table and bitmaps ([`Heap::check_structure`]);
+//! every object's header names a registered type; every pointer field and
+//! every root holds null or a live object; the finalizer and weak-reference
+//! tables list live objects; and, right after a full collection, that the
+//! objects in the heap are exactly the ones the marker counted.
+
+use crate::object::{array_length, header, object_bytes};
+use crate::runtime::Runtime;
+use alloc::format;
+use alloc::string::String;
+
+/// Returns the first violated invariant. `expect_live` is
+/// `(objects, bytes)` counted by the last full collection, when the heap
+/// should hold exactly those.
+pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), String> {
+    let heap = &rt.heap;
+    heap.check_structure(expect_live.is_some())?;
+    let mut error = None;
+    let (mut objects, mut bytes) = (0u64, 0u64);
+    heap.for_each_object(|obj| {
+        if error.is_some() {
+            return;
+        }
+        // SAFETY: for_each_object yields allocated objects.
+        let h = unsafe { header(obj) };
+        let Some(info) = rt.types.get(h.type_id) else {
+            error = Some(format!(
+                "object {obj:p} has unregistered type id {}",
+                h.type_id
+            ));
+            return;
+        };
+        objects += 1;
+        // SAFETY: the header is valid (checked above).
+        bytes += unsafe { object_bytes(obj, &rt.types) } as u64;
+        let mut check = |offset: usize| {
+            // SAFETY: validated descriptors keep fields inside the object.
+            let v = unsafe { *(obj.add(offset) as *const *mut u8) };
+            if !v.is_null() && !heap.is_object(v) && error.is_none() {
+                error = Some(format!(
+                    "object {obj:p} of type '{}' holds {v:p} at offset {offset}, not a live object",
+                    info.name
+                ));
+            }
+        };
+        info.ptr_offsets.iter().for_each(|&o| check(o as usize));
+        if info.varsize {
+            // SAFETY: varsize object.
+            let len = unsafe { array_length(obj, info) };
+            for i in 0..len {
+                let base = info.size as usize + i * info.item_size as usize;
+                info.item_ptr_offsets
+                    .iter()
+                    .for_each(|&o| check(base + o as usize));
+            }
+        }
+    });
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let live = |what: &str, v: *mut u8| -> Result<(), String> {
+        if v.is_null() || heap.is_object(v) {
+            Ok(())
+        } else {
+            Err(format!("{what} holds {v:p}, not a live object"))
+        }
+    };
+    let mut root_error = Ok(());
+    // SAFETY: one-mutator rule.
+    unsafe {
+        shadowstack::for_each_root(|slot| {
+            if root_error.is_ok() {
+                root_error = live("a shadow-stack slot", *slot);
+            }
+        })
+    };
+    root_error?;
+    for &slot in &rt.globals {
+        // SAFETY: registered slots stay valid.
+        live("a global root", unsafe { *slot })?;
+    }
+    for &o in rt.finalizable.iter().chain(rt.pending_finalizers.iter()) {
+        if !heap.is_object(o) {
+            return Err(format!(
+                "finalizer table lists {o:p}, which is not a live object"
+            ));
+        }
+    }
+    for &w in &rt.weakrefs {
+        if rt.object_type(w) != Some(gc_api::types::WEAKREF_TYPE) {
+            return Err(format!(
+                "weak-reference table lists {w:p}, which is not a live weakref"
+            ));
+        }
+        // SAFETY: a live weakref cell.
+        live("a weak reference", unsafe { *(w as *const *mut u8) })?;
+    }
+    if let Some((o, b)) = expect_live {
+        if (o, b) != (objects, bytes) {
+            return Err(format!(
+                "after a full collection the heap holds {objects} objects / {bytes} bytes but marking found {o} / {b}"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! # gc-none: allocate, never free (`--gc=none`)
+//!
+//! The baseline every other collector's overhead is measured against. It
+//! allocates from the same heap as the real collectors (so allocation costs
+//! compare like for like) and never marks, sweeps or runs finalizers; weak
+//! references are never cleared. When `heap_max` is used up, the OOM handler
+//! runs. `rgc_collect` and `rgc_step` do nothing, and `live_bytes` stays 0
+//! because no collection ever measures it.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+use gc_heap::{Gc, Plan, Runtime};
+
+pub struct NoCollection;
+
+pub type NoneGc = Gc<NoCollection>;
+
+impl Plan for NoCollection {
+    const NAME: &'static str = "none";
+    const PRECISE: bool = false;
+
+    fn new(_rt: &Runtime) -> Self {
+        NoCollection
+    }
+    fn collects(&self) -> bool {
+        false
+    }
+    fn collect(&mut self, _rt: &mut Runtime) {}
+    fn step(&mut self, _rt: &mut Runtime, _budget_ns: u64) -> bool {
+        false
+    }
+}

@@ -1,0 +1,301 @@
+//! # shadowstack: precise roots written by generated code
+//!
+//! Each mutator thread owns one contiguous array of root slots, the shadow
+//! stack, described by a C `_Thread_local rgc_shadowstack rgc_ss` with three
+//! pointers: `base <= top <= limit`. Generated code pushes a frame of `n`
+//! slots with one bounds check, `n` stores of NULL and one store of `top`
+//! (all `static inline` in `rgc.h`), keeps its live object pointers in those
+//! slots across any call that may collect, and pops by restoring `top`.
+//!
+//! Invariants:
+//! 1. Slots in `[base, top)` hold NULL or a live object pointer.
+//! 2. `top <= limit` always: a push that would pass `limit` calls
+//!    `rgc_shadowstack_overflow`, which reports and aborts, so an overflow is
+//!    never memory corruption. An unattached thread has all three pointers
+//!    NULL, so its first push lands in the same error path.
+//! 3. The registry lists exactly the attached threads' descriptors; the
+//!    collector scans all of them (one mutator at a time, per rgc's ABI).
+//!
+//! Start reading at [`ShadowStack`], then [`attach_current`].
+#![no_std]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+extern crate alloc;
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::UnsafeCell;
+use core::ptr::null_mut;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// A root slot: NULL or an object pointer.
+pub type Slot = *mut u8;
+
+/// `rgc_shadowstack` from `rgc.h`; layout is ABI.
+#[repr(C)]
+#[derive(Debug)]
+pub struct ShadowStack {
+    pub top: *mut Slot,
+    pub limit: *mut Slot,
+    pub base: *mut Slot,
+}
+
+const _: () = assert!(core::mem::size_of::<ShadowStack>() == 24);
+
+impl ShadowStack {
+    /// A descriptor with no storage (what an unattached thread has).
+    pub const fn empty() -> Self {
+        ShadowStack {
+            top: null_mut(),
+            limit: null_mut(),
+            base: null_mut(),
+        }
+    }
+
+    /// Allocates zeroed storage for `slots` roots.
+    pub fn with_capacity(slots: usize) -> Result<Self, String> {
+        let layout = core::alloc::Layout::array::<Slot>(slots)
+            .map_err(|_| format!("{slots} slots is too large"))?;
+        // SAFETY: the layout has non-zero size (callers ask for >= 16 slots;
+        // checked here for the zero case).
+        if layout.size() == 0 {
+            return Err("a shadow stack needs at least one slot".into());
+        }
+        // SAFETY: non-zero layout.
+        let base = unsafe { alloc::alloc::alloc_zeroed(layout) } as *mut Slot;
+        if base.is_null() {
+            return Err(format!(
+                "cannot allocate {} bytes for {slots} slots",
+                layout.size()
+            ));
+        }
+        // SAFETY: `base` points to `slots` slots.
+        Ok(ShadowStack {
+            top: base,
+            limit: unsafe { base.add(slots) },
+            base,
+        })
+    }
+
+    pub fn capacity(&self) -> usize {
+        if self.base.is_null() {
+            return 0;
+        }
+        // SAFETY: base and limit delimit one allocation (invariant 2).
+        unsafe { self.limit.offset_from(self.base) as usize }
+    }
+
+    pub fn depth(&self) -> usize {
+        if self.base.is_null() {
+            return 0;
+        }
+        // SAFETY: base <= top within one allocation (invariant 2).
+        unsafe { self.top.offset_from(self.base) as usize }
+    }
+
+    /// Pushes a frame of `n` NULL slots (the Rust twin of `rgc_frame_push`).
+    pub fn push_frame(&mut self, n: usize) -> Result<*mut Slot, String> {
+        if self.capacity() - self.depth() < n || self.base.is_null() {
+            return Err(self.overflow_text(n));
+        }
+        let frame = self.top;
+        for i in 0..n {
+            // SAFETY: depth + n <= capacity, checked above.
+            unsafe { frame.add(i).write(null_mut()) };
+        }
+        // SAFETY: as above.
+        self.top = unsafe { frame.add(n) };
+        Ok(frame)
+    }
+
+    /// Pops back to `frame`, which must be a frame pointer returned by push.
+    pub fn pop_frame(&mut self, frame: *mut Slot) {
+        debug_assert!(
+            frame >= self.base && frame <= self.top,
+            "pop of a frame that is not on this stack"
+        );
+        self.top = frame;
+    }
+
+    /// The live root slots, bottom to top.
+    pub fn slots(&self) -> &[Slot] {
+        if self.base.is_null() {
+            return &[];
+        }
+        // SAFETY: [base, top) is initialised storage of this stack (invariants 1, 2).
+        unsafe { core::slice::from_raw_parts(self.base, self.depth()) }
+    }
+
+    /// Visits each live slot's address (so a collector could update it).
+    pub fn for_each_slot(&self, mut f: impl FnMut(*mut Slot)) {
+        let mut p = self.base;
+        while p < self.top {
+            f(p);
+            // SAFETY: p < top <= limit.
+            p = unsafe { p.add(1) };
+        }
+    }
+
+    fn overflow_text(&self, requested: usize) -> String {
+        if self.base.is_null() {
+            return "this thread has no shadow stack: call rgc_thread_attach() in every thread that uses rgc before pushing frames".into();
+        }
+        format!(
+            "shadow stack overflow: pushing a frame of {requested} slots at depth {} exceeds the capacity of {} slots \
+             (raise RGC_SHADOWSTACK_SLOTS, or look for frames that are pushed but never popped)",
+            self.depth(),
+            self.capacity()
+        )
+    }
+
+    /// Frees the storage.
+    ///
+    /// # Safety
+    /// The stack was made by [`ShadowStack::with_capacity`] and is not used again.
+    pub unsafe fn free(&mut self) {
+        if self.base.is_null() {
+            return;
+        }
+        let layout = core::alloc::Layout::array::<Slot>(self.capacity())
+            .expect("layout was valid at allocation");
+        // SAFETY: allocated with this layout in with_capacity.
+        unsafe { alloc::alloc::dealloc(self.base.cast(), layout) };
+        *self = ShadowStack::empty();
+    }
+}
+
+extern "C" {
+    /// Returns this thread's `rgc_ss` (defined in `tls.c`).
+    fn rgc__shadowstack_current() -> *mut ShadowStack;
+}
+
+/// The calling thread's descriptor.
+pub fn current() -> *mut ShadowStack {
+    // SAFETY: a plain accessor for a thread-local with static storage.
+    unsafe { rgc__shadowstack_current() }
+}
+
+/// The registry of attached threads (invariant 3).
+struct Registry {
+    lock: AtomicBool,
+    stacks: UnsafeCell<Vec<*mut ShadowStack>>,
+}
+
+// SAFETY: `stacks` is only touched while `lock` is held.
+unsafe impl Sync for Registry {}
+
+static REGISTRY: Registry = Registry {
+    lock: AtomicBool::new(false),
+    stacks: UnsafeCell::new(Vec::new()),
+};
+
+fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut ShadowStack>) -> R) -> R {
+    while REGISTRY
+        .lock
+        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        core::hint::spin_loop();
+    }
+    // SAFETY: we hold the lock.
+    let r = f(unsafe { &mut *REGISTRY.stacks.get() });
+    REGISTRY.lock.store(false, Ordering::Release);
+    r
+}
+
+/// Gives the calling thread a shadow stack of `slots` slots.
+pub fn attach_current(slots: usize) -> Result<(), String> {
+    let ss = current();
+    // SAFETY: `ss` is this thread's own descriptor.
+    if !unsafe { (*ss).base }.is_null() {
+        return Err("this thread is already attached (rgc_thread_attach called twice?)".into());
+    }
+    let stack = ShadowStack::with_capacity(slots)?;
+    // SAFETY: as above.
+    unsafe { ss.write(stack) };
+    with_registry(|r| r.push(ss));
+    Ok(())
+}
+
+/// Releases the calling thread's shadow stack; a no-op if it has none.
+pub fn detach_current() {
+    let ss = current();
+    with_registry(|r| r.retain(|&s| s != ss));
+    // SAFETY: this thread's own descriptor, made by attach_current.
+    unsafe { (*ss).free() };
+}
+
+/// Visits every root slot of every attached thread.
+///
+/// # Safety
+/// No attached thread pushes, pops or detaches while this runs (rgc's
+/// one-mutator-at-a-time rule).
+pub unsafe fn for_each_root(mut f: impl FnMut(*mut Slot)) {
+    // SAFETY: registered descriptors stay valid until detached, which cannot
+    // happen during the call per the contract.
+    with_registry(|r| {
+        r.iter()
+            .for_each(|&ss| unsafe { (*ss).for_each_slot(&mut f) })
+    });
+}
+
+/// The message for a failed push on the calling thread.
+pub fn overflow_message(requested: usize) -> String {
+    // SAFETY: this thread's own descriptor.
+    unsafe { (*current()).overflow_text(requested) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_push_zero_and_pop() {
+        let mut ss = ShadowStack::with_capacity(8).unwrap();
+        let f = ss.push_frame(3).unwrap();
+        unsafe { *f.add(1) = 0x1000 as Slot };
+        let g = ss.push_frame(2).unwrap();
+        assert_eq!(ss.depth(), 5);
+        assert_eq!(ss.slots()[1], 0x1000 as Slot);
+        assert!(ss.slots()[3].is_null());
+        ss.pop_frame(g);
+        ss.pop_frame(f);
+        assert_eq!(ss.depth(), 0);
+        // Stale data from the popped frame must not leak into a new one.
+        let f = ss.push_frame(3).unwrap();
+        assert!(unsafe { *f.add(1) }.is_null());
+        unsafe { ss.free() };
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_write() {
+        let mut ss = ShadowStack::with_capacity(4).unwrap();
+        ss.push_frame(3).unwrap();
+        let err = ss.push_frame(2).unwrap_err();
+        assert!(
+            err.contains("depth 3") && err.contains("capacity of 4"),
+            "{err}"
+        );
+        assert_eq!(ss.depth(), 3);
+        unsafe { ss.free() };
+        let mut none = ShadowStack::empty();
+        assert!(none
+            .push_frame(1)
+            .unwrap_err()
+            .contains("rgc_thread_attach"));
+    }
+
+    #[test]
+    fn visits_each_live_slot() {
+        let mut ss = ShadowStack::with_capacity(16).unwrap();
+        let f = ss.push_frame(4).unwrap();
+        for i in 0..4 {
+            unsafe { *f.add(i) = (i * 16) as Slot };
+        }
+        let mut seen = Vec::new();
+        ss.for_each_slot(|s| seen.push(unsafe { *s } as usize));
+        assert_eq!(seen, [0, 16, 32, 48]);
+        unsafe { ss.free() };
+    }
+}

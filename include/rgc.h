@@ -1,0 +1,389 @@
+/*
+ * rgc.h — the one C interface to every rgc garbage collector.
+ *
+ * Generated code (or a careful human) follows one discipline and links
+ * against any collector library; `rgc cc --gc=NAME` does the compiling and
+ * linking. The discipline:
+ *
+ *   1. Describe each heap type once with an `rgc_type` (usually a static).
+ *   2. Allocate with rgc_alloc / rgc_alloc_array / rgc_alloc_bytes. Memory
+ *      comes back zeroed; the pointer is 8-byte aligned.
+ *   3. Keep every object pointer that must survive a call that may collect
+ *      (any rgc_alloc*, rgc_collect, rgc_step, or a callee that calls them)
+ *      in a shadow-stack slot: RGC_FRAME / rgc_frame_push, then RGC_POP.
+ *   4. Write every pointer into a heap object with RGC_STORE(obj, field, v).
+ *   5. Register pointers held in global or static variables with rgc_add_root.
+ *
+ * Threads: one mutator at a time. Programs with several threads serialise
+ * their rgc calls (a global interpreter lock) and call rgc_thread_attach()
+ * in each thread that holds roots; rgc_init attaches the calling thread.
+ * Calling into rgc from an event listener, or from two threads at once, is
+ * reported as a fatal error.
+ *
+ * Errors: misuse (NULL or foreign pointers, contradictory type descriptors,
+ * impossible sizes, calls before rgc_init) prints one line starting with
+ * "rgc: <call>:" that names the bad value, then calls abort(). Running out
+ * of heap is not misuse: it goes to the OOM handler (see rgc_set_oom_handler).
+ *
+ * Choosing a collector: compile with -DRGC_GC_<NAME> (rgc cc does this) to
+ * get that collector's inline fast paths. The program then references the
+ * symbol rgc_abi_<name>_v1, which only that collector's library defines, so
+ * linking against another collector fails with
+ *     undefined reference to `rgc_abi_<name>_v1'
+ * Without any RGC_GC_* macro the header is generic: it works with every
+ * library (stores go through a function call).
+ */
+#ifndef RGC_H
+#define RGC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RGC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define RGC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define RGC_NORETURN __attribute__((noreturn))
+#else
+#define RGC_LIKELY(x) (x)
+#define RGC_UNLIKELY(x) (x)
+#define RGC_NORETURN
+#endif
+
+/* ------------------------------------------------------------------------
+ * Type descriptors
+ * ------------------------------------------------------------------------
+ * An object of type T is laid out as
+ *     [fixed part: T.size bytes][items: length * T.item_size bytes]
+ * where the items exist only for RGC_TYPE_VARSIZE types. The pointer rgc
+ * returns points at byte 0 of the fixed part.
+ *
+ * Rules (a descriptor that breaks one is a fatal error at its first use,
+ * naming the type and the field):
+ *   - pointer fields are 8-byte aligned and lie inside their area
+ *     (ptr_offsets inside the fixed part, item_ptr_offsets inside one item),
+ *     each listed once;
+ *   - RGC_TYPE_POINTER_FREE types list no pointer fields;
+ *   - RGC_TYPE_VARSIZE types have item_size > 0 and a size_t length field
+ *     at length_offset (8-byte aligned, inside the fixed part, not a pointer
+ *     field); rgc writes the length at allocation, the program must not
+ *     change it; if items hold pointers, size and item_size are multiples
+ *     of 8;
+ *   - fixed-size types leave item_size, item_num_ptrs and length_offset 0;
+ *   - size is at most 1 GiB; only the flags below are set.
+ * `id` must be 0 until rgc assigns it (rgc writes it on first use); do not
+ * copy a descriptor after it has been used.
+ * The finalizer, if any, runs once after an object of the type becomes
+ * unreachable; see "Finalizers" below.
+ */
+#define RGC_TYPE_VARSIZE 1u
+#define RGC_TYPE_POINTER_FREE 2u
+
+typedef struct rgc_type {
+    uint32_t size;
+    uint32_t flags;
+    const uint32_t *ptr_offsets;
+    uint32_t num_ptrs;
+    uint32_t item_size;
+    const uint32_t *item_ptr_offsets;
+    uint32_t item_num_ptrs;
+    uint32_t length_offset;
+    void (*finalizer)(void *obj);
+    const char *name;
+    uint32_t id;
+    uint32_t reserved;
+} rgc_type;
+
+/* ------------------------------------------------------------------------
+ * Configuration
+ * ------------------------------------------------------------------------
+ * Fill with rgc_config_default(), then change fields. Unless
+ * RGC_CONFIG_NO_ENV is set in flags, each field is overridden by its
+ * environment variable (sizes accept K, M, G suffixes):
+ *   heap_max          RGC_HEAP_MAX           4G    heap limit; address space is reserved, pages committed on use
+ *   heap_initial      RGC_HEAP_INITIAL       4M    bytes allocated before the first collection
+ *   growth_percent    RGC_GROWTH_PERCENT     100   next collection when heap holds live*(1+growth/100)
+ *   shadowstack_slots RGC_SHADOWSTACK_SLOTS  1M    slots per thread's shadow stack
+ *   torture           RGC_TORTURE            0     1: collect at every allocation
+ *   verify            RGC_VERIFY             0     1: check heap invariants after every collection
+ * `rgc config` prints this table from the library's own source of truth.
+ */
+#define RGC_CONFIG_NO_ENV 1u
+
+typedef struct rgc_config {
+    uint32_t struct_size; /* sizeof(rgc_config); set by rgc_config_default */
+    uint32_t flags;
+    uint64_t heap_max;
+    uint64_t heap_initial;
+    uint32_t growth_percent;
+    uint32_t shadowstack_slots;
+    uint32_t torture;
+    uint32_t verify;
+    uint64_t reserved[4];
+} rgc_config;
+
+/* ------------------------------------------------------------------------
+ * Statistics (cumulative since rgc_init)
+ * ------------------------------------------------------------------------ */
+typedef struct rgc_stats {
+    uint32_t struct_size;
+    uint32_t reserved0;
+    uint64_t collections;       /* full collections completed */
+    uint64_t bytes_allocated;   /* sum of requested sizes of all allocations */
+    uint64_t objects_allocated;
+    uint64_t live_bytes;        /* requested bytes surviving the last full collection;
+                                   for precise collectors exactly the reachable bytes */
+    uint64_t live_objects;
+    uint64_t heap_size;         /* bytes of heap blocks currently in use */
+    uint64_t peak_heap_size;
+    uint64_t heap_max;
+    uint64_t total_pause_ns;    /* time the mutator was stopped */
+    uint64_t max_pause_ns;
+    uint64_t pauses;            /* number of pauses (collections or increments) */
+    uint64_t finalizers_run;
+    uint64_t weakrefs_cleared;
+    uint64_t overruns;          /* incremental cycles finished synchronously */
+} rgc_stats;
+
+/* ------------------------------------------------------------------------
+ * Events: each collector phase reports its start and end.
+ * ------------------------------------------------------------------------
+ * RGC_PHASE_PAUSE brackets exactly the time the mutator is stopped; the
+ * other phases nest inside it, except RGC_PHASE_FINALIZERS (user finalizers
+ * run after the pause). Timestamps are CLOCK_MONOTONIC nanoseconds. The
+ * listener runs inside the collector: it must not call any rgc_* function
+ * (doing so is a fatal error) and should be quick.
+ */
+#define RGC_EVENT_START 0u
+#define RGC_EVENT_END 1u
+enum rgc_phase {
+    RGC_PHASE_PAUSE = 0,
+    RGC_PHASE_ROOTS = 1,
+    RGC_PHASE_MARK = 2,
+    RGC_PHASE_WEAK = 3,
+    RGC_PHASE_FINALIZE_MARK = 4,
+    RGC_PHASE_SWEEP = 5,
+    RGC_PHASE_RELEASE = 6,
+    RGC_PHASE_FINALIZERS = 7
+};
+
+typedef struct rgc_event {
+    uint32_t kind;  /* RGC_EVENT_START or RGC_EVENT_END */
+    uint32_t phase; /* enum rgc_phase */
+    uint64_t timestamp_ns;
+    uint64_t cycle; /* 1-based collection number */
+} rgc_event;
+
+typedef void (*rgc_event_listener)(const rgc_event *event, void *user);
+typedef void (*rgc_oom_handler)(const char *call, size_t requested, void *user);
+
+/* ------------------------------------------------------------------------
+ * Shadow stack (precise roots)
+ * ------------------------------------------------------------------------ */
+typedef struct rgc_shadowstack {
+    void **top;   /* next free slot */
+    void **limit; /* one past the last slot */
+    void **base;  /* first slot */
+} rgc_shadowstack;
+
+#ifdef __cplusplus
+extern thread_local rgc_shadowstack rgc_ss;
+#else
+extern _Thread_local rgc_shadowstack rgc_ss;
+#endif
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(rgc_type) == 64, "rgc_type layout");
+_Static_assert(offsetof(rgc_type, finalizer) == 40, "rgc_type layout");
+_Static_assert(offsetof(rgc_type, id) == 56, "rgc_type layout");
+_Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
+_Static_assert(sizeof(rgc_stats) == 120, "rgc_stats layout");
+_Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");
+_Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
+_Static_assert(sizeof(rgc_shadowstack) == 24, "rgc_shadowstack layout");
+_Static_assert(sizeof(void *) == 8, "rgc supports 64-bit targets only for now");
+#endif
+
+/* Reports "shadow stack overflow" (or "thread not attached") and aborts. */
+RGC_NORETURN void rgc_shadowstack_overflow(size_t requested);
+
+/* Pushes a frame of n slots, all NULL, and returns its first slot. On
+ * overflow it reports the depth and capacity and aborts; it never writes past
+ * the stack. Cost: one comparison, n stores, one store of top. */
+static inline void **rgc_frame_push(size_t n) {
+    void **frame = rgc_ss.top;
+    if (RGC_UNLIKELY((size_t)(rgc_ss.limit - frame) < n || frame == NULL))
+        rgc_shadowstack_overflow(n);
+    for (size_t i = 0; i < n; i++) frame[i] = NULL;
+    rgc_ss.top = frame + n;
+    return frame;
+}
+
+/* Pops every frame pushed since (and including) `frame`. */
+static inline void rgc_frame_pop(void **frame) { rgc_ss.top = frame; }
+
+/* RGC_FRAME(f, 3); ... f[0] = obj; ... RGC_POP(f); */
+#define RGC_FRAME(name, n) void **name = rgc_frame_push(n)
+#define RGC_POP(name) rgc_frame_pop(name)
+
+/* ------------------------------------------------------------------------
+ * Lifecycle
+ * ------------------------------------------------------------------------ */
+
+/* Fills *out with the defaults. Misuse: out == NULL is fatal. */
+void rgc_config_default(rgc_config *out);
+
+/* The library half of rgc_init; call rgc_init instead. */
+int rgc_init_abi(const rgc_config *config, const void *abi_tag);
+
+#if defined(RGC_GC_MARKSWEEP)
+extern const uint8_t rgc_abi_marksweep_v1;
+#define RGC_ABI_TAG (&rgc_abi_marksweep_v1)
+#elif defined(RGC_GC_NONE)
+extern const uint8_t rgc_abi_none_v1;
+#define RGC_ABI_TAG (&rgc_abi_none_v1)
+#else
+#define RGC_GENERIC 1
+extern const uint8_t rgc_abi_generic_v1;
+#define RGC_ABI_TAG (&rgc_abi_generic_v1)
+#endif
+
+/* Initialises the collector with `config` (NULL: defaults plus environment)
+ * and attaches the calling thread's shadow stack. Returns 0, or -1 after
+ * printing why (invalid config or environment value, already initialised,
+ * address space unavailable). */
+static inline int rgc_init(const rgc_config *config) { return rgc_init_abi(config, RGC_ABI_TAG); }
+
+/* Releases the heap and the calling thread's shadow stack. Every object
+ * pointer becomes invalid; rgc_init may be called again. Finalizers of
+ * still-live objects do not run. Misuse: calling it from a finalizer or
+ * before rgc_init is fatal. */
+void rgc_shutdown(void);
+
+/* The collector's name, e.g. "marksweep". */
+const char *rgc_collector_name(void);
+
+/* Attaches/detaches the calling thread's shadow stack. A thread must detach
+ * before it exits. Attaching twice returns -1 with a message. */
+int rgc_thread_attach(void);
+void rgc_thread_detach(void);
+
+/* ------------------------------------------------------------------------
+ * Allocation. All memory is zeroed. May collect: keep roots in the shadow
+ * stack. On heap exhaustion the OOM handler runs and, if it returns, the
+ * call returns NULL.
+ * ------------------------------------------------------------------------ */
+
+/* Validates and registers `type` now (otherwise done on first allocation)
+ * and returns its id. Misuse: NULL or an invalid descriptor is fatal. */
+uint32_t rgc_register_type(rgc_type *type);
+
+/* A fixed-size object. Misuse: a VARSIZE type is fatal. */
+void *rgc_alloc(rgc_type *type);
+
+/* A variable-size object with `length` items; rgc stores `length` in its
+ * length field. Misuse: a fixed-size type, or a length whose byte size
+ * overflows (e.g. a negative length cast to size_t), is fatal. */
+void *rgc_alloc_array(rgc_type *type, size_t length);
+
+/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 4 GiB is
+ * fatal. */
+void *rgc_alloc_bytes(size_t n);
+
+/* Requested size in bytes of the object at p. Misuse: p not the start of a
+ * live object is fatal. */
+size_t rgc_object_size(const void *p);
+
+/* ------------------------------------------------------------------------
+ * Stores: use RGC_STORE(obj, obj->field, value) for EVERY pointer store into
+ * a heap object (including array items). Stores into shadow-stack slots and
+ * local variables need no barrier.
+ * ------------------------------------------------------------------------ */
+
+/* Performs *slot = value with the collector's barrier. Under RGC_VERIFY it
+ * also checks that obj and value are live objects (fatal otherwise). */
+void rgc_write_barrier(void *obj, void **slot, void *value);
+
+#if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE)
+/* These collectors need no barrier: a plain store. */
+#define RGC_STORE(obj, field, value) ((void)(obj), (field) = (value))
+#else
+#define RGC_STORE(obj, field, value)                                                   \
+    do {                                                                               \
+        __typeof__(field) rgc_store_value_ = (value);                                  \
+        rgc_write_barrier((void *)(obj), (void **)&(field), (void *)rgc_store_value_); \
+    } while (0)
+#endif
+
+/* ------------------------------------------------------------------------
+ * Roots, collection, statistics
+ * ------------------------------------------------------------------------ */
+
+/* Registers a global/static variable holding NULL or an object pointer.
+ * Misuse: NULL slot is fatal; rgc_remove_root of an unregistered slot is
+ * fatal. Registering the same slot twice is allowed (remove it twice). */
+void rgc_add_root(void **slot);
+void rgc_remove_root(void **slot);
+
+/* A full collection, then any due finalizers. */
+void rgc_collect(void);
+
+/* Donates up to budget_ns of collector work. Stop-the-world collectors
+ * (marksweep) run a full collection when at least half of the allocation
+ * budget before the next collection is used, since they cannot split one;
+ * `none` does nothing. Returns 1 if it did work, 0 if none was due. */
+int rgc_step(uint64_t budget_ns);
+
+/* Fills *out. Misuse: NULL is fatal. */
+void rgc_get_stats(rgc_stats *out);
+
+/* Installs (or with NULL removes) the event listener. */
+void rgc_set_event_listener(rgc_event_listener listener, void *user);
+
+/* Name of a phase ("pause", "mark", ...; "unknown" if out of range). */
+const char *rgc_phase_name(uint32_t phase);
+
+/* Installs (or with NULL removes) the out-of-memory handler. It is called
+ * with the name of the failing call and the requested size. It may abort,
+ * longjmp out, or return, in which case the allocation returns NULL.
+ * Without a handler, running out of memory prints the call, the size,
+ * heap_max and the live bytes, and aborts. */
+void rgc_set_oom_handler(rgc_oom_handler handler, void *user);
+
+/* Checks every heap invariant now (fatal with a description on failure). */
+void rgc_verify_heap(void);
+
+/* ------------------------------------------------------------------------
+ * Finalizers (declared in rgc_type.finalizer)
+ * ------------------------------------------------------------------------
+ * When an object with a finalizer becomes unreachable, it and everything
+ * reachable from it stay alive; after the collection finishes, its
+ * finalizer runs exactly once, on the thread that triggered the collection,
+ * at the end of that rgc_alloc*, rgc_collect or rgc_step call. A finalizer
+ * may allocate and call any rgc function except rgc_shutdown. It may store
+ * the object somewhere reachable ("resurrection"); the finalizer will not
+ * run again. Weak references to the object are cleared before the
+ * finalizer runs.
+ */
+
+/* ------------------------------------------------------------------------
+ * Weak references
+ * ------------------------------------------------------------------------
+ * A weak reference is a small heap object (root it like any other) whose
+ * target is cleared to NULL by the first collection that finds the target
+ * not strongly reachable. Misuse: a target or weakref that is not a live
+ * rgc object (or not a weakref) is fatal.
+ */
+void *rgc_weakref_new(void *target);
+void *rgc_weakref_get(void *weakref);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RGC_H */
