@@ -74,8 +74,9 @@ extern "C" {
  *     of 8;
  *   - fixed-size types leave item_size, item_num_ptrs and length_offset 0;
  *   - size is at most 1 GiB; only the flags below are set.
- * `id` must be 0 until rgc assigns it (rgc writes it on first use); do not
- * copy a descriptor after it has been used.
+ * `id` and `generation` must be 0 until rgc assigns them (rgc writes them on
+ * first use; after rgc_shutdown and a new rgc_init, the descriptor is
+ * registered again automatically); do not copy a descriptor after use.
  * The finalizer, if any, runs once after an object of the type becomes
  * unreachable; see "Finalizers" below.
  */
@@ -93,8 +94,8 @@ typedef struct rgc_type {
     uint32_t length_offset;
     void (*finalizer)(void *obj);
     const char *name;
-    uint32_t id;
-    uint32_t reserved;
+    uint32_t id;         /* written by rgc */
+    uint32_t generation; /* written by rgc: which rgc_init the id belongs to */
 } rgc_type;
 
 /* ------------------------------------------------------------------------
@@ -105,6 +106,7 @@ typedef struct rgc_type {
  * environment variable (sizes accept K, M, G suffixes):
  *   heap_max          RGC_HEAP_MAX           4G    heap limit; address space is reserved, pages committed on use
  *   heap_initial      RGC_HEAP_INITIAL       4M    bytes allocated before the first collection
+ *                                                  (capped at heap_max)
  *   growth_percent    RGC_GROWTH_PERCENT     100   next collection when heap holds live*(1+growth/100)
  *   shadowstack_slots RGC_SHADOWSTACK_SLOTS  1M    slots per thread's shadow stack
  *   torture           RGC_TORTURE            0     1: collect at every allocation

@@ -51,7 +51,10 @@ pub struct RgcType {
     pub name: *const c_char,
     /// Written by rgc: 0 until the type is registered, then its id.
     pub id: u32,
-    pub reserved: u32,
+    /// Written by rgc: the [`crate::TypeTable`] generation `id` belongs to,
+    /// so that a descriptor used before `rgc_shutdown` re-registers after
+    /// the next `rgc_init`.
+    pub generation: u32,
 }
 const_assert_eq!(core::mem::size_of::<RgcType>(), 64);
 const_assert_eq!(core::mem::offset_of!(RgcType, finalizer), 40);
@@ -134,8 +137,7 @@ pub type EventListener = unsafe extern "C" fn(event: *const RgcEvent, user: *mut
 
 /// Out-of-memory handler: receives the call name, the requested byte count
 /// and the user pointer. If it returns, the allocation returns NULL.
-pub type OomHandler =
-    unsafe extern "C" fn(call: *const c_char, requested: usize, user: *mut c_void);
+pub type OomHandler = unsafe extern "C" fn(call: *const c_char, requested: usize, user: *mut c_void);
 
 assert_eq_size!(Option<Finalizer>, *const c_void);
 assert_eq_size!(Option<EventListener>, *const c_void);

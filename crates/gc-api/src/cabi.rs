@@ -87,13 +87,13 @@ impl<C: Collector> Instance<C> {
         // SAFETY: `busy` was false and is now ours, so no other reference to
         // the collector exists until the returned guard drops.
         match unsafe { &mut *self.collector.get() } {
-            Some(collector) => Entered {
-                inst: self,
-                collector,
-            },
+            Some(collector) => Entered { inst: self, collector },
             None => {
                 self.busy.store(false, Ordering::Release);
-                fatal!(call, "rgc is not initialised: call rgc_init first (or rgc_init failed, or rgc_shutdown already ran)")
+                fatal!(
+                    call,
+                    "rgc is not initialised: call rgc_init first (or rgc_init failed, or rgc_shutdown already ran)"
+                )
             }
         }
     }
@@ -127,23 +127,22 @@ pub unsafe fn config_default(out: *mut RgcConfig) {
 ///
 /// # Safety
 /// `cfg` is null (use defaults) or points to a readable `rgc_config`.
-pub unsafe fn init<C: Collector>(
-    inst: &Instance<C>,
-    cfg: *const RgcConfig,
-    abi_matches: bool,
-) -> c_int {
+pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_matches: bool) -> c_int {
     const CALL: &str = "rgc_init";
     if !abi_matches {
-        fatal::report(CALL, format_args!("this program was compiled for a different collector than '{}' (its rgc.h ABI tag does not match)", C::NAME));
+        fatal::report(
+            CALL,
+            format_args!(
+                "this program was compiled for a different collector than '{}' (its rgc.h ABI tag does not match)",
+                C::NAME
+            ),
+        );
         return -1;
     }
     // SAFETY: nothing else can hold the collector while `busy` is clear,
     // and init is not called re-entrantly (checked below).
     if inst.busy.load(Ordering::Acquire) || unsafe { (*inst.collector.get()).is_some() } {
-        fatal::report(
-            CALL,
-            format_args!("rgc is already initialised (call rgc_shutdown first)"),
-        );
+        fatal::report(CALL, format_args!("rgc is already initialised (call rgc_shutdown first)"));
         return -1;
     }
     let c_cfg = if cfg.is_null() {
@@ -160,10 +159,7 @@ pub unsafe fn init<C: Collector>(
         }
     };
     if let Err(msg) = shadowstack::attach_current(config.shadowstack_slots) {
-        fatal::report(
-            CALL,
-            format_args!("cannot create the main thread's shadow stack: {msg}"),
-        );
+        fatal::report(CALL, format_args!("cannot create the main thread's shadow stack: {msg}"));
         return -1;
     }
     match C::new(config) {
@@ -216,13 +212,7 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
 /// that outlives the collector.
 pub unsafe fn register_type<C: Collector>(inst: &Instance<C>, desc: *mut RgcType) -> u32 {
     // SAFETY: forwarded contract.
-    unsafe {
-        resolve(
-            &mut *inst.enter("rgc_register_type"),
-            "rgc_register_type",
-            desc,
-        )
-    }
+    unsafe { resolve(&mut *inst.enter("rgc_register_type"), "rgc_register_type", desc) }
 }
 
 /// Calls the OOM handler, or reports and aborts if none is installed.
@@ -284,12 +274,7 @@ pub fn run_finalizers<C: Collector>(inst: &Instance<C>, keep: *mut u8) -> *mut u
     keep
 }
 
-fn finish_alloc<C: Collector>(
-    inst: &Instance<C>,
-    call: &'static str,
-    p: *mut u8,
-    bytes: usize,
-) -> *mut c_void {
+fn finish_alloc<C: Collector>(inst: &Instance<C>, call: &'static str, p: *mut u8, bytes: usize) -> *mut c_void {
     if p.is_null() {
         out_of_memory(inst, call, bytes);
         return core::ptr::null_mut();
@@ -313,31 +298,19 @@ pub unsafe fn alloc<C: Collector>(
         let type_id = unsafe { resolve(&mut *c, call, desc) };
         let info = c.types_ref().get(type_id).expect("resolved type exists");
         match (info.varsize, length) {
-            (true, None) => fatal!(
-                call,
-                "type '{}' is variable-size: allocate it with rgc_alloc_array",
-                info.name
-            ),
-            (false, Some(_)) => fatal!(
-                call,
-                "type '{}' is fixed-size: allocate it with rgc_alloc",
-                info.name
-            ),
+            (true, None) => fatal!(call, "type '{}' is variable-size: allocate it with rgc_alloc_array", info.name),
+            (false, Some(_)) => fatal!(call, "type '{}' is fixed-size: allocate it with rgc_alloc", info.name),
             _ => {}
         }
         let length = length.unwrap_or(0);
-        let Some(bytes) = info
-            .size_with_items(length)
-            .filter(|&b| b <= isize::MAX as usize)
-        else {
-            fatal!(call, "type '{}' with length {length} needs more than isize::MAX bytes (is the length negative?)", info.name)
+        let Some(bytes) = info.size_with_items(length).filter(|&b| b <= isize::MAX as usize) else {
+            fatal!(
+                call,
+                "type '{}' with length {length} needs more than isize::MAX bytes (is the length negative?)",
+                info.name
+            )
         };
-        let req = AllocRequest {
-            type_id,
-            length,
-            bytes,
-            call,
-        };
+        let req = AllocRequest { type_id, length, bytes, call };
         // SAFETY: the type is registered and `bytes` computed from it.
         (unsafe { c.alloc(&req) }, bytes)
     };
@@ -350,12 +323,7 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
     if n > u32::MAX as usize {
         fatal!(CALL, "size {n} exceeds the byte-buffer limit of 4 GiB - 1 (use an array type for larger data)");
     }
-    let req = AllocRequest {
-        type_id: BYTES_TYPE,
-        length: n,
-        bytes: n,
-        call: CALL,
-    };
+    let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL };
     // SAFETY: BYTES_TYPE is built in; `bytes` equals the length for it.
     let p = unsafe { inst.enter(CALL).alloc(&req) };
     finish_alloc(inst, CALL, p, n)
@@ -397,10 +365,7 @@ pub unsafe fn add_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void)
 
 pub fn remove_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void) {
     if !inst.enter("rgc_remove_root").remove_root(slot.cast()) {
-        fatal!(
-            "rgc_remove_root",
-            "slot {slot:p} was never registered with rgc_add_root"
-        );
+        fatal!("rgc_remove_root", "slot {slot:p} was never registered with rgc_add_root");
     }
 }
 
@@ -426,14 +391,8 @@ pub unsafe fn get_stats<C: Collector>(inst: &Instance<C>, out: *mut RgcStats) {
     unsafe { out.write(s) };
 }
 
-pub fn set_event_listener<C: Collector>(
-    inst: &Instance<C>,
-    f: Option<EventListener>,
-    user: *mut c_void,
-) {
-    inst.enter("rgc_set_event_listener")
-        .events()
-        .set_listener(f, user);
+pub fn set_event_listener<C: Collector>(inst: &Instance<C>, f: Option<EventListener>, user: *mut c_void) {
+    inst.enter("rgc_set_event_listener").events().set_listener(f, user);
 }
 
 pub fn set_oom_handler<C: Collector>(inst: &Instance<C>, f: Option<OomHandler>, user: *mut c_void) {
@@ -445,21 +404,13 @@ pub fn set_oom_handler<C: Collector>(inst: &Instance<C>, f: Option<OomHandler>, 
 fn expect_object<C: Collector>(c: &C, call: &'static str, what: &str, p: *const c_void) -> u32 {
     match c.object_type(p.cast()) {
         Some(t) => t,
-        None => fatal!(
-            call,
-            "{what} {p:p} is not a live rgc object (NULL, freed, foreign, or an interior pointer)"
-        ),
+        None => fatal!(call, "{what} {p:p} is not a live rgc object (NULL, freed, foreign, or an interior pointer)"),
     }
 }
 
 pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mut c_void {
     const CALL: &str = "rgc_weakref_new";
-    let req = AllocRequest {
-        type_id: WEAKREF_TYPE,
-        length: 0,
-        bytes: 8,
-        call: CALL,
-    };
+    let req = AllocRequest { type_id: WEAKREF_TYPE, length: 0, bytes: 8, call: CALL };
     let w = {
         let mut c = inst.enter(CALL);
         if !target.is_null() {
@@ -485,15 +436,8 @@ pub unsafe fn weakref_get<C: Collector>(inst: &Instance<C>, weakref: *mut c_void
     let c = inst.enter(CALL);
     let t = expect_object(&*c, CALL, "weakref", weakref);
     if t != WEAKREF_TYPE {
-        let name = c
-            .types_ref()
-            .get(t)
-            .map(|i| i.name.clone())
-            .unwrap_or_default();
-        fatal!(
-            CALL,
-            "{weakref:p} is an object of type '{name}', not a weak reference from rgc_weakref_new"
-        );
+        let name = c.types_ref().get(t).map(|i| i.name.clone()).unwrap_or_default();
+        fatal!(CALL, "{weakref:p} is an object of type '{name}', not a weak reference from rgc_weakref_new");
     }
     // SAFETY: validated as a live weakref object, whose first word is the target.
     unsafe { *(weakref as *mut *mut c_void) }
@@ -522,20 +466,10 @@ pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
 }
 
 pub fn phase_name(phase: u32) -> *const c_char {
-    const NAMES: [&CStr; 8] = [
-        c"pause",
-        c"roots",
-        c"mark",
-        c"weak",
-        c"finalize-mark",
-        c"sweep",
-        c"release",
-        c"finalizers",
-    ];
+    const NAMES: [&CStr; 8] =
+        [c"pause", c"roots", c"mark", c"weak", c"finalize-mark", c"sweep", c"release", c"finalizers"];
     debug_assert_eq!(NAMES.len(), PHASE_NAMES.len());
-    NAMES
-        .get(phase as usize)
-        .map_or(c"unknown".as_ptr(), |n| n.as_ptr())
+    NAMES.get(phase as usize).map_or(c"unknown".as_ptr(), |n| n.as_ptr())
 }
 
 /// Declares the process's collector instance and exports every `rgc_*`
@@ -589,10 +523,7 @@ macro_rules! export_c_abi {
                 unsafe { glue::alloc(&INSTANCE, "rgc_alloc", t, None) }
             }
             #[no_mangle]
-            pub unsafe extern "C" fn rgc_alloc_array(
-                t: *mut RgcType,
-                length: usize,
-            ) -> *mut c_void {
+            pub unsafe extern "C" fn rgc_alloc_array(t: *mut RgcType, length: usize) -> *mut c_void {
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::alloc(&INSTANCE, "rgc_alloc_array", t, Some(length)) }
             }
@@ -601,11 +532,7 @@ macro_rules! export_c_abi {
                 glue::alloc_bytes(&INSTANCE, n)
             }
             #[no_mangle]
-            pub unsafe extern "C" fn rgc_write_barrier(
-                obj: *mut c_void,
-                slot: *mut *mut c_void,
-                value: *mut c_void,
-            ) {
+            pub unsafe extern "C" fn rgc_write_barrier(obj: *mut c_void, slot: *mut *mut c_void, value: *mut c_void) {
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::write_barrier(&INSTANCE, obj, slot, value) }
             }
@@ -632,10 +559,7 @@ macro_rules! export_c_abi {
                 unsafe { glue::get_stats(&INSTANCE, out) }
             }
             #[no_mangle]
-            pub extern "C" fn rgc_set_event_listener(
-                f: Option<$crate::abi::EventListener>,
-                user: *mut c_void,
-            ) {
+            pub extern "C" fn rgc_set_event_listener(f: Option<$crate::abi::EventListener>, user: *mut c_void) {
                 glue::set_event_listener(&INSTANCE, f, user)
             }
             #[no_mangle]
@@ -643,10 +567,7 @@ macro_rules! export_c_abi {
                 glue::phase_name(phase)
             }
             #[no_mangle]
-            pub extern "C" fn rgc_set_oom_handler(
-                f: Option<$crate::abi::OomHandler>,
-                user: *mut c_void,
-            ) {
+            pub extern "C" fn rgc_set_oom_handler(f: Option<$crate::abi::OomHandler>, user: *mut c_void) {
                 glue::set_oom_handler(&INSTANCE, f, user)
             }
             #[no_mangle]
@@ -687,9 +608,5 @@ pub fn shadowstack_detach() {
 }
 
 pub fn shadowstack_overflow(requested: usize) -> ! {
-    fatal!(
-        "rgc_frame_push",
-        "{}",
-        shadowstack::overflow_message(requested)
-    )
+    fatal!("rgc_frame_push", "{}", shadowstack::overflow_message(requested))
 }

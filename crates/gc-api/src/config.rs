@@ -36,7 +36,7 @@ pub const KNOBS: &[Knob] = &[
         field: "heap_initial",
         default: 4 * MIB,
         unit: "bytes (K/M/G suffixes)",
-        doc: "Bytes that may be allocated before the first collection.",
+        doc: "Bytes that may be allocated before the first collection (capped at heap_max).",
     },
     Knob {
         env: "RGC_GROWTH_PERCENT",
@@ -81,11 +81,7 @@ pub struct Config {
 }
 
 fn knob_default(field: &str) -> u64 {
-    KNOBS
-        .iter()
-        .find(|k| k.field == field)
-        .map(|k| k.default)
-        .unwrap_or(0)
+    KNOBS.iter().find(|k| k.field == field).map(|k| k.default).unwrap_or(0)
 }
 
 /// The C struct filled with defaults (what `rgc_config_default` returns).
@@ -124,10 +120,7 @@ pub fn parse_size(s: &str) -> Option<u64> {
 impl Config {
     /// Validates a C config, applying environment overrides through `getenv`
     /// unless the struct says not to.
-    pub fn from_c(
-        c: &RgcConfig,
-        getenv: impl Fn(&str) -> Option<String>,
-    ) -> Result<Config, String> {
+    pub fn from_c(c: &RgcConfig, getenv: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
         if c.struct_size as usize != core::mem::size_of::<RgcConfig>() {
             return Err(format!(
                 "rgc_config.struct_size is {} but this library expects {} (header and library versions differ, \
@@ -143,26 +136,14 @@ impl Config {
                     continue;
                 };
                 let value = parse_size(&text).ok_or_else(|| {
-                    format!(
-                        "environment variable {}='{}' is not a number ({})",
-                        knob.env, text, knob.unit
-                    )
+                    format!("environment variable {}='{}' is not a number ({})", knob.env, text, knob.unit)
                 })?;
-                let too_big = || {
-                    format!(
-                        "environment variable {}='{}' is out of range",
-                        knob.env, text
-                    )
-                };
+                let too_big = || format!("environment variable {}='{}' is out of range", knob.env, text);
                 match knob.field {
                     "heap_max" => c.heap_max = value,
                     "heap_initial" => c.heap_initial = value,
-                    "growth_percent" => {
-                        c.growth_percent = u32::try_from(value).map_err(|_| too_big())?
-                    }
-                    "shadowstack_slots" => {
-                        c.shadowstack_slots = u32::try_from(value).map_err(|_| too_big())?
-                    }
+                    "growth_percent" => c.growth_percent = u32::try_from(value).map_err(|_| too_big())?,
+                    "shadowstack_slots" => c.shadowstack_slots = u32::try_from(value).map_err(|_| too_big())?,
                     "torture" => c.torture = value as u32,
                     "verify" => c.verify = value as u32,
                     _ => unreachable!("knob {} has no config field", knob.field),
@@ -170,9 +151,8 @@ impl Config {
             }
         }
         let cfg = Config {
-            heap_max: usize::try_from(c.heap_max).map_err(|_| {
-                format!("heap_max {} does not fit in this address space", c.heap_max)
-            })?,
+            heap_max: usize::try_from(c.heap_max)
+                .map_err(|_| format!("heap_max {} does not fit in this address space", c.heap_max))?,
             heap_initial: usize::try_from(c.heap_initial)
                 .map_err(|_| format!("heap_initial {} is too large", c.heap_initial))?,
             growth_percent: c.growth_percent,
@@ -181,28 +161,15 @@ impl Config {
             verify: c.verify != 0,
         };
         if cfg.heap_max < 64 * 1024 {
-            return Err(format!(
-                "heap_max {} is below the minimum of 64K",
-                cfg.heap_max
-            ));
+            return Err(format!("heap_max {} is below the minimum of 64K", cfg.heap_max));
         }
-        if cfg.heap_initial > cfg.heap_max {
-            return Err(format!(
-                "heap_initial {} exceeds heap_max {}",
-                cfg.heap_initial, cfg.heap_max
-            ));
-        }
+        // Documented: an initial allowance above the limit means "up to the limit".
+        let cfg = Config { heap_initial: cfg.heap_initial.min(cfg.heap_max), ..cfg };
         if cfg.shadowstack_slots < 16 {
-            return Err(format!(
-                "shadowstack_slots {} is below the minimum of 16",
-                cfg.shadowstack_slots
-            ));
+            return Err(format!("shadowstack_slots {} is below the minimum of 16", cfg.shadowstack_slots));
         }
         if cfg.growth_percent == 0 || cfg.growth_percent > 10_000 {
-            return Err(format!(
-                "growth_percent {} must be between 1 and 10000",
-                cfg.growth_percent
-            ));
+            return Err(format!("growth_percent {} must be between 1 and 10000", cfg.growth_percent));
         }
         Ok(cfg)
     }
@@ -231,19 +198,11 @@ mod tests {
         assert!(err.contains("RGC_TORTURE='yes'"), "{err}");
         let mut no_env = c;
         no_env.flags = CONFIG_NO_ENV;
-        assert_eq!(
-            Config::from_c(&no_env, |_| Some("1".into())).unwrap(),
-            Config::default()
-        );
+        assert_eq!(Config::from_c(&no_env, |_| Some("1".into())).unwrap(), Config::default());
         let mut bad = c;
         bad.struct_size = 12;
-        assert!(Config::from_c(&bad, |_| None)
-            .unwrap_err()
-            .contains("struct_size is 12"));
-        let mut bad = c;
-        bad.heap_initial = bad.heap_max + 1;
-        assert!(Config::from_c(&bad, |_| None)
-            .unwrap_err()
-            .contains("exceeds heap_max"));
+        assert!(Config::from_c(&bad, |_| None).unwrap_err().contains("struct_size is 12"));
+        let capped = Config::from_c(&c, |k| (k == "RGC_HEAP_MAX").then(|| "1M".into())).unwrap();
+        assert_eq!(capped.heap_initial, 1 << 20);
     }
 }

@@ -36,16 +36,8 @@ pub enum Phase {
     Finalizers = 7,
 }
 
-pub const PHASE_NAMES: [&str; 8] = [
-    "pause",
-    "roots",
-    "mark",
-    "weak",
-    "finalize-mark",
-    "sweep",
-    "release",
-    "finalizers",
-];
+pub const PHASE_NAMES: [&str; 8] =
+    ["pause", "roots", "mark", "weak", "finalize-mark", "sweep", "release", "finalizers"];
 
 impl Phase {
     pub fn name(self) -> &'static str {
@@ -88,12 +80,7 @@ impl EventSink {
     #[inline]
     fn emit(&self, kind: u32, phase: Phase, t: u64) {
         if let Some(listener) = self.listener {
-            let ev = RgcEvent {
-                kind,
-                phase: phase as u32,
-                timestamp_ns: t,
-                cycle: self.cycle,
-            };
+            let ev = RgcEvent { kind, phase: phase as u32, timestamp_ns: t, cycle: self.cycle };
             // SAFETY: the program registered this callback through
             // rgc_set_event_listener, whose contract makes it callable with
             // an event pointer and its own user pointer.

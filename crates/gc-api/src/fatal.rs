@@ -23,10 +23,7 @@ impl Write for StderrBuf {
 
 /// Writes `rgc: <call>: <message>` to stderr without allocating.
 pub fn report(call: &str, args: fmt::Arguments<'_>) {
-    let mut out = StderrBuf {
-        buf: [0; 1024],
-        len: 0,
-    };
+    let mut out = StderrBuf { buf: [0; 1024], len: 0 };
     let _ = write!(out, "rgc: {call}: {args}\n");
     // SAFETY: the buffer holds `len` initialised bytes; fd 2 may be closed, in
     // which case write fails harmlessly.

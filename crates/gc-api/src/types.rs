@@ -58,9 +58,7 @@ impl TypeInfo {
         if !self.varsize {
             return Some(self.size as usize);
         }
-        length
-            .checked_mul(self.item_size as usize)?
-            .checked_add(self.size as usize)
+        length.checked_mul(self.item_size as usize)?.checked_add(self.size as usize)
     }
 }
 
@@ -73,18 +71,18 @@ pub struct TypeError {
 
 impl fmt::Display for TypeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "type descriptor '{}' is invalid: {}",
-            self.type_name, self.reason
-        )
+        write!(f, "type descriptor '{}' is invalid: {}", self.type_name, self.reason)
     }
 }
 
 /// All registered types, indexed by [`TypeId`].
 pub struct TypeTable {
     types: Vec<TypeInfo>,
+    /// Distinguishes this table's ids from those of earlier instances.
+    generation: u32,
 }
+
+static NEXT_GENERATION: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(1);
 
 impl Default for TypeTable {
     fn default() -> Self {
@@ -117,7 +115,8 @@ impl TypeTable {
             builtin("<weakref>", 8),
         ];
         debug_assert_eq!(types.len() as u32, FIRST_USER_TYPE);
-        TypeTable { types }
+        let generation = NEXT_GENERATION.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        TypeTable { types, generation }
     }
 
     /// Looks up a type by id; `None` for ids never handed out.
@@ -148,8 +147,8 @@ impl TypeTable {
     /// 3. `name` is null or a NUL-terminated string.
     pub unsafe fn resolve(&mut self, desc: *mut RgcType) -> Result<TypeId, TypeError> {
         // SAFETY: rule 1.
-        let id = unsafe { (*desc).id };
-        if id != INVALID_TYPE {
+        let (id, generation) = unsafe { ((*desc).id, (*desc).generation) };
+        if id != INVALID_TYPE && generation == self.generation {
             return match self.types.get(id as usize) {
                 Some(info) if core::ptr::eq(info.desc, desc) => Ok(id),
                 _ => Err(TypeError {
@@ -168,7 +167,10 @@ impl TypeTable {
         let new_id = self.types.len() as TypeId;
         self.types.push(info);
         // SAFETY: rule 1 (writable).
-        unsafe { (*desc).id = new_id };
+        unsafe {
+            (*desc).id = new_id;
+            (*desc).generation = self.generation;
+        }
         Ok(new_id)
     }
 }
@@ -189,11 +191,7 @@ pub unsafe fn read_name(name: *const c_char) -> String {
         if b == 0 {
             break;
         }
-        out.push(if b.is_ascii_graphic() || b == b' ' {
-            b as char
-        } else {
-            '?'
-        });
+        out.push(if b.is_ascii_graphic() || b == b' ' { b as char } else { '?' });
     }
     out
 }
@@ -211,10 +209,15 @@ unsafe fn read_offsets(ptr: *const u32, count: u32) -> Vec<u32> {
 fn check_offsets(offsets: &[u32], area: u32, what: &str) -> Result<(), String> {
     for (i, &off) in offsets.iter().enumerate() {
         if off % 8 != 0 {
-            return Err(alloc::format!("{what}[{i}] = {off} is not a multiple of 8 (pointer fields must be 8-byte aligned)"));
+            return Err(alloc::format!(
+                "{what}[{i}] = {off} is not a multiple of 8 (pointer fields must be 8-byte aligned)"
+            ));
         }
         if off as u64 + 8 > area as u64 {
-            return Err(alloc::format!("{what}[{i}] = {off} does not fit: the pointer would end at {} but the area is {area} bytes", off as u64 + 8));
+            return Err(alloc::format!(
+                "{what}[{i}] = {off} does not fit: the pointer would end at {} but the area is {area} bytes",
+                off as u64 + 8
+            ));
         }
         if offsets[..i].contains(&off) {
             return Err(alloc::format!("{what}[{i}] = {off} is listed twice"));
@@ -232,33 +235,18 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
     let d = unsafe { &*desc };
     // SAFETY: rule 3.
     let name = unsafe { read_name(d.name) };
-    let fail = |reason: String| TypeError {
-        type_name: name.clone(),
-        reason,
-    };
+    let fail = |reason: String| TypeError { type_name: name.clone(), reason };
     if d.flags & !TYPE_KNOWN_FLAGS != 0 {
-        return Err(fail(alloc::format!(
-            "unknown flag bits 0x{:x}",
-            d.flags & !TYPE_KNOWN_FLAGS
-        )));
+        return Err(fail(alloc::format!("unknown flag bits 0x{:x}", d.flags & !TYPE_KNOWN_FLAGS)));
     }
     if d.size > MAX_FIXED_SIZE {
-        return Err(fail(alloc::format!(
-            "size {} exceeds the maximum fixed size {MAX_FIXED_SIZE}",
-            d.size
-        )));
+        return Err(fail(alloc::format!("size {} exceeds the maximum fixed size {MAX_FIXED_SIZE}", d.size)));
     }
     if d.num_ptrs > 0 && d.ptr_offsets.is_null() {
-        return Err(fail(alloc::format!(
-            "num_ptrs is {} but ptr_offsets is NULL",
-            d.num_ptrs
-        )));
+        return Err(fail(alloc::format!("num_ptrs is {} but ptr_offsets is NULL", d.num_ptrs)));
     }
     if d.item_num_ptrs > 0 && d.item_ptr_offsets.is_null() {
-        return Err(fail(alloc::format!(
-            "item_num_ptrs is {} but item_ptr_offsets is NULL",
-            d.item_num_ptrs
-        )));
+        return Err(fail(alloc::format!("item_num_ptrs is {} but item_ptr_offsets is NULL", d.item_num_ptrs)));
     }
     let varsize = d.flags & TYPE_VARSIZE != 0;
     let pointer_free = d.flags & TYPE_POINTER_FREE != 0;
@@ -267,9 +255,7 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
     // SAFETY: as above.
     let item_ptr_offsets = unsafe { read_offsets(d.item_ptr_offsets, d.item_num_ptrs) };
     if pointer_free && (!ptr_offsets.is_empty() || !item_ptr_offsets.is_empty()) {
-        return Err(fail(
-            "RGC_TYPE_POINTER_FREE is set but the descriptor lists pointer fields".into(),
-        ));
+        return Err(fail("RGC_TYPE_POINTER_FREE is set but the descriptor lists pointer fields".into()));
     }
     check_offsets(&ptr_offsets, d.size, "ptr_offsets").map_err(fail)?;
     if varsize {
@@ -279,14 +265,12 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
         if d.length_offset % 8 != 0 || d.length_offset as u64 + 8 > d.size as u64 {
             return Err(fail(alloc::format!(
                 "length_offset {} must be 8-byte aligned and leave room for a size_t inside the fixed part of {} bytes",
-                d.length_offset, d.size
+                d.length_offset,
+                d.size
             )));
         }
         if ptr_offsets.contains(&d.length_offset) {
-            return Err(fail(alloc::format!(
-                "length_offset {} is also listed as a pointer field",
-                d.length_offset
-            )));
+            return Err(fail(alloc::format!("length_offset {} is also listed as a pointer field", d.length_offset)));
         }
         check_offsets(&item_ptr_offsets, d.item_size, "item_ptr_offsets").map_err(fail)?;
         if !item_ptr_offsets.is_empty() && (d.size % 8 != 0 || d.item_size % 8 != 0) {
@@ -297,9 +281,7 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
             )));
         }
     } else if d.item_size != 0 || d.item_num_ptrs != 0 || d.length_offset != 0 {
-        return Err(fail(
-            "item_size, item_num_ptrs or length_offset is set but RGC_TYPE_VARSIZE is not".into(),
-        ));
+        return Err(fail("item_size, item_num_ptrs or length_offset is set but RGC_TYPE_VARSIZE is not".into()));
     }
     // A type with no pointer fields at all is pointer-free whether or not the
     // flag says so; recording that skips scanning it.
@@ -327,11 +309,7 @@ mod tests {
         RgcType {
             size,
             flags,
-            ptr_offsets: if ptrs.is_empty() {
-                ptr::null()
-            } else {
-                ptrs.as_ptr()
-            },
+            ptr_offsets: if ptrs.is_empty() { ptr::null() } else { ptrs.as_ptr() },
             num_ptrs: ptrs.len() as u32,
             item_size: 0,
             item_ptr_offsets: ptr::null(),
@@ -340,7 +318,7 @@ mod tests {
             finalizer: None,
             name: c"T".as_ptr(),
             id: 0,
-            reserved: 0,
+            generation: 0,
         }
     }
 
@@ -367,10 +345,7 @@ mod tests {
         ];
         for (mut d, needle) in cases {
             let err = unsafe { t.resolve(&mut d) }.unwrap_err();
-            assert!(
-                err.to_string().contains(needle),
-                "{err} should mention {needle}"
-            );
+            assert!(err.to_string().contains(needle), "{err} should mention {needle}");
             assert_eq!(d.id, 0, "a rejected descriptor must stay unregistered");
         }
     }
@@ -379,10 +354,7 @@ mod tests {
     fn varsize_rules() {
         let mut t = TypeTable::new();
         let mut d = desc(8, TYPE_VARSIZE, &[]);
-        assert!(unsafe { t.resolve(&mut d) }
-            .unwrap_err()
-            .reason
-            .contains("item_size is 0"));
+        assert!(unsafe { t.resolve(&mut d) }.unwrap_err().reason.contains("item_size is 0"));
         let mut d = desc(8, TYPE_VARSIZE, &[]);
         d.item_size = 8;
         d.item_ptr_offsets = [0u32].as_ptr();
@@ -393,10 +365,7 @@ mod tests {
         assert_eq!(info.size_with_items(usize::MAX), None);
         let mut d = desc(8, 0, &[]);
         d.item_size = 8;
-        assert!(unsafe { t.resolve(&mut d) }
-            .unwrap_err()
-            .reason
-            .contains("VARSIZE is not"));
+        assert!(unsafe { t.resolve(&mut d) }.unwrap_err().reason.contains("VARSIZE is not"));
     }
 
     #[test]
@@ -404,9 +373,6 @@ mod tests {
         let mut t = TypeTable::new();
         let mut d = desc(8, 0, &[]);
         d.id = 77;
-        assert!(unsafe { t.resolve(&mut d) }
-            .unwrap_err()
-            .reason
-            .contains("never assigned"));
+        assert!(unsafe { t.resolve(&mut d) }.unwrap_err().reason.contains("never assigned"));
     }
 }

@@ -100,13 +100,7 @@ impl Plan {
         let alloc = mark + nblocks * BITMAP_BYTES_PER_BLOCK;
         let free = alloc + nblocks * BITMAP_BYTES_PER_BLOCK;
         let meta_end = round_up(free + nblocks.div_ceil(64) * 8, 64);
-        Plan {
-            table,
-            mark,
-            alloc,
-            free,
-            meta_end,
-        }
+        Plan { table, mark, alloc, free, meta_end }
     }
 }
 
@@ -152,10 +146,7 @@ impl Heap {
                 nblocks,
                 frontier: 0,
                 hint: 0,
-                classes: [ClassState {
-                    free: null_mut(),
-                    partial: NONE,
-                }; NUM_CLASSES],
+                classes: [ClassState { free: null_mut(), partial: NONE }; NUM_CLASSES],
                 blocks_in_use: 0,
                 peak_blocks: 0,
                 mem,
@@ -438,9 +429,7 @@ impl Heap {
             info.next = NONE;
             self.classes[class].partial = next;
             debug_assert!(head != 0, "a partial block lists free cells");
-            self.classes[class].free = self
-                .block_addr(partial as usize)
-                .wrapping_add(head as usize - 1);
+            self.classes[class].free = self.block_addr(partial as usize).wrapping_add(head as usize - 1);
             return self.alloc_small(class);
         }
         let Some(b) = self.alloc_block() else {
@@ -479,11 +468,7 @@ impl Heap {
         let all_zero = (head..head + n).all(|b| self.info(b).zeroed == 1);
         for b in head..head + n {
             let info = self.info_mut(b);
-            info.state = if b == head {
-                BlockState::LargeHead
-            } else {
-                BlockState::LargeTail
-            } as u8;
+            info.state = if b == head { BlockState::LargeHead } else { BlockState::LargeTail } as u8;
             info.aux = if b == head { n as u32 } else { head as u32 };
             info.zeroed = 0;
             info.next = NONE;
@@ -503,10 +488,7 @@ impl Heap {
     pub fn sweep(&mut self) -> SweepCounts {
         let mut counts = SweepCounts::default();
         for c in self.classes.iter_mut() {
-            *c = ClassState {
-                free: null_mut(),
-                partial: NONE,
-            };
+            *c = ClassState { free: null_mut(), partial: NONE };
         }
         // Sweep downwards so each class's partial list comes out in address order.
         for b in (0..self.frontier).rev() {
@@ -646,24 +628,20 @@ impl Heap {
             match self.block_state(b) {
                 BlockState::Free => {
                     if !free {
-                        return Err(format!(
-                            "block {b} is free but not in the free-block bitmap"
-                        ));
+                        return Err(format!("block {b} is free but not in the free-block bitmap"));
                     }
                     b += 1;
                     continue;
                 }
                 _ if free => return Err(format!("block {b} is in use but marked free")),
-                BlockState::LargeTail => {
-                    return Err(format!("block {b} is a large-object tail without a head"))
-                }
+                BlockState::LargeTail => return Err(format!("block {b} is a large-object tail without a head")),
                 BlockState::LargeHead => {
                     let n = self.info(b).aux as usize;
                     for t in b + 1..b + n {
-                        if self.block_state(t) != BlockState::LargeTail
-                            || self.info(t).aux as usize != b
-                        {
-                            return Err(format!("large object at block {b} spans {n} blocks but block {t} does not point back"));
+                        if self.block_state(t) != BlockState::LargeTail || self.info(t).aux as usize != b {
+                            return Err(format!(
+                                "large object at block {b} spans {n} blocks but block {t} does not point back"
+                            ));
                         }
                     }
                     in_use += n;
@@ -684,10 +662,7 @@ impl Heap {
             b += 1;
         }
         if in_use != self.blocks_in_use {
-            return Err(format!(
-                "{} blocks are counted in use but the table shows {in_use}",
-                self.blocks_in_use
-            ));
+            return Err(format!("{} blocks are counted in use but the table shows {in_use}", self.blocks_in_use));
         }
         Ok(())
     }

@@ -84,10 +84,7 @@ mod tests {
             let size = CLASS_SIZES[class] as usize;
             assert!(size >= cell, "{bytes} bytes got class {size}");
             if class > 0 {
-                assert!(
-                    (CLASS_SIZES[class - 1] as usize) < cell,
-                    "{bytes} bytes skipped a smaller class"
-                );
+                assert!((CLASS_SIZES[class - 1] as usize) < cell, "{bytes} bytes skipped a smaller class");
             }
             assert_eq!(size % GRANULE, 0);
         }

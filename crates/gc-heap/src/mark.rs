@@ -119,10 +119,7 @@ impl Marker {
             info.size as u64
         };
         if info.has_pointers() {
-            self.stack.push(Entry {
-                obj: value,
-                next_item: 0,
-            });
+            self.stack.push(Entry { obj: value, next_item: 0 });
         }
     }
 
@@ -132,22 +129,12 @@ impl Marker {
         let mut spent = 0usize;
         while let Some(Entry { obj, next_item }) = self.stack.pop() {
             // SAFETY: only marked, validated objects are pushed.
-            let info = types
-                .get(unsafe { header(obj) }.type_id)
-                .expect("pushed objects have valid types");
+            let info = types.get(unsafe { header(obj) }.type_id).expect("pushed objects have valid types");
             if next_item == 0 {
                 for &off in &info.ptr_offsets {
                     // SAFETY: validated descriptors keep pointer fields inside the object.
                     let v = unsafe { *(obj.add(off as usize) as *const *mut u8) };
-                    self.visit(
-                        heap,
-                        types,
-                        v,
-                        Source::Field {
-                            obj,
-                            offset: off as usize,
-                        },
-                    );
+                    self.visit(heap, types, v, Source::Field { obj, offset: off as usize });
                 }
                 spent += info.ptr_offsets.len() + 1;
             }
@@ -156,10 +143,7 @@ impl Marker {
                 let len = unsafe { array_length(obj, info) };
                 let end = len.min(next_item + ARRAY_CHUNK);
                 if end < len {
-                    self.stack.push(Entry {
-                        obj,
-                        next_item: end,
-                    });
+                    self.stack.push(Entry { obj, next_item: end });
                 }
                 let item_size = info.item_size as usize;
                 for i in next_item..end {

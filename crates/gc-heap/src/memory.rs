@@ -91,10 +91,7 @@ mod mmap {
             // SAFETY: MADV_DONTNEED on a private anonymous mapping only drops
             // pages (they read back as zero); the heap promised not to rely
             // on their contents, and no Rust reference into them exists.
-            let r = unsafe {
-                self.map
-                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len)
-            };
+            let r = unsafe { self.map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
             if r.is_ok() {
                 self.released += len as u64;
             }

@@ -54,9 +54,7 @@ pub unsafe fn object_bytes(obj: *const u8, types: &TypeTable) -> usize {
     if h.type_id == BYTES_TYPE {
         return h.aux as usize;
     }
-    let info = types
-        .get(h.type_id)
-        .expect("header holds a registered type");
+    let info = types.get(h.type_id).expect("header holds a registered type");
     if info.varsize {
         // SAFETY: caller contract; the length was written at allocation and
         // the allocation succeeded, so the product fits.

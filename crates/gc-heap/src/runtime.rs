@@ -76,10 +76,7 @@ impl Runtime {
     }
 
     /// Builds a runtime on any memory source (e.g. a caller's fixed region).
-    pub fn with_memory(
-        config: Config,
-        mem: Box<dyn crate::memory::Memory>,
-    ) -> Result<Runtime, InitError> {
+    pub fn with_memory(config: Config, mem: Box<dyn crate::memory::Memory>) -> Result<Runtime, InitError> {
         let heap = Heap::new(mem).map_err(|e| InitError(e.into()))?;
         Ok(Runtime {
             trigger: config.heap_initial.max(crate::layout::BLOCK_SIZE),
@@ -162,8 +159,7 @@ impl Runtime {
             false
         });
         for &o in &dead {
-            self.marker
-                .visit(&mut self.heap, &self.types, o, Source::FinalizerQueue);
+            self.marker.visit(&mut self.heap, &self.types, o, Source::FinalizerQueue);
         }
         self.mark_transitive();
         self.pending_finalizers.extend(dead);
@@ -188,9 +184,7 @@ impl Runtime {
     pub fn finish_cycle(&mut self) {
         let after = self.heap.heap_bytes();
         let growth = after / 100 * self.config.growth_percent as usize;
-        self.trigger = growth
-            .max(self.config.heap_initial)
-            .max(crate::layout::BLOCK_SIZE);
+        self.trigger = growth.max(self.config.heap_initial).max(crate::layout::BLOCK_SIZE);
         self.allocated_since_gc = 0;
         self.counters.collections += 1;
         self.events.start(Phase::Release);
@@ -206,8 +200,7 @@ impl Runtime {
     }
 
     pub fn verify_or_abort(&mut self, after_full_collection: bool) {
-        let expect =
-            after_full_collection.then_some((self.counters.live_objects, self.counters.live_bytes));
+        let expect = after_full_collection.then_some((self.counters.live_objects, self.counters.live_bytes));
         if let Err(msg) = crate::verify::verify(self, expect) {
             gc_api::fatal!("heap verifier", "{msg}");
         }
@@ -218,18 +211,8 @@ impl Runtime {
     /// Allocates from the heap and does the bookkeeping; no collection.
     #[inline]
     pub fn try_alloc(&mut self, req: &AllocRequest) -> *mut u8 {
-        let aux = if req.type_id == BYTES_TYPE {
-            req.length as u32
-        } else {
-            0
-        };
-        let p = self.heap.alloc(
-            req.bytes,
-            Header {
-                type_id: req.type_id,
-                aux,
-            },
-        );
+        let aux = if req.type_id == BYTES_TYPE { req.length as u32 } else { 0 };
+        let p = self.heap.alloc(req.bytes, Header { type_id: req.type_id, aux });
         if p.is_null() {
             return p;
         }
@@ -296,13 +279,7 @@ pub trait Plan: Sized {
     /// # Safety
     /// As for [`Collector::write_barrier`].
     #[inline]
-    unsafe fn write_barrier(
-        &mut self,
-        _rt: &mut Runtime,
-        _obj: *mut u8,
-        slot: *mut *mut u8,
-        value: *mut u8,
-    ) {
+    unsafe fn write_barrier(&mut self, _rt: &mut Runtime, _obj: *mut u8, slot: *mut *mut u8, value: *mut u8) {
         // SAFETY: caller contract: slot is a pointer field of a live object.
         unsafe { *slot = value };
     }
@@ -327,9 +304,7 @@ impl<P: Plan> Collector for Gc<P> {
 
     #[cfg(not(feature = "std"))]
     fn new(_config: Config) -> Result<Self, InitError> {
-        Err(InitError(
-            "this build has no memory source: use Runtime::with_memory".into(),
-        ))
+        Err(InitError("this build has no memory source: use Runtime::with_memory".into()))
     }
 
     fn config(&self) -> &Config {
@@ -398,10 +373,7 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     fn pop_temp_root(&mut self) -> *mut u8 {
-        self.rt
-            .temps
-            .pop()
-            .expect("temp roots are pushed and popped in pairs")
+        self.rt.temps.pop().expect("temp roots are pushed and popped in pairs")
     }
 
     unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8) {
@@ -414,12 +386,7 @@ impl<P: Plan> Collector for Gc<P> {
         let obj = self.rt.pending_finalizers.pop_front()?;
         // SAFETY: queued objects are kept alive as roots until popped.
         let t = unsafe { header(obj) }.type_id;
-        let f = self
-            .rt
-            .types
-            .get(t)
-            .and_then(|i| i.finalizer)
-            .expect("queued objects have finalizers");
+        let f = self.rt.types.get(t).and_then(|i| i.finalizer).expect("queued objects have finalizers");
         self.rt.counters.finalizers_run += 1;
         Some((f, obj))
     }
@@ -430,10 +397,7 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn object_size(&self, p: *const u8) -> Option<usize> {
         // SAFETY: validated as an object first.
-        self.rt
-            .heap
-            .is_object(p)
-            .then(|| unsafe { object_bytes(p, &self.rt.types) })
+        self.rt.heap.is_object(p).then(|| unsafe { object_bytes(p, &self.rt.types) })
     }
 
     fn verify(&mut self) {

@@ -26,10 +26,7 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
         // SAFETY: for_each_object yields allocated objects.
         let h = unsafe { header(obj) };
         let Some(info) = rt.types.get(h.type_id) else {
-            error = Some(format!(
-                "object {obj:p} has unregistered type id {}",
-                h.type_id
-            ));
+            error = Some(format!("object {obj:p} has unregistered type id {}", h.type_id));
             return;
         };
         objects += 1;
@@ -51,9 +48,7 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
             let len = unsafe { array_length(obj, info) };
             for i in 0..len {
                 let base = info.size as usize + i * info.item_size as usize;
-                info.item_ptr_offsets
-                    .iter()
-                    .for_each(|&o| check(base + o as usize));
+                info.item_ptr_offsets.iter().for_each(|&o| check(base + o as usize));
             }
         }
     });
@@ -83,16 +78,12 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
     }
     for &o in rt.finalizable.iter().chain(rt.pending_finalizers.iter()) {
         if !heap.is_object(o) {
-            return Err(format!(
-                "finalizer table lists {o:p}, which is not a live object"
-            ));
+            return Err(format!("finalizer table lists {o:p}, which is not a live object"));
         }
     }
     for &w in &rt.weakrefs {
         if rt.object_type(w) != Some(gc_api::types::WEAKREF_TYPE) {
-            return Err(format!(
-                "weak-reference table lists {w:p}, which is not a live weakref"
-            ));
+            return Err(format!("weak-reference table lists {w:p}, which is not a live weakref"));
         }
         // SAFETY: a live weakref cell.
         live("a weak reference", unsafe { *(w as *const *mut u8) })?;

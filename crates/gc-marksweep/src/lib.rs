@@ -59,7 +59,7 @@ impl Plan for MarkSweep {
     }
 
     fn step(&mut self, rt: &mut Runtime, _budget_ns: u64) -> bool {
-        if rt.allocated_since_gc * 2 < rt.trigger {
+        if !rt.collection_due() && rt.allocated_since_gc * 2 < rt.trigger {
             return false;
         }
         self.collect(rt);

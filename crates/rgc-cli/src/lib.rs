@@ -90,9 +90,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
 }
 
 impl Toolchain {
@@ -123,17 +121,9 @@ impl Toolchain {
                 cc: std::env::var("CC").unwrap_or_else(|_| "cc".into()),
             });
         }
-        let exe =
-            std::env::current_exe().map_err(|e| format!("cannot locate the rgc binary: {e}"))?;
-        let profile = if exe
-            .parent()
-            .and_then(|p| p.file_name())
-            .is_some_and(|n| n == "release")
-        {
-            "release"
-        } else {
-            "dev"
-        };
+        let exe = std::env::current_exe().map_err(|e| format!("cannot locate the rgc binary: {e}"))?;
+        let profile =
+            if exe.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "release") { "release" } else { "dev" };
         if !workspace_root().join("Cargo.toml").exists() {
             return Err(format!(
                 "the rgc source checkout ({}) is gone and RGC_LIB_DIR is not set: point RGC_LIB_DIR at a directory with librgc_<name>.a",
@@ -160,18 +150,13 @@ impl Toolchain {
         if let Some(profile) = &self.cargo_profile {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut cmd = Command::new(cargo);
-            cmd.current_dir(workspace_root())
-                .args(["build", "--quiet", "--profile", profile]);
+            cmd.current_dir(workspace_root()).args(["build", "--quiet", "--profile", profile]);
             for gc in gcs {
                 cmd.args(["-p", &format!("rgc-{gc}")]);
             }
-            let status = cmd
-                .status()
-                .map_err(|e| format!("cannot run cargo to build the collector libraries: {e}"))?;
+            let status = cmd.status().map_err(|e| format!("cannot run cargo to build the collector libraries: {e}"))?;
             if !status.success() {
-                return Err(format!(
-                    "building the collector libraries for {gcs:?} failed ({status})"
-                ));
+                return Err(format!("building the collector libraries for {gcs:?} failed ({status})"));
             }
         }
         for gc in gcs {
@@ -230,11 +215,7 @@ impl Toolchain {
             .output()
             .map_err(|e| format!("cannot run '{}' to link {}: {e}", self.cc, so.display()))?;
         if !out.status.success() {
-            return Err(format!(
-                "linking {} failed:\n{}",
-                so.display(),
-                String::from_utf8_lossy(&out.stderr)
-            ));
+            return Err(format!("linking {} failed:\n{}", so.display(), String::from_utf8_lossy(&out.stderr)));
         }
         Ok(so)
     }
@@ -274,15 +255,9 @@ fn write_header(dir: &Path) -> Result<(), String> {
 
 /// The knob table printed by `rgc config`.
 pub fn config_table() -> String {
-    let mut s = format!(
-        "{:<24} {:<18} {:>12}  {}\n",
-        "environment", "rgc_config field", "default", "meaning"
-    );
+    let mut s = format!("{:<24} {:<18} {:>12}  {}\n", "environment", "rgc_config field", "default", "meaning");
     for k in gc_api::config::KNOBS {
-        s += &format!(
-            "{:<24} {:<18} {:>12}  {} [{}]\n",
-            k.env, k.field, k.default, k.doc, k.unit
-        );
+        s += &format!("{:<24} {:<18} {:>12}  {} [{}]\n", k.env, k.field, k.default, k.doc, k.unit);
     }
     s
 }

@@ -11,11 +11,7 @@ use rgc_cli::{collectors_help, config_table, find_collector, Link, Toolchain};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "rgc",
-    version,
-    about = "rgc: pluggable garbage collectors behind one C ABI"
-)]
+#[command(name = "rgc", version, about = "rgc: pluggable garbage collectors behind one C ABI")]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
@@ -48,22 +44,14 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Cmd::List => print!("{}", collectors_help()),
         Cmd::Config => print!("{}", config_table()),
-        Cmd::Cc {
-            gc,
-            shared,
-            verbose,
-            args,
-        } => {
+        Cmd::Cc { gc, shared, verbose, args } => {
             if gc == "help" {
                 print!("{}", collectors_help());
                 return Ok(());
             }
             find_collector(&gc)?;
             if args.is_empty() {
-                return Err(
-                    "no C compiler arguments given (e.g. rgc cc --gc=marksweep prog.c -o prog)"
-                        .into(),
-                );
+                return Err("no C compiler arguments given (e.g. rgc cc --gc=marksweep prog.c -o prog)".into());
             }
             let tc = Toolchain::discover()?;
             let link = if shared { Link::Shared } else { Link::Static };

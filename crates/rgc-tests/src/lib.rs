@@ -1,1 +1,82 @@
+//! # rgc-tests: what every collector must pass
+//!
+//! - `tests/conformance.rs` compiles each program in `c/` with `rgc cc`'s
+//!   toolchain for every collector in [`rgc_cli::COLLECTORS`] and runs it
+//!   normally, then in torture mode with the heap verifier, then the misuse
+//!   cases, each of which must stop with its documented message.
+//! - [`diff`] is the randomized differential tester: a seeded generator of
+//!   mutator programs run through the C ABI (by `c/difftest.c`) and against
+//!   a reference model in Rust.
+//!
+//! A new collector joins both by being listed in `COLLECTORS`.
 
+pub mod diff;
+
+use rgc_cli::{Link, Toolchain};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// Directory of the C test programs.
+pub fn c_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("c")
+}
+
+/// The toolchain, with every collector library built once per process.
+pub fn toolchain() -> &'static Toolchain {
+    static TC: OnceLock<Toolchain> = OnceLock::new();
+    TC.get_or_init(|| {
+        let tc = Toolchain::for_profile("dev");
+        tc.ensure_built(&rgc_cli::collector_names()).unwrap_or_else(|e| panic!("{e}"));
+        tc
+    })
+}
+
+/// Compiles `c/<name>.c` for `gc` (once per process) and returns the binary.
+pub fn build(gc: &str, name: &str) -> PathBuf {
+    let out_dir = toolchain().lib_dir.join("rgc-tests").join(gc);
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let exe = out_dir.join(name);
+    let src = c_dir().join(format!("{name}.c"));
+    let args: Vec<String> = vec![
+        "-O1".into(),
+        "-g".into(),
+        "-std=gnu11".into(),
+        "-Wall".into(),
+        "-Werror".into(),
+        "-Wno-unused-function".into(),
+        "-Wno-unused-variable".into(),
+        format!("-I{}", c_dir().display()),
+        src.display().to_string(),
+        "-o".into(),
+        exe.display().to_string(),
+    ];
+    toolchain().compile(gc, &args, Link::Static).unwrap_or_else(|e| panic!("{e}"));
+    exe
+}
+
+/// Runs `exe` with the collector's property variables and `env`.
+pub fn run(gc: &str, exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let info = rgc_cli::find_collector(gc).unwrap();
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .env("RGCT_PRECISE", if info.precise { "1" } else { "0" })
+        .env("RGCT_COLLECTS", if info.collects { "1" } else { "0" })
+        .env_remove("RGC_TORTURE")
+        .env_remove("RGC_VERIFY")
+        .env_remove("RGC_HEAP_MAX");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()))
+}
+
+/// A readable summary of a finished process.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "status: {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}

@@ -46,17 +46,12 @@ const _: () = assert!(core::mem::size_of::<ShadowStack>() == 24);
 impl ShadowStack {
     /// A descriptor with no storage (what an unattached thread has).
     pub const fn empty() -> Self {
-        ShadowStack {
-            top: null_mut(),
-            limit: null_mut(),
-            base: null_mut(),
-        }
+        ShadowStack { top: null_mut(), limit: null_mut(), base: null_mut() }
     }
 
     /// Allocates zeroed storage for `slots` roots.
     pub fn with_capacity(slots: usize) -> Result<Self, String> {
-        let layout = core::alloc::Layout::array::<Slot>(slots)
-            .map_err(|_| format!("{slots} slots is too large"))?;
+        let layout = core::alloc::Layout::array::<Slot>(slots).map_err(|_| format!("{slots} slots is too large"))?;
         // SAFETY: the layout has non-zero size (callers ask for >= 16 slots;
         // checked here for the zero case).
         if layout.size() == 0 {
@@ -65,17 +60,10 @@ impl ShadowStack {
         // SAFETY: non-zero layout.
         let base = unsafe { alloc::alloc::alloc_zeroed(layout) } as *mut Slot;
         if base.is_null() {
-            return Err(format!(
-                "cannot allocate {} bytes for {slots} slots",
-                layout.size()
-            ));
+            return Err(format!("cannot allocate {} bytes for {slots} slots", layout.size()));
         }
         // SAFETY: `base` points to `slots` slots.
-        Ok(ShadowStack {
-            top: base,
-            limit: unsafe { base.add(slots) },
-            base,
-        })
+        Ok(ShadowStack { top: base, limit: unsafe { base.add(slots) }, base })
     }
 
     pub fn capacity(&self) -> usize {
@@ -111,10 +99,7 @@ impl ShadowStack {
 
     /// Pops back to `frame`, which must be a frame pointer returned by push.
     pub fn pop_frame(&mut self, frame: *mut Slot) {
-        debug_assert!(
-            frame >= self.base && frame <= self.top,
-            "pop of a frame that is not on this stack"
-        );
+        debug_assert!(frame >= self.base && frame <= self.top, "pop of a frame that is not on this stack");
         self.top = frame;
     }
 
@@ -157,8 +142,7 @@ impl ShadowStack {
         if self.base.is_null() {
             return;
         }
-        let layout = core::alloc::Layout::array::<Slot>(self.capacity())
-            .expect("layout was valid at allocation");
+        let layout = core::alloc::Layout::array::<Slot>(self.capacity()).expect("layout was valid at allocation");
         // SAFETY: allocated with this layout in with_capacity.
         unsafe { alloc::alloc::dealloc(self.base.cast(), layout) };
         *self = ShadowStack::empty();
@@ -185,17 +169,10 @@ struct Registry {
 // SAFETY: `stacks` is only touched while `lock` is held.
 unsafe impl Sync for Registry {}
 
-static REGISTRY: Registry = Registry {
-    lock: AtomicBool::new(false),
-    stacks: UnsafeCell::new(Vec::new()),
-};
+static REGISTRY: Registry = Registry { lock: AtomicBool::new(false), stacks: UnsafeCell::new(Vec::new()) };
 
 fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut ShadowStack>) -> R) -> R {
-    while REGISTRY
-        .lock
-        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
+    while REGISTRY.lock.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
         core::hint::spin_loop();
     }
     // SAFETY: we hold the lock.
@@ -234,10 +211,7 @@ pub fn detach_current() {
 pub unsafe fn for_each_root(mut f: impl FnMut(*mut Slot)) {
     // SAFETY: registered descriptors stay valid until detached, which cannot
     // happen during the call per the contract.
-    with_registry(|r| {
-        r.iter()
-            .for_each(|&ss| unsafe { (*ss).for_each_slot(&mut f) })
-    });
+    with_registry(|r| r.iter().for_each(|&ss| unsafe { (*ss).for_each_slot(&mut f) }));
 }
 
 /// The message for a failed push on the calling thread.
@@ -273,17 +247,11 @@ mod tests {
         let mut ss = ShadowStack::with_capacity(4).unwrap();
         ss.push_frame(3).unwrap();
         let err = ss.push_frame(2).unwrap_err();
-        assert!(
-            err.contains("depth 3") && err.contains("capacity of 4"),
-            "{err}"
-        );
+        assert!(err.contains("depth 3") && err.contains("capacity of 4"), "{err}");
         assert_eq!(ss.depth(), 3);
         unsafe { ss.free() };
         let mut none = ShadowStack::empty();
-        assert!(none
-            .push_frame(1)
-            .unwrap_err()
-            .contains("rgc_thread_attach"));
+        assert!(none.push_frame(1).unwrap_err().contains("rgc_thread_attach"));
     }
 
     #[test]

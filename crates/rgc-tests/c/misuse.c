@@ -1,0 +1,46 @@
+/* Each case misuses the API; the runner checks that the process stops with
+ * the documented message (or, for init errors, that rgc_init fails). */
+#include "rgct.h"
+#include <pthread.h>
+
+static rgc_type Bad_unaligned = { .size = 16, .ptr_offsets = (const uint32_t[]){ 4 }, .num_ptrs = 1, .name = "Unaligned" };
+static rgc_type Bad_pointer_free = { .size = 16, .flags = RGC_TYPE_POINTER_FREE, .ptr_offsets = (const uint32_t[]){ 0 }, .num_ptrs = 1, .name = "Contradiction" };
+
+static void *thread_push(void *arg) { (void)arg; RGC_FRAME(f, 1); (void)f; return NULL; }
+static void reenter(const rgc_event *e, void *u) { (void)e; (void)u; rgc_alloc_bytes(8); }
+
+int main(int argc, char **argv) {
+    CHECK(argc == 2, "usage: misuse CASE");
+    const char *c = argv[1];
+    if (!strcmp(c, "before_init")) { rgc_alloc(&Node_type); return 0; }
+    if (!strcmp(c, "bad_env")) {
+        setenv("RGC_HEAP_MAX", "12q", 1);
+        CHECK(rgc_init(NULL) == -1, "init accepted RGC_HEAP_MAX=12q");
+        return 0;
+    }
+    rgct_init();
+    RGC_FRAME(f, 2);
+    if (!strcmp(c, "unaligned_field")) rgc_alloc(&Bad_unaligned);
+    else if (!strcmp(c, "pointer_free_with_ptrs")) rgc_alloc(&Bad_pointer_free);
+    else if (!strcmp(c, "null_type")) rgc_alloc(NULL);
+    else if (!strcmp(c, "array_of_fixed")) rgc_alloc_array(&Node_type, 3);
+    else if (!strcmp(c, "fixed_of_array")) rgc_alloc(&PtrArray_type);
+    else if (!strcmp(c, "huge_length")) rgc_alloc_array(&PtrArray_type, (size_t)-1);
+    else if (!strcmp(c, "huge_bytes")) rgc_alloc_bytes((size_t)1 << 40);
+    else if (!strcmp(c, "foreign_root")) { f[0] = malloc(64); rgc_collect(); }
+    else if (!strcmp(c, "foreign_field")) { Node *n = new_node(1); f[0] = n; n->left = malloc(64); rgc_collect(); }
+    else if (!strcmp(c, "interior_root")) { f[0] = (char *)new_node(1) + 8; rgc_collect(); }
+    else if (!strcmp(c, "overflow")) { for (;;) rgc_frame_push(1000); }
+    else if (!strcmp(c, "unattached_thread")) { pthread_t t; pthread_create(&t, NULL, thread_push, NULL); pthread_join(t, NULL); }
+    else if (!strcmp(c, "listener_reentry")) { rgc_set_event_listener(reenter, NULL); rgc_collect(); }
+    else if (!strcmp(c, "remove_unregistered")) { static void *g; rgc_remove_root(&g); }
+    else if (!strcmp(c, "weakref_get_non_weak")) { f[0] = new_node(1); rgc_weakref_get(f[0]); }
+    else if (!strcmp(c, "weakref_foreign_target")) { int x; rgc_weakref_new(&x); }
+    else if (!strcmp(c, "object_size_foreign")) { int x; rgc_object_size(&x); }
+    else if (!strcmp(c, "double_init")) { CHECK(rgc_init(NULL) == -1, "second init accepted"); return 0; }
+    else if (!strcmp(c, "oom_default")) { for (;;) { Node *n = new_node(1); RGC_STORE(n, n->left, (Node *)f[0]); f[0] = n; } }
+    else if (!strcmp(c, "copied_descriptor")) { rgc_alloc(&Node_type); rgc_type copy = Node_type; rgc_alloc(&copy); }
+    else { fprintf(stderr, "unknown case %s\n", c); return 2; }
+    printf("misuse case %s was not detected\n", c);
+    return 0;
+}

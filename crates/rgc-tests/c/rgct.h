@@ -1,0 +1,75 @@
+/* Helpers shared by the conformance programs. Written the way a translator
+ * would emit code: static type descriptors, shadow-stack frames, RGC_STORE. */
+#ifndef RGCT_H
+#define RGCT_H
+#include "rgc.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(cond, ...)                                                          \
+    do {                                                                          \
+        if (!(cond)) {                                                            \
+            fprintf(stderr, "CHECK failed at %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                         \
+            fputc('\n', stderr);                                                  \
+            exit(1);                                                              \
+        }                                                                         \
+    } while (0)
+
+static int rgct_env(const char *name) { const char *v = getenv(name); return v && atoi(v) != 0; }
+/* Set by the test runner from the collector's properties. */
+static int rgct_precise(void) { return rgct_env("RGCT_PRECISE"); }
+static int rgct_collects(void) { return rgct_env("RGCT_COLLECTS"); }
+static int rgct_torture(void) { return rgct_env("RGC_TORTURE"); }
+/* Torture mode collects at every allocation: scale work down there. */
+static long rgct_scale(long normal, long torture) { return rgct_torture() ? torture : normal; }
+
+static rgc_stats rgct_stats(void) { rgc_stats s; rgc_get_stats(&s); return s; }
+
+static void rgct_init(void) { CHECK(rgc_init(NULL) == 0, "rgc_init failed"); }
+
+/* A node: two pointers and a payload derived from its id. */
+typedef struct Node {
+    struct Node *left;
+    struct Node *right;
+    long id;
+    long check;
+} Node;
+static const uint32_t node_ptrs[] = { offsetof(Node, left), offsetof(Node, right) };
+static rgc_type Node_type = { .size = sizeof(Node), .ptr_offsets = node_ptrs, .num_ptrs = 2, .name = "Node" };
+
+static long rgct_payload(long id) { return id * 2654435761L ^ 0x5bd1e995L; }
+
+static Node *new_node(long id) {
+    Node *n = rgc_alloc(&Node_type);
+    CHECK(n != NULL, "allocation failed");
+    CHECK(n->left == NULL && n->right == NULL && n->id == 0 && n->check == 0, "memory not zeroed");
+    n->id = id;
+    n->check = rgct_payload(id);
+    return n;
+}
+
+static void check_node(const Node *n) {
+    CHECK(n->check == rgct_payload(n->id), "node %ld corrupted (check %ld)", n->id, n->check);
+}
+
+/* Pointer array: [size_t length][Node *items[]]. */
+typedef struct PtrArray {
+    size_t length;
+    Node *items[];
+} PtrArray;
+static const uint32_t ptrarray_item_ptrs[] = { 0 };
+static rgc_type PtrArray_type = { .size = sizeof(PtrArray), .flags = RGC_TYPE_VARSIZE, .item_size = sizeof(Node *),
+                                  .item_ptr_offsets = ptrarray_item_ptrs, .item_num_ptrs = 1,
+                                  .length_offset = offsetof(PtrArray, length), .name = "PtrArray" };
+
+/* Pointer-free array of doubles. */
+typedef struct DoubleArray {
+    size_t length;
+    double items[];
+} DoubleArray;
+static rgc_type DoubleArray_type = { .size = sizeof(DoubleArray), .flags = RGC_TYPE_VARSIZE | RGC_TYPE_POINTER_FREE,
+                                     .item_size = sizeof(double), .length_offset = offsetof(DoubleArray, length),
+                                     .name = "DoubleArray" };
+#endif

@@ -1,0 +1,51 @@
+/* Global roots and a second thread's shadow stack are scanned. */
+#include "rgct.h"
+#include <pthread.h>
+
+static Node *global_node;
+static pthread_mutex_t gil = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t step_lock = PTHREAD_MUTEX_INITIALIZER;
+static int phase;
+
+static void *worker(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&gil);
+    CHECK(rgc_thread_attach() == 0, "attach");
+    RGC_FRAME(f, 1);
+    f[0] = new_node(4242);
+    phase = 1;
+    pthread_mutex_unlock(&gil);
+    /* wait while the main thread collects */
+    for (;;) { pthread_mutex_lock(&gil); if (phase == 2) break; pthread_mutex_unlock(&gil); }
+    Node *n = f[0];
+    CHECK(n->id == 4242, "worker's root lost: id %ld", n->id);
+    check_node(n);
+    RGC_POP(f);
+    rgc_thread_detach();
+    pthread_mutex_unlock(&gil);
+    return NULL;
+}
+
+int main(void) {
+    rgct_init();
+    (void)step_lock;
+    global_node = new_node(99);
+    rgc_add_root((void **)&global_node);
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    for (;;) { pthread_mutex_lock(&gil); if (phase == 1) break; pthread_mutex_unlock(&gil); }
+    for (int i = 0; i < rgct_scale(50000, 200); i++) new_node(-1);
+    rgc_collect();
+    phase = 2;
+    pthread_mutex_unlock(&gil);
+    pthread_join(t, NULL);
+    CHECK(global_node->id == 99, "global root lost");
+    check_node(global_node);
+    rgc_collect();
+    if (rgct_precise()) CHECK(rgct_stats().live_objects == 1, "live %llu", (unsigned long long)rgct_stats().live_objects);
+    rgc_remove_root((void **)&global_node);
+    rgc_collect();
+    if (rgct_precise()) CHECK(rgct_stats().live_objects == 0, "removed root still keeps its object");
+    printf("ok\n");
+    return 0;
+}

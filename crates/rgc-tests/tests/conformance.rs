@@ -1,0 +1,158 @@
+//! The C conformance suite, run against every collector.
+
+use rgc_cli::COLLECTORS;
+use rgc_tests::{build, describe, run};
+use std::os::unix::process::ExitStatusExt;
+
+/// Runs a passing program normally and under torture mode with the verifier.
+fn passes(name: &str) {
+    for gc in COLLECTORS {
+        let exe = build(gc.name, name);
+        for env in [&[][..], &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]] {
+            let out = run(gc.name, &exe, &[], env);
+            assert!(
+                out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+                "{name} failed under --gc={} with {env:?}\n{}",
+                gc.name,
+                describe(&out)
+            );
+        }
+    }
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        $( #[test] fn $name() { passes(stringify!($name)); } )*
+        const PROGRAMS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+conformance!(graph_survives, reclaim_exact, deep_list, arrays, finalizers, weakrefs, oom, events, roots_threads, step);
+
+#[test]
+fn every_program_is_listed() {
+    for entry in std::fs::read_dir(rgc_tests::c_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+        if path.extension().is_some_and(|e| e == "c") && !["misuse", "difftest"].contains(&stem.as_str()) {
+            assert!(PROGRAMS.contains(&stem.as_str()), "c/{stem}.c is not run by the conformance suite");
+        }
+    }
+}
+
+/// How a misuse case must end.
+enum Outcome {
+    /// abort() after printing a message containing every fragment.
+    Aborts(&'static [&'static str]),
+    /// Normal exit 0, with the fragments on stderr.
+    Reports(&'static [&'static str]),
+}
+use Outcome::*;
+
+struct Misuse {
+    case: &'static str,
+    outcome: Outcome,
+    /// Only meaningful for collectors that trace.
+    collects_only: bool,
+    env: &'static [(&'static str, &'static str)],
+}
+
+const fn m(case: &'static str, outcome: Outcome) -> Misuse {
+    Misuse { case, outcome, collects_only: false, env: &[] }
+}
+
+const MISUSES: &[Misuse] = &[
+    m("before_init", Aborts(&["rgc: rgc_alloc:", "not initialised"])),
+    m("bad_env", Reports(&["rgc: rgc_init:", "RGC_HEAP_MAX='12q'"])),
+    m("double_init", Reports(&["rgc: rgc_init:", "already initialised"])),
+    m(
+        "unaligned_field",
+        Aborts(&["rgc: rgc_alloc:", "'Unaligned' is invalid", "ptr_offsets[0] = 4 is not a multiple of 8"]),
+    ),
+    m("pointer_free_with_ptrs", Aborts(&["'Contradiction' is invalid", "RGC_TYPE_POINTER_FREE is set"])),
+    m("null_type", Aborts(&["rgc: rgc_alloc:", "descriptor is NULL"])),
+    m("array_of_fixed", Aborts(&["rgc: rgc_alloc_array:", "'Node' is fixed-size"])),
+    m("fixed_of_array", Aborts(&["rgc: rgc_alloc:", "'PtrArray' is variable-size"])),
+    m("huge_length", Aborts(&["rgc: rgc_alloc_array:", "length 18446744073709551615"])),
+    m("huge_bytes", Aborts(&["rgc: rgc_alloc_bytes:", "size 1099511627776"])),
+    Misuse { collects_only: true, ..m("foreign_root", Aborts(&["shadow-stack slot #0", "not a live rgc object"])) },
+    Misuse { collects_only: true, ..m("interior_root", Aborts(&["shadow-stack slot #0", "not a live rgc object"])) },
+    Misuse { collects_only: true, ..m("foreign_field", Aborts(&["of type 'Node' holds", "byte offset 0"])) },
+    Misuse {
+        collects_only: true,
+        ..m("listener_reentry", Aborts(&["rgc_alloc_bytes:", "while the collector is running"]))
+    },
+    Misuse {
+        env: &[("RGC_SHADOWSTACK_SLOTS", "5000")],
+        ..m("overflow", Aborts(&["shadow stack overflow", "capacity of 5000 slots"]))
+    },
+    m("unattached_thread", Aborts(&["no shadow stack", "rgc_thread_attach()"])),
+    m("remove_unregistered", Aborts(&["rgc: rgc_remove_root:", "never registered"])),
+    m("weakref_get_non_weak", Aborts(&["rgc: rgc_weakref_get:", "type 'Node', not a weak reference"])),
+    m("weakref_foreign_target", Aborts(&["rgc: rgc_weakref_new: target", "not a live rgc object"])),
+    m("object_size_foreign", Aborts(&["rgc: rgc_object_size: pointer", "not a live rgc object"])),
+    Misuse {
+        env: &[("RGC_HEAP_MAX", "1M")],
+        ..m("oom_default", Aborts(&["rgc: rgc_alloc: out of memory", "heap_max is"]))
+    },
+    m("copied_descriptor", Aborts(&["rgc: rgc_alloc:", "never assigned"])),
+];
+
+#[test]
+fn misuse_gets_a_clear_error() {
+    let mut failures = Vec::new();
+    for gc in COLLECTORS {
+        let exe = build(gc.name, "misuse");
+        for case in MISUSES {
+            if case.collects_only && !gc.collects {
+                continue;
+            }
+            let out = run(gc.name, &exe, &[case.case], case.env);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let (want_abort, fragments) = match case.outcome {
+                Aborts(f) => (true, f),
+                Reports(f) => (false, f),
+            };
+            let status_ok = if want_abort { out.status.signal() == Some(libc_sigabrt()) } else { out.status.success() };
+            if !status_ok || !fragments.iter().all(|f| stderr.contains(f)) {
+                failures.push(format!(
+                    "--gc={} case {}: expected {fragments:?}\n{}",
+                    gc.name,
+                    case.case,
+                    describe(&out)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn libc_sigabrt() -> i32 {
+    6
+}
+
+#[test]
+fn linking_against_the_wrong_collector_fails_with_a_named_symbol() {
+    let tc = rgc_tests::toolchain();
+    let src = rgc_tests::c_dir().join("step.c");
+    let exe = tc.lib_dir.join("rgc-tests").join("wrong-link");
+    // Compiled for marksweep (-DRGC_GC_MARKSWEEP), linked with none's library.
+    let mut cmd = tc.cc_command(
+        "marksweep",
+        &[
+            format!("-I{}", rgc_tests::c_dir().display()),
+            src.display().to_string(),
+            "-o".into(),
+            exe.display().to_string(),
+        ],
+        rgc_cli::Link::Static,
+    );
+    let args: Vec<_> =
+        cmd.get_args().map(|a| a.to_string_lossy().replace("librgc_marksweep.a", "librgc_none.a")).collect();
+    let mut cmd2 = std::process::Command::new(cmd.get_program());
+    cmd2.args(args);
+    let _ = &mut cmd;
+    let out = cmd2.output().unwrap();
+    assert!(!out.status.success(), "linking marksweep code against librgc_none.a succeeded");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rgc_abi_marksweep_v1"), "{}", describe(&out));
+}
