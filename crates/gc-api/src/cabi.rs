@@ -81,9 +81,14 @@ impl<C: Collector> Instance<C> {
     /// Enters the collector, or stops with a message if it is not
     /// initialised or already entered.
     pub fn enter(&self, call: &'static str) -> Entered<'_, C> {
-        if self.busy.swap(true, Ordering::Acquire) {
+        // A plain load and store, not a locked swap: rgc allows one mutator
+        // at a time, so this guards against re-entry from callbacks (always
+        // caught) and catches most racing threads, without a locked
+        // instruction on every allocation.
+        if self.busy.load(Ordering::Relaxed) {
             fatal!(call, "called while the collector is running (from an event listener, or from a second thread at the same time); rgc allows one mutator at a time");
         }
+        self.busy.store(true, Ordering::Relaxed);
         // SAFETY: `busy` was false and is now ours, so no other reference to
         // the collector exists until the returned guard drops.
         match unsafe { &mut *self.collector.get() } {
@@ -274,12 +279,25 @@ pub fn run_finalizers<C: Collector>(inst: &Instance<C>, keep: *mut u8) -> *mut u
     keep
 }
 
-fn finish_alloc<C: Collector>(inst: &Instance<C>, call: &'static str, p: *mut u8, bytes: usize) -> *mut c_void {
+/// Handles exhaustion and due finalizers after an allocation; `pending`
+/// says whether the collector has finalizers queued (checked while it was
+/// entered, so the common case costs no second entry).
+#[inline]
+fn finish_alloc<C: Collector>(
+    inst: &Instance<C>,
+    call: &'static str,
+    p: *mut u8,
+    bytes: usize,
+    pending: bool,
+) -> *mut c_void {
     if p.is_null() {
         out_of_memory(inst, call, bytes);
         return core::ptr::null_mut();
     }
-    run_finalizers(inst, p).cast()
+    if pending {
+        return run_finalizers(inst, p).cast();
+    }
+    p.cast()
 }
 
 /// `rgc_alloc` and `rgc_alloc_array`.
@@ -292,7 +310,7 @@ pub unsafe fn alloc<C: Collector>(
     desc: *mut RgcType,
     length: Option<usize>,
 ) -> *mut c_void {
-    let (p, bytes) = {
+    let (p, bytes, pending) = {
         let mut c = inst.enter(call);
         // SAFETY: forwarded contract.
         let type_id = unsafe { resolve(&mut *c, call, desc) };
@@ -312,9 +330,10 @@ pub unsafe fn alloc<C: Collector>(
         };
         let req = AllocRequest { type_id, length, bytes, call };
         // SAFETY: the type is registered and `bytes` computed from it.
-        (unsafe { c.alloc(&req) }, bytes)
+        let p = unsafe { c.alloc(&req) };
+        (p, bytes, c.finalizers_pending())
     };
-    finish_alloc(inst, call, p, bytes)
+    finish_alloc(inst, call, p, bytes, pending)
 }
 
 /// `rgc_alloc_bytes`.
@@ -324,9 +343,12 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
         fatal!(CALL, "size {n} exceeds the byte-buffer limit of 4 GiB - 1 (use an array type for larger data)");
     }
     let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL };
+    let mut c = inst.enter(CALL);
     // SAFETY: BYTES_TYPE is built in; `bytes` equals the length for it.
-    let p = unsafe { inst.enter(CALL).alloc(&req) };
-    finish_alloc(inst, CALL, p, n)
+    let p = unsafe { c.alloc(&req) };
+    let pending = c.finalizers_pending();
+    drop(c);
+    finish_alloc(inst, CALL, p, n, pending)
 }
 
 /// `rgc_write_barrier`: the out-of-line store for generic builds and barrier slow paths.
@@ -411,7 +433,7 @@ fn expect_object<C: Collector>(c: &C, call: &'static str, what: &str, p: *const 
 pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mut c_void {
     const CALL: &str = "rgc_weakref_new";
     let req = AllocRequest { type_id: WEAKREF_TYPE, length: 0, bytes: 8, call: CALL };
-    let w = {
+    let (w, pending) = {
         let mut c = inst.enter(CALL);
         if !target.is_null() {
             expect_object(&*c, CALL, "target", target);
@@ -424,9 +446,9 @@ pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mu
             // SAFETY: both are live objects of this collector.
             unsafe { c.register_weakref(w, target) };
         }
-        w
+        (w, c.finalizers_pending())
     };
-    finish_alloc(inst, CALL, w, 8)
+    finish_alloc(inst, CALL, w, 8, pending)
 }
 
 /// # Safety

@@ -98,6 +98,9 @@ pub trait Collector: Sized {
     /// finalizer runs.
     fn pop_finalizer(&mut self) -> Option<(Finalizer, *mut u8)>;
 
+    /// True when [`Collector::pop_finalizer`] would return something.
+    fn finalizers_pending(&self) -> bool;
+
     /// The type of the object at `p`, or `None` if `p` is not the start of a
     /// live object of this heap. Never dereferences a foreign pointer.
     fn object_type(&self, p: *const u8) -> Option<TypeId>;

@@ -369,10 +369,25 @@ mod tests {
     }
 
     #[test]
-    fn foreign_id_is_rejected() {
+    fn copied_descriptor_is_rejected() {
         let mut t = TypeTable::new();
         let mut d = desc(8, 0, &[]);
-        d.id = 77;
-        assert!(unsafe { t.resolve(&mut d) }.unwrap_err().reason.contains("never assigned"));
+        unsafe { t.resolve(&mut d) }.unwrap();
+        let mut copy = desc(8, 0, &[]);
+        copy.id = d.id;
+        copy.generation = d.generation;
+        assert!(unsafe { t.resolve(&mut copy) }.unwrap_err().reason.contains("never assigned"));
+    }
+
+    #[test]
+    fn a_new_table_reregisters_old_descriptors() {
+        let mut d = desc(8, 0, &[]);
+        let mut first = TypeTable::new();
+        unsafe { first.resolve(&mut d) }.unwrap();
+        unsafe { first.resolve(&mut desc(8, 0, &[])) }.unwrap();
+        let mut second = TypeTable::new();
+        let id = unsafe { second.resolve(&mut d) }.unwrap();
+        assert_eq!(id, FIRST_USER_TYPE);
+        assert_eq!(d.generation, second.generation);
     }
 }

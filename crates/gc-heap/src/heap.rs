@@ -667,3 +667,95 @@ impl Heap {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::FixedMemory;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// A heap over a `Vec` (what a fixed-region board would pass), `blocks` blocks big.
+    fn heap(blocks: usize) -> (Heap, Vec<u64>) {
+        let bytes = Heap::region_bytes_for_blocks(blocks);
+        let mut buf = vec![0xa5a5_a5a5_a5a5_a5a5u64; bytes / 8 + 1];
+        // SAFETY: the buffer outlives the heap in every test (returned alongside).
+        let mem = unsafe { FixedMemory::new(buf.as_mut_ptr().cast(), bytes, false) };
+        (Heap::new(alloc::boxed::Box::new(mem)).unwrap(), buf)
+    }
+
+    fn hdr(t: u32) -> Header {
+        Header { type_id: t, aux: 0 }
+    }
+
+    #[test]
+    fn allocations_are_zeroed_objects_with_o1_lookup() {
+        let (mut h, _buf) = heap(8);
+        let a = h.alloc(24, hdr(3));
+        let b = h.alloc(100, hdr(4));
+        let big = h.alloc(3 * BLOCK_SIZE, hdr(5));
+        for (p, n) in [(a, 24), (b, 100), (big, 3 * BLOCK_SIZE)] {
+            assert!(!p.is_null());
+            assert_eq!(p as usize % 8, 0);
+            assert!(h.is_object(p));
+            // SAFETY: fresh objects of n bytes.
+            assert!(unsafe { core::slice::from_raw_parts(p, n) }.iter().all(|&x| x == 0), "not zeroed");
+            // interior pointers resolve to the object, but are not objects themselves
+            assert_eq!(h.object_containing(p as usize + n / 2), Some(p));
+            assert!(!h.is_object(p.wrapping_add(8)));
+        }
+        assert!(!h.is_object(core::ptr::null()));
+        assert!(!h.is_object(&h as *const Heap as *const u8));
+        assert_eq!(h.object_containing(0x10), None);
+        h.check_structure(true).unwrap();
+    }
+
+    #[test]
+    fn sweep_frees_exactly_the_unmarked() {
+        let (mut h, _buf) = heap(16);
+        let objs: Vec<*mut u8> = (0..500).map(|i| h.alloc(16 + (i % 3) * 40, hdr(3))).collect();
+        let big_live = h.alloc(2 * BLOCK_SIZE - 64, hdr(3));
+        let big_dead = h.alloc(2 * BLOCK_SIZE - 64, hdr(3));
+        assert!(!big_live.is_null() && !big_dead.is_null());
+        for (i, &o) in objs.iter().enumerate() {
+            if i % 2 == 0 {
+                // SAFETY: o is an object.
+                assert!(unsafe { h.mark(o) });
+                assert!(!unsafe { h.mark(o) }, "second mark reports already marked");
+            }
+        }
+        // SAFETY: objects.
+        unsafe { h.mark(big_live) };
+        let in_use = h.blocks_in_use();
+        let counts = h.sweep();
+        assert_eq!(counts.freed_cells, 251);
+        assert_eq!(counts.freed_blocks, 2);
+        assert_eq!(h.blocks_in_use(), in_use - 2);
+        for (i, &o) in objs.iter().enumerate() {
+            assert_eq!(h.is_object(o), i % 2 == 0, "object {i}");
+        }
+        assert!(h.is_object(big_live) && !h.is_object(big_dead));
+        h.check_structure(true).unwrap();
+        // freed cells are reused before new blocks are taken
+        let before = h.blocks_in_use();
+        for _ in 0..100 {
+            assert!(!h.alloc(16, hdr(3)).is_null());
+        }
+        assert_eq!(h.blocks_in_use(), before);
+    }
+
+    #[test]
+    fn exhaustion_returns_null_and_empty_blocks_come_back() {
+        let (mut h, _buf) = heap(4);
+        let mut n = 0;
+        while !h.alloc(1000, hdr(3)).is_null() {
+            n += 1;
+        }
+        assert_eq!(n, 4 * (BLOCK_SIZE / 1024));
+        assert!(h.alloc(5 * BLOCK_SIZE, hdr(3)).is_null());
+        h.sweep();
+        assert_eq!(h.blocks_in_use(), 0);
+        assert!(!h.alloc(3 * BLOCK_SIZE, hdr(3)).is_null(), "freed blocks must serve a large object");
+        h.check_structure(true).unwrap();
+    }
+}

@@ -391,6 +391,11 @@ impl<P: Plan> Collector for Gc<P> {
         Some((f, obj))
     }
 
+    #[inline]
+    fn finalizers_pending(&self) -> bool {
+        !self.rt.pending_finalizers.is_empty()
+    }
+
     fn object_type(&self, p: *const u8) -> Option<TypeId> {
         self.rt.object_type(p)
     }
