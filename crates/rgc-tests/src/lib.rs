@@ -15,7 +15,7 @@ pub mod diff;
 use rgc_cli::{Link, Toolchain};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Directory of the C test programs.
 pub fn c_dir() -> PathBuf {
@@ -33,10 +33,21 @@ pub fn toolchain() -> &'static Toolchain {
 }
 
 /// Compiles `c/<name>.c` for `gc` (once per process) and returns the binary.
+///
+/// Tests run in parallel threads: the lock makes the first caller compile
+/// while the others wait, and the compiler writes a temporary file that is
+/// renamed into place, so nobody executes a half-written binary.
 pub fn build(gc: &str, name: &str) -> PathBuf {
+    static BUILT: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     let out_dir = toolchain().lib_dir.join("rgc-tests").join(gc);
-    std::fs::create_dir_all(&out_dir).unwrap();
     let exe = out_dir.join(name);
+    let key = (gc.to_string(), name.to_string());
+    if built.contains(&key) {
+        return exe;
+    }
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let tmp = out_dir.join(format!("{name}.tmp{}", std::process::id()));
     let src = c_dir().join(format!("{name}.c"));
     let args: Vec<String> = vec![
         "-O1".into(),
@@ -49,9 +60,11 @@ pub fn build(gc: &str, name: &str) -> PathBuf {
         format!("-I{}", c_dir().display()),
         src.display().to_string(),
         "-o".into(),
-        exe.display().to_string(),
+        tmp.display().to_string(),
     ];
     toolchain().compile(gc, &args, Link::Static).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(&tmp, &exe).unwrap();
+    built.push(key);
     exe
 }
 
