@@ -488,10 +488,7 @@ pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
 }
 
 pub fn phase_name(phase: u32) -> *const c_char {
-    const NAMES: [&CStr; 8] =
-        [c"pause", c"roots", c"mark", c"weak", c"finalize-mark", c"sweep", c"release", c"finalizers"];
-    debug_assert_eq!(NAMES.len(), PHASE_NAMES.len());
-    NAMES.get(phase as usize).map_or(c"unknown".as_ptr(), |n| n.as_ptr())
+    PHASE_NAMES.get(phase as usize).map_or(c"unknown".as_ptr(), |n| n.as_ptr())
 }
 
 /// Declares the process's collector instance and exports every `rgc_*`

@@ -9,7 +9,7 @@
 
 use crate::abi::{EventListener, RgcEvent};
 use crate::clock::now_ns;
-use core::ffi::c_void;
+use core::ffi::{c_void, CStr};
 
 pub const EVENT_START: u32 = 0;
 pub const EVENT_END: u32 = 1;
@@ -36,12 +36,14 @@ pub enum Phase {
     Finalizers = 7,
 }
 
-pub const PHASE_NAMES: [&str; 8] =
-    ["pause", "roots", "mark", "weak", "finalize-mark", "sweep", "release", "finalizers"];
+/// Phase names, NUL-terminated so `rgc_phase_name` can hand them to C as is.
+pub const PHASE_NAMES: [&CStr; 8] =
+    [c"pause", c"roots", c"mark", c"weak", c"finalize-mark", c"sweep", c"release", c"finalizers"];
 
 impl Phase {
     pub fn name(self) -> &'static str {
-        PHASE_NAMES[self as usize]
+        // The names are ASCII literals; the fallback is unreachable.
+        PHASE_NAMES[self as usize].to_str().unwrap_or("?")
     }
 }
 

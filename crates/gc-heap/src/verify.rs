@@ -43,7 +43,8 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
             }
         };
         info.ptr_offsets.iter().for_each(|&o| check(o as usize));
-        if info.varsize {
+        // Pointer-free items (a 1 MiB array of doubles) need no per-item walk.
+        if info.varsize && !info.item_ptr_offsets.is_empty() {
             // SAFETY: varsize object.
             let len = unsafe { array_length(obj, info) };
             for i in 0..len {

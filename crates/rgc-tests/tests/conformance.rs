@@ -27,7 +27,19 @@ macro_rules! conformance {
     };
 }
 
-conformance!(graph_survives, reclaim_exact, deep_list, arrays, finalizers, weakrefs, oom, events, roots_threads, step);
+conformance!(
+    graph_survives,
+    reclaim_exact,
+    deep_list,
+    arrays,
+    finalizers,
+    weakrefs,
+    oom,
+    events,
+    roots_threads,
+    step,
+    rss_shrinks
+);
 
 #[test]
 fn every_program_is_listed() {
@@ -137,7 +149,7 @@ fn linking_against_the_wrong_collector_fails_with_a_named_symbol() {
     let src = rgc_tests::c_dir().join("step.c");
     let exe = tc.lib_dir.join("rgc-tests").join("wrong-link");
     // Compiled for marksweep (-DRGC_GC_MARKSWEEP), linked with none's library.
-    let mut cmd = tc.cc_command(
+    let cmd = tc.cc_command(
         "marksweep",
         &[
             format!("-I{}", rgc_tests::c_dir().display()),
@@ -151,7 +163,6 @@ fn linking_against_the_wrong_collector_fails_with_a_named_symbol() {
         cmd.get_args().map(|a| a.to_string_lossy().replace("librgc_marksweep.a", "librgc_none.a")).collect();
     let mut cmd2 = std::process::Command::new(cmd.get_program());
     cmd2.args(args);
-    let _ = &mut cmd;
     let out = cmd2.output().unwrap();
     assert!(!out.status.success(), "linking marksweep code against librgc_none.a succeeded");
     assert!(String::from_utf8_lossy(&out.stderr).contains("rgc_abi_marksweep_v1"), "{}", describe(&out));
