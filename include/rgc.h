@@ -249,6 +249,11 @@ extern const uint8_t rgc_abi_marksweep_v1;
 #elif defined(RGC_GC_NONE)
 extern const uint8_t rgc_abi_none_v1;
 #define RGC_ABI_TAG (&rgc_abi_none_v1)
+#elif defined(RGC_GC_BDW)
+/* The benchmark harness's reference: this ABI over the system's bdwgc
+ * (crates/benches/c/bdw_rgc.c). Not an rgc collector. */
+extern const uint8_t rgc_abi_bdw_v1;
+#define RGC_ABI_TAG (&rgc_abi_bdw_v1)
 #else
 #define RGC_GENERIC 1
 extern const uint8_t rgc_abi_generic_v1;
@@ -311,7 +316,7 @@ size_t rgc_object_size(const void *p);
  * also checks that obj and value are live objects (fatal otherwise). */
 void rgc_write_barrier(void *obj, void **slot, void *value);
 
-#if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE)
+#if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
 /* These collectors need no barrier: a plain store. */
 #define RGC_STORE(obj, field, value) ((void)(obj), (field) = (value))
 #else

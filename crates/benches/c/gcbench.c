@@ -1,12 +1,8 @@
-/* GCBench (Boehm/Ellis/Kovac style) against rgc.h: binary trees built
- * top-down and bottom-up at several depths while a long-lived tree and a
- * long-lived array of doubles stay live. Prints one JSON object. */
-#include "rgc.h"
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <sys/resource.h>
+/* gcbench: GCBench (Boehm/Ellis/Kovac style) binary trees, built top-down
+ * and bottom-up at several depths, while a long-lived tree and a long-lived
+ * array of doubles stay live. The classic throughput benchmark.
+ * Parameters: long_depth=16 max_depth=16 array=500000 (doubles). */
+#include "scenario.h"
 
 typedef struct Node { struct Node *left, *right; long i, j; } Node;
 static const uint32_t node_ptrs[] = { offsetof(Node, left), offsetof(Node, right) };
@@ -15,15 +11,14 @@ typedef struct Doubles { size_t len; double d[]; } Doubles;
 static rgc_type Doubles_t = { .size = sizeof(Doubles), .flags = RGC_TYPE_VARSIZE | RGC_TYPE_POINTER_FREE,
                               .item_size = sizeof(double), .length_offset = 0, .name = "Doubles" };
 
-static int tree_size(int d) { return (1 << (d + 1)) - 1; }
+static uint64_t tree_size(int d) { return ((uint64_t)1 << (d + 1)) - 1; }
 
-/* Top-down: fill the children of an existing node. `node` is in slot f[0]. */
+/* Top-down: fill the children of the node in *slot (a rooted location). */
 static void populate(int depth, void **slot) {
     if (depth <= 0) return;
     RGC_FRAME(f, 1);
-    Node *l = rgc_alloc(&Node_t);
-    f[0] = l;
-    Node *r = rgc_alloc(&Node_t);
+    f[0] = sc_check_alloc(rgc_alloc(&Node_t));
+    Node *r = sc_check_alloc(rgc_alloc(&Node_t));
     Node *n = *slot;
     RGC_STORE(n, n->left, (Node *)f[0]);
     RGC_STORE(n, n->right, r);
@@ -32,73 +27,71 @@ static void populate(int depth, void **slot) {
     RGC_POP(f);
 }
 
-/* Bottom-up: returns a new tree; children are kept in frame slots. */
+/* Bottom-up: returns a new tree; children wait in frame slots. */
 static Node *make_tree(int depth) {
-    if (depth <= 0) return rgc_alloc(&Node_t);
+    if (depth <= 0) return sc_check_alloc(rgc_alloc(&Node_t));
     RGC_FRAME(f, 2);
     f[0] = make_tree(depth - 1);
     f[1] = make_tree(depth - 1);
-    Node *n = rgc_alloc(&Node_t);
+    Node *n = sc_check_alloc(rgc_alloc(&Node_t));
     RGC_STORE(n, n->left, (Node *)f[0]);
     RGC_STORE(n, n->right, (Node *)f[1]);
     RGC_POP(f);
     return n;
 }
 
-static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
-static double cpu(void) { struct timespec t; clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
-
-static unsigned long long mark_ns, mark_start;
-static void listener(const rgc_event *e, void *u) {
-    (void)u;
-    if (e->phase != RGC_PHASE_MARK && e->phase != RGC_PHASE_ROOTS) return;
-    if (e->kind == RGC_EVENT_START) mark_start = e->timestamp_ns; else mark_ns += e->timestamp_ns - mark_start;
-}
+static uint64_t count_nodes(const Node *n) { return n ? 1 + count_nodes(n->left) + count_nodes(n->right) : 0; }
 
 int main(int argc, char **argv) {
-    int long_depth = argc > 1 ? atoi(argv[1]) : 16;
-    int max_depth = argc > 2 ? atoi(argv[2]) : 16;
-    int array_size = 500000;
-    if (rgc_init(NULL) != 0) return 2;
-    double t0 = now(), c0 = cpu();
+    sc_begin(argc, argv, "gcbench");
+    int long_depth = (int)sc_param_long("long_depth", 16);
+    int max_depth = (int)sc_param_long("max_depth", 16);
+    long array_size = sc_param_long("array", 500000);
+    long rounds = sc_scaled("rounds", 1);
+    if (long_depth > 30 || max_depth > 30) sc_die("depths above 30 are not supported");
+    /* Max live: the stretch tree alone, or the long-lived data plus the
+     * largest temporary tree (plus the path being built). */
+    uint64_t stretch = tree_size(max_depth + 1);
+    uint64_t steady = tree_size(long_depth) + tree_size(max_depth) + (uint64_t)max_depth + 1;
+    uint64_t nodes = stretch > steady ? stretch : steady;
+    sc_init_heap(nodes * sizeof(Node) + sizeof(Doubles) + (uint64_t)array_size * sizeof(double));
+
+    sc_run_start();
     RGC_FRAME(f, 3);
-    /* stretch the heap */
-    f[0] = make_tree(max_depth + 1);
+    f[0] = make_tree(max_depth + 1); /* stretch the heap */
     f[0] = NULL;
-    /* long-lived data */
-    f[1] = rgc_alloc(&Node_t);
+    f[1] = sc_check_alloc(rgc_alloc(&Node_t));
     populate(long_depth, &f[1]);
-    f[2] = rgc_alloc_array(&Doubles_t, array_size);
-    for (int i = 0; i < array_size / 2; i++) ((Doubles *)f[2])->d[i] = 1.0 / i;
-    for (int d = 4; d <= max_depth; d += 2) {
-        int iters = 2 * tree_size(max_depth) / tree_size(d);
-        for (int i = 0; i < iters; i++) {
-            f[0] = rgc_alloc(&Node_t);
-            populate(d, &f[0]);
+    f[2] = sc_check_alloc(rgc_alloc_array(&Doubles_t, array_size));
+    for (long i = 0; i < array_size / 2; i++) ((Doubles *)f[2])->d[i] = 1.0 / (double)i;
+    uint64_t checksum = 0;
+    for (long round = 0; round < rounds; round++) {
+        for (int d = 4; d <= max_depth; d += 2) {
+            uint64_t iters = 2 * tree_size(max_depth) / tree_size(d);
+            for (uint64_t i = 0; i < iters; i++) {
+                f[0] = sc_check_alloc(rgc_alloc(&Node_t));
+                populate(d, &f[0]);
+                f[0] = NULL;
+            }
+            for (uint64_t i = 0; i < iters; i++) f[0] = make_tree(d);
+            checksum += count_nodes(f[0]);
             f[0] = NULL;
         }
-        for (int i = 0; i < iters; i++) f[0] = make_tree(d);
-        f[0] = NULL;
     }
-    double wall = now() - t0, cputime = cpu() - c0;
-    if (((Node *)f[1])->left == NULL || ((Doubles *)f[2])->d[1000] != 1.0 / 1000) { fprintf(stderr, "gcbench: long-lived data lost\n"); return 1; }
+    sc_run_end();
+    if (count_nodes(f[1]) != tree_size(long_depth) || (array_size > 1000 && ((Doubles *)f[2])->d[1000] != 1.0 / 1000))
+        sc_die("long-lived data lost");
+    /* One more full collection with only the long-lived data live: its
+     * pause over the live bytes gives the collector's tracing rate. */
+    uint64_t g0 = sc_now_ns();
+    rgc_collect();
+    uint64_t final_gc_ns = sc_now_ns() - g0;
     rgc_stats s;
     rgc_get_stats(&s);
-    /* Mark rate: one more full collection with only the long-lived data live. */
-    rgc_set_event_listener(listener, NULL);
-    rgc_collect();
-    rgc_set_event_listener(NULL, NULL);
-    rgc_stats after;
-    rgc_get_stats(&after);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    printf("{\"collector\":\"%s\",\"wall_s\":%.4f,\"cpu_s\":%.4f,\"collections\":%llu,\"pauses\":%llu,"
-           "\"total_pause_ns\":%llu,\"max_pause_ns\":%llu,\"bytes_allocated\":%llu,\"peak_heap\":%llu,"
-           "\"peak_rss_kb\":%ld,\"final_live_bytes\":%llu,\"final_mark_ns\":%llu}\n",
-           rgc_collector_name(), wall, cputime, (unsigned long long)s.collections, (unsigned long long)s.pauses,
-           (unsigned long long)s.total_pause_ns, (unsigned long long)s.max_pause_ns,
-           (unsigned long long)s.bytes_allocated, (unsigned long long)s.peak_heap_size, ru.ru_maxrss,
-           (unsigned long long)after.live_bytes, mark_ns);
+    char extra[160];
+    snprintf(extra, sizeof extra, "\"final_gc_ns\":%llu,\"final_live_bytes\":%llu", (unsigned long long)final_gc_ns,
+             (unsigned long long)s.live_bytes);
+    sc_finish(checksum, extra);
     RGC_POP(f);
     return 0;
 }

@@ -1,121 +1,228 @@
-//! `rgc-bench`: GCBench under every collector, side by side.
+//! `rgc-bench` (also `rgc bench`): every scenario under every collector and
+//! bdwgc, at equal memory; tables, results.json, charts and an HTML page.
 //!
-//! `cargo run --release -p benches` builds each collector's library with the
-//! release profile, compiles `c/gcbench.c` against it with `-O2`, runs it,
-//! and prints one row per collector.
+//! `cargo run --release -p benches` runs the default set in about a minute
+//! on two cores. `--quick` is the CI smoke run.
 
-use benches::{c_dir, GcBenchResult};
+use benches::plots;
+use benches::report::{html_report, set_overheads, text_report, Results, Settings, SCHEMA};
+use benches::run::{run, Builder, RunResult};
+use benches::scenarios::{
+    all_contenders, bdw_unavailable, find_contender, find_scenario, Contender, Scenario, SCENARIOS,
+};
 use clap::Parser;
-use rgc_cli::{Link, Toolchain, COLLECTORS};
-use std::process::{Command, ExitCode};
+use indicatif::{ProgressBar, ProgressStyle};
+use rgc_cli::Toolchain;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(about = "Run the rgc benchmark scenarios under every collector")]
+#[command(name = "rgc bench", about = "Pause-time comparison of rgc's collectors (and bdwgc) on real-time scenarios")]
 struct Args {
-    /// Depth of the long-lived tree.
-    #[arg(long, default_value_t = 16)]
-    long_lived_depth: u32,
-    /// Largest depth of the temporary trees.
-    #[arg(long, default_value_t = 16)]
-    max_depth: u32,
-    /// Only these collectors (comma-separated).
+    /// Scenarios to run (comma-separated; default all): control-loop, gcbench, lru-cache, request-server, richards.
+    #[arg(long, value_delimiter = ',')]
+    scenario: Vec<String>,
+    /// Collectors (comma-separated; default every rgc collector plus bdw and bdw-inc).
     #[arg(long, value_delimiter = ',')]
     gc: Vec<String>,
-    /// Print JSON lines instead of a table.
+    /// Live data for the scenarios sized by it (control-loop, lru-cache, request-server), in MB.
     #[arg(long)]
-    json: bool,
+    live_mb: Option<f64>,
+    /// Heap limit as a multiple of each scenario's max live data (`none` always runs unlimited).
+    #[arg(long, default_value_t = 2.0)]
+    heap_mult: f64,
+    /// Length of time-driven scenarios (control-loop), in seconds.
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Where results.json, the charts and index.html go.
+    #[arg(long, default_value = "bench-results")]
+    out: PathBuf,
+    /// Tiny inputs, for smoke tests: seconds instead of a minute.
+    #[arg(long)]
+    quick: bool,
+    /// Live sizes (MB) for the max-pause-versus-live-heap chart; empty to skip.
+    #[arg(long, value_delimiter = ',', default_value = "4,16,64")]
+    sweep_mb: Vec<f64>,
+    /// The scenario the live-size sweep runs.
+    #[arg(long, default_value = "lru-cache")]
+    sweep_scenario: String,
 }
 
-fn run(args: &Args) -> Result<Vec<GcBenchResult>, String> {
-    let tc = Toolchain::for_profile("release");
-    let gcs: Vec<&str> = if args.gc.is_empty() {
-        COLLECTORS.iter().map(|c| c.name).collect()
-    } else {
-        args.gc.iter().map(String::as_str).collect()
+struct Job<'a> {
+    scenario: &'a Scenario,
+    contender: Contender,
+    group: &'static str,
+    params: Vec<(String, String)>,
+}
+
+fn params_for(sc: &Scenario, args: &Args, live_mb: Option<f64>) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = Vec::new();
+    let mut set = |k: &str, v: String| {
+        p.retain(|(key, _)| key != k);
+        p.push((k.to_string(), v));
     };
-    tc.ensure_built(&gcs)?;
-    let out_dir = tc.lib_dir.join("rgc-bench-programs");
-    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
-    let mut results = Vec::new();
-    for gc in gcs {
-        let exe = out_dir.join(format!("gcbench-{gc}"));
-        let src = c_dir().join("gcbench.c");
-        let cc_args = vec!["-O2".into(), src.display().to_string(), "-o".into(), exe.display().to_string()];
-        tc.compile(gc, &cc_args, Link::Static)?;
-        eprintln!("running gcbench under --gc={gc} ...");
-        let out = Command::new(&exe)
-            .args([args.long_lived_depth.to_string(), args.max_depth.to_string()])
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-        if !out.status.success() {
-            return Err(format!(
-                "gcbench failed under --gc={gc}: {:?}\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ));
+    if args.quick {
+        for (k, v) in sc.quick {
+            set(k, v.to_string());
         }
-        let line = String::from_utf8_lossy(&out.stdout);
-        let r: GcBenchResult = serde_json::from_str(line.trim())
-            .map_err(|e| format!("bad output from gcbench under {gc}: {e}: {line}"))?;
-        results.push(r);
     }
-    Ok(results)
-}
-
-fn print_table(results: &[GcBenchResult]) {
-    let base = results.iter().find(|r| r.collector == "none").map(|r| r.wall_s);
-    println!(
-        "{:<10} {:>8} {:>8} {:>8} {:>6} {:>11} {:>11} {:>10} {:>10} {:>11}",
-        "collector",
-        "wall s",
-        "vs none",
-        "cpu s",
-        "GCs",
-        "max pause",
-        "total pause",
-        "peak heap",
-        "peak RSS",
-        "mark MB/s"
-    );
-    for r in results {
-        let ratio = base.map_or("-".into(), |b| format!("{:.2}x", r.wall_s / b));
-        let mark = r.mark_rate_mb_s().map_or("-".into(), |m| format!("{m:.0}"));
-        println!(
-            "{:<10} {:>8.3} {:>8} {:>8.3} {:>6} {:>9.2}ms {:>9.1}ms {:>8.1}MB {:>8.1}MB {:>11}",
-            r.collector,
-            r.wall_s,
-            ratio,
-            r.cpu_s,
-            r.collections,
-            r.max_pause_ns as f64 / 1e6,
-            r.total_pause_ns as f64 / 1e6,
-            r.peak_heap as f64 / 1e6,
-            r.peak_rss_kb as f64 / 1e3,
-            mark
-        );
+    if let (true, Some(mb)) = (sc.sized, live_mb) {
+        set("live_mb", mb.to_string());
     }
+    if let (true, Some(d)) = (sc.name == "control-loop", args.duration) {
+        set("duration_s", d.to_string());
+    }
+    set("heap_mult", args.heap_mult.to_string());
+    p
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    match run(&args) {
-        Ok(results) => {
-            if args.json {
-                for r in &results {
-                    println!("{}", serde_json::to_string(r).unwrap());
-                }
-            } else {
-                println!(
-                    "GCBench (long-lived depth {}, max depth {}), one run each:",
-                    args.long_lived_depth, args.max_depth
-                );
-                print_table(&results);
-            }
-            ExitCode::SUCCESS
-        }
+    match bench(&args) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("rgc-bench: {e}");
+            eprintln!("rgc bench: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn bench(args: &Args) -> Result<(), String> {
+    if !(args.heap_mult > 0.0) {
+        return Err(format!("--heap-mult must be positive, got {}", args.heap_mult));
+    }
+    let scenarios: Vec<&Scenario> = if args.scenario.is_empty() {
+        SCENARIOS.iter().collect()
+    } else {
+        args.scenario.iter().map(|s| find_scenario(s)).collect::<Result<_, _>>()?
+    };
+    let mut contenders: Vec<Contender> = if args.gc.is_empty() {
+        all_contenders()
+    } else {
+        args.gc.iter().map(|g| find_contender(g)).collect::<Result<_, _>>()?
+    };
+    let mut skipped = Vec::new();
+    if let Some(why) = bdw_unavailable() {
+        for c in contenders.iter().filter(|c| matches!(c, Contender::Bdw { .. })) {
+            eprintln!("rgc bench: skipping {}: {why}", c.name());
+            skipped.push((c.name().to_string(), why.clone()));
+        }
+        contenders.retain(|c| !matches!(c, Contender::Bdw { .. }));
+    }
+    let sweep_scenario = find_scenario(&args.sweep_scenario)?;
+    if !sweep_scenario.sized {
+        return Err(format!("--sweep-scenario {} has no live-size parameter", sweep_scenario.name));
+    }
+
+    let mut jobs = Vec::new();
+    for sc in &scenarios {
+        for c in &contenders {
+            jobs.push(Job {
+                scenario: sc,
+                contender: c.clone(),
+                group: "main",
+                params: params_for(sc, args, args.live_mb),
+            });
+        }
+    }
+    let sweep_sizes: Vec<f64> =
+        if args.quick { args.sweep_mb.iter().map(|m| m / 8.0).collect() } else { args.sweep_mb.clone() };
+    for &mb in &sweep_sizes {
+        for c in &contenders {
+            jobs.push(Job {
+                scenario: sweep_scenario,
+                contender: c.clone(),
+                group: "live-sweep",
+                params: params_for(sweep_scenario, args, Some(mb)),
+            });
+        }
+    }
+
+    let tc = Toolchain::for_profile("release");
+    let rgc_names: Vec<&str> =
+        contenders.iter().filter_map(|c| if let Contender::Rgc(n) = c { Some(*n) } else { None }).collect();
+    eprintln!("rgc bench: building the collectors (release) ...");
+    tc.ensure_built(&rgc_names)?;
+    let builder = Builder::new(tc)?;
+    let style = ProgressStyle::with_template("{prefix:>9} [{bar:30}] {pos}/{len} {msg}").unwrap().progress_chars("=> ");
+
+    let mut to_build: Vec<(&Scenario, Contender)> = Vec::new();
+    for j in &jobs {
+        if !to_build.iter().any(|(s, c)| s.name == j.scenario.name && *c == j.contender) {
+            to_build.push((j.scenario, j.contender.clone()));
+        }
+    }
+    let bar = ProgressBar::new(to_build.len() as u64).with_style(style.clone()).with_prefix("building");
+    let mut built = Vec::new();
+    for (sc, c) in &to_build {
+        bar.set_message(format!("{} for {}", sc.name, c.name()));
+        let (exe, size) = builder.build(sc, c)?;
+        built.push((sc.name, c.clone(), exe, size));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let bar = ProgressBar::new(jobs.len() as u64).with_style(style).with_prefix("running");
+    let mut runs: Vec<RunResult> = Vec::new();
+    for j in &jobs {
+        bar.set_message(format!("{} ({}) under {}", j.scenario.name, j.group, j.contender.name()));
+        let (_, _, exe, size) = built.iter().find(|b| b.0 == j.scenario.name && b.1 == j.contender).unwrap();
+        let r = run(exe, j.scenario, &j.contender, j.group, &j.params, *size);
+        if let Some(why) = &r.failed {
+            bar.println(format!("{} under {}: FAILED: {why}", j.scenario.name, j.contender.name()));
+        }
+        runs.push(r);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    set_overheads(&mut runs);
+
+    let mut results = Results {
+        schema: SCHEMA.into(),
+        created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        settings: Settings {
+            heap_mult: args.heap_mult,
+            quick: args.quick,
+            live_mb: args.live_mb,
+            duration_s: args.duration,
+            sweep_live_mb: sweep_sizes,
+            sweep_scenario: sweep_scenario.name.into(),
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        },
+        skipped,
+        runs,
+        plots: vec![],
+        notes: vec![
+            "bdw pauses: bdwgc's event API reports stop-the-world collections; in bdw-inc only the world-stopped \
+             part of each collection is a pause, and its incremental marking inside GC_malloc shows in the \
+             mutator latency instead."
+                .into(),
+            "code KB: text the collector adds to the statically linked scenario (binary - scenario object - \
+             empty program); rgc libraries are release builds with LTO, bdw is Debian's libgc.a."
+                .into(),
+        ],
+    };
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
+    match plots::write_all(&results, &args.out) {
+        Ok(files) => results.plots = files,
+        Err(e) => {
+            eprintln!("rgc bench: no charts: {e}");
+            results.notes.push(format!("no charts: {e}"));
+        }
+    }
+    let json = serde_json::to_string(&results).map_err(|e| e.to_string())?;
+    let json_path = args.out.join("results.json");
+    std::fs::write(&json_path, json).map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    let html_path = args.out.join("index.html");
+    std::fs::write(&html_path, html_report(&results))
+        .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
+    print!("{}", text_report(&results));
+    println!(
+        "\nwrote {} , {} and {} charts in {}",
+        json_path.display(),
+        html_path.display(),
+        results.plots.len(),
+        args.out.display()
+    );
+    Ok(())
 }
