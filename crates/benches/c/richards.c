@@ -2,7 +2,7 @@
  * interpreter benchmark. Mostly mutator work: packets move between task
  * queues through pointer stores (each one an RGC_STORE), with a fresh
  * scheduler allocated per iteration. Shows barrier and allocation overhead.
- * Parameters: iterations=3000 count=1000 (idle-task count per iteration) */
+ * Parameters: iterations=20000 count=1000 (idle-task count per iteration) */
 #include "scenario.h"
 
 enum { ID_IDLE, ID_WORKER, ID_HANDLER_A, ID_HANDLER_B, ID_DEVICE_A, ID_DEVICE_B, NUMBER_OF_IDS };
@@ -198,7 +198,7 @@ static void run_richards(void **f, long count) {
 
 int main(int argc, char **argv) {
     sc_begin(argc, argv, "richards");
-    long iterations = sc_scaled("iterations", 3000);
+    long iterations = sc_scaled("iterations", 20000);
     long count = sc_param_long("count", 1000);
     /* One scheduler's objects: 6 tasks and control blocks, 8 packets. */
     sc_init_heap(sizeof(Sched) + NUMBER_OF_IDS * (sizeof(Task) + sizeof(Tcb)) + 8 * sizeof(Packet));

@@ -133,12 +133,13 @@ where
         [p.p50_ns, p.p90_ns, p.p99_ns, p.p999_ns, p.max_ns].map(|v| (v as f64 / 1e6).max(0.001))
     };
     let top = with_pauses.iter().flat_map(|r| values(r)).fold(0.01f64, f64::max) * 2.0;
+    let bottom = with_pauses.iter().flat_map(|r| values(r)).fold(top, f64::min) / 2.0;
     let mut chart = ChartBuilder::on(&area)
         .caption(format!("{scenario}: pause-time distribution"), ("sans-serif", 22))
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(60)
-        .build_cartesian_2d(-0.3f64..(QUANTILES.len() as f64 - 0.7), (0.001f64..top).log_scale())?;
+        .build_cartesian_2d(-0.3f64..(QUANTILES.len() as f64 - 0.7), (bottom..top).log_scale())?;
     chart
         .configure_mesh()
         .x_desc("percentile of pauses")
@@ -179,8 +180,10 @@ where
 {
     area.fill(&WHITE)?;
     let live = |r: &RunResult| r.max_live_bytes as f64 / 1048576.0;
-    let xmax = sweep.iter().map(|r| live(r)).fold(1f64, f64::max) * 1.5;
-    let xmin = sweep.iter().map(|r| live(r)).fold(f64::MAX, f64::min).min(xmax / 2.0) / 1.5;
+    // Failed runs have no figures; they are left out of the axes too.
+    let ok: Vec<&RunResult> = sweep.iter().copied().filter(|r| r.ok() && r.max_live_bytes > 0).collect();
+    let xmax = ok.iter().map(|r| live(r)).fold(0.1f64, f64::max) * 1.5;
+    let xmin = ok.iter().map(|r| live(r)).fold(f64::MAX, f64::min).min(xmax / 2.0) / 1.5;
     let ymax = sweep.iter().filter(|r| r.ok()).map(|r| r.pauses.max_ns as f64 / 1e6).fold(1f64, f64::max) * 1.15;
     let scenario = &results.settings.sweep_scenario;
     let mut chart = ChartBuilder::on(&area)
@@ -193,7 +196,7 @@ where
         .configure_mesh()
         .x_desc("max live data (MB, log scale)")
         .y_desc("max pause (ms)")
-        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_label_formatter(&|x| if *x < 1.0 { format!("{x:.2}") } else { format!("{x:.0}") })
         .draw()?;
     let mut collectors: Vec<&str> = sweep.iter().map(|r| r.collector.as_str()).collect();
     collectors.sort();

@@ -127,7 +127,11 @@ fn scenario_caption(runs: &[&RunResult]) -> String {
     if let Some(r) = first {
         let params: Vec<String> =
             r.params.iter().filter(|(k, _)| *k != "heap_mult").map(|(k, v)| format!("{k}={v}")).collect();
-        let _ = write!(s, "max live {} MB", mb(r.max_live_bytes));
+        if r.max_live_bytes < 100 * 1024 {
+            let _ = write!(s, "max live {:.1} KB", r.max_live_bytes as f64 / 1024.0);
+        } else {
+            let _ = write!(s, "max live {} MB", mb(r.max_live_bytes));
+        }
         if !params.is_empty() {
             let _ = write!(s, "; {}", params.join(" "));
         }
@@ -272,6 +276,82 @@ pub fn html_report(results: &Results) -> String {
     h
 }
 
+/// Checks the structure of a results directory (not its timings): the
+/// schema, a main run per scenario and collector, internally consistent
+/// figures, and every chart and page it names. CI runs this after
+/// `rgc bench --quick`.
+pub fn validate(results: &Results, dir: &std::path::Path) -> Result<(), String> {
+    if results.schema != SCHEMA {
+        return Err(format!("schema is '{}', expected '{SCHEMA}'", results.schema));
+    }
+    let mut collectors: Vec<&str> = results.runs.iter().map(|r| r.collector.as_str()).collect();
+    collectors.sort();
+    collectors.dedup();
+    let scenarios: Vec<&str> = SCENARIOS.iter().map(|s| s.name).filter(|n| !main_runs(results, n).is_empty()).collect();
+    if scenarios.is_empty() {
+        return Err("no runs".into());
+    }
+    for sc in &scenarios {
+        for gc in &collectors {
+            let n = main_runs(results, sc).iter().filter(|r| r.collector == *gc).count();
+            if n != 1 {
+                return Err(format!("{sc} has {n} main runs under {gc}, expected 1"));
+            }
+        }
+    }
+    for r in &results.runs {
+        let what = format!("{} under {} ({})", r.scenario, r.collector, r.group);
+        if let Some(why) = &r.failed {
+            if why.is_empty() {
+                return Err(format!("{what} failed without a reason"));
+            }
+            continue;
+        }
+        if !(r.wall_s > 0.0) || r.max_live_bytes == 0 || r.peak_rss_bytes == 0 {
+            return Err(format!("{what}: wall time, max live and peak RSS must be positive"));
+        }
+        if r.pauses.count != r.pause_intervals_ns.len() as u64 {
+            return Err(format!("{what}: {} pauses but {} intervals", r.pauses.count, r.pause_intervals_ns.len()));
+        }
+        let total: u64 = r.pause_intervals_ns.iter().map(|&(s, e)| e - s).sum();
+        if total != r.pauses.total_ns || r.pause_intervals_ns.iter().any(|&(s, e)| e < s) {
+            return Err(format!("{what}: pause intervals do not add up to the total pause time"));
+        }
+        if r.pauses.count > 0
+            && !(r.pauses.p50_ns <= r.pauses.p99_ns && r.pauses.p999_ns <= r.pauses.max_ns + r.pauses.max_ns / 500)
+        {
+            return Err(format!("{what}: pause percentiles are out of order: {:?}", r.pauses));
+        }
+        if r.mmu.is_empty() || r.mmu.iter().any(|&(_, m)| !(0.0..=1.0).contains(&m)) {
+            return Err(format!("{what}: MMU curve missing or outside [0, 1]"));
+        }
+        if r.collector == "none" && r.pauses.count > 0 {
+            return Err(format!("{what}: the none collector reported pauses"));
+        }
+        let latency_scenario = SCENARIOS.iter().any(|s| s.name == r.scenario && s.latency.is_some());
+        if latency_scenario != r.latency.is_some() {
+            return Err(format!(
+                "{what}: latency summary present: {}, expected {latency_scenario}",
+                r.latency.is_some()
+            ));
+        }
+        if let Some(l) = &r.latency {
+            let n: u64 = r.latency_histogram.iter().map(|&(_, c)| c).sum();
+            if n != l.count {
+                return Err(format!("{what}: latency histogram holds {n} samples, summary says {}", l.count));
+            }
+        }
+    }
+    for f in results.plots.iter().map(String::as_str).chain(["index.html"]) {
+        let p = dir.join(f);
+        match std::fs::metadata(&p) {
+            Ok(m) if m.len() > 0 => {}
+            _ => return Err(format!("{} is missing or empty", p.display())),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,17 +384,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn overhead_is_relative_to_none_in_the_same_scenario() {
-        let mut runs = vec![run("marksweep", 3.0), run("none", 2.0)];
-        set_overheads(&mut runs);
-        assert_eq!(runs[0].overhead_vs_none, Some(1.5));
-        assert_eq!(runs[1].overhead_vs_none, Some(1.0));
-    }
-
-    #[test]
-    fn json_round_trips_with_the_documented_fields() {
-        let results = Results {
+    fn results_of(runs: Vec<RunResult>) -> Results {
+        Results {
             schema: SCHEMA.into(),
             created_unix_s: 0,
             settings: Settings {
@@ -327,10 +398,23 @@ mod tests {
                 cores: 2,
             },
             skipped: vec![],
-            runs: vec![run("marksweep", 1.0)],
+            runs,
             plots: vec![],
             notes: vec![],
-        };
+        }
+    }
+
+    #[test]
+    fn overhead_is_relative_to_none_in_the_same_scenario() {
+        let mut runs = vec![run("marksweep", 3.0), run("none", 2.0)];
+        set_overheads(&mut runs);
+        assert_eq!(runs[0].overhead_vs_none, Some(1.5));
+        assert_eq!(runs[1].overhead_vs_none, Some(1.0));
+    }
+
+    #[test]
+    fn json_round_trips_with_the_documented_fields() {
+        let results = results_of(vec![run("marksweep", 1.0)]);
         let v: serde_json::Value = serde_json::to_value(&results).unwrap();
         let r = &v["runs"][0];
         for key in ["scenario", "collector", "pauses", "pause_intervals_ns", "mmu", "peak_rss_bytes", "code_size_bytes"]
@@ -341,6 +425,37 @@ mod tests {
         assert_eq!(r["pause_intervals_ns"][1], serde_json::json!([5_000_000, 7_000_000]));
         let back: Results = serde_json::from_value(v).unwrap();
         assert_eq!(back.runs[0].pauses, results.runs[0].pauses);
+    }
+
+    #[test]
+    fn validation_catches_inconsistent_results() {
+        let dir = std::env::temp_dir().join(format!("rgc-validate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "x").unwrap();
+        let mut results = results_of(vec![run("marksweep", 1.0), run("none", 1.0)]);
+        results.runs[1].pauses = Summary::default();
+        results.runs[1].pause_intervals_ns.clear();
+        assert_eq!(validate(&results, &dir), Ok(()));
+        let mut bad = results.clone();
+        bad.runs[0].pause_intervals_ns.pop();
+        assert!(validate(&bad, &dir).unwrap_err().contains("2 pauses but 1 intervals"));
+        let mut bad = results.clone();
+        bad.runs.pop();
+        assert!(validate(&bad, &dir).is_ok(), "one collector is still consistent");
+        let mut bad = results.clone();
+        bad.runs[1].pauses = Summary::of(&[5]);
+        bad.runs[1].pause_intervals_ns = vec![(0, 5)];
+        assert!(validate(&bad, &dir).unwrap_err().contains("none collector reported pauses"));
+        let mut bad = results.clone();
+        bad.plots.push("mmu-gcbench.svg".into());
+        assert!(validate(&bad, &dir).unwrap_err().contains("missing"));
+        let mut bad = results.clone();
+        bad.runs[0].mmu.clear();
+        assert!(validate(&bad, &dir).unwrap_err().contains("MMU"));
+        let mut bad = results;
+        bad.schema = "other".into();
+        assert!(validate(&bad, &dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! rgc cc --gc=marksweep prog.c -O2 -o prog     compile and link
 //! rgc cc --gc=help                             list collectors
 //! rgc config                                   list tuning knobs
+//! rgc bench --quick                            the pause-time harness
 //! ```
 
 use clap::{Parser, Subcommand};
@@ -38,12 +39,40 @@ enum Cmd {
     List,
     /// Print every tuning knob, its environment variable and default.
     Config,
+    /// Run the pause-time harness (rgc-bench): rgc bench [--quick] [--scenario ...] [--gc ...] ...
+    Bench {
+        /// Arguments for rgc-bench (see rgc bench --help).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// `rgc bench` runs the harness binary built beside `rgc` (the harness
+/// depends on this crate, so it cannot be linked into it).
+fn bench(args: &[String]) -> Result<(), String> {
+    let me = std::env::current_exe().map_err(|e| format!("cannot locate the rgc executable: {e}"))?;
+    let harness = me.with_file_name("rgc-bench");
+    if !harness.exists() {
+        return Err(format!(
+            "{} is not built; run `cargo build --release -p benches` (or `cargo run --release -p benches -- ARGS`)",
+            harness.display()
+        ));
+    }
+    let status = std::process::Command::new(&harness)
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", harness.display()))?;
+    if !status.success() {
+        return Err(format!("rgc-bench failed ({status})"));
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Cmd::List => print!("{}", collectors_help()),
         Cmd::Config => print!("{}", config_table()),
+        Cmd::Bench { args } => bench(&args)?,
         Cmd::Cc { gc, shared, verbose, args } => {
             if gc == "help" {
                 print!("{}", collectors_help());

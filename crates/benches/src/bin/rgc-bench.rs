@@ -6,6 +6,7 @@
 
 use benches::plots;
 use benches::report::{html_report, set_overheads, text_report, Results, Settings, SCHEMA};
+
 use benches::run::{run, Builder, RunResult};
 use benches::scenarios::{
     all_contenders, bdw_unavailable, find_contender, find_scenario, Contender, Scenario, SCENARIOS,
@@ -40,9 +41,12 @@ struct Args {
     /// Tiny inputs, for smoke tests: seconds instead of a minute.
     #[arg(long)]
     quick: bool,
-    /// Live sizes (MB) for the max-pause-versus-live-heap chart; empty to skip.
-    #[arg(long, value_delimiter = ',', default_value = "4,16,64")]
-    sweep_mb: Vec<f64>,
+    /// Live sizes (MB, comma-separated) for the max-pause-versus-live-heap chart; "none" skips it.
+    #[arg(long, default_value = "4,16,64")]
+    sweep_mb: String,
+    /// Check the structure of DIR/results.json (and the files it names), then exit.
+    #[arg(long, value_name = "DIR")]
+    validate: Option<PathBuf>,
     /// The scenario the live-size sweep runs.
     #[arg(long, default_value = "lru-cache")]
     sweep_scenario: String,
@@ -76,6 +80,18 @@ fn params_for(sc: &Scenario, args: &Args, live_mb: Option<f64>) -> Vec<(String, 
     p
 }
 
+fn parse_sizes(list: &str) -> Result<Vec<f64>, String> {
+    if list.is_empty() || list == "none" {
+        return Ok(vec![]);
+    }
+    list.split(',')
+        .map(|m| match m.trim().parse::<f64>() {
+            Ok(v) if v > 0.0 => Ok(v),
+            _ => Err(format!("--sweep-mb: '{m}' is not a positive size in MB")),
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     match bench(&args) {
@@ -87,7 +103,20 @@ fn main() -> ExitCode {
     }
 }
 
+fn validate(dir: &std::path::Path) -> Result<(), String> {
+    let path = dir.join("results.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let results: Results =
+        serde_json::from_str(&text).map_err(|e| format!("{} does not fit the schema: {e}", path.display()))?;
+    benches::report::validate(&results, dir)?;
+    println!("{}: {} runs, {} charts, structure ok", path.display(), results.runs.len(), results.plots.len());
+    Ok(())
+}
+
 fn bench(args: &Args) -> Result<(), String> {
+    if let Some(dir) = &args.validate {
+        return validate(dir);
+    }
     if !(args.heap_mult > 0.0) {
         return Err(format!("--heap-mult must be positive, got {}", args.heap_mult));
     }
@@ -125,8 +154,10 @@ fn bench(args: &Args) -> Result<(), String> {
             });
         }
     }
-    let sweep_sizes: Vec<f64> =
-        if args.quick { args.sweep_mb.iter().map(|m| m / 8.0).collect() } else { args.sweep_mb.clone() };
+    let mut sweep_sizes = parse_sizes(&args.sweep_mb)?;
+    if args.quick {
+        sweep_sizes.iter_mut().for_each(|m| *m /= 8.0);
+    }
     for &mb in &sweep_sizes {
         for c in &contenders {
             jobs.push(Job {
