@@ -99,18 +99,40 @@ where
     for r in runs.iter().filter(|r| r.ok() && !r.mmu.is_empty()) {
         let c = colour(results, &r.collector);
         let pts: Vec<(f64, f64)> = r.mmu.iter().map(|&(w, m)| (w as f64 / 1e6, m * 100.0)).collect();
-        chart
-            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
-            .label(r.collector.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-        chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, c.filled())))?;
+        line_with_points(&mut chart, pts, c, r.collector.clone(), 3)?;
     }
+    finish(chart, &area, SeriesLabelPosition::LowerRight)
+}
+
+/// A labelled line through `pts`, with a dot at each point.
+fn line_with_points<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    pts: Vec<(f64, f64)>,
+    c: RGBColor,
+    label: String,
+    radius: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
+        .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+    chart.draw_series(pts.into_iter().map(|p| Circle::new(p, radius, c.filled())))?;
+    Ok(())
+}
+
+/// Draws the legend at `pos` and writes the chart out.
+fn finish<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
+    mut chart: ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    area: &DrawingArea<DB, Shift>,
+    pos: SeriesLabelPosition,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart.configure_series_labels().position(pos).background_style(WHITE.mix(0.8)).border_style(BLACK).draw()?;
     area.present()?;
     Ok(())
 }
@@ -158,20 +180,9 @@ where
     for r in with_pauses {
         let c = colour(results, &r.collector);
         let pts: Vec<(f64, f64)> = values(r).iter().enumerate().map(|(i, &v)| (i as f64, v)).collect();
-        chart
-            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
-            .label(format!("{} ({} pauses)", r.collector, r.pauses.count))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-        chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, c.filled())))?;
+        line_with_points(&mut chart, pts, c, format!("{} ({} pauses)", r.collector, r.pauses.count), 4)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    area.present()?;
-    Ok(())
+    finish(chart, &area, SeriesLabelPosition::UpperLeft)
 }
 
 fn sweep_chart<DB: DrawingBackend>(area: DrawingArea<DB, Shift>, results: &Results, sweep: &[&RunResult]) -> DrawResult
@@ -212,20 +223,9 @@ where
             continue;
         }
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-        chart
-            .draw_series(LineSeries::new(pts.clone(), c.stroke_width(2)))?
-            .label(gc.to_string())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-        chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, c.filled())))?;
+        line_with_points(&mut chart, pts, c, gc.to_string(), 4)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
-    area.present()?;
-    Ok(())
+    finish(chart, &area, SeriesLabelPosition::UpperLeft)
 }
 
 /// Writes every chart into `dir`; returns the file names written.
