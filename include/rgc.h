@@ -109,7 +109,11 @@ typedef struct rgc_type {
  *                                                  (capped at heap_max)
  *   growth_percent    RGC_GROWTH_PERCENT     100   next collection when heap holds live*(1+growth/100)
  *   shadowstack_slots RGC_SHADOWSTACK_SLOTS  1M    slots per thread's shadow stack
- *   torture           RGC_TORTURE            0     1: collect at every allocation
+ *   pause_us          RGC_PAUSE_US           40    incremental: longest increment (Q), microseconds
+ *   window_us         RGC_WINDOW_US          500   incremental: at most Q of scheduled work per W microseconds,
+ *                                                  so MMU(W) >= 1 - Q/W unless the pacer taxes allocation
+ *   torture           RGC_TORTURE            0     1: collect at every allocation (incremental: one tiny
+ *                                                  increment per allocation)
  *   verify            RGC_VERIFY             0     1: check heap invariants after every collection
  * `rgc config` prints this table from the library's own source of truth.
  */
@@ -124,7 +128,9 @@ typedef struct rgc_config {
     uint32_t shadowstack_slots;
     uint32_t torture;
     uint32_t verify;
-    uint64_t reserved[4];
+    uint32_t pause_us;  /* incremental only */
+    uint32_t window_us; /* incremental only */
+    uint64_t reserved[3];
 } rgc_config;
 
 /* ------------------------------------------------------------------------
@@ -147,7 +153,11 @@ typedef struct rgc_stats {
     uint64_t pauses;            /* number of pauses (collections or increments) */
     uint64_t finalizers_run;
     uint64_t weakrefs_cleared;
-    uint64_t overruns;          /* incremental cycles finished synchronously */
+    uint64_t overruns;          /* incremental cycles finished synchronously because the
+                                   heap ran out (each also reported as RGC_PHASE_OVERRUN) */
+    uint64_t increments;        /* incremental: increments of all cycles (0 for others) */
+    uint64_t cycle_increments;  /* incremental: increments of the last completed cycle */
+    uint64_t cycle_max_increment_ns; /* incremental: longest increment of the last completed cycle */
 } rgc_stats;
 
 /* ------------------------------------------------------------------------
@@ -169,7 +179,8 @@ enum rgc_phase {
     RGC_PHASE_FINALIZE_MARK = 4,
     RGC_PHASE_SWEEP = 5,
     RGC_PHASE_RELEASE = 6,
-    RGC_PHASE_FINALIZERS = 7
+    RGC_PHASE_FINALIZERS = 7,
+    RGC_PHASE_OVERRUN = 8 /* an incremental cycle finished synchronously (heap ran out) */
 };
 
 typedef struct rgc_event {
@@ -204,7 +215,9 @@ _Static_assert(offsetof(rgc_type, id) == 56, "rgc_type layout");
 _Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
-_Static_assert(sizeof(rgc_stats) == 120, "rgc_stats layout");
+_Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
+_Static_assert(sizeof(rgc_stats) == 144, "rgc_stats layout");
+_Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");
 _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
 _Static_assert(sizeof(rgc_shadowstack) == 24, "rgc_shadowstack layout");
@@ -246,6 +259,9 @@ int rgc_init_abi(const rgc_config *config, const void *abi_tag);
 #if defined(RGC_GC_MARKSWEEP)
 extern const uint8_t rgc_abi_marksweep_v1;
 #define RGC_ABI_TAG (&rgc_abi_marksweep_v1)
+#elif defined(RGC_GC_INCREMENTAL)
+extern const uint8_t rgc_abi_incremental_v1;
+#define RGC_ABI_TAG (&rgc_abi_incremental_v1)
 #elif defined(RGC_GC_NONE)
 extern const uint8_t rgc_abi_none_v1;
 #define RGC_ABI_TAG (&rgc_abi_none_v1)
@@ -319,6 +335,18 @@ void rgc_write_barrier(void *obj, void **slot, void *value);
 #if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
 /* These collectors need no barrier: a plain store. */
 #define RGC_STORE(obj, field, value) ((void)(obj), (field) = (value))
+#elif defined(RGC_GC_INCREMENTAL)
+/* Nonzero exactly while an incremental cycle is marking; written only
+ * inside rgc calls. Outside marking a store costs one load and a branch. */
+extern uint8_t rgc_incremental_marking;
+#define RGC_STORE(obj, field, value)                                                       \
+    do {                                                                                   \
+        __typeof__(field) rgc_store_value_ = (value);                                      \
+        if (__builtin_expect(rgc_incremental_marking, 0))                                  \
+            rgc_write_barrier((void *)(obj), (void **)&(field), (void *)rgc_store_value_); \
+        else                                                                               \
+            (field) = rgc_store_value_;                                                    \
+    } while (0)
 #else
 #define RGC_STORE(obj, field, value)                                                   \
     do {                                                                               \
@@ -340,11 +368,23 @@ void rgc_remove_root(void **slot);
 /* A full collection, then any due finalizers. */
 void rgc_collect(void);
 
-/* Donates up to budget_ns of collector work. Stop-the-world collectors
- * (marksweep) run a full collection when at least half of the allocation
- * budget before the next collection is used, since they cannot split one;
- * `none` does nothing. Returns 1 if it did work, 0 if none was due. */
+/* Donates up to budget_ns of collector work. The incremental collector
+ * does at most that much (overshooting by at most a few microseconds),
+ * starting a cycle if none is running and at least half of the allocation
+ * allowance before the next one is used; a 1 kHz control loop calls it at
+ * the end of each tick. Stop-the-world collectors (marksweep) run a full
+ * collection under the same condition, since they cannot split one; `none`
+ * does nothing. Returns 1 if it did work, 0 if none was due. */
 int rgc_step(uint64_t budget_ns);
+
+/* Incremental collector: at most pause_ns of collector work per increment
+ * (Q) and per window of window_ns (W), from now on; MMU(W) >= 1 - Q/W while
+ * the pacer is not taxing allocation to finish a cycle before the heap
+ * target. Returns 1 if applied, 0 if this collector has no incremental
+ * pacing (the call is accepted and ignored, so the same program runs on
+ * every collector). Misuse: pause_ns outside 1 us .. 1 s, or
+ * window_ns < pause_ns, is fatal. */
+int rgc_set_pacing(uint64_t pause_ns, uint64_t window_ns);
 
 /* Fills *out. Misuse: NULL is fatal. */
 void rgc_get_stats(rgc_stats *out);

@@ -175,6 +175,7 @@ void rgc_add_root(void **slot) { GC_add_roots(slot, slot + 1); }
 void rgc_remove_root(void **slot) { GC_remove_roots(slot, slot + 1); }
 void rgc_collect(void) { GC_gcollect(); }
 int rgc_step(uint64_t budget_ns) { (void)budget_ns; return GC_collect_a_little(); }
+int rgc_set_pacing(uint64_t pause_ns, uint64_t window_ns) { (void)pause_ns; (void)window_ns; return 0; }
 
 void rgc_get_stats(rgc_stats *out) {
     if (!out) fatal("rgc_get_stats", "out is NULL");

@@ -78,11 +78,16 @@ pub struct RgcConfig {
     pub shadowstack_slots: u32,
     pub torture: u32,
     pub verify: u32,
-    pub reserved: [u64; 4],
+    /// Incremental collectors: longest increment, in microseconds (Q).
+    pub pause_us: u32,
+    /// Incremental collectors: at most `pause_us` of work per window of this many microseconds (W).
+    pub window_us: u32,
+    pub reserved: [u64; 3],
 }
 const_assert_eq!(core::mem::size_of::<RgcConfig>(), 72);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);
 
 /// `rgc_stats`: cumulative counters since `rgc_init`.
 #[repr(C)]
@@ -113,8 +118,15 @@ pub struct RgcStats {
     /// Collections that had to finish synchronously because the heap ran
     /// out during an incremental cycle (always 0 for stop-the-world collectors).
     pub overruns: u64,
+    /// Increments of all cycles (equal to `pauses` for incremental collectors, 0 otherwise).
+    pub increments: u64,
+    /// Increments of the last completed cycle.
+    pub cycle_increments: u64,
+    /// Longest increment of the last completed cycle, in nanoseconds.
+    pub cycle_max_increment_ns: u64,
 }
-const_assert_eq!(core::mem::size_of::<RgcStats>(), 120);
+const_assert_eq!(core::mem::size_of::<RgcStats>(), 144);
+const_assert_eq!(core::mem::offset_of!(RgcStats, increments), 120);
 const_assert_eq!(core::mem::offset_of!(RgcStats, live_bytes), 32);
 
 /// `rgc_event`: one phase boundary, delivered to the event listener.

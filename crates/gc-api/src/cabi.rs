@@ -455,14 +455,23 @@ pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mu
 /// `weakref` is null (fatal) or any pointer; it is validated before use.
 pub unsafe fn weakref_get<C: Collector>(inst: &Instance<C>, weakref: *mut c_void) -> *mut c_void {
     const CALL: &str = "rgc_weakref_get";
-    let c = inst.enter(CALL);
+    let mut c = inst.enter(CALL);
     let t = expect_object(&*c, CALL, "weakref", weakref);
     if t != WEAKREF_TYPE {
         let name = c.types_ref().get(t).map(|i| i.name.clone()).unwrap_or_default();
         fatal!(CALL, "{weakref:p} is an object of type '{name}', not a weak reference from rgc_weakref_new");
     }
-    // SAFETY: validated as a live weakref object, whose first word is the target.
-    unsafe { *(weakref as *mut *mut c_void) }
+    // SAFETY: validated as a live weakref object.
+    unsafe { c.weakref_get(weakref.cast()) }.cast()
+}
+
+/// `rgc_set_pacing`: 1 if the collector paces increments, 0 if it ignores pacing.
+pub fn set_pacing<C: Collector>(inst: &Instance<C>, pause_ns: u64, window_ns: u64) -> c_int {
+    const CALL: &str = "rgc_set_pacing";
+    if let Err(e) = crate::config::check_pacing(pause_ns, window_ns) {
+        fatal!(CALL, "{e}");
+    }
+    inst.enter(CALL).set_pacing(pause_ns, window_ns) as c_int
 }
 
 pub fn object_size<C: Collector>(inst: &Instance<C>, p: *const c_void) -> usize {
@@ -571,6 +580,10 @@ macro_rules! export_c_abi {
             #[no_mangle]
             pub extern "C" fn rgc_step(budget_ns: u64) -> c_int {
                 glue::step(&INSTANCE, budget_ns)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_set_pacing(pause_ns: u64, window_ns: u64) -> c_int {
+                glue::set_pacing(&INSTANCE, pause_ns, window_ns)
             }
             #[no_mangle]
             pub unsafe extern "C" fn rgc_get_stats(out: *mut RgcStats) {

@@ -93,6 +93,24 @@ pub trait Collector: Sized {
     /// Both are live objects of this collector (target may be null).
     unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8);
 
+    /// Reads the target of the live weak reference `weakref` (null once cleared).
+    /// Incremental collectors override it: a target handed to the mutator
+    /// while marking runs must be marked (a read barrier).
+    ///
+    /// # Safety
+    /// `weakref` is a live `<weakref>` object of this collector.
+    unsafe fn weakref_get(&mut self, weakref: *mut u8) -> *mut u8 {
+        // SAFETY: caller contract: the first word of a weakref cell is its target.
+        unsafe { *(weakref as *mut *mut u8) }
+    }
+
+    /// Sets the incremental pause budget (Q) and window (W), already
+    /// validated by [`crate::config::check_pacing`]. Returns false for
+    /// collectors without incremental pacing, which ignore it.
+    fn set_pacing(&mut self, _pause_ns: u64, _window_ns: u64) -> bool {
+        false
+    }
+
     /// The next finalizer due to run, with its object. The object is no
     /// longer tracked by the collector: the caller keeps it rooted while the
     /// finalizer runs.

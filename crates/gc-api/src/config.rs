@@ -54,11 +54,28 @@ pub const KNOBS: &[Knob] = &[
         doc: "Capacity of each thread's shadow stack. Overflow is a clear fatal error.",
     },
     Knob {
+        env: "RGC_PAUSE_US",
+        field: "pause_us",
+        default: 40,
+        unit: "microseconds",
+        doc: "Incremental collector: the longest increment of collector work (Q). \
+              Each increment checks the clock and stops within a few microseconds of it.",
+    },
+    Knob {
+        env: "RGC_WINDOW_US",
+        field: "window_us",
+        default: 500,
+        unit: "microseconds",
+        doc: "Incremental collector: at most pause_us of scheduled work in any window of \
+              window_us (W), so MMU(W) >= 1 - Q/W while the pacer is not taxing allocation.",
+    },
+    Knob {
         env: "RGC_TORTURE",
         field: "torture",
         default: 0,
         unit: "0/1",
-        doc: "Collect at every allocation, so a missing root fails fast.",
+        doc: "Collect at every allocation, so a missing root fails fast (incremental: \
+              every allocation runs one tiny increment, so cycles interleave with every store).",
     },
     Knob {
         env: "RGC_VERIFY",
@@ -78,6 +95,10 @@ pub struct Config {
     pub shadowstack_slots: usize,
     pub torture: bool,
     pub verify: bool,
+    /// Longest increment (Q), nanoseconds.
+    pub pause_ns: u64,
+    /// Scheduling window (W), nanoseconds.
+    pub window_ns: u64,
 }
 
 fn knob_default(field: &str) -> u64 {
@@ -95,7 +116,9 @@ pub fn default_c_config() -> RgcConfig {
         shadowstack_slots: knob_default("shadowstack_slots") as u32,
         torture: knob_default("torture") as u32,
         verify: knob_default("verify") as u32,
-        reserved: [0; 4],
+        pause_us: knob_default("pause_us") as u32,
+        window_us: knob_default("window_us") as u32,
+        reserved: [0; 3],
     }
 }
 
@@ -103,6 +126,21 @@ impl Default for Config {
     fn default() -> Self {
         Config::from_c(&default_c_config(), |_| None).expect("defaults are valid")
     }
+}
+
+/// Longest increment accepted by [`check_pacing`]: one second.
+pub const MAX_PAUSE_NS: u64 = 1_000_000_000;
+
+/// Validates an incremental pause budget `pause_ns` (Q) and window
+/// `window_ns` (W): 1 µs ≤ Q ≤ 1 s and Q ≤ W. Used at init and by `rgc_set_pacing`.
+pub fn check_pacing(pause_ns: u64, window_ns: u64) -> Result<(), String> {
+    if !(1000..=MAX_PAUSE_NS).contains(&pause_ns) {
+        return Err(format!("the pause budget {pause_ns} ns must be between 1 µs and 1 s"));
+    }
+    if window_ns < pause_ns {
+        return Err(format!("the window {window_ns} ns is shorter than the pause budget {pause_ns} ns"));
+    }
+    Ok(())
 }
 
 /// Parses `123`, `64K`, `16M`, `2G` (binary multiples).
@@ -146,6 +184,8 @@ impl Config {
                     "shadowstack_slots" => c.shadowstack_slots = u32::try_from(value).map_err(|_| too_big())?,
                     "torture" => c.torture = value as u32,
                     "verify" => c.verify = value as u32,
+                    "pause_us" => c.pause_us = u32::try_from(value).map_err(|_| too_big())?,
+                    "window_us" => c.window_us = u32::try_from(value).map_err(|_| too_big())?,
                     _ => unreachable!("knob {} has no config field", knob.field),
                 }
             }
@@ -159,7 +199,11 @@ impl Config {
             shadowstack_slots: c.shadowstack_slots as usize,
             torture: c.torture != 0,
             verify: c.verify != 0,
+            pause_ns: c.pause_us as u64 * 1000,
+            window_ns: c.window_us as u64 * 1000,
         };
+        check_pacing(cfg.pause_ns, cfg.window_ns)
+            .map_err(|e| format!("{e} (pause_us {}, window_us {})", c.pause_us, c.window_us))?;
         if cfg.heap_max < 64 * 1024 {
             return Err(format!("heap_max {} is below the minimum of 64K", cfg.heap_max));
         }
@@ -202,6 +246,10 @@ mod tests {
         let mut bad = c;
         bad.struct_size = 12;
         assert!(Config::from_c(&bad, |_| None).unwrap_err().contains("struct_size is 12"));
+        let err = Config::from_c(&c, |k| (k == "RGC_WINDOW_US").then(|| "10".into())).unwrap_err();
+        assert!(err.contains("shorter than the pause budget") && err.contains("window_us 10"), "{err}");
+        let err = Config::from_c(&c, |k| (k == "RGC_PAUSE_US").then(|| "0".into())).unwrap_err();
+        assert!(err.contains("between 1 µs and 1 s"), "{err}");
         let capped = Config::from_c(&c, |k| (k == "RGC_HEAP_MAX").then(|| "1M".into())).unwrap();
         assert_eq!(capped.heap_initial, 1 << 20);
     }

@@ -34,11 +34,14 @@ pub enum Phase {
     Release = 6,
     /// Running user finalizers (outside the pause).
     Finalizers = 7,
+    /// An incremental cycle finished synchronously because the heap ran
+    /// out (inside a [`Phase::Pause`]; also counted in `rgc_stats.overruns`).
+    Overrun = 8,
 }
 
 /// Phase names, NUL-terminated so `rgc_phase_name` can hand them to C as is.
-pub const PHASE_NAMES: [&CStr; 8] =
-    [c"pause", c"roots", c"mark", c"weak", c"finalize-mark", c"sweep", c"release", c"finalizers"];
+pub const PHASE_NAMES: [&CStr; 9] =
+    [c"pause", c"roots", c"mark", c"weak", c"finalize-mark", c"sweep", c"release", c"finalizers", c"overrun"];
 
 impl Phase {
     pub fn name(self) -> &'static str {

@@ -35,7 +35,11 @@ struct BlockInfo {
     class: u8,
     /// 1 when every byte of the block is known to read zero.
     zeroed: u8,
-    _pad: u8,
+    /// 1 when the block was taken during an incremental sweep, below the
+    /// sweep cursor: its objects are new, and the sweeper skips it once
+    /// (clearing the flag). Set by `take_block`, cleared by the sweeper and
+    /// by `free_block`.
+    fresh: u8,
     /// Small: first free cell (offset + 1 in the block), 0 when none is
     /// listed; the rest of the list is linked through the cells.
     free_head: u32,
@@ -78,6 +82,18 @@ pub struct Heap {
     classes: [ClassState; NUM_CLASSES],
     blocks_in_use: usize,
     peak_blocks: usize,
+    /// During a sweep, blocks below this index have not been swept yet.
+    sweep_cursor: usize,
+    sweeping: bool,
+}
+
+/// Where an incremental release of free blocks resumes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReleaseCursor {
+    pub next_block: usize,
+    /// Free blocks still to keep committed before releasing any.
+    pub keep_blocks: usize,
+    pub released_bytes: usize,
 }
 
 /// Offsets of the metadata inside the region, for `nblocks` blocks.
@@ -149,6 +165,8 @@ impl Heap {
                 classes: [ClassState { free: null_mut(), partial: NONE }; NUM_CLASSES],
                 blocks_in_use: 0,
                 peak_blocks: 0,
+                sweep_cursor: 0,
+                sweeping: false,
                 mem,
             }
         };
@@ -281,6 +299,22 @@ impl Heap {
         Self::bit(self.alloc_bits, g).then_some((cell + HEADER) as *mut u8)
     }
 
+    /// A dense index for `obj` (its cell's granule), below [`Heap::index_limit`];
+    /// lets the verifier keep side sets as plain bitmaps.
+    ///
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`].
+    #[inline]
+    pub unsafe fn object_index(&self, obj: *const u8) -> usize {
+        // SAFETY: caller contract.
+        self.granule_of(unsafe { obj.sub(HEADER) })
+    }
+
+    /// One past the largest [`Heap::object_index`] of any current object.
+    pub fn index_limit(&self) -> usize {
+        self.frontier * GRANULES_PER_BLOCK
+    }
+
     /// Sets the mark bit of object `obj`; true if it was clear.
     ///
     /// # Safety
@@ -307,6 +341,9 @@ impl Heap {
     // ---- block allocation -------------------------------------------------
 
     fn take_block(&mut self, b: usize) {
+        if self.sweeping && b < self.sweep_cursor {
+            self.info_mut(b).fresh = 1;
+        }
         Self::set_bit(self.free_bits, b, false);
         self.blocks_in_use += 1;
         self.peak_blocks = self.peak_blocks.max(self.blocks_in_use);
@@ -368,6 +405,7 @@ impl Heap {
         let info = self.info_mut(b);
         info.state = BlockState::Free as u8;
         info.zeroed = 0;
+        info.fresh = 0;
         info.free_head = 0;
         info.next = NONE;
         Self::set_bit(self.free_bits, b, true);
@@ -487,13 +525,37 @@ impl Heap {
     /// (invariant 3). Empty blocks become free blocks.
     pub fn sweep(&mut self) -> SweepCounts {
         let mut counts = SweepCounts::default();
+        self.begin_sweep();
+        while !self.sweep_some(usize::MAX, &mut counts) {}
+        counts
+    }
+
+    /// Starts a sweep that [`Heap::sweep_some`] advances. Free lists are
+    /// emptied: until the sweep ends, small cells come only from blocks
+    /// already swept (or fresh ones), so the sweeper never meets an object
+    /// allocated after marking. Mark bits of unswept blocks stay meaningful.
+    pub fn begin_sweep(&mut self) {
         for c in self.classes.iter_mut() {
             *c = ClassState { free: null_mut(), partial: NONE };
         }
-        // Sweep downwards so each class's partial list comes out in address order.
-        for b in (0..self.frontier).rev() {
+        self.sweep_cursor = self.frontier;
+        self.sweeping = true;
+    }
+
+    /// Sweeps up to `max_blocks` more blocks (downwards, so each class's
+    /// partial list comes out in address order). True when the sweep is done.
+    pub fn sweep_some(&mut self, max_blocks: usize, counts: &mut SweepCounts) -> bool {
+        let mut budget = max_blocks;
+        while self.sweep_cursor > 0 && budget > 0 {
+            self.sweep_cursor -= 1;
+            let b = self.sweep_cursor;
+            if self.info(b).fresh == 1 {
+                self.info_mut(b).fresh = 0;
+                continue;
+            }
+            budget -= 1;
             match self.block_state(b) {
-                BlockState::Small => self.sweep_small(b, &mut counts),
+                BlockState::Small => self.sweep_small(b, counts),
                 BlockState::LargeHead => {
                     let cell = self.block_addr(b);
                     let g = self.granule_of(cell);
@@ -512,7 +574,27 @@ impl Heap {
                 BlockState::Free | BlockState::LargeTail => {}
             }
         }
-        counts
+        self.sweeping = self.sweep_cursor > 0;
+        !self.sweeping
+    }
+
+    /// True while a sweep is in progress.
+    pub fn is_sweeping(&self) -> bool {
+        self.sweeping
+    }
+
+    /// True when `obj` (an object) lies in a block the current sweep has
+    /// not reached yet, so its mark bit still decides whether it lives.
+    pub fn awaiting_sweep(&self, obj: *const u8) -> bool {
+        if !self.sweeping {
+            return false;
+        }
+        let b = ((obj as usize).wrapping_sub(HEADER) - self.blocks_base as usize) >> BLOCK_SHIFT;
+        let head = match self.block_state(b) {
+            BlockState::LargeTail => self.info(b).aux as usize,
+            _ => b,
+        };
+        head < self.sweep_cursor && self.info(head).fresh == 0
     }
 
     fn sweep_small(&mut self, b: usize, counts: &mut SweepCounts) {
@@ -560,34 +642,43 @@ impl Heap {
     /// Gives free blocks back to the memory source until at most
     /// `keep_bytes` of free blocks remain committed. Returns bytes released.
     pub fn release_free_blocks(&mut self, keep_bytes: usize) -> usize {
+        let mut cursor = ReleaseCursor { keep_blocks: keep_bytes / BLOCK_SIZE, ..Default::default() };
+        while !self.release_some(&mut cursor, usize::MAX) {}
+        cursor.released_bytes
+    }
+
+    /// Examines up to `max_blocks` blocks from `cursor`, releasing runs of
+    /// free blocks beyond the ones to keep; a run released in one call is at
+    /// most `max_blocks` long, which bounds the `madvise` cost. True when done.
+    pub fn release_some(&mut self, cursor: &mut ReleaseCursor, max_blocks: usize) -> bool {
         if !self.mem.starts_zeroed() {
             // A fixed region cannot give pages back; there is nothing to gain.
-            return 0;
+            return true;
         }
-        let mut keep = keep_bytes / BLOCK_SIZE;
-        let mut released = 0;
-        let mut b = 0;
         let releasable = |h: &Self, b: usize| Self::bit(h.free_bits, b) && h.info(b).zeroed == 0;
-        while b < self.frontier {
-            if !releasable(self, b) {
+        let mut examined = 0;
+        let mut b = cursor.next_block;
+        while b < self.frontier && examined < max_blocks {
+            if !releasable(self, b) || cursor.keep_blocks > 0 {
+                if releasable(self, b) {
+                    cursor.keep_blocks -= 1;
+                }
                 b += 1;
-                continue;
-            }
-            if keep > 0 {
-                keep -= 1;
-                b += 1;
+                examined += 1;
                 continue;
             }
             let start = b;
-            while b < self.frontier && releasable(self, b) {
+            while b < self.frontier && releasable(self, b) && examined < max_blocks {
                 self.info_mut(b).zeroed = 1;
                 b += 1;
+                examined += 1;
             }
             let off = self.block_addr(start) as usize - self.mem.base() as usize;
             self.mem.release(off, (b - start) * BLOCK_SIZE);
-            released += (b - start) * BLOCK_SIZE;
+            cursor.released_bytes += (b - start) * BLOCK_SIZE;
         }
-        released
+        cursor.next_block = b;
+        b >= self.frontier
     }
 
     // ---- iteration (verifier, statistics) ----------------------------------
@@ -742,6 +833,45 @@ mod tests {
             assert!(!h.alloc(16, hdr(3)).is_null());
         }
         assert_eq!(h.blocks_in_use(), before);
+    }
+
+    #[test]
+    fn incremental_sweep_never_frees_what_was_allocated_meanwhile() {
+        let (mut h, _buf) = heap(32);
+        let old: Vec<*mut u8> = (0..4000).map(|_| h.alloc(48, hdr(3))).collect();
+        let big_old = h.alloc(2 * BLOCK_SIZE, hdr(3));
+        for &o in old.iter().step_by(3) {
+            // SAFETY: o is an object.
+            unsafe { h.mark(o) };
+        }
+        h.begin_sweep();
+        let mut counts = SweepCounts::default();
+        let mut new = Vec::new();
+        // Interleave allocation (small, and large into blocks below the cursor) with sweeping.
+        while !h.sweep_some(1, &mut counts) {
+            for _ in 0..50 {
+                new.push(h.alloc(48, hdr(4)));
+            }
+            new.push(h.alloc(BLOCK_SIZE + 100, hdr(4)));
+            assert!(h.is_sweeping());
+        }
+        assert!(!h.is_sweeping());
+        // Its blocks may hold a new object by now, so count instead of probing the address.
+        assert_eq!(counts.freed_cells, 2666 + 1, "unmarked small cells and the large object are freed");
+        let _ = big_old;
+        for (i, &o) in old.iter().enumerate() {
+            // A freed cell may hold a new object (type 4) by now.
+            // SAFETY: read only after is_object says an object starts there.
+            let still_old = h.is_object(o) && unsafe { crate::object::header(o) }.type_id == 3;
+            assert_eq!(still_old, i % 3 == 0, "old object {i}");
+        }
+        for (i, &o) in new.iter().enumerate() {
+            assert!(!o.is_null() && h.is_object(o), "object {i} allocated during the sweep was freed");
+        }
+        h.check_structure(true).unwrap();
+        // A second, eager sweep with nothing marked frees everything, fresh blocks included.
+        h.sweep();
+        assert_eq!(h.blocks_in_use(), 0);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct MarkCounts {
 pub struct Marker {
     stack: Vec<Entry>,
     pub counts: MarkCounts,
+    /// Work units spent by [`Marker::drain`] since the last reset.
+    pub units: u64,
 }
 
 /// Where a value being marked came from, for the error message.
@@ -45,7 +47,12 @@ pub enum Source {
     GlobalRoot(*mut *mut u8),
     TempRoot,
     FinalizerQueue,
-    Field { obj: *mut u8, offset: usize },
+    /// The target of a weak reference handed to the mutator while marking.
+    WeakRef(*mut u8),
+    Field {
+        obj: *mut u8,
+        offset: usize,
+    },
 }
 
 #[cold]
@@ -60,6 +67,10 @@ fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
         Source::GlobalRoot(slot) => fatal!(
             "collector",
             "global root {slot:p} (from rgc_add_root) holds {value:p}, which is not a live rgc object"
+        ),
+        Source::WeakRef(w) => fatal!(
+            "collector",
+            "weak reference {w:p} holds {value:p}, which is not a live rgc object (was the weakref cell overwritten?)"
         ),
         Source::TempRoot | Source::FinalizerQueue => {
             fatal!("collector", "internal root {value:p} is not a live object ({source:?}); this is an rgc bug")
@@ -81,6 +92,14 @@ impl Marker {
     pub fn reset(&mut self) {
         self.stack.clear();
         self.counts = MarkCounts::default();
+        self.units = 0;
+    }
+
+    /// The grey objects: marked, queued for scanning. `(obj, first_item)`:
+    /// an array resumed at item `first_item > 0` has its fixed part and
+    /// earlier items scanned already.
+    pub fn grey(&self) -> impl Iterator<Item = (*mut u8, usize)> + '_ {
+        self.stack.iter().map(|e| (e.obj, e.next_item))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -158,9 +177,11 @@ impl Marker {
                 spent += (end - next_item) * info.item_ptr_offsets.len();
             }
             if spent >= budget {
+                self.units += spent as u64;
                 return self.stack.is_empty();
             }
         }
+        self.units += spent as u64;
         true
     }
 }

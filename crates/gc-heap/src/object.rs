@@ -63,3 +63,26 @@ pub unsafe fn object_bytes(obj: *const u8, types: &TypeTable) -> usize {
         info.size as usize
     }
 }
+
+/// Calls `f(offset, value)` for each pointer field of `obj`: the fixed
+/// part's fields when `first_item` is 0, then the pointer fields of items
+/// `first_item..` (pointer-free items cost nothing).
+///
+/// # Safety
+/// `obj` is a live object of type `info`.
+pub unsafe fn for_each_pointer(obj: *const u8, info: &TypeInfo, first_item: usize, mut f: impl FnMut(usize, *mut u8)) {
+    // SAFETY (all reads below): validated descriptors keep every pointer
+    // field inside the object, whose length was fixed at allocation.
+    let read = |offset: usize| unsafe { *(obj.add(offset) as *const *mut u8) };
+    if first_item == 0 {
+        info.ptr_offsets.iter().for_each(|&o| f(o as usize, read(o as usize)));
+    }
+    if info.varsize && !info.item_ptr_offsets.is_empty() {
+        // SAFETY: caller contract: a live varsize object.
+        let len = unsafe { array_length(obj, info) };
+        for i in first_item..len {
+            let base = info.size as usize + i * info.item_size as usize;
+            info.item_ptr_offsets.iter().for_each(|&o| f(base + o as usize, read(base + o as usize)));
+        }
+    }
+}

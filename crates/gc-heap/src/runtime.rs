@@ -12,6 +12,11 @@
 //!    finalizer are queued and kept alive with everything they reach;
 //! 5. [`Runtime::prune_weakrefs`] forgets dead weak-reference cells;
 //! 6. [`Runtime::sweep`].
+//!
+//! Each table walk also has a resumable `*_some` form that examines a
+//! bounded number of entries and returns where to resume, so an
+//! incremental plan can split it across increments; the whole-table forms
+//! above are those with no bound.
 
 use crate::heap::Heap;
 use crate::layout::cell_bytes;
@@ -37,6 +42,43 @@ pub struct Counters {
     pub finalizers_run: u64,
     pub weakrefs_cleared: u64,
     pub overruns: u64,
+    pub increments: u64,
+    pub cycle_increments: u64,
+    pub cycle_max_increment_ns: u64,
+}
+
+/// The root values at one moment (the start of a collection), with enough
+/// to name each one's source in an error message.
+#[derive(Default)]
+pub struct RootSnapshot {
+    pub values: Vec<*mut u8>,
+    stack_len: usize,
+    globals: Vec<*mut *mut u8>,
+    temps_end: usize,
+}
+
+impl RootSnapshot {
+    /// Where `values[i]` came from.
+    pub fn source(&self, i: usize) -> Source {
+        let globals_end = self.stack_len + self.globals.len();
+        if i < self.stack_len {
+            Source::ShadowStack(i)
+        } else if i < globals_end {
+            Source::GlobalRoot(self.globals[i - self.stack_len])
+        } else if i < self.temps_end {
+            Source::TempRoot
+        } else {
+            Source::FinalizerQueue
+        }
+    }
+}
+
+/// Where a resumable compaction of a table (finalizable objects, weak
+/// references) stands: entries before `write` are kept, `read` is next.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TableCursor {
+    pub read: usize,
+    pub write: usize,
 }
 
 /// State shared by all plans.
@@ -57,8 +99,17 @@ pub struct Runtime {
     pub counters: Counters,
     /// Cell bytes allocated since the last collection finished.
     pub allocated_since_gc: usize,
-    /// Collect once `allocated_since_gc` reaches this.
+    /// The allocation allowance between collections (cell bytes), set by
+    /// [`Runtime::end_cycle`] from the surviving heap.
     pub trigger: usize,
+    /// The allocation path calls the plan's `poll` once
+    /// `allocated_since_gc` reaches this (stop-the-world plans: `trigger`).
+    pub poll_at: usize,
+    /// Set by incremental plans while marking: new objects get their mark
+    /// bit at allocation ("allocated black") and count as live.
+    pub allocate_black: bool,
+    /// Reused buffer for the root values of the current collection.
+    pub roots: RootSnapshot,
 }
 
 impl Runtime {
@@ -78,8 +129,12 @@ impl Runtime {
     /// Builds a runtime on any memory source (e.g. a caller's fixed region).
     pub fn with_memory(config: Config, mem: Box<dyn crate::memory::Memory>) -> Result<Runtime, InitError> {
         let heap = Heap::new(mem).map_err(|e| InitError(e.into()))?;
+        let trigger = config.heap_initial.max(crate::layout::BLOCK_SIZE);
         Ok(Runtime {
-            trigger: config.heap_initial.max(crate::layout::BLOCK_SIZE),
+            trigger,
+            poll_at: trigger,
+            allocate_black: false,
+            roots: RootSnapshot::default(),
             config,
             heap,
             types: TypeTable::new(),
@@ -98,35 +153,47 @@ impl Runtime {
     /// True when policy says a collection is due before the next allocation.
     #[inline]
     pub fn collection_due(&self) -> bool {
-        self.config.torture || self.allocated_since_gc >= self.trigger
+        self.config.torture || self.allocated_since_gc >= self.poll_at
     }
 
     // ---- phases of a tracing collection ----------------------------------------
 
+    /// Copies every root value into [`Runtime::roots`]: shadow stacks, global
+    /// roots, temp roots, then the queue of finalizers not yet run. Costs one
+    /// load and store per root; this is the only part of an incremental
+    /// cycle proportional to the shadow-stack depth.
+    pub fn snapshot_roots(&mut self) {
+        let snap = &mut self.roots;
+        snap.values.clear();
+        // SAFETY: rgc's one-mutator rule: no thread changes its shadow stack
+        // while the collector runs.
+        unsafe { shadowstack::for_each_root(|slot| snap.values.push(*slot)) };
+        snap.stack_len = snap.values.len();
+        snap.globals.clear();
+        snap.globals.extend_from_slice(&self.globals);
+        // SAFETY: rgc_add_root's contract keeps registered slots valid.
+        snap.values.extend(self.globals.iter().map(|&slot| unsafe { *slot }));
+        snap.values.extend_from_slice(&self.temps);
+        snap.temps_end = snap.values.len();
+        snap.values.extend(self.pending_finalizers.iter().copied());
+    }
+
+    /// Marks the snapshot's roots from index `from`, at most `max` of them;
+    /// returns the index to resume from.
+    pub fn mark_snapshot_some(&mut self, from: usize, max: usize) -> usize {
+        let end = self.roots.values.len().min(from.saturating_add(max));
+        for i in from..end {
+            let source = self.roots.source(i);
+            self.marker.visit(&mut self.heap, &self.types, self.roots.values[i], source);
+        }
+        end
+    }
+
     /// Marks every root (phase 1).
     pub fn mark_roots(&mut self) {
         self.marker.reset();
-        let (heap, types, marker) = (&mut self.heap, &self.types, &mut self.marker);
-        let mut index = 0;
-        // SAFETY: rgc's one-mutator rule: no thread changes its shadow stack
-        // while the collector runs.
-        unsafe {
-            shadowstack::for_each_root(|slot| {
-                marker.visit(heap, types, *slot, Source::ShadowStack(index));
-                index += 1;
-            })
-        };
-        for &slot in &self.globals {
-            // SAFETY: rgc_add_root's contract keeps registered slots valid.
-            let v = unsafe { *slot };
-            marker.visit(heap, types, v, Source::GlobalRoot(slot));
-        }
-        for &v in &self.temps {
-            marker.visit(heap, types, v, Source::TempRoot);
-        }
-        for &v in &self.pending_finalizers {
-            marker.visit(heap, types, v, Source::FinalizerQueue);
-        }
+        self.snapshot_roots();
+        self.mark_snapshot_some(0, usize::MAX);
     }
 
     /// Marks everything reachable from what is marked (phase 2).
@@ -136,7 +203,14 @@ impl Runtime {
 
     /// Clears weak references whose targets are unmarked (phase 3).
     pub fn clear_dead_weakrefs(&mut self) {
-        for &w in &self.weakrefs {
+        self.clear_dead_weakrefs_some(0, usize::MAX);
+    }
+
+    /// Phase 3 for `weakrefs[from..]`, at most `max` entries; returns the
+    /// index to resume from (`weakrefs.len()` when done).
+    pub fn clear_dead_weakrefs_some(&mut self, from: usize, max: usize) -> usize {
+        let end = self.weakrefs.len().min(from.saturating_add(max));
+        for &w in &self.weakrefs[from..end] {
             // SAFETY: weakref cells stay allocated while listed; slot 0 holds the target.
             let slot = w as *mut *mut u8;
             let target = unsafe { *slot };
@@ -147,17 +221,14 @@ impl Runtime {
                 self.counters.weakrefs_cleared += 1;
             }
         }
+        end
     }
 
     /// Queues unreachable finalizable objects and keeps what they reach (phase 4).
     pub fn queue_dead_finalizable(&mut self) {
-        let heap = &self.heap;
         let mut dead = Vec::new();
-        // SAFETY: listed objects are allocated until queued.
-        self.finalizable.retain(|&o| unsafe { heap.is_marked(o) } || {
-            dead.push(o);
-            false
-        });
+        let mut cursor = TableCursor::default();
+        while !self.take_dead_finalizable_some(&mut cursor, usize::MAX, &mut dead) {}
         for &o in &dead {
             self.marker.visit(&mut self.heap, &self.types, o, Source::FinalizerQueue);
         }
@@ -165,28 +236,63 @@ impl Runtime {
         self.pending_finalizers.extend(dead);
     }
 
+    /// Moves unmarked objects of the finalizable table to `dead`, keeping
+    /// the table's order, examining at most `max` entries. True when the
+    /// whole table is done. Entries appended meanwhile are examined too.
+    pub fn take_dead_finalizable_some(
+        &mut self,
+        cursor: &mut TableCursor,
+        max: usize,
+        dead: &mut Vec<*mut u8>,
+    ) -> bool {
+        let heap = &self.heap;
+        // SAFETY: listed objects are allocated until queued.
+        compact_some(&mut self.finalizable, cursor, max, |o| unsafe { heap.is_marked(o) } || {
+            dead.push(o);
+            false
+        })
+    }
+
     /// Forgets weak-reference cells that are themselves dead (phase 5).
     pub fn prune_weakrefs(&mut self) {
+        let mut cursor = TableCursor::default();
+        while !self.prune_weakrefs_some(&mut cursor, usize::MAX) {}
+    }
+
+    /// Phase 5 for at most `max` entries; true when done.
+    pub fn prune_weakrefs_some(&mut self, cursor: &mut TableCursor, max: usize) -> bool {
         let heap = &self.heap;
         // SAFETY: listed cells are allocated until swept, which comes after.
-        self.weakrefs.retain(|&w| unsafe { heap.is_marked(w) });
+        compact_some(&mut self.weakrefs, cursor, max, |w| unsafe { heap.is_marked(w) })
     }
 
     /// Frees unmarked objects and records survivor statistics (phase 6).
     pub fn sweep(&mut self) {
-        self.counters.live_objects = self.marker.counts.objects;
-        self.counters.live_bytes = self.marker.counts.bytes;
+        self.record_live_counts();
         self.heap.sweep();
     }
 
-    /// Sets the next trigger from the surviving heap and gives surplus free
-    /// blocks back to the OS.
-    pub fn finish_cycle(&mut self) {
+    /// Marking is complete: what it counted is the live data.
+    pub fn record_live_counts(&mut self) {
+        self.counters.live_objects = self.marker.counts.objects;
+        self.counters.live_bytes = self.marker.counts.bytes;
+    }
+
+    /// Ends a collection after sweeping: sets the next allowance from the
+    /// surviving heap and restarts the allocation count.
+    pub fn end_cycle(&mut self) {
         let after = self.heap.heap_bytes();
         let growth = after / 100 * self.config.growth_percent as usize;
         self.trigger = growth.max(self.config.heap_initial).max(crate::layout::BLOCK_SIZE);
+        self.poll_at = self.trigger;
         self.allocated_since_gc = 0;
         self.counters.collections += 1;
+    }
+
+    /// [`Runtime::end_cycle`], then gives free blocks beyond the next
+    /// cycle's allowance back to the OS.
+    pub fn finish_cycle(&mut self) {
+        self.end_cycle();
         self.events.start(Phase::Release);
         self.heap.release_free_blocks(self.trigger);
         self.events.end(Phase::Release);
@@ -219,6 +325,9 @@ impl Runtime {
         self.allocated_since_gc += cell_bytes(req.bytes);
         self.counters.bytes_allocated += req.bytes as u64;
         self.counters.objects_allocated += 1;
+        if self.allocate_black {
+            self.allocated_black(p, req.bytes);
+        }
         if req.type_id > gc_api::types::WEAKREF_TYPE {
             let info = self.types.get(req.type_id).expect("registered type");
             if info.varsize {
@@ -230,6 +339,14 @@ impl Runtime {
             }
         }
         p
+    }
+
+    #[cold]
+    fn allocated_black(&mut self, p: *mut u8, bytes: usize) {
+        // SAFETY: p is the object just allocated.
+        unsafe { self.heap.mark(p) };
+        self.marker.counts.objects += 1;
+        self.marker.counts.bytes += bytes as u64;
     }
 
     pub fn stats(&self) -> RgcStats {
@@ -251,6 +368,9 @@ impl Runtime {
             finalizers_run: c.finalizers_run,
             weakrefs_cleared: c.weakrefs_cleared,
             overruns: c.overruns,
+            increments: c.increments,
+            cycle_increments: c.cycle_increments,
+            cycle_max_increment_ns: c.cycle_max_increment_ns,
         }
     }
 
@@ -259,6 +379,31 @@ impl Runtime {
         // SAFETY: validated as an object first.
         self.heap.is_object(p).then(|| unsafe { header(p) }.type_id)
     }
+}
+
+/// Keeps the entries of `table` for which `keep` holds, in order, examining
+/// at most `max` from `cursor`; true when the table is done. Entries pushed
+/// while a compaction is under way are examined as well.
+fn compact_some(
+    table: &mut Vec<*mut u8>,
+    cursor: &mut TableCursor,
+    max: usize,
+    mut keep: impl FnMut(*mut u8) -> bool,
+) -> bool {
+    let end = table.len().min(cursor.read.saturating_add(max));
+    while cursor.read < end {
+        let v = table[cursor.read];
+        cursor.read += 1;
+        if keep(v) {
+            table[cursor.write] = v;
+            cursor.write += 1;
+        }
+    }
+    if cursor.read < table.len() {
+        return false;
+    }
+    table.truncate(cursor.write);
+    true
 }
 
 /// A collector's policy: when to collect and how. [`Gc`] supplies the rest.
@@ -270,10 +415,36 @@ pub trait Plan: Sized {
     fn collects(&self) -> bool {
         true
     }
-    /// A full collection.
+    /// A full collection: afterwards every object unreachable when it was
+    /// called is freed.
     fn collect(&mut self, rt: &mut Runtime);
+    /// Called on allocation once [`Runtime::collection_due`] says so.
+    fn poll(&mut self, rt: &mut Runtime) {
+        self.collect(rt);
+    }
+    /// The heap could not satisfy an allocation; the allocation is retried
+    /// once after this returns.
+    fn alloc_failed(&mut self, rt: &mut Runtime) {
+        self.collect(rt);
+    }
     /// Up to `budget_ns` of work if due; true if any was done.
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool;
+    /// See [`Collector::weakref_get`].
+    ///
+    /// # Safety
+    /// `weakref` is a live weak-reference cell.
+    unsafe fn weakref_get(&mut self, _rt: &mut Runtime, weakref: *mut u8) -> *mut u8 {
+        // SAFETY: caller contract: slot 0 of a weakref cell is its target.
+        unsafe { *(weakref as *mut *mut u8) }
+    }
+    /// See [`Collector::set_pacing`].
+    fn set_pacing(&mut self, _rt: &mut Runtime, _pause_ns: u64, _window_ns: u64) -> bool {
+        false
+    }
+    /// Checks the heap's invariants (and the plan's own), aborting on a violation.
+    fn verify(&mut self, rt: &mut Runtime) {
+        rt.verify_or_abort(false);
+    }
     /// The store with this plan's barrier.
     ///
     /// # Safety
@@ -324,13 +495,13 @@ impl<P: Plan> Collector for Gc<P> {
     unsafe fn alloc(&mut self, req: &AllocRequest) -> *mut u8 {
         let collects = self.plan.collects();
         if collects && self.rt.collection_due() {
-            self.plan.collect(&mut self.rt);
+            self.plan.poll(&mut self.rt);
         }
         let p = self.rt.try_alloc(req);
         if !p.is_null() || !collects {
             return p;
         }
-        self.plan.collect(&mut self.rt);
+        self.plan.alloc_failed(&mut self.rt);
         self.rt.try_alloc(req)
     }
 
@@ -382,6 +553,15 @@ impl<P: Plan> Collector for Gc<P> {
         self.rt.weakrefs.push(weakref);
     }
 
+    unsafe fn weakref_get(&mut self, weakref: *mut u8) -> *mut u8 {
+        // SAFETY: forwarded contract.
+        unsafe { self.plan.weakref_get(&mut self.rt, weakref) }
+    }
+
+    fn set_pacing(&mut self, pause_ns: u64, window_ns: u64) -> bool {
+        self.plan.set_pacing(&mut self.rt, pause_ns, window_ns)
+    }
+
     fn pop_finalizer(&mut self) -> Option<(Finalizer, *mut u8)> {
         let obj = self.rt.pending_finalizers.pop_front()?;
         // SAFETY: queued objects are kept alive as roots until popped.
@@ -406,7 +586,7 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     fn verify(&mut self) {
-        self.rt.verify_or_abort(false);
+        self.plan.verify(&mut self.rt);
     }
 }
 

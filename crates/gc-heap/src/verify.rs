@@ -6,7 +6,7 @@
 //! tables list live objects; and, right after a full collection, that the
 //! objects in the heap are exactly the ones the marker counted.
 
-use crate::object::{array_length, header, object_bytes};
+use crate::object::{for_each_pointer, header, object_bytes};
 use crate::runtime::Runtime;
 use alloc::format;
 use alloc::string::String;
@@ -20,7 +20,10 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
     let mut error = None;
     let (mut objects, mut bytes) = (0u64, 0u64);
     heap.for_each_object(|obj| {
-        if error.is_some() {
+        // Garbage an incremental sweep has not reached yet may point to cells
+        // it already freed; it is unreachable, so its fields mean nothing.
+        // SAFETY: for_each_object yields allocated objects.
+        if error.is_some() || (heap.awaiting_sweep(obj) && !unsafe { heap.is_marked(obj) }) {
             return;
         }
         // SAFETY: for_each_object yields allocated objects.
@@ -32,26 +35,17 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
         objects += 1;
         // SAFETY: the header is valid (checked above).
         bytes += unsafe { object_bytes(obj, &rt.types) } as u64;
-        let mut check = |offset: usize| {
-            // SAFETY: validated descriptors keep fields inside the object.
-            let v = unsafe { *(obj.add(offset) as *const *mut u8) };
-            if !v.is_null() && !heap.is_object(v) && error.is_none() {
-                error = Some(format!(
-                    "object {obj:p} of type '{}' holds {v:p} at offset {offset}, not a live object",
-                    info.name
-                ));
-            }
+        // SAFETY: a live object of type `info`.
+        unsafe {
+            for_each_pointer(obj, info, 0, |offset, v| {
+                if !v.is_null() && !heap.is_object(v) && error.is_none() {
+                    error = Some(format!(
+                        "object {obj:p} of type '{}' holds {v:p} at offset {offset}, not a live object",
+                        info.name
+                    ));
+                }
+            })
         };
-        info.ptr_offsets.iter().for_each(|&o| check(o as usize));
-        // Pointer-free items (a 1 MiB array of doubles) need no per-item walk.
-        if info.varsize && !info.item_ptr_offsets.is_empty() {
-            // SAFETY: varsize object.
-            let len = unsafe { array_length(obj, info) };
-            for i in 0..len {
-                let base = info.size as usize + i * info.item_size as usize;
-                info.item_ptr_offsets.iter().for_each(|&o| check(base + o as usize));
-            }
-        }
     });
     if let Some(e) = error {
         return Err(e);

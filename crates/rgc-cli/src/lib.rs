@@ -33,6 +33,12 @@ pub const COLLECTORS: &[CollectorInfo] = &[
         collects: true,
     },
     CollectorInfo {
+        name: "incremental",
+        summary: "real-time incremental mark-sweep: pauses bounded by RGC_PAUSE_US, time-paced",
+        precise: true,
+        collects: true,
+    },
+    CollectorInfo {
         name: "none",
         summary: "allocates and never frees (the baseline for overhead)",
         precise: false,

@@ -35,7 +35,12 @@ int main(void) {
         }
     }
     CHECK(depth == 0, "unterminated phase");
-    CHECK((unsigned long long)pauses == s.pauses && pauses == (int)s.collections, "pauses %d, stats %llu", pauses, (unsigned long long)s.pauses);
+    CHECK((unsigned long long)pauses == s.pauses, "pauses %d, stats %llu", pauses, (unsigned long long)s.pauses);
+    if (s.increments) /* incremental: every pause is one increment of some cycle */
+        CHECK(s.increments == s.pauses && s.collections <= s.pauses && s.cycle_increments >= 1, "increments %llu, pauses %llu",
+              (unsigned long long)s.increments, (unsigned long long)s.pauses);
+    else
+        CHECK(pauses == (int)s.collections, "pauses %d, collections %llu", pauses, (unsigned long long)s.collections);
     CHECK(total == s.total_pause_ns && maxp == s.max_pause_ns, "pause totals disagree: %llu vs %llu", total, (unsigned long long)s.total_pause_ns);
     CHECK(strcmp(rgc_phase_name(RGC_PHASE_MARK), "mark") == 0 && strcmp(rgc_phase_name(99), "unknown") == 0, "phase names");
     RGC_POP(f);

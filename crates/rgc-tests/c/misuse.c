@@ -18,11 +18,17 @@ int main(int argc, char **argv) {
         CHECK(rgc_init(NULL) == -1, "init accepted RGC_HEAP_MAX=12q");
         return 0;
     }
+    if (!strcmp(c, "bad_env_pacing")) { /* RGC_WINDOW_US=10 set by the runner */
+        CHECK(rgc_init(NULL) == -1, "init accepted a window shorter than the pause");
+        return 0;
+    }
     rgct_init();
     RGC_FRAME(f, 2);
     if (!strcmp(c, "unaligned_field")) rgc_alloc(&Bad_unaligned);
     else if (!strcmp(c, "pointer_free_with_ptrs")) rgc_alloc(&Bad_pointer_free);
     else if (!strcmp(c, "null_type")) rgc_alloc(NULL);
+    else if (!strcmp(c, "zero_pause")) rgc_set_pacing(0, 1000000);
+    else if (!strcmp(c, "window_below_pause")) rgc_set_pacing(100000, 50000);
     else if (!strcmp(c, "array_of_fixed")) rgc_alloc_array(&Node_type, 3);
     else if (!strcmp(c, "fixed_of_array")) rgc_alloc(&PtrArray_type);
     else if (!strcmp(c, "huge_length")) rgc_alloc_array(&PtrArray_type, (size_t)-1);

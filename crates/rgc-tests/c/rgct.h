@@ -72,4 +72,55 @@ typedef struct DoubleArray {
 static rgc_type DoubleArray_type = { .size = sizeof(DoubleArray), .flags = RGC_TYPE_VARSIZE | RGC_TYPE_POINTER_FREE,
                                      .item_size = sizeof(double), .length_offset = offsetof(DoubleArray, length),
                                      .name = "DoubleArray" };
+
+static int rgct_is(const char *collector) { return strcmp(rgc_collector_name(), collector) == 0; }
+
+/* Chains of nodes hanging from a pointer array, for the rewiring tests:
+ * items[i] -> node -> node -> ... through `left`. Ids 0..n-1. */
+static PtrArray *rgct_build_chains(void **root, size_t chains, long per_chain) {
+    PtrArray *a = rgc_alloc_array(&PtrArray_type, chains);
+    *root = a;
+    long id = 0;
+    for (size_t i = 0; i < chains; i++)
+        for (long k = 0; k < per_chain; k++) {
+            Node *n = new_node(id++); /* may collect: reload the array from its root */
+            a = *root;
+            RGC_STORE(n, n->left, a->items[i]);
+            RGC_STORE(a, a->items[i], n);
+        }
+    return *root;
+}
+
+static unsigned rgct_rand(unsigned *seed) { *seed = *seed * 1103515245u + 12345u; return *seed >> 8; }
+
+/* The classic lost-object move: take the second node x of chain i (with
+ * everything after it), unlink it, and push it onto the front of chain j.
+ * Each store overwrites an edge a collector may not have traced yet, and
+ * puts a possibly untraced object into a possibly traced one; without a
+ * working barrier x (or its tail) is lost. No rgc call happens in between,
+ * so no shadow-stack slot is needed for x. */
+static void rgct_rewire(PtrArray *a, unsigned *seed) {
+    size_t i = rgct_rand(seed) % a->length, j = rgct_rand(seed) % a->length;
+    Node *head = a->items[i];
+    if (!head || !head->left) return;
+    Node *x = head->left;
+    RGC_STORE(head, head->left, x->left);
+    RGC_STORE(x, x->left, a->items[j]);
+    RGC_STORE(a, a->items[j], x);
+    /* and a right-pointer shortcut into another chain, dropped again later */
+    Node *other = a->items[rgct_rand(seed) % a->length];
+    RGC_STORE(x, x->right, other);
+    if (other) RGC_STORE(other, other->right, NULL);
+}
+
+/* Checks every node of every chain; returns the count and id sum. */
+static void rgct_check_chains(PtrArray *a, long *count, long *id_sum) {
+    *count = 0, *id_sum = 0;
+    for (size_t i = 0; i < a->length; i++)
+        for (Node *n = a->items[i]; n; n = n->left) {
+            check_node(n);
+            ++*count;
+            *id_sum += n->id;
+        }
+}
 #endif

@@ -233,8 +233,42 @@ impl Model {
     }
 }
 
+/// How often each kind of op is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mix {
+    /// A bit of everything, including full collections.
+    Balanced,
+    /// Mostly loads, stores and unlinks and no full collections, so that
+    /// an incremental cycle (started by allocation) sees the graph change
+    /// between its increments: the programs that catch a missing barrier.
+    Mutation,
+}
+
+impl Mix {
+    /// Percent weights of: node, array, bytes, link, unlink, load, clear,
+    /// frame, pop, collect, step, check.
+    fn weights(self) -> [u32; 12] {
+        match self {
+            Mix::Balanced => [25, 5, 4, 25, 5, 15, 6, 3, 3, 2, 2, 5],
+            Mix::Mutation => [14, 4, 2, 28, 12, 26, 4, 2, 2, 0, 2, 4],
+        }
+    }
+
+    /// The op kind (index into [`Mix::weights`]) for a roll in 0..100.
+    fn kind(self, roll: u32) -> usize {
+        let mut acc = 0;
+        for (i, w) in self.weights().into_iter().enumerate() {
+            acc += w;
+            if roll < acc {
+                return i;
+            }
+        }
+        11
+    }
+}
+
 /// Generates a program of about `len` ops from `seed`.
-pub fn generate(seed: u64, len: usize) -> Vec<Op> {
+pub fn generate(seed: u64, len: usize, mix: Mix) -> Vec<Op> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut model = Model::default();
     let mut ops = Vec::with_capacity(len + 1);
@@ -250,38 +284,38 @@ pub fn generate(seed: u64, len: usize) -> Vec<Op> {
         let t = rng.gen_range(0..n);
         let fields = |m: &Model, s: usize| m.obj_in(s).map_or(0, |id| m.objects[&id].fields.len());
         let pick_field = |rng: &mut StdRng, k: usize| if k == 0 { 0 } else { rng.gen_range(0..k) };
-        let roll = rng.gen_range(0..100);
+        let roll = mix.kind(rng.gen_range(0..100));
         let mut id = |kind: u64| {
             next_id += 1;
             next_id * 4 + kind
         };
         let op = match roll {
-            0..=24 => Op::Node(s, id(KIND_NODE)),
-            25..=29 => {
+            0 => Op::Node(s, id(KIND_NODE)),
+            1 => {
                 let len = if rng.gen_bool(0.1) { rng.gen_range(1000..3000) } else { rng.gen_range(0..40) };
                 Op::Array(s, id(KIND_ARR), len)
             }
-            30..=33 => {
+            2 => {
                 let len = if rng.gen_bool(0.1) { rng.gen_range(9000..20000) } else { rng.gen_range(16..200) };
                 Op::Bytes(s, id(KIND_BYTES), len)
             }
-            34..=58 => {
+            3 => {
                 let k = fields(&model, s);
                 Op::Link(s, pick_field(&mut rng, k), t)
             }
-            59..=63 => {
+            4 => {
                 let k = fields(&model, s);
                 Op::Unlink(s, pick_field(&mut rng, k))
             }
-            64..=78 => {
+            5 => {
                 let k = fields(&model, t);
                 Op::Load(s, t, pick_field(&mut rng, k))
             }
-            79..=84 => Op::Clear(s),
-            85..=87 => Op::Frame(rng.gen_range(1..6)),
-            88..=90 => Op::Pop,
-            91..=92 => Op::Collect,
-            93..=94 => Op::Step(rng.gen_range(1_000..1_000_000)),
+            6 => Op::Clear(s),
+            7 => Op::Frame(rng.gen_range(1..6)),
+            8 => Op::Pop,
+            9 => Op::Collect,
+            10 => Op::Step(rng.gen_range(1_000..1_000_000)),
             _ => Op::Check,
         };
         push(op, &mut model, &mut ops);
@@ -337,18 +371,24 @@ pub fn minimize(ops: &[Op], fails: &mut dyn FnMut(&[Op]) -> bool, max_runs: usiz
 
 /// Runs seeds `seeds` against `gc`; on the first failure returns a report
 /// with the minimised reproducer.
-pub fn check_seeds(gc: &str, seeds: std::ops::Range<u64>, len: usize, env: &[(&str, &str)]) -> Result<u64, String> {
+pub fn check_seeds(
+    gc: &str,
+    seeds: std::ops::Range<u64>,
+    len: usize,
+    env: &[(&str, &str)],
+    mix: Mix,
+) -> Result<u64, String> {
     let info = rgc_cli::find_collector(gc)?;
     let exe = crate::build(gc, "difftest");
     let mut ran = 0;
     for seed in seeds {
-        let ops = generate(seed, len);
+        let ops = generate(seed, len, mix);
         if let Err(first) = run_program(&exe, gc, &ops, env, info.precise) {
             let mut fails = |p: &[Op]| run_program(&exe, gc, p, env, info.precise).is_err();
             let small = minimize(&ops, &mut fails, 3000);
             let why = run_program(&exe, gc, &small, env, info.precise).err().unwrap_or_default();
             return Err(format!(
-                "--gc={gc} seed {seed} (env {env:?}) fails: {first}\n\nminimal reproducer ({} ops; save it and run \
+                "--gc={gc} seed {seed} ({mix:?} mix, env {env:?}) fails: {first}\n\nminimal reproducer ({} ops; save it and run \
                  `cargo run -p rgc-tests --bin rgc-difftest -- --gc {gc} --replay FILE`):\n{}\nit fails with: {why}",
                 small.len(),
                 render(&small)
@@ -365,7 +405,7 @@ mod tests {
 
     #[test]
     fn render_parse_roundtrip() {
-        let ops = generate(7, 300);
+        let ops = generate(7, 300, Mix::Balanced);
         assert_eq!(parse(&render(&ops)).unwrap(), ops);
     }
 
@@ -380,7 +420,7 @@ mod tests {
 
     #[test]
     fn minimizer_finds_the_culprit() {
-        let ops = generate(3, 200);
+        let ops = generate(3, 200, Mix::Balanced);
         let culprit = ops[137];
         let small = minimize(&ops, &mut |p| p.contains(&culprit), 10_000);
         assert_eq!(small, [culprit]);

@@ -38,7 +38,10 @@ conformance!(
     events,
     roots_threads,
     step,
-    rss_shrinks
+    rss_shrinks,
+    rewire,
+    long_cycle,
+    weak_read
 );
 
 #[test]
@@ -106,6 +109,12 @@ const MISUSES: &[Misuse] = &[
     Misuse {
         env: &[("RGC_HEAP_MAX", "1M")],
         ..m("oom_default", Aborts(&["rgc: rgc_alloc: out of memory", "heap_max is"]))
+    },
+    m("zero_pause", Aborts(&["rgc: rgc_set_pacing:", "pause budget 0 ns"])),
+    m("window_below_pause", Aborts(&["rgc: rgc_set_pacing:", "window 50000 ns is shorter"])),
+    Misuse {
+        env: &[("RGC_WINDOW_US", "10")],
+        ..m("bad_env_pacing", Reports(&["rgc: rgc_init:", "shorter than the pause budget", "window_us 10"]))
     },
     m("copied_descriptor", Aborts(&["rgc: rgc_alloc:", "never assigned"])),
 ];

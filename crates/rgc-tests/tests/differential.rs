@@ -2,7 +2,7 @@
 //! `rgc-difftest` (see README) runs millions.
 
 use rgc_cli::COLLECTORS;
-use rgc_tests::diff::check_seeds;
+use rgc_tests::diff::{check_seeds, Mix};
 
 fn seeds(var: &str, default: u64) -> u64 {
     std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -12,7 +12,7 @@ fn seeds(var: &str, default: u64) -> u64 {
 fn random_programs_match_the_model() {
     let n = seeds("RGC_DIFF_SEEDS", 150);
     for gc in COLLECTORS {
-        if let Err(report) = check_seeds(gc.name, 0..n, 400, &[("RGC_HEAP_INITIAL", "256K")]) {
+        if let Err(report) = check_seeds(gc.name, 0..n, 400, &[("RGC_HEAP_INITIAL", "256K")], Mix::Balanced) {
             panic!("{report}");
         }
     }
@@ -22,9 +22,27 @@ fn random_programs_match_the_model() {
 fn random_programs_match_the_model_under_torture() {
     let n = seeds("RGC_DIFF_TORTURE_SEEDS", 40);
     for gc in COLLECTORS {
-        if let Err(report) =
-            check_seeds(gc.name, 1_000_000..1_000_000 + n, 300, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")])
-        {
+        if let Err(report) = check_seeds(
+            gc.name,
+            1_000_000..1_000_000 + n,
+            300,
+            &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")],
+            Mix::Balanced,
+        ) {
+            panic!("{report}");
+        }
+    }
+}
+
+/// Mutation-heavy programs with no full collections, under torture mode (one
+/// tiny increment per allocation) and the verifier: every store and load
+/// meets an incremental cycle in progress. Other collectors run them too.
+#[test]
+fn stores_during_a_cycle_match_the_model() {
+    let n = seeds("RGC_DIFF_MUTATION_SEEDS", 60);
+    for gc in COLLECTORS {
+        let env = [("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")];
+        if let Err(report) = check_seeds(gc.name, 2_000_000..2_000_000 + n, 400, &env, Mix::Mutation) {
             panic!("{report}");
         }
     }

@@ -6,7 +6,7 @@
 //! ```
 
 use clap::Parser;
-use rgc_tests::diff::{check_seeds, parse, run_program};
+use rgc_tests::diff::{check_seeds, parse, run_program, Mix};
 
 #[derive(Parser)]
 #[command(about = "Randomized differential tester for rgc collectors")]
@@ -26,6 +26,10 @@ struct Args {
     /// Collect at every allocation and verify the heap after each collection.
     #[arg(long)]
     torture: bool,
+    /// Op mix: `balanced`, or `mutation` (mostly stores and loads, no full
+    /// collections: stresses barriers while a cycle runs).
+    #[arg(long, default_value = "balanced", value_parser = ["balanced", "mutation"])]
+    mix: String,
     /// Run one saved program instead of generating.
     #[arg(long)]
     replay: Option<std::path::PathBuf>,
@@ -36,6 +40,7 @@ fn main() -> std::process::ExitCode {
     let gcs: Vec<&str> = if args.gc == "all" { rgc_cli::collector_names() } else { vec![args.gc.as_str()] };
     let env: &[(&str, &str)] =
         if args.torture { &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")] } else { &[("RGC_HEAP_INITIAL", "256K")] };
+    let mix = if args.mix == "mutation" { Mix::Mutation } else { Mix::Balanced };
     let mut failed = false;
     for gc in gcs {
         let info = match rgc_cli::find_collector(gc) {
@@ -64,7 +69,7 @@ fn main() -> std::process::ExitCode {
                 .map(|w| {
                     let start = args.start + w * per;
                     let end = (start + per).min(args.start + args.seeds);
-                    s.spawn(move || check_seeds(gc, start..end, args.ops, env))
+                    s.spawn(move || check_seeds(gc, start..end, args.ops, env, mix))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()

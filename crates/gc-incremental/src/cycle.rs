@@ -1,0 +1,403 @@
+//! The cycle: an ordered phase enum advanced by one [`Incremental::work`].
+//!
+//! Each arm of `work` does bounded chunks of its phase, charging each chunk
+//! to the [`Budget`], and either finishes the phase (moving to the next) or
+//! stops when the budget is spent, keeping its resume point in the phase
+//! value itself.
+
+use crate::barrier::{self, set_marking};
+use crate::pacing::*;
+use alloc::vec::Vec;
+use gc_api::clock::now_ns;
+use gc_api::event::Phase as Event;
+use gc_heap::heap::{ReleaseCursor, SweepCounts};
+use gc_heap::layout::BLOCK_SIZE;
+use gc_heap::mark::Source;
+use gc_heap::runtime::TableCursor;
+use gc_heap::{Plan, Runtime};
+
+/// The phases of a cycle, in order. The data in each is where it resumes.
+#[derive(Debug, Clone, Copy)]
+pub enum CyclePhase {
+    /// No cycle: the mutator allocates until the pacer's start point.
+    Idle,
+    /// Marking the root snapshot taken when the cycle began, from `next`.
+    Roots { next: usize },
+    /// Draining the mark stack (the write barrier feeds it too).
+    Mark,
+    /// Clearing weak references whose targets are white, from `next`.
+    Weak { next: usize },
+    /// Moving white finalizable objects to the dead list, shading each.
+    FinalizeScan { cursor: TableCursor, shaded: usize },
+    /// Marking everything the dead finalizable objects reach.
+    FinalizeMark,
+    /// Forgetting weak-reference cells that are white.
+    PruneWeak { cursor: TableCursor },
+    /// Sweeping blocks (the heap keeps the cursor).
+    Sweep,
+    /// Giving free blocks beyond the next allowance back to the OS.
+    Release { cursor: ReleaseCursor },
+}
+
+impl CyclePhase {
+    /// The event phase reported for this cycle phase.
+    pub fn event(self) -> Event {
+        match self {
+            CyclePhase::Idle | CyclePhase::Roots { .. } => Event::Roots,
+            CyclePhase::Mark => Event::Mark,
+            CyclePhase::Weak { .. } => Event::Weak,
+            CyclePhase::FinalizeScan { .. } | CyclePhase::FinalizeMark | CyclePhase::PruneWeak { .. } => {
+                Event::FinalizeMark
+            }
+            CyclePhase::Sweep => Event::Sweep,
+            CyclePhase::Release { .. } => Event::Release,
+        }
+    }
+
+    /// True from the root snapshot until marking terminates: the barriers
+    /// are on and new objects are allocated black.
+    pub fn is_marking(self) -> bool {
+        matches!(self, CyclePhase::Roots { .. } | CyclePhase::Mark)
+    }
+
+    /// True after marking terminated and before the sweep began: every
+    /// reachable object is marked.
+    pub fn is_marked_through(self) -> bool {
+        matches!(
+            self,
+            CyclePhase::Weak { .. }
+                | CyclePhase::FinalizeScan { .. }
+                | CyclePhase::FinalizeMark
+                | CyclePhase::PruneWeak { .. }
+        )
+    }
+}
+
+/// The incremental plan.
+pub struct Incremental {
+    pub(crate) phase: CyclePhase,
+    pub(crate) pacer: Pacer,
+    /// White finalizable objects found this cycle; queued for their
+    /// finalizers once everything they reach is marked.
+    dead_finalizable: Vec<*mut u8>,
+    sweep_counts: SweepCounts,
+    cycle_increments: u64,
+    cycle_max_increment_ns: u64,
+}
+
+impl Drop for Incremental {
+    fn drop(&mut self) {
+        // The next rgc_init must not inherit a set C fast-path flag.
+        set_marking(false);
+    }
+}
+
+impl Incremental {
+    pub fn phase(&self) -> CyclePhase {
+        self.phase
+    }
+
+    /// Begins a cycle: snapshot the roots, turn the barriers on, allocate black.
+    fn start_cycle(&mut self, rt: &mut Runtime) {
+        rt.events.cycle += 1;
+        rt.marker.reset();
+        rt.snapshot_roots();
+        rt.allocate_black = true;
+        set_marking(true);
+        self.cycle_increments = 0;
+        self.cycle_max_increment_ns = 0;
+        self.pacer.begin_cycle(rt.allocated_since_gc, rt.trigger, rt.heap.heap_bytes());
+        self.phase = CyclePhase::Roots { next: 0 };
+    }
+
+    /// Advances the cycle within `budget`; true when it has just completed.
+    pub(crate) fn work(&mut self, rt: &mut Runtime, budget: &mut Budget) -> bool {
+        loop {
+            let phase = self.phase;
+            if let CyclePhase::Idle = phase {
+                return false;
+            }
+            rt.events.start(phase.event());
+            let next = self.advance(rt, budget);
+            rt.events.end(phase.event());
+            match next {
+                Some(CyclePhase::Idle) => {
+                    self.phase = CyclePhase::Idle;
+                    return true;
+                }
+                Some(next) => self.phase = next,
+                None => return false,
+            }
+        }
+    }
+
+    /// Works on the current phase; `Some(next)` when it is finished, `None`
+    /// when the budget ran out first (the resume point is saved).
+    fn advance(&mut self, rt: &mut Runtime, budget: &mut Budget) -> Option<CyclePhase> {
+        match &mut self.phase {
+            CyclePhase::Idle => Some(CyclePhase::Idle),
+            CyclePhase::Roots { next } => loop {
+                let chunk = budget.chunk(ENTRIES_PER_CHECK);
+                *next = rt.mark_snapshot_some(*next, chunk);
+                if *next >= rt.roots.values.len() {
+                    return Some(CyclePhase::Mark);
+                }
+                if budget.charge(chunk) {
+                    return None;
+                }
+            },
+            CyclePhase::Mark => {
+                if !drain_marker(rt, budget) {
+                    return None;
+                }
+                // Termination: the snapshot is marked and the stack is empty,
+                // so every object the mutator can reach is marked; the
+                // barrier has nothing left to shade.
+                set_marking(false);
+                Some(CyclePhase::Weak { next: 0 })
+            }
+            CyclePhase::Weak { next } => loop {
+                *next = rt.clear_dead_weakrefs_some(*next, ENTRIES_PER_CHECK);
+                if *next >= rt.weakrefs.len() {
+                    return Some(CyclePhase::FinalizeScan { cursor: TableCursor::default(), shaded: 0 });
+                }
+                if budget.charge(ENTRIES_PER_CHECK) {
+                    return None;
+                }
+            },
+            CyclePhase::FinalizeScan { cursor, shaded } => loop {
+                let done = rt.take_dead_finalizable_some(cursor, ENTRIES_PER_CHECK, &mut self.dead_finalizable);
+                for &o in &self.dead_finalizable[*shaded..] {
+                    rt.marker.visit(&mut rt.heap, &rt.types, o, Source::FinalizerQueue);
+                }
+                *shaded = self.dead_finalizable.len();
+                if done {
+                    return Some(CyclePhase::FinalizeMark);
+                }
+                if budget.charge(ENTRIES_PER_CHECK) {
+                    return None;
+                }
+            },
+            CyclePhase::FinalizeMark => {
+                if !drain_marker(rt, budget) {
+                    return None;
+                }
+                // Everything the dead objects reach is marked: their
+                // finalizers may run (after this call returns).
+                rt.pending_finalizers.extend(self.dead_finalizable.drain(..));
+                Some(CyclePhase::PruneWeak { cursor: TableCursor::default() })
+            }
+            CyclePhase::PruneWeak { cursor } => loop {
+                if rt.prune_weakrefs_some(cursor, ENTRIES_PER_CHECK) {
+                    rt.record_live_counts();
+                    rt.allocate_black = false;
+                    rt.heap.begin_sweep();
+                    self.sweep_counts = SweepCounts::default();
+                    return Some(CyclePhase::Sweep);
+                }
+                if budget.charge(ENTRIES_PER_CHECK) {
+                    return None;
+                }
+            },
+            CyclePhase::Sweep => loop {
+                if rt.heap.sweep_some(1, &mut self.sweep_counts) {
+                    self.pacer.end_cycle(rt.allocated_since_gc);
+                    rt.end_cycle();
+                    let keep_blocks = rt.trigger / BLOCK_SIZE;
+                    return Some(CyclePhase::Release { cursor: ReleaseCursor { keep_blocks, ..Default::default() } });
+                }
+                if budget.charge(SWEEP_UNITS_PER_BLOCK) {
+                    return None;
+                }
+            },
+            CyclePhase::Release { cursor } => loop {
+                if rt.heap.release_some(cursor, RELEASE_BLOCKS_PER_CHECK) {
+                    return Some(CyclePhase::Idle);
+                }
+                if budget.charge(RELEASE_BLOCKS_PER_CHECK) {
+                    return None;
+                }
+            },
+        }
+    }
+
+    /// One increment: a pause of at most `budget`, starting a cycle if none runs.
+    pub(crate) fn increment(&mut self, rt: &mut Runtime, mut budget: Budget) {
+        let start = rt.events.start(Event::Pause);
+        if let CyclePhase::Idle = self.phase {
+            self.start_cycle(rt);
+        }
+        let completed = self.work(rt, &mut budget);
+        let end = rt.events.end(Event::Pause);
+        self.pacer.record_increment(start, end);
+        self.count_increment(rt, end - start);
+        if completed {
+            self.complete_cycle(rt);
+        } else {
+            rt.poll_at = self.pacer.next_poll(rt.allocated_since_gc);
+        }
+        self.verify_if_enabled(rt, false);
+    }
+
+    fn count_increment(&mut self, rt: &mut Runtime, ns: u64) {
+        rt.counters.increments += 1;
+        self.cycle_increments += 1;
+        self.cycle_max_increment_ns = self.cycle_max_increment_ns.max(ns);
+    }
+
+    /// Bookkeeping once the cycle is back at `Idle`.
+    fn complete_cycle(&mut self, rt: &mut Runtime) {
+        rt.counters.cycle_increments = self.cycle_increments;
+        rt.counters.cycle_max_increment_ns = self.cycle_max_increment_ns;
+        rt.poll_at = self.pacer.start_point(rt.trigger);
+    }
+
+    /// Finishes any cycle in progress, then runs a whole fresh one, in one
+    /// pause. An `overrun` (the heap ran out) is bracketed by its own event
+    /// and counted.
+    fn collect_now(&mut self, rt: &mut Runtime, overrun: bool) {
+        let start = rt.events.start(Event::Pause);
+        if overrun {
+            rt.events.start(Event::Overrun);
+            rt.counters.overruns += 1;
+        }
+        if !matches!(self.phase, CyclePhase::Idle) && self.work(rt, &mut Budget::unlimited()) {
+            self.complete_cycle(rt);
+        }
+        self.start_cycle(rt);
+        self.work(rt, &mut Budget::unlimited());
+        if overrun {
+            rt.events.end(Event::Overrun);
+        }
+        let end = rt.events.end(Event::Pause);
+        self.pacer.record_increment(start, end);
+        self.count_increment(rt, end - start);
+        self.complete_cycle(rt);
+        self.verify_if_enabled(rt, true);
+    }
+
+    fn verify_if_enabled(&mut self, rt: &mut Runtime, after_full_collection: bool) {
+        if rt.config.verify {
+            self.verify_now(rt, after_full_collection);
+        }
+    }
+
+    /// The shared heap checks, then the colour invariant of the current phase.
+    fn verify_now(&mut self, rt: &mut Runtime, after_full_collection: bool) {
+        rt.verify_or_abort(after_full_collection);
+        if let Err(msg) = crate::verify::check_colours(rt, self.phase) {
+            gc_api::fatal!("heap verifier", "{msg}");
+        }
+    }
+}
+
+/// Drains the mark stack in clock-checked chunks; true when it is empty.
+fn drain_marker(rt: &mut Runtime, budget: &mut Budget) -> bool {
+    loop {
+        let before = rt.marker.units;
+        if rt.marker.drain(&mut rt.heap, &rt.types, budget.chunk(MARK_UNITS_PER_CHECK)) {
+            return true;
+        }
+        if budget.charge((rt.marker.units - before) as usize) {
+            return false;
+        }
+    }
+}
+
+impl Plan for Incremental {
+    const NAME: &'static str = "incremental";
+    const PRECISE: bool = true;
+
+    fn new(rt: &Runtime) -> Self {
+        Incremental {
+            phase: CyclePhase::Idle,
+            pacer: Pacer::new(rt.config.pause_ns, rt.config.window_ns),
+            dead_finalizable: Vec::new(),
+            sweep_counts: SweepCounts::default(),
+            cycle_increments: 0,
+            cycle_max_increment_ns: 0,
+        }
+    }
+
+    fn collect(&mut self, rt: &mut Runtime) {
+        self.collect_now(rt, false);
+    }
+
+    fn alloc_failed(&mut self, rt: &mut Runtime) {
+        self.collect_now(rt, true);
+    }
+
+    fn poll(&mut self, rt: &mut Runtime) {
+        if rt.config.torture {
+            self.increment(rt, Budget::units(TORTURE_UNITS));
+            return;
+        }
+        let now = now_ns();
+        let decision = match self.phase {
+            CyclePhase::Idle if rt.allocated_since_gc >= self.pacer.start_point(rt.trigger) => Decision::Scheduled,
+            CyclePhase::Idle => {
+                rt.poll_at = self.pacer.start_point(rt.trigger);
+                return;
+            }
+            _ => self.pacer.decide(now, rt.allocated_since_gc),
+        };
+        match decision {
+            Decision::Wait => rt.poll_at = self.pacer.next_poll(rt.allocated_since_gc),
+            Decision::Scheduled | Decision::Tax => {
+                if decision == Decision::Tax {
+                    self.pacer.taxed += 1;
+                }
+                self.increment(rt, Budget::time(now, self.pacer.pause_ns));
+            }
+        }
+    }
+
+    fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
+        if let CyclePhase::Idle = self.phase {
+            let due = rt.config.torture || rt.allocated_since_gc >= self.pacer.start_point(rt.trigger) / 2;
+            if !due {
+                return false;
+            }
+        }
+        self.increment(rt, Budget::time(now_ns(), budget_ns));
+        true
+    }
+
+    #[inline]
+    unsafe fn write_barrier(&mut self, rt: &mut Runtime, obj: *mut u8, slot: *mut *mut u8, value: *mut u8) {
+        // SAFETY (both blocks): caller contract: slot is a pointer field of the live object obj.
+        if self.phase.is_marking() && !unsafe { *slot }.is_null() {
+            unsafe { barrier::shade_overwritten(rt, obj, slot) };
+        }
+        unsafe { *slot = value };
+    }
+
+    unsafe fn weakref_get(&mut self, rt: &mut Runtime, weakref: *mut u8) -> *mut u8 {
+        let slot = weakref as *mut *mut u8;
+        // SAFETY: caller contract: a live weakref cell, whose slot 0 is its target.
+        let target = unsafe { *slot };
+        if target.is_null() {
+            return target;
+        }
+        if self.phase.is_marking() {
+            barrier::shade_weak_target(rt, weakref, target);
+        // SAFETY: targets of listed weakrefs are live objects.
+        } else if self.phase.is_marked_through() && !unsafe { rt.heap.is_marked(target) } {
+            // SAFETY: as above.
+            unsafe { *slot = core::ptr::null_mut() };
+            rt.counters.weakrefs_cleared += 1;
+            return core::ptr::null_mut();
+        }
+        target
+    }
+
+    fn set_pacing(&mut self, _rt: &mut Runtime, pause_ns: u64, window_ns: u64) -> bool {
+        self.pacer.pause_ns = pause_ns;
+        self.pacer.window_ns = window_ns;
+        true
+    }
+
+    fn verify(&mut self, rt: &mut Runtime) {
+        self.verify_now(rt, false);
+    }
+}

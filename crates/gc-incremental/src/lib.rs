@@ -1,0 +1,92 @@
+//! # gc-incremental: the real-time collector (`--gc=incremental`)
+//!
+//! An incremental, non-moving, snapshot-at-the-beginning (SATB) mark-sweep
+//! over the shared heap ([`gc_heap`]), run on the mutator's thread in short
+//! increments. Pauses depend on the pause budget, not on the heap size.
+//!
+//! ## The colour invariant
+//! *Black* = marked and scanned, *grey* = marked and queued (or a root
+//! snapshot entry not yet marked), *white* = unmarked. From the moment the
+//! root snapshot is taken until marking terminates (phases `Roots` and
+//! `Mark`), the **weak tri-colour invariant** holds:
+//!
+//! > every object reachable from the roots is black or grey, or is reachable
+//! > from a grey object through a path of white objects.
+//!
+//! It holds because the roots are snapshotted when the cycle starts, every
+//! heap pointer the mutator overwrites is shaded first (the deletion
+//! barrier, [`barrier`]), `rgc_weakref_get` shades what it hands out, and
+//! objects allocated during the cycle are born black. Marking terminates
+//! when the snapshot is processed and the mark stack is empty: then no
+//! grey objects exist, so every reachable object is black. From then until
+//! the sweep (phases `Weak` to `PruneWeak`) *every reachable object is
+//! marked*; during `Sweep`, *every reachable object in a block the sweeper
+//! has not reached is marked*; in `Idle` no mark bit is set.
+//! [`verify::check_colours`] checks exactly these statements, by phase,
+//! after every increment under `RGC_VERIFY=1`.
+//!
+//! Black objects *may* point to white ones (a store into a black object of a
+//! white value reached from a grey one); that is what SATB allows and the
+//! strong invariant forbids. SATB needs no root rescan when marking ends,
+//! so termination is bounded, which is why it was chosen.
+//!
+//! ## Phases ([`cycle::CyclePhase`], advanced by [`cycle::Incremental::work`])
+//! | phase | work per chunk | barriers |
+//! |---|---|---|
+//! | `Idle` | none: allocate until the start point | off |
+//! | start (inside the first increment) | copy every root value: O(shadow-stack depth), the one step that is not chunked | turned on |
+//! | `Roots` | mark 256 snapshot entries | on, allocate black |
+//! | `Mark` | scan ~256 pointer slots (arrays in chunks of 256 items) | on, allocate black |
+//! | `Weak` | clear 256 weak refs with white targets | weak reads of white targets return NULL |
+//! | `FinalizeScan` | move 256 white finalizable objects to the dead list | 〃 |
+//! | `FinalizeMark` | mark what dead finalizable objects reach | 〃 |
+//! | `PruneWeak` | forget 256 dead weak-ref cells | 〃 |
+//! | `Sweep` | sweep one 32 KiB block; allocation uses swept or fresh blocks only | off |
+//! | `Release` | `madvise` at most 8 free blocks beyond the next allowance | off |
+//!
+//! The clock is read after every chunk, so an increment overruns its budget
+//! by at most one chunk (about a microsecond of marking or one block of
+//! sweeping). Finalizers run after the increment's pause, at the end of the
+//! rgc call, like every collector's.
+//!
+//! ## Pacing ([`pacing`])
+//! Work is scheduled by time, as in Metronome: an increment of at most Q
+//! (`pause_us`) may start once W (`window_us`) has passed since the previous
+//! one started, checked at allocation polls every 8 KiB. So MMU(W) ≥ 1 − Q/W.
+//! A cycle starts when the allocation since the last cycle reaches the
+//! allowance (heap after the last cycle × growth) minus what the previous
+//! cycle allocated plus 25 %. If allocation gets ahead of the estimated
+//! work, each poll runs an increment regardless of the window (the
+//! allocation tax): pauses stay bounded by Q, utilisation gives way. If the
+//! heap runs out anyway, the cycle is finished synchronously: an
+//! **overrun**, reported as `RGC_PHASE_OVERRUN` and in `rgc_stats.overruns`.
+//! `rgc_step(budget)` runs one increment of that budget, starting a cycle
+//! once half of the start point is reached.
+//!
+//! ## Knobs and defaults (all in [`gc_api::config::KNOBS`])
+//! | knob | env | default | meaning |
+//! |---|---|---|---|
+//! | `pause_us` | `RGC_PAUSE_US` | 40 | Q, the longest increment |
+//! | `window_us` | `RGC_WINDOW_US` | 500 | W: at most Q of scheduled work per W |
+//! | `growth_percent` | `RGC_GROWTH_PERCENT` | 100 | heap target = live × (1 + growth) |
+//! | `heap_initial` | `RGC_HEAP_INITIAL` | 4M | allowance before the first cycle |
+//! | `torture` | `RGC_TORTURE` | 0 | every allocation runs one increment of 4 work units |
+//!
+//! Fixed tuning constants (chunk sizes, poll interval) are in [`pacing`].
+//! `rgc_set_pacing(pause_ns, window_ns)` changes Q and W at run time.
+//!
+//! Start reading at [`cycle::Incremental::increment`].
+#![deny(unsafe_op_in_unsafe_fn)]
+#![no_std]
+
+extern crate alloc;
+
+pub mod barrier;
+pub mod cycle;
+pub mod pacing;
+pub mod verify;
+
+pub use cycle::{CyclePhase, Incremental};
+
+/// The collector type the C ABI exports.
+pub type IncrementalGc = gc_heap::Gc<Incremental>;

@@ -1,0 +1,209 @@
+//! When increments run, and how much each may do.
+//!
+//! Two rules decide, at each allocation poll during a cycle
+//! ([`Pacer::decide`]):
+//! 1. **Time** (Metronome): an increment may start once `window_ns` (W)
+//!    has passed since the previous one started, and lasts at most
+//!    `pause_ns` (Q). Any window of length W then holds at most Q of
+//!    collector work, so MMU(W) ≥ 1 − Q/W.
+//! 2. **Allocation tax**: the cycle must finish before the program has
+//!    allocated its *headroom* (the allowance left when the cycle began).
+//!    The pacer compares two fractions: collector time spent this cycle over
+//!    the cycle's estimated time, and bytes allocated this cycle over the
+//!    headroom. While the second is ahead, every poll runs an increment
+//!    regardless of the window; this is the only way work exceeds Q per W.
+//!
+//! The estimate is the previous cycle's collector time plus 25 % (1 ns per
+//! heap byte before the first cycle). When a cycle runs past its estimate
+//! the tax applies at every poll until it finishes; if the heap still runs
+//! out, the plan finishes the cycle synchronously and counts an overrun.
+
+use gc_api::clock::now_ns;
+
+/// Bytes allocated between polls while a cycle runs (capped at 1/64 of the
+/// cycle's headroom, so small heaps are polled often enough).
+pub const POLL_BYTES: usize = 8 << 10;
+/// Work units one torture-mode increment does: tiny, so that a cycle spans
+/// many allocations and every store meets a cycle in progress.
+pub const TORTURE_UNITS: usize = 4;
+/// Marking units (pointer slots examined) between two clock checks: about
+/// a microsecond of work.
+pub const MARK_UNITS_PER_CHECK: usize = 256;
+/// Roots or table entries handled between two clock checks.
+pub const ENTRIES_PER_CHECK: usize = 256;
+/// Units charged for sweeping one block (a block is a few microseconds of
+/// work, so each is followed by a clock check).
+pub const SWEEP_UNITS_PER_BLOCK: usize = 64;
+/// Blocks examined (and at most released) between two clock checks.
+pub const RELEASE_BLOCKS_PER_CHECK: usize = 8;
+
+/// How much one increment may do: a deadline, a number of work units, or both.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    deadline_ns: u64,
+    units: usize,
+}
+
+impl Budget {
+    /// Until `ns` after `now`.
+    pub fn time(now: u64, ns: u64) -> Budget {
+        Budget { deadline_ns: now.saturating_add(ns), units: usize::MAX }
+    }
+    /// `units` work units, whatever the clock says (torture mode: deterministic).
+    pub fn units(units: usize) -> Budget {
+        Budget { deadline_ns: u64::MAX, units }
+    }
+    /// No bound: a synchronous collection.
+    pub fn unlimited() -> Budget {
+        Budget { deadline_ns: u64::MAX, units: usize::MAX }
+    }
+    /// The size of the next chunk: `preferred`, or less if fewer units are left.
+    #[inline]
+    pub fn chunk(&self, preferred: usize) -> usize {
+        preferred.min(self.units).max(1)
+    }
+
+    /// Charges `units` of work done; true when the increment must stop.
+    #[inline]
+    pub fn charge(&mut self, units: usize) -> bool {
+        self.units = self.units.saturating_sub(units.max(1));
+        self.units == 0 || (self.deadline_ns != u64::MAX && now_ns() >= self.deadline_ns)
+    }
+}
+
+/// What a poll should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing yet: the window has not passed and the cycle is on schedule.
+    Wait,
+    /// The window has passed: a scheduled increment.
+    Scheduled,
+    /// Allocation is ahead of the work: a taxed increment, window or not.
+    Tax,
+}
+
+/// Pacing state (see the module doc).
+#[derive(Debug, Clone)]
+pub struct Pacer {
+    /// Q: the longest increment.
+    pub pause_ns: u64,
+    /// W: the scheduling window.
+    pub window_ns: u64,
+    last_start_ns: u64,
+    cycle_start_alloc: usize,
+    headroom: usize,
+    cycle_work_ns: u64,
+    estimate_ns: u64,
+    last_cycle_alloc: Option<usize>,
+    last_cycle_ns: Option<u64>,
+    /// Taxed increments of all cycles, for the statistics of tests and tuning.
+    pub taxed: u64,
+}
+
+impl Pacer {
+    pub fn new(pause_ns: u64, window_ns: u64) -> Pacer {
+        Pacer {
+            pause_ns,
+            window_ns,
+            last_start_ns: 0,
+            cycle_start_alloc: 0,
+            headroom: 1,
+            cycle_work_ns: 0,
+            estimate_ns: 1,
+            last_cycle_alloc: None,
+            last_cycle_ns: None,
+            taxed: 0,
+        }
+    }
+
+    /// The allocation count (since the last cycle ended) at which the next
+    /// cycle should start, for an allowance of `allowance` bytes: early
+    /// enough that the allocation the last cycle saw, plus 25 %, still fits.
+    pub fn start_point(&self, allowance: usize) -> usize {
+        let expected = self.last_cycle_alloc.map_or(allowance / 2, |a| a.saturating_add(a / 4));
+        allowance.saturating_sub(expected)
+    }
+
+    /// A cycle starts with `allocated` bytes of the `allowance` used.
+    pub fn begin_cycle(&mut self, allocated: usize, allowance: usize, heap_bytes: usize) {
+        self.cycle_start_alloc = allocated;
+        self.headroom = allowance.saturating_sub(allocated).max(allowance / 8).max(1);
+        self.cycle_work_ns = 0;
+        self.estimate_ns = self.last_cycle_ns.map_or(heap_bytes as u64, |t| t.saturating_add(t / 4)).max(1);
+    }
+
+    /// What to do at a poll at time `now` with `allocated` bytes used.
+    pub fn decide(&self, now: u64, allocated: usize) -> Decision {
+        let used = allocated.saturating_sub(self.cycle_start_alloc);
+        // used/headroom > work/estimate, cross-multiplied.
+        let behind = used as u128 * self.estimate_ns as u128 > self.cycle_work_ns as u128 * self.headroom as u128;
+        if used >= self.headroom || behind {
+            Decision::Tax
+        } else if now >= self.last_start_ns.saturating_add(self.window_ns) {
+            Decision::Scheduled
+        } else {
+            Decision::Wait
+        }
+    }
+
+    /// The allocation count at which to poll next during a cycle.
+    pub fn next_poll(&self, allocated: usize) -> usize {
+        allocated.saturating_add(POLL_BYTES.min(self.headroom / 64).max(256))
+    }
+
+    /// An increment ran from `start` to `end`.
+    pub fn record_increment(&mut self, start: u64, end: u64) {
+        self.last_start_ns = start;
+        self.cycle_work_ns += end.saturating_sub(start);
+    }
+
+    /// The cycle ended with `allocated` bytes used since the previous one.
+    pub fn end_cycle(&mut self, allocated: usize) {
+        self.last_cycle_alloc = Some(allocated.saturating_sub(self.cycle_start_alloc));
+        self.last_cycle_ns = Some(self.cycle_work_ns);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_space_scheduled_increments() {
+        let mut p = Pacer::new(40_000, 500_000);
+        p.begin_cycle(0, 1 << 20, 1 << 20);
+        // Enough work already charged that allocation is not ahead.
+        p.record_increment(1_000_000, 1_000_000 + 40_000);
+        assert_eq!(p.decide(1_100_000, 0), Decision::Wait);
+        assert_eq!(p.decide(1_500_000, 0), Decision::Scheduled);
+    }
+
+    #[test]
+    fn allocation_ahead_of_work_is_taxed() {
+        let mut p = Pacer::new(40_000, 500_000);
+        p.begin_cycle(1000, 1_001_000, 0);
+        p.record_increment(0, 10); // 10 ns of a 1 ns estimate... estimate is max(heap, 1) = 1 ns
+                                   // 1 % of the headroom used, all the estimated work done: on schedule.
+        assert_eq!(p.decide(5, 11_000), Decision::Wait);
+        // A second cycle with a longer estimate: half the headroom, little work: behind.
+        p.end_cycle(101_000);
+        p.begin_cycle(0, 1_000_000, 0);
+        assert_eq!(p.start_point(1_000_000), 1_000_000 - 125_000);
+        p.record_increment(10, 12);
+        assert_eq!(p.decide(20, 500_000), Decision::Tax);
+        // Past the headroom, taxed whatever the estimate says.
+        p.record_increment(20, 1_000_000_000);
+        assert_eq!(p.decide(1_000_000_001, 1_000_000), Decision::Tax);
+    }
+
+    #[test]
+    fn budgets_stop_on_units_or_time() {
+        let mut b = Budget::units(100);
+        assert!(!b.charge(60));
+        assert!(b.charge(60));
+        let mut t = Budget::time(now_ns(), 0);
+        assert!(t.charge(1), "an expired deadline stops at the first check");
+        let mut u = Budget::unlimited();
+        assert!(!u.charge(usize::MAX / 2));
+    }
+}

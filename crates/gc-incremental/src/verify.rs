@@ -1,0 +1,117 @@
+//! The colour invariant as a runnable check (`RGC_VERIFY=1`, `rgc_verify_heap`).
+//!
+//! Colours: *black* = marked and scanned, *grey* = marked and on the mark
+//! stack (or a root-snapshot entry not yet marked), *white* = unmarked.
+//! The check computes, from the heap as it is now:
+//! - the *protected* set: white objects reachable from a grey object (or a
+//!   pending snapshot entry) through white objects only;
+//! - every object reachable from the current roots;
+//!
+//! and requires, by phase (see the crate doc for why each holds):
+//! - `Roots`, `Mark`: every reachable object is black, grey or protected;
+//! - `Weak` to `PruneWeak`: every reachable object is marked;
+//! - `Sweep`: every reachable object the sweeper has not reached is marked;
+//! - `Idle`: no mark bit is set.
+
+use crate::cycle::CyclePhase;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use gc_api::types::BYTES_TYPE;
+use gc_heap::object::{for_each_pointer, header};
+use gc_heap::{Heap, Runtime};
+
+/// A set of objects as a bitmap over [`Heap::object_index`].
+struct ObjectSet(Vec<u64>);
+
+impl ObjectSet {
+    fn new(heap: &Heap) -> ObjectSet {
+        ObjectSet(vec![0; heap.index_limit().div_ceil(64)])
+    }
+    /// Adds `obj`; true if it was not there.
+    fn insert(&mut self, heap: &Heap, obj: *mut u8) -> bool {
+        // SAFETY: callers pass objects (checked with is_object).
+        let i = unsafe { heap.object_index(obj) };
+        let (w, bit) = (i / 64, 1u64 << (i % 64));
+        let fresh = self.0[w] & bit == 0;
+        self.0[w] |= bit;
+        fresh
+    }
+    fn contains(&self, heap: &Heap, obj: *mut u8) -> bool {
+        // SAFETY: as in insert.
+        let i = unsafe { heap.object_index(obj) };
+        self.0[i / 64] & (1u64 << (i % 64)) != 0
+    }
+}
+
+/// Calls `f` with each pointer field value of `obj` from item `first_item`.
+fn children(rt: &Runtime, obj: *mut u8, first_item: usize, mut f: impl FnMut(*mut u8)) {
+    // SAFETY: callers pass live objects; their headers hold registered types.
+    let t = unsafe { header(obj) }.type_id;
+    if t == BYTES_TYPE {
+        return;
+    }
+    let Some(info) = rt.types.get(t) else { return };
+    // SAFETY: a live object of type `info`.
+    unsafe { for_each_pointer(obj, info, first_item, |_, v| f(v)) };
+}
+
+fn is_live_object(rt: &Runtime, v: *mut u8) -> bool {
+    !v.is_null() && rt.heap.is_object(v)
+}
+
+/// Checks the invariant for `phase`; returns the first violation.
+pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
+    let heap = &rt.heap;
+    if let CyclePhase::Idle = phase {
+        return heap.check_structure(true);
+    }
+    // SAFETY (is_marked calls below): applied to objects only.
+    let marked = |o: *mut u8| unsafe { heap.is_marked(o) };
+    let mut protected = ObjectSet::new(heap);
+    if phase.is_marking() {
+        let mut work: Vec<*mut u8> = Vec::new();
+        for (grey, first_item) in rt.marker.grey() {
+            children(rt, grey, first_item, |v| work.push(v));
+        }
+        if let CyclePhase::Roots { next } = phase {
+            work.extend_from_slice(&rt.roots.values[next.min(rt.roots.values.len())..]);
+        }
+        while let Some(o) = work.pop() {
+            if is_live_object(rt, o) && !marked(o) && protected.insert(heap, o) {
+                children(rt, o, 0, |v| work.push(v));
+            }
+        }
+    }
+    let mut seen = ObjectSet::new(heap);
+    let mut work: Vec<(*mut u8, &'static str)> = Vec::new();
+    // SAFETY: one-mutator rule: no shadow stack changes while we read.
+    unsafe { shadowstack::for_each_root(|slot| work.push((*slot, "a shadow-stack slot"))) };
+    // SAFETY: rgc_add_root's contract keeps registered slots valid.
+    work.extend(rt.globals.iter().map(|&s| (unsafe { *s }, "a global root")));
+    work.extend(rt.temps.iter().map(|&v| (v, "a temp root")));
+    work.extend(rt.pending_finalizers.iter().map(|&v| (v, "the finalizer queue")));
+    while let Some((o, from)) = work.pop() {
+        if !is_live_object(rt, o) || !seen.insert(heap, o) {
+            continue;
+        }
+        let ok = if phase.is_marking() {
+            marked(o) || protected.contains(heap, o)
+        } else if phase.is_marked_through() {
+            marked(o)
+        } else {
+            !heap.awaiting_sweep(o) || marked(o)
+        };
+        if !ok {
+            let t = rt.object_type(o).unwrap_or(0);
+            let name = rt.types.get(t).map(|i| i.name.as_str()).unwrap_or("?");
+            return Err(format!(
+                "colour invariant broken in phase {phase:?}: object {o:p} of type '{name}', reachable from {from}, \
+                 is white and no grey object reaches it through white objects (a store missed the write barrier?)"
+            ));
+        }
+        children(rt, o, 0, |v| work.push((v, "the heap")));
+    }
+    Ok(())
+}
