@@ -74,6 +74,7 @@ pub const TABLE_COLUMNS: &[&str] = &[
     "vs none",
     "cpu s",
     "GCs",
+    "overruns",
     "pauses",
     "p50 ms",
     "p99 ms",
@@ -104,6 +105,7 @@ pub fn table_row(r: &RunResult) -> Vec<String> {
         opt(r.overhead_vs_none, &|x| format!("{x:.2}x")),
         format!("{:.3}", r.cpu_s),
         r.collections.to_string(),
+        r.extra.get("overruns").map_or("-".into(), |v| v.to_string()),
         r.pauses.count.to_string(),
         ms(r.pauses.p50_ns),
         ms(r.pauses.p99_ns),
@@ -465,8 +467,9 @@ mod tests {
         assert_eq!(table_row(&f), vec!["bdw", "FAILED", "out of memory"]);
         let row = table_row(&run("marksweep", 1.0));
         assert_eq!(row.len(), TABLE_COLUMNS.len());
-        assert_eq!(row[11], "0%");
-        assert_eq!(row[12], "70%");
-        assert_eq!(row[9], "2.00");
+        assert_eq!(row[5], "-", "no overrun count reported");
+        assert_eq!(row[12], "0%");
+        assert_eq!(row[13], "70%");
+        assert_eq!(row[10], "2.00");
     }
 }

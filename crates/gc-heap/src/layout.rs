@@ -57,6 +57,17 @@ pub const fn cell_bytes(bytes: usize) -> usize {
     (bytes + HEADER + GRANULE - 1) & !(GRANULE - 1)
 }
 
+/// Heap bytes an object of `bytes` occupies: its size class's cell, or
+/// the whole blocks of a large object.
+#[inline]
+pub fn footprint_bytes(bytes: usize) -> usize {
+    let cell = cell_bytes(bytes);
+    match class_for_cell(cell) {
+        Some(class) => CLASS_SIZES[class] as usize,
+        None => large_blocks(bytes) * BLOCK_SIZE,
+    }
+}
+
 /// The size class for a cell of `cell` bytes, or `None` for a large object.
 #[inline]
 pub fn class_for_cell(cell: usize) -> Option<usize> {

@@ -25,16 +25,77 @@ struct Entry {
     next_item: usize,
 }
 
+/// Entries per mark-stack segment (64 KiB).
+const SEGMENT: usize = 4096;
+
+/// A stack in fixed-size segments: a push never copies the stack (a
+/// growing `Vec` would copy megabytes inside one increment).
+#[derive(Default)]
+struct MarkStack {
+    segments: Vec<Vec<Entry>>,
+    /// One emptied segment kept, so a stack oscillating at a segment
+    /// boundary does not allocate on every push.
+    spare: Option<Vec<Entry>>,
+}
+
+impl MarkStack {
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        match self.segments.last_mut() {
+            Some(top) if top.len() < SEGMENT => top.push(e),
+            _ => self.push_segment(e),
+        }
+    }
+
+    #[cold]
+    fn push_segment(&mut self, e: Entry) {
+        let mut seg = self.spare.take().unwrap_or_else(|| Vec::with_capacity(SEGMENT));
+        seg.push(e);
+        self.segments.push(seg);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        let top = self.segments.last_mut()?;
+        let e = top.pop();
+        if top.is_empty() {
+            self.spare = self.segments.pop();
+        }
+        e
+    }
+
+    fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    fn clear(&mut self) {
+        if let Some(seg) = self.segments.pop() {
+            self.spare = Some(seg);
+        }
+        self.segments.clear();
+        if let Some(seg) = self.spare.as_mut() {
+            seg.clear();
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.segments.iter().flatten()
+    }
+}
+
 /// Marked objects and their requested bytes, for statistics.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct MarkCounts {
     pub objects: u64,
+    /// Requested bytes.
     pub bytes: u64,
+    /// Heap bytes occupied (cells or large-object blocks).
+    pub footprint: u64,
 }
 
 #[derive(Default)]
 pub struct Marker {
-    stack: Vec<Entry>,
+    stack: MarkStack,
     pub counts: MarkCounts,
     /// Work units spent by [`Marker::drain`] since the last reset.
     pub units: u64,
@@ -125,21 +186,28 @@ impl Marker {
         let h = unsafe { header(value) };
         self.counts.objects += 1;
         if h.type_id == BYTES_TYPE {
-            self.counts.bytes += h.aux as u64;
+            self.count_bytes(h.aux as usize);
             return;
         }
         let Some(info) = types.get(h.type_id) else {
             fatal!("collector", "object {value:p} has corrupt type id {} in its header (heap corruption: a write past the end of a neighbouring object?)", h.type_id)
         };
-        self.counts.bytes += if info.varsize {
+        self.count_bytes(if info.varsize {
             // SAFETY: varsize objects carry their length in the fixed part.
-            info.size as u64 + unsafe { array_length(value, info) } as u64 * info.item_size as u64
+            info.size as usize + unsafe { array_length(value, info) } * info.item_size as usize
         } else {
-            info.size as u64
-        };
+            info.size as usize
+        });
         if info.has_pointers() {
             self.stack.push(Entry { obj: value, next_item: 0 });
         }
+    }
+
+    /// Counts a live object of `bytes` requested bytes.
+    #[inline]
+    pub fn count_bytes(&mut self, bytes: usize) {
+        self.counts.bytes += bytes as u64;
+        self.counts.footprint += crate::layout::footprint_bytes(bytes) as u64;
     }
 
     /// Scans queued objects until the stack is empty (true) or `budget`
@@ -160,7 +228,10 @@ impl Marker {
             if info.varsize && !info.item_ptr_offsets.is_empty() {
                 // SAFETY: a varsize object.
                 let len = unsafe { array_length(obj, info) };
-                let end = len.min(next_item + ARRAY_CHUNK);
+                // At most ARRAY_CHUNK items, and no more than the budget left
+                // (at least one item, so every entry makes progress).
+                let left = budget.saturating_sub(spent) / info.item_ptr_offsets.len();
+                let end = len.min(next_item + ARRAY_CHUNK.min(left.max(1)));
                 if end < len {
                     self.stack.push(Entry { obj, next_item: end });
                 }

@@ -39,6 +39,8 @@ pub struct Counters {
     pub objects_allocated: u64,
     pub live_bytes: u64,
     pub live_objects: u64,
+    /// Heap bytes the live objects occupy (cells, large-object blocks).
+    pub live_footprint: u64,
     pub finalizers_run: u64,
     pub weakrefs_cleared: u64,
     pub overruns: u64,
@@ -276,6 +278,7 @@ impl Runtime {
     pub fn record_live_counts(&mut self) {
         self.counters.live_objects = self.marker.counts.objects;
         self.counters.live_bytes = self.marker.counts.bytes;
+        self.counters.live_footprint = self.marker.counts.footprint;
     }
 
     /// Ends a collection after sweeping: sets the next allowance from the
@@ -287,6 +290,14 @@ impl Runtime {
         self.poll_at = self.trigger;
         self.allocated_since_gc = 0;
         self.counters.collections += 1;
+    }
+
+    /// Cell bytes that can be allocated before the heap limit: the heap
+    /// minus what the last collection found live, minus 1/8 of that for
+    /// fragmentation (free cells of one size class cannot serve another).
+    pub fn allocation_room(&self) -> usize {
+        let live = self.counters.live_footprint;
+        (self.heap.capacity_bytes() as u64).saturating_sub(live.saturating_add(live / 8)) as usize
     }
 
     /// [`Runtime::end_cycle`], then gives free blocks beyond the next
@@ -346,7 +357,7 @@ impl Runtime {
         // SAFETY: p is the object just allocated.
         unsafe { self.heap.mark(p) };
         self.marker.counts.objects += 1;
-        self.marker.counts.bytes += bytes as u64;
+        self.marker.count_bytes(bytes);
     }
 
     pub fn stats(&self) -> RgcStats {
@@ -422,10 +433,13 @@ pub trait Plan: Sized {
     fn poll(&mut self, rt: &mut Runtime) {
         self.collect(rt);
     }
-    /// The heap could not satisfy an allocation; the allocation is retried
-    /// once after this returns.
-    fn alloc_failed(&mut self, rt: &mut Runtime) {
-        self.collect(rt);
+    /// The heap could not satisfy an allocation (for the `attempt`-th time,
+    /// from 0). Returns true to have the allocation retried, false to fail it.
+    fn alloc_failed(&mut self, rt: &mut Runtime, attempt: u32) -> bool {
+        attempt == 0 && {
+            self.collect(rt);
+            true
+        }
     }
     /// Up to `budget_ns` of work if due; true if any was done.
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool;
@@ -501,8 +515,15 @@ impl<P: Plan> Collector for Gc<P> {
         if !p.is_null() || !collects {
             return p;
         }
-        self.plan.alloc_failed(&mut self.rt);
-        self.rt.try_alloc(req)
+        let mut attempt = 0;
+        while self.plan.alloc_failed(&mut self.rt, attempt) {
+            let p = self.rt.try_alloc(req);
+            if !p.is_null() {
+                return p;
+            }
+            attempt += 1;
+        }
+        core::ptr::null_mut()
     }
 
     #[inline]

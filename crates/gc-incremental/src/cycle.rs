@@ -83,6 +83,8 @@ pub struct Incremental {
     sweep_counts: SweepCounts,
     cycle_increments: u64,
     cycle_max_increment_ns: u64,
+    /// The current failing allocation already ran an overrun collection.
+    overrun_collected: bool,
 }
 
 impl Drop for Incremental {
@@ -106,7 +108,7 @@ impl Incremental {
         set_marking(true);
         self.cycle_increments = 0;
         self.cycle_max_increment_ns = 0;
-        self.pacer.begin_cycle(rt.allocated_since_gc, rt.trigger, rt.heap.heap_bytes());
+        self.pacer.begin_cycle(rt.allocated_since_gc, allowance(rt), rt.heap.heap_bytes());
         self.phase = CyclePhase::Roots { next: 0 };
     }
 
@@ -249,7 +251,7 @@ impl Incremental {
     fn complete_cycle(&mut self, rt: &mut Runtime) {
         rt.counters.cycle_increments = self.cycle_increments;
         rt.counters.cycle_max_increment_ns = self.cycle_max_increment_ns;
-        rt.poll_at = self.pacer.start_point(rt.trigger);
+        rt.poll_at = self.pacer.start_point(allowance(rt));
     }
 
     /// Finishes any cycle in progress, then runs a whole fresh one, in one
@@ -291,6 +293,12 @@ impl Incremental {
     }
 }
 
+/// Bytes the program may allocate between cycles: the growth allowance,
+/// but never more than the room left below the heap limit.
+fn allowance(rt: &Runtime) -> usize {
+    rt.trigger.min(rt.allocation_room())
+}
+
 /// Drains the mark stack in clock-checked chunks; true when it is empty.
 fn drain_marker(rt: &mut Runtime, budget: &mut Budget) -> bool {
     loop {
@@ -316,6 +324,7 @@ impl Plan for Incremental {
             sweep_counts: SweepCounts::default(),
             cycle_increments: 0,
             cycle_max_increment_ns: 0,
+            overrun_collected: false,
         }
     }
 
@@ -323,8 +332,23 @@ impl Plan for Incremental {
         self.collect_now(rt, false);
     }
 
-    fn alloc_failed(&mut self, rt: &mut Runtime) {
+    fn alloc_failed(&mut self, rt: &mut Runtime, attempt: u32) -> bool {
+        if attempt == 0 {
+            self.overrun_collected = false;
+        }
+        if self.phase.is_marked_through() || matches!(self.phase, CyclePhase::Sweep) {
+            // The garbage is found but not swept yet: sweep on, in bounded
+            // increments, until the allocation fits (lazy sweeping).
+            self.increment(rt, Budget::time(now_ns(), self.pacer.pause_ns));
+            return true;
+        }
+        if self.overrun_collected {
+            return false;
+        }
+        // Out of memory while marking (or idle): the pacer fell behind.
         self.collect_now(rt, true);
+        self.overrun_collected = true;
+        true
     }
 
     fn poll(&mut self, rt: &mut Runtime) {
@@ -334,9 +358,9 @@ impl Plan for Incremental {
         }
         let now = now_ns();
         let decision = match self.phase {
-            CyclePhase::Idle if rt.allocated_since_gc >= self.pacer.start_point(rt.trigger) => Decision::Scheduled,
+            CyclePhase::Idle if rt.allocated_since_gc >= self.pacer.start_point(allowance(rt)) => Decision::Scheduled,
             CyclePhase::Idle => {
-                rt.poll_at = self.pacer.start_point(rt.trigger);
+                rt.poll_at = self.pacer.start_point(allowance(rt));
                 return;
             }
             _ => self.pacer.decide(now, rt.allocated_since_gc),
@@ -354,7 +378,7 @@ impl Plan for Incremental {
 
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
         if let CyclePhase::Idle = self.phase {
-            let due = rt.config.torture || rt.allocated_since_gc >= self.pacer.start_point(rt.trigger) / 2;
+            let due = rt.config.torture || rt.allocated_since_gc >= self.pacer.start_point(allowance(rt)) / 2;
             if !due {
                 return false;
             }

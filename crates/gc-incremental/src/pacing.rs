@@ -23,12 +23,17 @@ use gc_api::clock::now_ns;
 /// Bytes allocated between polls while a cycle runs (capped at 1/64 of the
 /// cycle's headroom, so small heaps are polled often enough).
 pub const POLL_BYTES: usize = 8 << 10;
+/// A cycle gets at least 1/`MIN_CYCLE_SHARE` of the allowance as headroom,
+/// whatever the last cycle allocated (a cycle finished synchronously
+/// measured nothing useful).
+pub const MIN_CYCLE_SHARE: usize = 4;
 /// Work units one torture-mode increment does: tiny, so that a cycle spans
 /// many allocations and every store meets a cycle in progress.
 pub const TORTURE_UNITS: usize = 4;
-/// Marking units (pointer slots examined) between two clock checks: about
-/// a microsecond of work.
-pub const MARK_UNITS_PER_CHECK: usize = 256;
+/// Marking units (pointer slots examined) between two clock checks. Marking
+/// a large heap misses the cache on most objects (100–200 ns each here), so
+/// 64 units are up to about 10 µs of work: the most an increment overshoots.
+pub const MARK_UNITS_PER_CHECK: usize = 64;
 /// Roots or table entries handled between two clock checks.
 pub const ENTRIES_PER_CHECK: usize = 256;
 /// Units charged for sweeping one block (a block is a few microseconds of
@@ -118,10 +123,11 @@ impl Pacer {
 
     /// The allocation count (since the last cycle ended) at which the next
     /// cycle should start, for an allowance of `allowance` bytes: early
-    /// enough that the allocation the last cycle saw, plus 25 %, still fits.
+    /// enough that the allocation the last cycle saw, plus 25 %, still fits,
+    /// and never later than [`MIN_CYCLE_SHARE`] of the allowance before its end.
     pub fn start_point(&self, allowance: usize) -> usize {
         let expected = self.last_cycle_alloc.map_or(allowance / 2, |a| a.saturating_add(a / 4));
-        allowance.saturating_sub(expected)
+        allowance.saturating_sub(expected.max(allowance / MIN_CYCLE_SHARE))
     }
 
     /// A cycle starts with `allocated` bytes of the `allowance` used.
@@ -181,19 +187,35 @@ mod tests {
     #[test]
     fn allocation_ahead_of_work_is_taxed() {
         let mut p = Pacer::new(40_000, 500_000);
-        p.begin_cycle(1000, 1_001_000, 0);
-        p.record_increment(0, 10); // 10 ns of a 1 ns estimate... estimate is max(heap, 1) = 1 ns
-                                   // 1 % of the headroom used, all the estimated work done: on schedule.
-        assert_eq!(p.decide(5, 11_000), Decision::Wait);
-        // A second cycle with a longer estimate: half the headroom, little work: behind.
-        p.end_cycle(101_000);
-        p.begin_cycle(0, 1_000_000, 0);
-        assert_eq!(p.start_point(1_000_000), 1_000_000 - 125_000);
-        p.record_increment(10, 12);
-        assert_eq!(p.decide(20, 500_000), Decision::Tax);
+        // First cycle: the estimate is 1 ns per heap byte (here 1000 ns).
+        p.begin_cycle(0, 1_000_000, 1000);
+        p.record_increment(0, 500);
+        assert_eq!(p.decide(600, 400_000), Decision::Wait, "40 % allocated, 50 % of the work done");
+        assert_eq!(p.decide(600, 600_000), Decision::Tax, "60 % allocated, 50 % of the work done");
+        assert_eq!(p.decide(600_000, 100_000), Decision::Scheduled, "on schedule, window passed");
         // Past the headroom, taxed whatever the estimate says.
-        p.record_increment(20, 1_000_000_000);
+        p.record_increment(600, 1_000_000_000);
         assert_eq!(p.decide(1_000_000_001, 1_000_000), Decision::Tax);
+    }
+
+    #[test]
+    fn cycles_start_early_enough_for_the_last_cycles_allocation() {
+        let mut p = Pacer::new(40_000, 500_000);
+        assert_eq!(p.start_point(1_000_000), 500_000, "no history: half the allowance");
+        p.begin_cycle(0, 1_000_000, 0);
+        p.end_cycle(400_000);
+        assert_eq!(p.start_point(1_000_000), 500_000, "the last cycle's allocation plus 25 %");
+        p.begin_cycle(0, 1_000_000, 0);
+        p.end_cycle(1000);
+        assert_eq!(p.start_point(1_000_000), 750_000, "at least a quarter of the allowance");
+        // The next estimate is the last cycle's collector time plus 25 %.
+        p.begin_cycle(0, 1_000_000, 0);
+        p.record_increment(0, 800);
+        p.end_cycle(1000);
+        p.begin_cycle(0, 1_000_000, 0);
+        p.record_increment(0, 500);
+        assert_eq!(p.decide(0, 499_000), Decision::Wait, "500 of 1000 ns done, 49.9 % allocated");
+        assert_eq!(p.decide(0, 501_000), Decision::Tax);
     }
 
     #[test]
