@@ -367,12 +367,7 @@ impl Plan for Incremental {
         };
         match decision {
             Decision::Wait => rt.poll_at = self.pacer.next_poll(rt.allocated_since_gc),
-            Decision::Scheduled | Decision::Tax => {
-                if decision == Decision::Tax {
-                    self.pacer.taxed += 1;
-                }
-                self.increment(rt, Budget::time(now, self.pacer.pause_ns));
-            }
+            Decision::Scheduled | Decision::Tax => self.increment(rt, Budget::time(now, self.pacer.pause_ns)),
         }
     }
 

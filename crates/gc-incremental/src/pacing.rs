@@ -101,8 +101,6 @@ pub struct Pacer {
     estimate_ns: u64,
     last_cycle_alloc: Option<usize>,
     last_cycle_ns: Option<u64>,
-    /// Taxed increments of all cycles, for the statistics of tests and tuning.
-    pub taxed: u64,
 }
 
 impl Pacer {
@@ -117,7 +115,6 @@ impl Pacer {
             estimate_ns: 1,
             last_cycle_alloc: None,
             last_cycle_ns: None,
-            taxed: 0,
         }
     }
 
