@@ -332,20 +332,42 @@ size_t rgc_object_size(const void *p);
  * also checks that obj and value are live objects (fatal otherwise). */
 void rgc_write_barrier(void *obj, void **slot, void *value);
 
+/* The incremental RGC_STORE's slow path: hands the values in the full store
+ * log to the collector and returns the emptied log's first entry (NULL
+ * outside marking). Only RGC_STORE calls it; other collectors return NULL.
+ * Declared pure on purpose: it runs no user code (no event listener, no
+ * finalizer) and writes only collector-private memory, so the compiler
+ * need not reload the program's data around every store. */
+void **rgc_store_log_flush(void) __attribute__((pure));
+
 #if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
 /* These collectors need no barrier: a plain store. */
 #define RGC_STORE(obj, field, value) ((void)(obj), (field) = (value))
 #elif defined(RGC_GC_INCREMENTAL)
 /* Nonzero exactly while an incremental cycle is marking; written only
- * inside rgc calls. Outside marking a store costs one load and a branch. */
-extern uint8_t rgc_incremental_marking;
-#define RGC_STORE(obj, field, value)                                                       \
-    do {                                                                                   \
-        __typeof__(field) rgc_store_value_ = (value);                                      \
-        if (__builtin_expect(rgc_incremental_marking, 0))                                  \
-            rgc_write_barrier((void *)(obj), (void **)&(field), (void *)rgc_store_value_); \
-        else                                                                               \
-            (field) = rgc_store_value_;                                                    \
+ * inside rgc calls. While it is set, a store appends the value it
+ * overwrites (if not NULL) to the store log, inline; only a full log calls
+ * rgc_store_log_flush. Outside marking a store costs one load and a branch.
+ * `field` and `value` are each evaluated once. */
+extern uint32_t rgc_incremental_marking;
+typedef struct rgc_store_log {
+    void **pos, **end;
+} rgc_store_log_t;
+extern rgc_store_log_t rgc_store_log;
+#define RGC_STORE(obj, field, value)                                             \
+    do {                                                                         \
+        __typeof__(field) *rgc_store_slot_ = &(field);                           \
+        __typeof__(field) rgc_store_value_ = (value);                            \
+        (void)(obj);                                                             \
+        if (__builtin_expect(rgc_incremental_marking, 0)) {                      \
+            void *rgc_store_old_ = (void *)*rgc_store_slot_;                     \
+            if (rgc_store_old_) {                                                \
+                if (__builtin_expect(rgc_store_log.pos == rgc_store_log.end, 0)) \
+                    rgc_store_log.pos = rgc_store_log_flush();                   \
+                *rgc_store_log.pos++ = rgc_store_old_;                           \
+            }                                                                    \
+        }                                                                        \
+        *rgc_store_slot_ = rgc_store_value_;                                     \
     } while (0)
 #else
 #define RGC_STORE(obj, field, value)                                                   \

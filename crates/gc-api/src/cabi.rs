@@ -375,6 +375,11 @@ pub unsafe fn write_barrier<C: Collector>(
     unsafe { c.write_barrier(obj.cast(), slot.cast(), value.cast()) }
 }
 
+/// `rgc_store_log_flush`: the store log's slow path (incremental `RGC_STORE`).
+pub fn store_log_flush<C: Collector>(inst: &Instance<C>) -> *mut *mut c_void {
+    inst.enter("rgc_store_log_flush").flush_store_log().cast()
+}
+
 /// # Safety
 /// `slot` stays valid until removed and always holds null or a live object.
 pub unsafe fn add_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void) {
@@ -563,6 +568,10 @@ macro_rules! export_c_abi {
             pub unsafe extern "C" fn rgc_write_barrier(obj: *mut c_void, slot: *mut *mut c_void, value: *mut c_void) {
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::write_barrier(&INSTANCE, obj, slot, value) }
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_store_log_flush() -> *mut *mut c_void {
+                glue::store_log_flush(&INSTANCE)
             }
             #[no_mangle]
             pub unsafe extern "C" fn rgc_add_root(slot: *mut *mut c_void) {

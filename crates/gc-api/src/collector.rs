@@ -111,6 +111,14 @@ pub trait Collector: Sized {
         false
     }
 
+    /// Empties the collector's store log (the buffer an inline `RGC_STORE`
+    /// fast path appends to), called by that fast path when the log is full,
+    /// and returns where the next entry goes. It must not run user code
+    /// (`rgc.h` declares it pure). Collectors without a log return null.
+    fn flush_store_log(&mut self) -> *mut *mut u8 {
+        core::ptr::null_mut()
+    }
+
     /// The next finalizer due to run, with its object. The object is no
     /// longer tracked by the collector: the caller keeps it rooted while the
     /// finalizer runs.

@@ -110,6 +110,8 @@ pub enum Source {
     FinalizerQueue,
     /// The target of a weak reference handed to the mutator while marking.
     WeakRef(*mut u8),
+    /// A value `RGC_STORE` overwrote while marking (the incremental store log).
+    StoreLog,
     Field {
         obj: *mut u8,
         offset: usize,
@@ -132,6 +134,11 @@ fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
         Source::WeakRef(w) => fatal!(
             "collector",
             "weak reference {w:p} holds {value:p}, which is not a live rgc object (was the weakref cell overwritten?)"
+        ),
+        Source::StoreLog => fatal!(
+            "collector",
+            "RGC_STORE overwrote {value:p} in a heap object, and that is not a live rgc object \
+             (a pointer field held a foreign pointer, a freed object, or uninitialised data?)"
         ),
         Source::TempRoot | Source::FinalizerQueue => {
             fatal!("collector", "internal root {value:p} is not a live object ({source:?}); this is an rgc bug")

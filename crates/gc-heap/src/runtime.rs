@@ -455,6 +455,10 @@ pub trait Plan: Sized {
     fn set_pacing(&mut self, _rt: &mut Runtime, _pause_ns: u64, _window_ns: u64) -> bool {
         false
     }
+    /// See [`Collector::flush_store_log`].
+    fn flush_store_log(&mut self, _rt: &mut Runtime) -> *mut *mut u8 {
+        core::ptr::null_mut()
+    }
     /// Checks the heap's invariants (and the plan's own), aborting on a violation.
     fn verify(&mut self, rt: &mut Runtime) {
         rt.verify_or_abort(false);
@@ -581,6 +585,10 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn set_pacing(&mut self, pause_ns: u64, window_ns: u64) -> bool {
         self.plan.set_pacing(&mut self.rt, pause_ns, window_ns)
+    }
+
+    fn flush_store_log(&mut self) -> *mut *mut u8 {
+        self.plan.flush_store_log(&mut self.rt)
     }
 
     fn pop_finalizer(&mut self) -> Option<(Finalizer, *mut u8)> {

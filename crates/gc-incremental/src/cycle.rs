@@ -114,6 +114,11 @@ impl Incremental {
 
     /// Advances the cycle within `budget`; true when it has just completed.
     pub(crate) fn work(&mut self, rt: &mut Runtime, budget: &mut Budget) -> bool {
+        if self.phase.is_marking() {
+            // What the mutator overwrote since the last increment is shaded
+            // before any marking (and before termination is judged).
+            barrier::shade_store_log(rt);
+        }
         loop {
             let phase = self.phase;
             if let CyclePhase::Idle = phase {
@@ -152,9 +157,11 @@ impl Incremental {
                 if !drain_marker(rt, budget) {
                     return None;
                 }
-                // Termination: the snapshot is marked and the stack is empty,
-                // so every object the mutator can reach is marked; the
-                // barrier has nothing left to shade.
+                // Termination: the snapshot is marked, the stack is empty and
+                // so is the store log (shaded when this increment began, and
+                // the mutator has not run since), so every object the
+                // mutator can reach is marked.
+                debug_assert_eq!(barrier::logged_entries(), 0);
                 set_marking(false);
                 Some(CyclePhase::Weak { next: 0 })
             }
@@ -286,6 +293,9 @@ impl Incremental {
 
     /// The shared heap checks, then the colour invariant of the current phase.
     fn verify_now(&mut self, rt: &mut Runtime, after_full_collection: bool) {
+        // Logged values are as good as grey; shaded, the check sees them
+        // so (only rgc_verify_heap between increments finds any).
+        barrier::shade_store_log(rt);
         rt.verify_or_abort(after_full_collection);
         if let Err(msg) = crate::verify::check_colours(rt, self.phase) {
             gc_api::fatal!("heap verifier", "{msg}");
@@ -408,6 +418,12 @@ impl Plan for Incremental {
             return core::ptr::null_mut();
         }
         target
+    }
+
+    fn flush_store_log(&mut self, rt: &mut Runtime) -> *mut *mut u8 {
+        // No events here: rgc.h declares the flush pure (see the barrier
+        // module); its bounded shading is barrier work, like a slow path.
+        barrier::shade_store_log(rt)
     }
 
     fn set_pacing(&mut self, _rt: &mut Runtime, pause_ns: u64, window_ns: u64) -> bool {

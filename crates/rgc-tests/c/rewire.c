@@ -1,6 +1,8 @@
 /* A mutator that rewires the graph between every increment: the lost-object
  * scenario a missing or wrong write barrier fails. Every node must survive,
- * intact, and a full collection must then find exactly the reachable ones. */
+ * intact, and a full collection must then find exactly the reachable ones.
+ * Every 1000th iteration rewires 1000 times without allocating, so that on
+ * incremental the store log fills up (and is flushed) between increments. */
 #include "rgct.h"
 
 int main(void) {
@@ -16,7 +18,7 @@ int main(void) {
     for (long it = 0; it < iterations; it++) {
         new_node(-1); /* garbage: drives allocation polls (and torture increments) */
         if (it % 4 == 0) rgc_step(1000);
-        rgct_rewire(f[0], &seed);
+        for (int k = it % 1000 == 999 ? 1000 : 1; k > 0; k--) rgct_rewire(f[0], &seed);
     }
     long count, id_sum;
     rgct_check_chains(f[0], &count, &id_sum);
