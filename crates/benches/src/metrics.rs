@@ -267,3 +267,32 @@ mod tests {
         assert_eq!(b[0], (5, 2));
     }
 }
+
+/// The machine's own floor for pause measurements: `samples` stretches of
+/// `busy_ns` of busy work that stop at the first clock check past the
+/// deadline (checks about every microsecond, as an increment's), separated
+/// by gaps of four times as long, timed like pauses. Interrupts and other
+/// tenants stretch some of them; a collector's pause percentiles on the
+/// same machine cannot be expected below these.
+pub fn noise_floor(busy_ns: u64, samples: usize) -> Summary {
+    let clock = std::time::Instant::now();
+    let now = || clock.elapsed().as_nanos() as u64;
+    let mut sink = 0u64;
+    let mut durations = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let start = now();
+        let mut t = start;
+        while t < start + busy_ns {
+            for k in 0..200u64 {
+                sink = std::hint::black_box(sink.wrapping_add(k));
+            }
+            t = now();
+        }
+        durations.push(t - start);
+        while now() < t + 4 * busy_ns {
+            std::hint::spin_loop();
+        }
+    }
+    std::hint::black_box(sink);
+    Summary::of(&durations)
+}

@@ -19,7 +19,7 @@
 //! above are those with no bound.
 
 use crate::heap::Heap;
-use crate::layout::cell_bytes;
+use crate::layout::footprint_bytes;
 use crate::mark::{Marker, Source};
 use crate::object::{header, object_bytes, Header};
 use alloc::boxed::Box;
@@ -99,9 +99,11 @@ pub struct Runtime {
     /// Every live weak-reference cell.
     pub weakrefs: Vec<*mut u8>,
     pub counters: Counters,
-    /// Cell bytes allocated since the last collection finished.
+    /// Heap bytes allocated since the last collection finished, counted as
+    /// [`crate::layout::footprint_bytes`] (size-class cells, whole blocks
+    /// for large objects): what the allocations take from the heap limit.
     pub allocated_since_gc: usize,
-    /// The allocation allowance between collections (cell bytes), set by
+    /// The allocation allowance between collections (footprint bytes), set by
     /// [`Runtime::end_cycle`] from the surviving heap.
     pub trigger: usize,
     /// The allocation path calls the plan's `poll` once
@@ -333,7 +335,7 @@ impl Runtime {
         if p.is_null() {
             return p;
         }
-        self.allocated_since_gc += cell_bytes(req.bytes);
+        self.allocated_since_gc += footprint_bytes(req.bytes);
         self.counters.bytes_allocated += req.bytes as u64;
         self.counters.objects_allocated += 1;
         if self.allocate_black {
@@ -421,7 +423,8 @@ fn compact_some(
 pub trait Plan: Sized {
     const NAME: &'static str;
     const PRECISE: bool;
-    fn new(rt: &Runtime) -> Self;
+    /// The plan for a fresh runtime; it may set the runtime's first poll point.
+    fn new(rt: &mut Runtime) -> Self;
     /// Whether this plan ever collects (false for `none`).
     fn collects(&self) -> bool {
         true
@@ -486,8 +489,8 @@ impl<P: Plan> Collector for Gc<P> {
 
     #[cfg(feature = "std")]
     fn new(config: Config) -> Result<Self, InitError> {
-        let rt = Runtime::new(config)?;
-        let plan = P::new(&rt);
+        let mut rt = Runtime::new(config)?;
+        let plan = P::new(&mut rt);
         Ok(Gc { rt, plan })
     }
 

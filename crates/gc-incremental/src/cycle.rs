@@ -85,6 +85,8 @@ pub struct Incremental {
     cycle_max_increment_ns: u64,
     /// The current failing allocation already ran an overrun collection.
     overrun_collected: bool,
+    /// Bytes allocated since the previous cycle, when this one's sweep ended.
+    cycle_allocated: usize,
 }
 
 impl Drop for Incremental {
@@ -210,7 +212,7 @@ impl Incremental {
             },
             CyclePhase::Sweep => loop {
                 if rt.heap.sweep_some(1, &mut self.sweep_counts) {
-                    self.pacer.end_cycle(rt.allocated_since_gc);
+                    self.cycle_allocated = rt.allocated_since_gc;
                     rt.end_cycle();
                     let keep_blocks = rt.trigger / BLOCK_SIZE;
                     return Some(CyclePhase::Release { cursor: ReleaseCursor { keep_blocks, ..Default::default() } });
@@ -241,6 +243,7 @@ impl Incremental {
         self.pacer.record_increment(start, end);
         self.count_increment(rt, end - start);
         if completed {
+            self.pacer.end_cycle(self.cycle_allocated);
             self.complete_cycle(rt);
         } else {
             rt.poll_at = self.pacer.next_poll(rt.allocated_since_gc);
@@ -271,10 +274,18 @@ impl Incremental {
             rt.counters.overruns += 1;
         }
         if !matches!(self.phase, CyclePhase::Idle) && self.work(rt, &mut Budget::unlimited()) {
+            // The pacer learns what the interrupted cycle allocated and
+            // cost, including this finish.
+            self.pacer.record_work(now_ns().saturating_sub(start));
+            self.pacer.end_cycle(self.cycle_allocated);
             self.complete_cycle(rt);
         }
+        let fresh_start = now_ns();
         self.start_cycle(rt);
         self.work(rt, &mut Budget::unlimited());
+        // A whole cycle in one pause: its duration is the best estimate of
+        // a cycle's work (its allocation, none, says nothing).
+        self.pacer.end_synchronous_cycle(now_ns().saturating_sub(fresh_start));
         if overrun {
             rt.events.end(Event::Overrun);
         }
@@ -326,8 +337,8 @@ impl Plan for Incremental {
     const NAME: &'static str = "incremental";
     const PRECISE: bool = true;
 
-    fn new(rt: &Runtime) -> Self {
-        Incremental {
+    fn new(rt: &mut Runtime) -> Self {
+        let plan = Incremental {
             phase: CyclePhase::Idle,
             pacer: Pacer::new(rt.config.pause_ns, rt.config.window_ns),
             dead_finalizable: Vec::new(),
@@ -335,7 +346,12 @@ impl Plan for Incremental {
             cycle_increments: 0,
             cycle_max_increment_ns: 0,
             overrun_collected: false,
-        }
+            cycle_allocated: 0,
+        };
+        // The first cycle starts by the pacer's rule too, not at the
+        // initial allowance (which may exceed the heap limit).
+        rt.poll_at = plan.pacer.start_point(allowance(rt));
+        plan
     }
 
     fn collect(&mut self, rt: &mut Runtime) {

@@ -14,8 +14,9 @@
 //! > from a grey object through a path of white objects.
 //!
 //! It holds because the roots are snapshotted when the cycle starts, every
-//! heap pointer the mutator overwrites is shaded first (the deletion
-//! barrier, [`barrier`]), `rgc_weakref_get` shades what it hands out, and
+//! heap pointer the mutator overwrites is logged and shaded before marking
+//! continues (the deletion barrier and its store log, [`barrier`]; logged
+//! values count as grey), `rgc_weakref_get` shades what it hands out, and
 //! objects allocated during the cycle are born black. Marking terminates
 //! when the snapshot is processed and the mark stack is empty: then no
 //! grey objects exist, so every reachable object is black. From then until
@@ -54,12 +55,18 @@
 //! (`pause_us`) may start once W (`window_us`) has passed since the previous
 //! one started, checked at allocation polls every 8 KiB. So MMU(W) ≥ 1 − Q/W.
 //! A cycle starts when the allocation since the last cycle reaches the
-//! allowance (heap after the last cycle × growth) minus what the previous
-//! cycle allocated plus 25 %. If allocation gets ahead of the estimated
-//! work, each poll runs an increment regardless of the window (the
-//! allocation tax): pauses stay bounded by Q, utilisation gives way. If the
-//! heap runs out anyway, the cycle is finished synchronously: an
+//! allowance (the growth allowance, capped by the room below the heap
+//! limit) minus what the previous cycle allocated plus 25 % (at least a
+//! quarter of the allowance is kept for each cycle). The cycle plans to
+//! finish within 75 % of the allowance left when it starts; the rest is a
+//! margin for fragmentation and live data growing during the cycle. If
+//! allocation gets ahead of the estimated work (the last cycle's collector
+//! time plus 25 %), each poll runs an increment regardless of the window
+//! (the allocation tax): pauses stay bounded by Q, utilisation gives way. If
+//! the heap runs out anyway, the cycle is finished synchronously: an
 //! **overrun**, reported as `RGC_PHASE_OVERRUN` and in `rgc_stats.overruns`.
+//! The first cycle starts by the same rule, and allocation is counted in
+//! heap footprint (size-class cells), the unit of the heap limit.
 //! `rgc_step(budget)` runs one increment of that budget, starting a cycle
 //! once half of the start point is reached.
 //!

@@ -7,14 +7,20 @@
 //!    `pause_ns` (Q). Any window of length W then holds at most Q of
 //!    collector work, so MMU(W) ≥ 1 − Q/W.
 //! 2. **Allocation tax**: the cycle must finish before the program has
-//!    allocated its *headroom* (the allowance left when the cycle began).
+//!    allocated its *headroom*: [`HEADROOM_PERCENT`] of the allowance left
+//!    when the cycle began, the rest a margin for what the room estimate
+//!    cannot see (fragmentation across size classes, live data growing
+//!    during the cycle).
 //!    The pacer compares two fractions: collector time spent this cycle over
 //!    the cycle's estimated time, and bytes allocated this cycle over the
 //!    headroom. While the second is ahead, every poll runs an increment
 //!    regardless of the window; this is the only way work exceeds Q per W.
 //!
 //! The estimate is the previous cycle's collector time plus 25 % (1 ns per
-//! heap byte before the first cycle). When a cycle runs past its estimate
+//! heap byte before the first cycle). A cycle run in one pause (an overrun
+//! or `rgc_collect`) sets the estimate to that pause, and leaves the
+//! expected allocation per cycle alone: learning "0 bytes, 0 ns" from it
+//! would switch the tax off and make the next cycle overrun too. When a cycle runs past its estimate
 //! the tax applies at every poll until it finishes; if the heap still runs
 //! out, the plan finishes the cycle synchronously and counts an overrun.
 
@@ -23,6 +29,9 @@ use gc_api::clock::now_ns;
 /// Bytes allocated between polls while a cycle runs (capped at 1/64 of the
 /// cycle's headroom, so small heaps are polled often enough).
 pub const POLL_BYTES: usize = 8 << 10;
+/// The share of the allowance left at a cycle's start that the pacer plans
+/// to use; running into the other quarter means taxing every poll.
+pub const HEADROOM_PERCENT: usize = 75;
 /// A cycle gets at least 1/`MIN_CYCLE_SHARE` of the allowance as headroom,
 /// whatever the last cycle allocated (a cycle finished synchronously
 /// measured nothing useful).
@@ -130,7 +139,8 @@ impl Pacer {
     /// A cycle starts with `allocated` bytes of the `allowance` used.
     pub fn begin_cycle(&mut self, allocated: usize, allowance: usize, heap_bytes: usize) {
         self.cycle_start_alloc = allocated;
-        self.headroom = allowance.saturating_sub(allocated).max(allowance / 8).max(1);
+        let left = allowance.saturating_sub(allocated).max(allowance / 8);
+        self.headroom = (left / 100 * HEADROOM_PERCENT).max(1);
         self.cycle_work_ns = 0;
         self.estimate_ns = self.last_cycle_ns.map_or(heap_bytes as u64, |t| t.saturating_add(t / 4)).max(1);
     }
@@ -160,6 +170,19 @@ impl Pacer {
         self.cycle_work_ns += end.saturating_sub(start);
     }
 
+    /// Collector work of `ns` outside [`Pacer::record_increment`] (finishing
+    /// a cycle synchronously): it belongs to the cycle's cost.
+    pub fn record_work(&mut self, ns: u64) {
+        self.cycle_work_ns += ns;
+    }
+
+    /// A cycle ran start to finish in one pause of `ns`: that is the work
+    /// of a cycle. The allocation the pacer expects per cycle stays as it
+    /// was (a synchronous cycle allocates nothing).
+    pub fn end_synchronous_cycle(&mut self, ns: u64) {
+        self.last_cycle_ns = Some(ns);
+    }
+
     /// The cycle ended with `allocated` bytes used since the previous one.
     pub fn end_cycle(&mut self, allocated: usize) {
         self.last_cycle_alloc = Some(allocated.saturating_sub(self.cycle_start_alloc));
@@ -186,10 +209,11 @@ mod tests {
         let mut p = Pacer::new(40_000, 500_000);
         // First cycle: the estimate is 1 ns per heap byte (here 1000 ns).
         p.begin_cycle(0, 1_000_000, 1000);
+        let headroom = 1_000_000 / 100 * HEADROOM_PERCENT;
         p.record_increment(0, 500);
-        assert_eq!(p.decide(600, 400_000), Decision::Wait, "40 % allocated, 50 % of the work done");
-        assert_eq!(p.decide(600, 600_000), Decision::Tax, "60 % allocated, 50 % of the work done");
-        assert_eq!(p.decide(600_000, 100_000), Decision::Scheduled, "on schedule, window passed");
+        assert_eq!(p.decide(600, headroom * 2 / 5), Decision::Wait, "40 % allocated, 50 % of the work done");
+        assert_eq!(p.decide(600, headroom * 3 / 5), Decision::Tax, "60 % allocated, 50 % of the work done");
+        assert_eq!(p.decide(600_000, headroom / 10), Decision::Scheduled, "on schedule, window passed");
         // Past the headroom, taxed whatever the estimate says.
         p.record_increment(600, 1_000_000_000);
         assert_eq!(p.decide(1_000_000_001, 1_000_000), Decision::Tax);
@@ -211,8 +235,9 @@ mod tests {
         p.end_cycle(1000);
         p.begin_cycle(0, 1_000_000, 0);
         p.record_increment(0, 500);
-        assert_eq!(p.decide(0, 499_000), Decision::Wait, "500 of 1000 ns done, 49.9 % allocated");
-        assert_eq!(p.decide(0, 501_000), Decision::Tax);
+        let headroom = 1_000_000 / 100 * HEADROOM_PERCENT;
+        assert_eq!(p.decide(0, headroom * 499 / 1000), Decision::Wait, "500 of 1000 ns done, 49.9 % allocated");
+        assert_eq!(p.decide(0, headroom * 501 / 1000), Decision::Tax);
     }
 
     #[test]
@@ -224,5 +249,22 @@ mod tests {
         assert!(t.charge(1), "an expired deadline stops at the first check");
         let mut u = Budget::unlimited();
         assert!(!u.charge(usize::MAX / 2));
+    }
+
+    #[test]
+    fn a_synchronous_cycle_sets_the_estimate_and_keeps_the_allocation() {
+        let mut p = Pacer::new(40_000, 500_000);
+        p.begin_cycle(0, 1 << 20, 1 << 20);
+        p.record_increment(0, 1000);
+        p.end_cycle(600_000);
+        let start = p.start_point(1 << 20);
+        // An overrun: the collection runs whole, in 5 ms, allocating nothing.
+        p.begin_cycle(0, 1 << 20, 1 << 20);
+        p.end_synchronous_cycle(5_000_000);
+        assert_eq!(p.start_point(1 << 20), start, "the expected allocation per cycle is kept");
+        p.begin_cycle(0, 1 << 20, 1 << 20);
+        p.record_increment(10_000_000, 10_040_000);
+        // 40 us of an estimated 6.25 ms done, 10 % of the headroom used: behind.
+        assert_eq!(p.decide(10_100_000, (1 << 20) / 10), Decision::Tax);
     }
 }

@@ -30,7 +30,7 @@ impl Plan for MarkSweep {
     const NAME: &'static str = "marksweep";
     const PRECISE: bool = true;
 
-    fn new(_rt: &Runtime) -> Self {
+    fn new(_rt: &mut Runtime) -> Self {
         MarkSweep
     }
 

@@ -18,7 +18,7 @@ impl Plan for NoCollection {
     const NAME: &'static str = "none";
     const PRECISE: bool = false;
 
-    fn new(_rt: &Runtime) -> Self {
+    fn new(_rt: &mut Runtime) -> Self {
         NoCollection
     }
     fn collects(&self) -> bool {

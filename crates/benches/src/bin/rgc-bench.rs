@@ -208,6 +208,18 @@ fn bench(args: &Args) -> Result<(), String> {
     bar.finish_and_clear();
     set_overheads(&mut runs);
 
+    // Sized like the incremental collector's default increment.
+    let floor_ns = gc_api::config::Config::default().pause_ns;
+    let floor = benches::metrics::noise_floor(floor_ns, 10_000);
+    let floor_note = format!(
+        "machine noise floor: {} us of busy work, timed 10000 times like a pause, took p50 {:.1} us, p99 {:.1} us, \
+         p99.9 {:.1} us, max {:.1} us. Interrupts and other tenants stretch pauses this much whatever the collector.",
+        floor_ns / 1000,
+        floor.p50_ns as f64 / 1e3,
+        floor.p99_ns as f64 / 1e3,
+        floor.p999_ns as f64 / 1e3,
+        floor.max_ns as f64 / 1e3
+    );
     let mut results = Results {
         schema: SCHEMA.into(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
@@ -228,6 +240,7 @@ fn bench(args: &Args) -> Result<(), String> {
              part of each collection is a pause, and its incremental marking inside GC_malloc shows in the \
              mutator latency instead."
                 .into(),
+            floor_note.clone(),
             "code KB: text the collector adds to the statically linked scenario (binary - scenario object - \
              empty program); rgc libraries are release builds with LTO, bdw is Debian's libgc.a."
                 .into(),
@@ -248,6 +261,7 @@ fn bench(args: &Args) -> Result<(), String> {
     std::fs::write(&html_path, html_report(&results))
         .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
     print!("{}", text_report(&results));
+    println!("\n{floor_note}");
     println!(
         "\nwrote {} , {} and {} charts in {}",
         json_path.display(),
