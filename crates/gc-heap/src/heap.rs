@@ -418,30 +418,37 @@ impl Heap {
     /// Returns the zeroed object, or null when no block is left.
     #[inline]
     pub fn alloc(&mut self, bytes: usize, header: Header) -> *mut u8 {
+        self.alloc_sized(bytes, header).0
+    }
+
+    /// [`Heap::alloc`], also returning the heap bytes the object took (its
+    /// [`crate::layout::footprint_bytes`], known here without a second lookup).
+    #[inline]
+    pub fn alloc_sized(&mut self, bytes: usize, header: Header) -> (*mut u8, usize) {
         let cell_size = cell_bytes(bytes);
-        let cell = match class_for_cell(cell_size) {
+        let (cell, footprint) = match class_for_cell(cell_size) {
             Some(class) => {
                 let cell = self.alloc_small(class);
                 if cell.is_null() {
-                    return cell;
+                    return (cell, 0);
                 }
                 // SAFETY: the cell holds at least `cell_size` bytes.
                 unsafe { core::ptr::write_bytes(cell, 0, (HEADER + bytes + 7) & !7) };
-                cell
+                (cell, CLASS_SIZES[class] as usize)
             }
             None => {
                 let cell = self.alloc_large(bytes);
                 if cell.is_null() {
-                    return cell;
+                    return (cell, 0);
                 }
-                cell
+                (cell, large_blocks(bytes) * BLOCK_SIZE)
             }
         };
         // SAFETY: the cell is ours and at least HEADER bytes long.
         unsafe { (cell as *mut Header).write(header) };
         Self::set_bit(self.alloc_bits, self.granule_of(cell), true);
         // SAFETY: inside the cell.
-        unsafe { cell.add(HEADER) }
+        (unsafe { cell.add(HEADER) }, footprint)
     }
 
     #[inline]
@@ -777,6 +784,16 @@ mod tests {
 
     fn hdr(t: u32) -> Header {
         Header { type_id: t, aux: 0 }
+    }
+
+    #[test]
+    fn alloc_sized_reports_the_footprint() {
+        let (mut h, _buf) = heap(16);
+        for n in [1, 24, 100, MAX_SMALL_CELL - HEADER, MAX_SMALL_CELL, 3 * BLOCK_SIZE] {
+            let (p, footprint) = h.alloc_sized(n, hdr(3));
+            assert!(!p.is_null());
+            assert_eq!(footprint, footprint_bytes(n), "object of {n} bytes");
+        }
     }
 
     #[test]

@@ -19,7 +19,6 @@
 //! above are those with no bound.
 
 use crate::heap::Heap;
-use crate::layout::footprint_bytes;
 use crate::mark::{Marker, Source};
 use crate::object::{header, object_bytes, Header};
 use alloc::boxed::Box;
@@ -331,11 +330,11 @@ impl Runtime {
     #[inline]
     pub fn try_alloc(&mut self, req: &AllocRequest) -> *mut u8 {
         let aux = if req.type_id == BYTES_TYPE { req.length as u32 } else { 0 };
-        let p = self.heap.alloc(req.bytes, Header { type_id: req.type_id, aux });
+        let (p, footprint) = self.heap.alloc_sized(req.bytes, Header { type_id: req.type_id, aux });
         if p.is_null() {
             return p;
         }
-        self.allocated_since_gc += footprint_bytes(req.bytes);
+        self.allocated_since_gc += footprint;
         self.counters.bytes_allocated += req.bytes as u64;
         self.counters.objects_allocated += 1;
         if self.allocate_black {
