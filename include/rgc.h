@@ -314,7 +314,7 @@ void *rgc_alloc(rgc_type *type);
  * overflows (e.g. a negative length cast to size_t), is fatal. */
 void *rgc_alloc_array(rgc_type *type, size_t length);
 
-/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 4 GiB is
+/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 2 GiB is
  * fatal. */
 void *rgc_alloc_bytes(size_t n);
 

@@ -339,8 +339,12 @@ pub unsafe fn alloc<C: Collector>(
 /// `rgc_alloc_bytes`.
 pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
     const CALL: &str = "rgc_alloc_bytes";
-    if n > u32::MAX as usize {
-        fatal!(CALL, "size {n} exceeds the byte-buffer limit of 4 GiB - 1 (use an array type for larger data)");
+    if n > crate::types::MAX_BYTES_LEN {
+        fatal!(
+            CALL,
+            "size {n} exceeds the byte-buffer limit of {} bytes, 2 GiB - 1 (use an array type for larger data)",
+            crate::types::MAX_BYTES_LEN
+        );
     }
     let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL };
     let mut c = inst.enter(CALL);

@@ -25,6 +25,12 @@ pub const BYTES_TYPE: TypeId = 1;
 pub const WEAKREF_TYPE: TypeId = 2;
 const FIRST_USER_TYPE: TypeId = 3;
 
+/// The longest byte buffer (`rgc_alloc_bytes`): object headers keep its
+/// length in 31 bits (see `gc_heap::object`).
+pub const MAX_BYTES_LEN: usize = (1 << 31) - 1;
+/// Type ids stay below this (the header's 32nd bit tags byte buffers).
+pub const MAX_TYPES: usize = 1 << 31;
+
 /// Upper bound on a fixed part, so sizes can never overflow in `u32` maths.
 pub const MAX_FIXED_SIZE: u32 = 1 << 30;
 
@@ -163,6 +169,12 @@ impl TypeTable {
         }
         // SAFETY: rules 1-3 are forwarded.
         let mut info = unsafe { validate(desc) }?;
+        if self.types.len() >= MAX_TYPES {
+            return Err(TypeError {
+                type_name: info.name,
+                reason: alloc::format!("rgc supports at most {MAX_TYPES} type ids, and all are in use"),
+            });
+        }
         info.desc = desc;
         let new_id = self.types.len() as TypeId;
         self.types.push(info);

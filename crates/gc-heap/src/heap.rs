@@ -585,6 +585,52 @@ impl Heap {
         !self.sweeping
     }
 
+    /// Frees one object now (reference counting: its count reached zero or
+    /// the cycle collector found it garbage). A small cell goes to the front
+    /// of its class's free list, so the next allocation of that class reuses
+    /// it; a large object's blocks become free blocks. Returns the heap
+    /// bytes released (the object's footprint). Empty small blocks stay
+    /// until [`Heap::rebuild_free_lists`].
+    ///
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`], nothing will read it again, and no
+    /// sweep is in progress.
+    pub unsafe fn free_object(&mut self, obj: *mut u8) -> usize {
+        debug_assert!(!self.sweeping && self.is_object(obj));
+        // SAFETY: caller contract: the cell starts HEADER bytes before obj.
+        let cell = unsafe { obj.sub(HEADER) };
+        let g = self.granule_of(cell);
+        Self::set_bit(self.alloc_bits, g, false);
+        Self::set_bit(self.mark_bits, g, false);
+        let b = g / GRANULES_PER_BLOCK;
+        match self.block_state(b) {
+            BlockState::Small => {
+                let class = self.info(b).class as usize;
+                let state = &mut self.classes[class];
+                // SAFETY: the cell is free now (invariant 4): its first word is the link.
+                unsafe { *(cell as *mut *mut u8) = state.free };
+                state.free = cell;
+                CLASS_SIZES[class] as usize
+            }
+            _ => {
+                let n = self.info(b).aux as usize;
+                (b..b + n).for_each(|x| self.free_block(x));
+                n * BLOCK_SIZE
+            }
+        }
+    }
+
+    /// Rebuilds every free list from the allocation bitmap and frees empty
+    /// blocks: a sweep that keeps every allocated object. Used by collectors
+    /// that free objects one at a time ([`Heap::free_object`]), whose empty
+    /// blocks would otherwise stay tied to their size class.
+    pub fn rebuild_free_lists(&mut self) -> SweepCounts {
+        let words = self.frontier * GRANULES_PER_BLOCK / 64;
+        // SAFETY: both bitmaps cover at least the blocks below the frontier.
+        unsafe { core::ptr::copy_nonoverlapping(self.alloc_bits, self.mark_bits, words) };
+        self.sweep()
+    }
+
     /// True while a sweep is in progress.
     pub fn is_sweeping(&self) -> bool {
         self.sweeping
@@ -783,7 +829,7 @@ mod tests {
     }
 
     fn hdr(t: u32) -> Header {
-        Header { type_id: t, aux: 0 }
+        Header::new(t, 0, 0)
     }
 
     #[test]
@@ -879,7 +925,7 @@ mod tests {
         for (i, &o) in old.iter().enumerate() {
             // A freed cell may hold a new object (type 4) by now.
             // SAFETY: read only after is_object says an object starts there.
-            let still_old = h.is_object(o) && unsafe { crate::object::header(o) }.type_id == 3;
+            let still_old = h.is_object(o) && unsafe { crate::object::header(o) }.type_id() == 3;
             assert_eq!(still_old, i % 3 == 0, "old object {i}");
         }
         for (i, &o) in new.iter().enumerate() {
@@ -903,6 +949,33 @@ mod tests {
         h.sweep();
         assert_eq!(h.blocks_in_use(), 0);
         assert!(!h.alloc(3 * BLOCK_SIZE, hdr(3)).is_null(), "freed blocks must serve a large object");
+        h.check_structure(true).unwrap();
+    }
+
+    #[test]
+    fn freed_objects_are_reused_and_empty_blocks_return_on_rebuild() {
+        let (mut h, _buf) = heap(16);
+        let objs: Vec<*mut u8> = (0..2000).map(|_| h.alloc(40, hdr(3))).collect();
+        let big = h.alloc(2 * BLOCK_SIZE, hdr(3));
+        let in_use = h.blocks_in_use();
+        // SAFETY: each object is freed once and not read again.
+        assert_eq!(unsafe { h.free_object(big) }, 3 * BLOCK_SIZE, "a large object's blocks");
+        assert_eq!(h.blocks_in_use(), in_use - 3, "large blocks are freed at once");
+        for &o in &objs[..1990] {
+            // SAFETY: as above.
+            assert_eq!(unsafe { h.free_object(o) }, 48);
+            assert!(!h.is_object(o));
+        }
+        h.check_structure(true).unwrap();
+        // The most recently freed cell is the next one handed out.
+        assert_eq!(h.alloc(40, hdr(4)), objs[1989]);
+        let before = h.blocks_in_use();
+        let counts = h.rebuild_free_lists();
+        assert!(counts.freed_blocks > 0 && h.blocks_in_use() < before, "empty blocks go back");
+        assert_eq!(counts.freed_cells, 0, "a rebuild frees no object");
+        for &o in objs[1990..].iter().chain([&objs[1989]]) {
+            assert!(h.is_object(o), "the survivors are kept");
+        }
         h.check_structure(true).unwrap();
     }
 }

@@ -40,6 +40,7 @@ pub mod mark;
 pub mod memory;
 pub mod object;
 pub mod runtime;
+pub mod store_log;
 pub mod verify;
 
 pub use heap::Heap;

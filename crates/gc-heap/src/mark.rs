@@ -13,7 +13,7 @@ use crate::heap::Heap;
 use crate::object::{array_length, header};
 use alloc::vec::Vec;
 use gc_api::fatal;
-use gc_api::types::{TypeTable, BYTES_TYPE};
+use gc_api::types::TypeTable;
 
 /// Items of an array scanned per mark-stack entry.
 pub const ARRAY_CHUNK: usize = 256;
@@ -120,7 +120,7 @@ pub enum Source {
 
 #[cold]
 #[inline(never)]
-fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
+pub fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
     match source {
         Source::ShadowStack(i) => fatal!(
             "collector",
@@ -145,7 +145,7 @@ fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
         }
         Source::Field { obj, offset } => {
             // SAFETY: `obj` was validated and marked before its fields were read.
-            let t = unsafe { header(obj) }.type_id;
+            let t = unsafe { header(obj) }.type_id();
             let name = types.get(t).map(|i| i.name.as_str()).unwrap_or("<corrupt type id>");
             fatal!(
                 "collector",
@@ -192,12 +192,12 @@ impl Marker {
         // SAFETY: a live object's header (crate invariant 5).
         let h = unsafe { header(value) };
         self.counts.objects += 1;
-        if h.type_id == BYTES_TYPE {
-            self.count_bytes(h.aux as usize);
+        if let Some(len) = h.bytes_len() {
+            self.count_bytes(len);
             return;
         }
-        let Some(info) = types.get(h.type_id) else {
-            fatal!("collector", "object {value:p} has corrupt type id {} in its header (heap corruption: a write past the end of a neighbouring object?)", h.type_id)
+        let Some(info) = types.get(h.kind) else {
+            fatal!("collector", "object {value:p} has corrupt type id {} in its header (heap corruption: a write past the end of a neighbouring object?)", h.kind)
         };
         self.count_bytes(if info.varsize {
             // SAFETY: varsize objects carry their length in the fixed part.
@@ -223,7 +223,7 @@ impl Marker {
         let mut spent = 0usize;
         while let Some(Entry { obj, next_item }) = self.stack.pop() {
             // SAFETY: only marked, validated objects are pushed.
-            let info = types.get(unsafe { header(obj) }.type_id).expect("pushed objects have valid types");
+            let info = types.get(unsafe { header(obj) }.kind).expect("pushed objects have valid types");
             if next_item == 0 {
                 for &off in &info.ptr_offsets {
                     // SAFETY: validated descriptors keep pointer fields inside the object.

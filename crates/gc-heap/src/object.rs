@@ -2,26 +2,73 @@
 //!
 //! Every object is preceded by one 8-byte [`Header`]:
 //!
-//! | field     | set by            | cleared by | read by |
-//! |-----------|-------------------|------------|---------|
-//! | `type_id` | allocation        | never (the cell is freed as a whole) | marker, sweeper stats, verifier, `rgc_object_size` |
-//! | `aux`     | allocation: the byte length of a `<bytes>` buffer, 0 for every other type | never | object size of byte buffers |
+//! | field  | set by     | changed by | read by |
+//! |--------|------------|------------|---------|
+//! | `kind` | allocation: the type id, or [`BYTES_KIND`] plus the length of a `<bytes>` buffer | never (the cell is freed as a whole) | marker, verifier, `rgc_object_size`, everything through [`Header::type_id`] |
+//! | `gc`   | allocation: 0, or the collector's initial word | the collector that owns it (refcount: count and flags, see `gc-refcount`) | that collector only |
 //!
 //! Mark and allocation state live in side bitmaps, not in the header, so
 //! that sweeping never touches dead objects' memory and conservative
 //! lookups never read a header before the bitmap says an object is there.
+//!
+//! A byte buffer's length lives in `kind` (not in `gc`) so that every
+//! collector gets the whole `gc` word: reference counting needs a count in
+//! every object, byte buffers included. The price is a 2 GiB - 1 limit on
+//! one byte buffer and 2^31 type ids, both checked where they are created.
 
 use crate::layout::HEADER;
-use gc_api::types::{TypeInfo, TypeTable, BYTES_TYPE};
+use gc_api::types::{TypeId, TypeInfo, TypeTable, BYTES_TYPE};
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
-    pub type_id: u32,
-    pub aux: u32,
+    /// The type id, or [`BYTES_KIND`] | length for a byte buffer.
+    pub kind: u32,
+    /// The collector's word (0 unless a collector uses it).
+    pub gc: u32,
 }
 
 const _: () = assert!(core::mem::size_of::<Header>() == HEADER);
+
+/// Set in `kind` for byte buffers; the other 31 bits are the length.
+pub const BYTES_KIND: u32 = 1 << 31;
+const _: () = assert!(gc_api::types::MAX_BYTES_LEN == (BYTES_KIND - 1) as usize);
+const _: () = assert!(gc_api::types::MAX_TYPES == BYTES_KIND as usize);
+
+/// Byte offset of the `gc` word from the object pointer (C reaches it as
+/// `((uint32_t *)obj)[-1]`).
+pub const GC_WORD_OFFSET: isize = -4;
+
+impl Header {
+    /// The header of a new object of type `type_id` (a byte buffer of
+    /// `length` bytes when it is [`BYTES_TYPE`]).
+    #[inline]
+    pub fn new(type_id: TypeId, length: usize, gc: u32) -> Header {
+        let kind = if type_id == BYTES_TYPE {
+            debug_assert!(length <= gc_api::types::MAX_BYTES_LEN, "checked by rgc_alloc_bytes");
+            BYTES_KIND | length as u32
+        } else {
+            type_id
+        };
+        Header { kind, gc }
+    }
+
+    /// The object's type ([`BYTES_TYPE`] for byte buffers).
+    #[inline]
+    pub fn type_id(self) -> TypeId {
+        if self.kind & BYTES_KIND != 0 {
+            BYTES_TYPE
+        } else {
+            self.kind
+        }
+    }
+
+    /// The length of a byte buffer, `None` for typed objects.
+    #[inline]
+    pub fn bytes_len(self) -> Option<usize> {
+        (self.kind & BYTES_KIND != 0).then_some((self.kind & !BYTES_KIND) as usize)
+    }
+}
 
 /// The header of the object at `obj`.
 ///
@@ -51,10 +98,10 @@ pub unsafe fn array_length(obj: *const u8, info: &TypeInfo) -> usize {
 pub unsafe fn object_bytes(obj: *const u8, types: &TypeTable) -> usize {
     // SAFETY: caller contract.
     let h = unsafe { header(obj) };
-    if h.type_id == BYTES_TYPE {
-        return h.aux as usize;
+    if let Some(len) = h.bytes_len() {
+        return len;
     }
-    let info = types.get(h.type_id).expect("header holds a registered type");
+    let info = types.get(h.kind).expect("header holds a registered type");
     if info.varsize {
         // SAFETY: caller contract; the length was written at allocation and
         // the allocation succeeded, so the product fits.

@@ -27,7 +27,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use gc_api::abi::{Finalizer, RgcStats};
 use gc_api::event::{EventSink, Phase};
-use gc_api::types::{TypeId, TypeTable, BYTES_TYPE};
+use gc_api::types::{TypeId, TypeTable};
 use gc_api::{AllocRequest, Collector, Config, InitError};
 
 /// Counters reported through `rgc_get_stats`.
@@ -327,12 +327,12 @@ impl Runtime {
     // ---- allocation bookkeeping ------------------------------------------------
 
     /// Allocates from the heap and does the bookkeeping; no collection.
+    /// Returns the object (null when the heap is full) and its footprint.
     #[inline]
-    pub fn try_alloc(&mut self, req: &AllocRequest) -> *mut u8 {
-        let aux = if req.type_id == BYTES_TYPE { req.length as u32 } else { 0 };
-        let (p, footprint) = self.heap.alloc_sized(req.bytes, Header { type_id: req.type_id, aux });
+    pub fn try_alloc(&mut self, req: &AllocRequest) -> (*mut u8, usize) {
+        let (p, footprint) = self.heap.alloc_sized(req.bytes, Header::new(req.type_id, req.length, 0));
         if p.is_null() {
-            return p;
+            return (p, 0);
         }
         self.allocated_since_gc += footprint;
         self.counters.bytes_allocated += req.bytes as u64;
@@ -350,7 +350,7 @@ impl Runtime {
                 self.finalizable.push(p);
             }
         }
-        p
+        (p, footprint)
     }
 
     #[cold]
@@ -389,7 +389,7 @@ impl Runtime {
     /// Type of the object at `p`, if it is one.
     pub fn object_type(&self, p: *const u8) -> Option<TypeId> {
         // SAFETY: validated as an object first.
-        self.heap.is_object(p).then(|| unsafe { header(p) }.type_id)
+        self.heap.is_object(p).then(|| unsafe { header(p) }.type_id())
     }
 }
 
@@ -443,6 +443,12 @@ pub trait Plan: Sized {
             true
         }
     }
+    /// A new object was handed out (after the runtime's bookkeeping):
+    /// `footprint` heap bytes for `req`.
+    #[inline]
+    fn allocated(&mut self, _rt: &mut Runtime, _obj: *mut u8, _req: &AllocRequest, _footprint: usize) {}
+    /// A weak reference to `target` (a live object, or null) was created.
+    fn weakref_registered(&mut self, _rt: &mut Runtime, _target: *mut u8) {}
     /// Up to `budget_ns` of work if due; true if any was done.
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool;
     /// See [`Collector::weakref_get`].
@@ -517,19 +523,18 @@ impl<P: Plan> Collector for Gc<P> {
         if collects && self.rt.collection_due() {
             self.plan.poll(&mut self.rt);
         }
-        let p = self.rt.try_alloc(req);
-        if !p.is_null() || !collects {
-            return p;
-        }
-        let mut attempt = 0;
-        while self.plan.alloc_failed(&mut self.rt, attempt) {
-            let p = self.rt.try_alloc(req);
-            if !p.is_null() {
-                return p;
+        let (mut p, mut footprint) = self.rt.try_alloc(req);
+        if p.is_null() && collects {
+            let mut attempt = 0;
+            while p.is_null() && self.plan.alloc_failed(&mut self.rt, attempt) {
+                (p, footprint) = self.rt.try_alloc(req);
+                attempt += 1;
             }
-            attempt += 1;
         }
-        core::ptr::null_mut()
+        if !p.is_null() {
+            self.plan.allocated(&mut self.rt, p, req, footprint);
+        }
+        p
     }
 
     #[inline]
@@ -578,6 +583,7 @@ impl<P: Plan> Collector for Gc<P> {
         // SAFETY: a fresh weakref cell has 8 bytes of payload for the target.
         unsafe { *(weakref as *mut *mut u8) = target };
         self.rt.weakrefs.push(weakref);
+        self.plan.weakref_registered(&mut self.rt, target);
     }
 
     unsafe fn weakref_get(&mut self, weakref: *mut u8) -> *mut u8 {
@@ -596,7 +602,7 @@ impl<P: Plan> Collector for Gc<P> {
     fn pop_finalizer(&mut self) -> Option<(Finalizer, *mut u8)> {
         let obj = self.rt.pending_finalizers.pop_front()?;
         // SAFETY: queued objects are kept alive as roots until popped.
-        let t = unsafe { header(obj) }.type_id;
+        let t = unsafe { header(obj) }.type_id();
         let f = self.rt.types.get(t).and_then(|i| i.finalizer).expect("queued objects have finalizers");
         self.rt.counters.finalizers_run += 1;
         Some((f, obj))

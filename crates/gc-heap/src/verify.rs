@@ -28,8 +28,8 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
         }
         // SAFETY: for_each_object yields allocated objects.
         let h = unsafe { header(obj) };
-        let Some(info) = rt.types.get(h.type_id) else {
-            error = Some(format!("object {obj:p} has unregistered type id {}", h.type_id));
+        let Some(info) = rt.types.get(h.type_id()) else {
+            error = Some(format!("object {obj:p} has unregistered type id {}", h.kind));
             return;
         };
         objects += 1;

@@ -10,8 +10,8 @@
 //!
 //! **The store log.** `RGC_STORE` (compiled with `-DRGC_GC_INCREMENTAL`)
 //! tests [`rgc_incremental_marking`] and, only while it is set, appends the
-//! overwritten value (if not null) to [`rgc_store_log`], a fixed buffer of
-//! [`STORE_LOG_CAPACITY`] entries, in inline C. Only a full log calls into
+//! overwritten value (if not null) to [`store_log::rgc_store_log`], a fixed buffer of
+//! [`store_log::STORE_LOG_CAPACITY`] entries, in inline C. Only a full log calls into
 //! rgc: `rgc_store_log_flush` shades the entries and returns the emptied
 //! log. Every increment shades the log when it begins, so marking never
 //! runs (and termination is never judged) with overwritten values unshaded.
@@ -46,9 +46,9 @@
 //! mutator can reach is marked by then), so the read clears the reference
 //! and returns NULL, exactly what the weak phase is about to do.
 
-use core::ptr::null_mut;
-use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 use gc_heap::mark::Source;
+use gc_heap::store_log;
 use gc_heap::Runtime;
 
 /// Nonzero exactly while a cycle is marking. `rgc.h` reads it as
@@ -58,74 +58,24 @@ use gc_heap::Runtime;
 #[allow(non_upper_case_globals)]
 pub static rgc_incremental_marking: AtomicU32 = AtomicU32::new(0);
 
-/// Entries in the store log: one flush (that many mark visits) per this
-/// many logged stores.
-pub const STORE_LOG_CAPACITY: usize = 256;
-
-/// The store log's cursor, as C sees it: `struct { void **pos, **end; }`.
-/// While marking, `[start, pos)` holds overwritten values not yet shaded
-/// and `end` is one past the last entry; otherwise both are null (C never
-/// touches it then).
-#[repr(C)]
-pub struct StoreLog {
-    pos: AtomicPtr<*mut u8>,
-    end: AtomicPtr<*mut u8>,
-}
-
-/// The store log `RGC_STORE` appends to (one mutator at a time, so one log).
-#[no_mangle]
-#[allow(non_upper_case_globals)]
-pub static rgc_store_log: StoreLog = StoreLog { pos: AtomicPtr::new(null_mut()), end: AtomicPtr::new(null_mut()) };
-
-/// The log's entries. C writes them with plain stores through `pos`; Rust
-/// reads them inside rgc calls, on the same thread (the mutator's), so the
-/// accesses are ordered by the call itself.
-static STORE_LOG_ENTRIES: [AtomicPtr<u8>; STORE_LOG_CAPACITY] =
-    [const { AtomicPtr::new(null_mut()) }; STORE_LOG_CAPACITY];
-
-fn log_start() -> *mut *mut u8 {
-    // AtomicPtr<u8> has the layout of *mut u8.
-    STORE_LOG_ENTRIES.as_ptr() as *mut *mut u8
-}
-
 /// Turns the barriers on or off, for the C fast path and the store log.
 /// Turning them off drops whatever the log holds: marking has terminated
 /// (the log is empty then) or the cycle is abandoned.
 pub fn set_marking(on: bool) {
-    let (pos, end) = if on {
-        // SAFETY: one past the end of the entries array.
-        (log_start(), unsafe { log_start().add(STORE_LOG_CAPACITY) })
-    } else {
-        (null_mut(), null_mut())
-    };
-    rgc_store_log.pos.store(pos, Ordering::Relaxed);
-    rgc_store_log.end.store(end, Ordering::Relaxed);
+    store_log::set_open(on);
     rgc_incremental_marking.store(on as u32, Ordering::Relaxed);
 }
 
 /// Entries in the log not yet shaded.
 pub fn logged_entries() -> usize {
-    let pos = rgc_store_log.pos.load(Ordering::Relaxed);
-    if pos.is_null() {
-        return 0;
-    }
-    // SAFETY: while non-null, pos lies within the entries array or one past it.
-    unsafe { pos.offset_from(log_start()) as usize }
+    store_log::len()
 }
 
 /// Shades every value in the store log and empties it. Returns the log's
 /// new position: its start while marking, null otherwise. Cost: one mark
-/// visit per entry, at most [`STORE_LOG_CAPACITY`]; no user code runs.
+/// visit per entry, at most [`store_log::STORE_LOG_CAPACITY`]; no user code runs.
 pub fn shade_store_log(rt: &mut Runtime) -> *mut *mut u8 {
-    let n = logged_entries();
-    if n > 0 {
-        for entry in &STORE_LOG_ENTRIES[..n] {
-            let old = entry.load(Ordering::Relaxed);
-            rt.marker.visit(&mut rt.heap, &rt.types, old, Source::StoreLog);
-        }
-        rgc_store_log.pos.store(log_start(), Ordering::Relaxed);
-    }
-    rgc_store_log.pos.load(Ordering::Relaxed)
+    store_log::drain(|old| rt.marker.visit(&mut rt.heap, &rt.types, old, Source::StoreLog))
 }
 
 /// Shades the value `slot` (a pointer field of `obj`) holds before it is overwritten.

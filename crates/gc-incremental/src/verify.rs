@@ -48,7 +48,7 @@ impl ObjectSet {
 /// Calls `f` with each pointer field value of `obj` from item `first_item`.
 fn children(rt: &Runtime, obj: *mut u8, first_item: usize, mut f: impl FnMut(*mut u8)) {
     // SAFETY: callers pass live objects; their headers hold registered types.
-    let t = unsafe { header(obj) }.type_id;
+    let t = unsafe { header(obj) }.type_id();
     if t == BYTES_TYPE {
         return;
     }
