@@ -139,7 +139,8 @@ typedef struct rgc_config {
 typedef struct rgc_stats {
     uint32_t struct_size;
     uint32_t reserved0;
-    uint64_t collections;       /* full collections completed */
+    uint64_t collections;       /* full collections completed (refcount: reconciliations and
+                                   backup traces, each a pause that frees garbage) */
     uint64_t bytes_allocated;   /* sum of requested sizes of all allocations */
     uint64_t objects_allocated;
     uint64_t live_bytes;        /* requested bytes surviving the last full collection;
@@ -158,6 +159,11 @@ typedef struct rgc_stats {
     uint64_t increments;        /* incremental: increments of all cycles (0 for others) */
     uint64_t cycle_increments;  /* incremental: increments of the last completed cycle */
     uint64_t cycle_max_increment_ns; /* incremental: longest increment of the last completed cycle */
+    uint64_t freed_by_count;    /* refcount: objects freed when their count reached zero */
+    uint64_t freed_by_cycles;   /* refcount: objects freed by the cycle collector */
+    uint64_t reconciliations;   /* refcount: zero-count-table reconciliations (pauses) */
+    uint64_t cycle_collections; /* refcount: cycle collections */
+    uint64_t backup_traces;     /* refcount: backup traces (run only after a count saturated) */
 } rgc_stats;
 
 /* ------------------------------------------------------------------------
@@ -180,7 +186,9 @@ enum rgc_phase {
     RGC_PHASE_SWEEP = 5,
     RGC_PHASE_RELEASE = 6,
     RGC_PHASE_FINALIZERS = 7,
-    RGC_PHASE_OVERRUN = 8 /* an incremental cycle finished synchronously (heap ran out) */
+    RGC_PHASE_OVERRUN = 8, /* an incremental cycle finished synchronously (heap ran out) */
+    RGC_PHASE_RECONCILE = 9, /* refcount: zero-count table checked against the roots, garbage freed */
+    RGC_PHASE_CYCLES = 10    /* refcount: trial deletion over candidate cycle roots */
 };
 
 typedef struct rgc_event {
@@ -216,7 +224,8 @@ _Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
-_Static_assert(sizeof(rgc_stats) == 144, "rgc_stats layout");
+_Static_assert(sizeof(rgc_stats) == 184, "rgc_stats layout");
+_Static_assert(offsetof(rgc_stats, freed_by_count) == 144, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");
 _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
@@ -262,6 +271,9 @@ extern const uint8_t rgc_abi_marksweep_v1;
 #elif defined(RGC_GC_INCREMENTAL)
 extern const uint8_t rgc_abi_incremental_v1;
 #define RGC_ABI_TAG (&rgc_abi_incremental_v1)
+#elif defined(RGC_GC_REFCOUNT)
+extern const uint8_t rgc_abi_refcount_v1;
+#define RGC_ABI_TAG (&rgc_abi_refcount_v1)
 #elif defined(RGC_GC_NONE)
 extern const uint8_t rgc_abi_none_v1;
 #define RGC_ABI_TAG (&rgc_abi_none_v1)
@@ -340,6 +352,14 @@ void rgc_write_barrier(void *obj, void **slot, void *value);
  * need not reload the program's data around every store. */
 void **rgc_store_log_flush(void) __attribute__((pure));
 
+/* The store log the inline barriers of incremental and refcount append to:
+ * [start, pos) holds entries, a full log (pos == end) is handed to
+ * rgc_store_log_flush. */
+typedef struct rgc_store_log {
+    void **pos, **end;
+} rgc_store_log_t;
+extern rgc_store_log_t rgc_store_log;
+
 #if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
 /* These collectors need no barrier: a plain store. */
 #define RGC_STORE(obj, field, value) ((void)(obj), (field) = (value))
@@ -350,10 +370,6 @@ void **rgc_store_log_flush(void) __attribute__((pure));
  * rgc_store_log_flush. Outside marking a store costs one load and a branch.
  * `field` and `value` are each evaluated once. */
 extern uint32_t rgc_incremental_marking;
-typedef struct rgc_store_log {
-    void **pos, **end;
-} rgc_store_log_t;
-extern rgc_store_log_t rgc_store_log;
 #define RGC_STORE(obj, field, value)                                             \
     do {                                                                         \
         __typeof__(field) *rgc_store_slot_ = &(field);                           \
@@ -368,6 +384,64 @@ extern rgc_store_log_t rgc_store_log;
             }                                                                    \
         }                                                                        \
         *rgc_store_slot_ = rgc_store_value_;                                     \
+    } while (0)
+#elif defined(RGC_GC_REFCOUNT)
+/* Deferred reference counting: a store increments the new value's count
+ * and decrements the old one's, in the header word just before the object.
+ * A decrement that leaves zero, or (for types with pointer fields) a
+ * non-zero count, appends the object to the store log once (LOGGED flag);
+ * nothing is freed inside a store. A value that is neither NULL nor inside
+ * the heap, or a count about to go below zero, calls
+ * rgc_refcount_store_error, which names the object, field and value and
+ * aborts. The flag and count layout is documented in gc-refcount's word.rs. */
+extern uintptr_t rgc_refcount_heap_base; /* v is in the heap iff v - base < span */
+extern uintptr_t rgc_refcount_heap_span;
+extern uint32_t rgc_refcount_sticky; /* set once a count saturates */
+RGC_NORETURN void rgc_refcount_store_error(void *obj, void **slot, void *old_value, void *new_value);
+#define RGC_RC_LOGGED 1u
+#define RGC_RC_ACYCLIC 2u
+#define RGC_RC_ONE 256u
+#define RGC_RC_STICKY 0xFFFFFF00u
+static inline void rgc_rc_store_(void *obj, void **slot, void *old_value, void *new_value) {
+    if (RGC_LIKELY((uintptr_t)new_value - rgc_refcount_heap_base < rgc_refcount_heap_span)) {
+        uint32_t *w = (uint32_t *)new_value - 1;
+        uint32_t v = *w;
+        if (RGC_LIKELY(v < RGC_RC_STICKY - RGC_RC_ONE)) {
+            *w = v + RGC_RC_ONE;
+        } else {
+            if (v < RGC_RC_STICKY) *w = v + RGC_RC_ONE;
+            rgc_refcount_sticky = 1;
+        }
+    } else if (new_value) {
+        rgc_refcount_store_error(obj, slot, old_value, new_value);
+    }
+    if (RGC_LIKELY((uintptr_t)old_value - rgc_refcount_heap_base < rgc_refcount_heap_span)) {
+        uint32_t *w = (uint32_t *)old_value - 1;
+        uint32_t v = *w - RGC_RC_ONE;
+        if (RGC_LIKELY(v < RGC_RC_STICKY - RGC_RC_ONE)) {
+            *w = v;
+            if (!(v & RGC_RC_LOGGED) && (v < RGC_RC_ONE || !(v & RGC_RC_ACYCLIC))) {
+                *w = v | RGC_RC_LOGGED;
+                if (RGC_UNLIKELY(rgc_store_log.pos == rgc_store_log.end)) rgc_store_log.pos = rgc_store_log_flush();
+                *rgc_store_log.pos++ = old_value;
+            }
+        } else if (*w < RGC_RC_ONE) {
+            rgc_refcount_store_error(obj, slot, old_value, new_value);
+        }
+    } else if (old_value) {
+        rgc_refcount_store_error(obj, slot, old_value, new_value);
+    }
+}
+/* `obj`, `field` and `value` are each evaluated once. */
+#define RGC_STORE(obj, field, value)                                                  \
+    do {                                                                              \
+        void *rgc_store_obj_ = (void *)(obj);                                         \
+        __typeof__(field) *rgc_store_slot_ = &(field);                                \
+        __typeof__(field) rgc_store_value_ = (value);                                 \
+        void *rgc_store_old_ = (void *)*rgc_store_slot_;                              \
+        *rgc_store_slot_ = rgc_store_value_;                                          \
+        rgc_rc_store_(rgc_store_obj_, (void **)rgc_store_slot_, rgc_store_old_,       \
+                      (void *)rgc_store_value_);                                      \
     } while (0)
 #else
 #define RGC_STORE(obj, field, value)                                                   \

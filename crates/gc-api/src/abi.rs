@@ -95,7 +95,7 @@ const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);
 pub struct RgcStats {
     pub struct_size: u32,
     pub reserved0: u32,
-    /// Full collections completed.
+    /// Full collections completed (refcount: reconciliations and backup traces, each a pause).
     pub collections: u64,
     /// Sum of the requested sizes of every object ever allocated.
     pub bytes_allocated: u64,
@@ -124,8 +124,19 @@ pub struct RgcStats {
     pub cycle_increments: u64,
     /// Longest increment of the last completed cycle, in nanoseconds.
     pub cycle_max_increment_ns: u64,
+    /// Reference counting: objects freed because their count reached zero.
+    pub freed_by_count: u64,
+    /// Reference counting: objects freed by the cycle collector (garbage cycles).
+    pub freed_by_cycles: u64,
+    /// Reference counting: zero-count-table reconciliations (each a pause).
+    pub reconciliations: u64,
+    /// Reference counting: cycle collections (each one or more pauses).
+    pub cycle_collections: u64,
+    /// Reference counting: backup traces (needed only once a count saturated).
+    pub backup_traces: u64,
 }
-const_assert_eq!(core::mem::size_of::<RgcStats>(), 144);
+const_assert_eq!(core::mem::size_of::<RgcStats>(), 184);
+const_assert_eq!(core::mem::offset_of!(RgcStats, freed_by_count), 144);
 const_assert_eq!(core::mem::offset_of!(RgcStats, increments), 120);
 const_assert_eq!(core::mem::offset_of!(RgcStats, live_bytes), 32);
 

@@ -37,11 +37,27 @@ pub enum Phase {
     /// An incremental cycle finished synchronously because the heap ran
     /// out (inside a [`Phase::Pause`]; also counted in `rgc_stats.overruns`).
     Overrun = 8,
+    /// Reference counting: the zero-count table is checked against the
+    /// roots, and objects no longer referenced are freed.
+    Reconcile = 9,
+    /// Reference counting: trial deletion over candidate cycle roots.
+    Cycles = 10,
 }
 
 /// Phase names, NUL-terminated so `rgc_phase_name` can hand them to C as is.
-pub const PHASE_NAMES: [&CStr; 9] =
-    [c"pause", c"roots", c"mark", c"weak", c"finalize-mark", c"sweep", c"release", c"finalizers", c"overrun"];
+pub const PHASE_NAMES: [&CStr; 11] = [
+    c"pause",
+    c"roots",
+    c"mark",
+    c"weak",
+    c"finalize-mark",
+    c"sweep",
+    c"release",
+    c"finalizers",
+    c"overrun",
+    c"reconcile",
+    c"cycles",
+];
 
 impl Phase {
     pub fn name(self) -> &'static str {

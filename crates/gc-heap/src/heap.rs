@@ -338,6 +338,24 @@ impl Heap {
         Self::bit(self.mark_bits, self.granule_of(unsafe { obj.sub(HEADER) }))
     }
 
+    /// Clears the mark bit of object `obj`.
+    ///
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`].
+    #[inline]
+    pub unsafe fn unmark(&mut self, obj: *const u8) {
+        // SAFETY: caller contract.
+        Self::set_bit(self.mark_bits, self.granule_of(unsafe { obj.sub(HEADER) }), false);
+    }
+
+    /// Clears every mark bit without freeing anything (invariant 3 again
+    /// after a verification trace).
+    pub fn clear_marks(&mut self) {
+        let words = self.frontier * GRANULES_PER_BLOCK / 64;
+        // SAFETY: the mark bitmap covers the blocks below the frontier.
+        unsafe { core::ptr::write_bytes(self.mark_bits, 0, words) };
+    }
+
     // ---- block allocation -------------------------------------------------
 
     fn take_block(&mut self, b: usize) {

@@ -46,6 +46,11 @@ pub struct Counters {
     pub increments: u64,
     pub cycle_increments: u64,
     pub cycle_max_increment_ns: u64,
+    pub freed_by_count: u64,
+    pub freed_by_cycles: u64,
+    pub reconciliations: u64,
+    pub cycle_collections: u64,
+    pub backup_traces: u64,
 }
 
 /// The root values at one moment (the start of a collection), with enough
@@ -383,6 +388,11 @@ impl Runtime {
             increments: c.increments,
             cycle_increments: c.cycle_increments,
             cycle_max_increment_ns: c.cycle_max_increment_ns,
+            freed_by_count: c.freed_by_count,
+            freed_by_cycles: c.freed_by_cycles,
+            reconciliations: c.reconciliations,
+            cycle_collections: c.cycle_collections,
+            backup_traces: c.backup_traces,
         }
     }
 

@@ -39,6 +39,12 @@ pub const COLLECTORS: &[CollectorInfo] = &[
         collects: true,
     },
     CollectorInfo {
+        name: "refcount",
+        summary: "deferred reference counting with trial-deletion cycle collection: frees garbage promptly",
+        precise: true,
+        collects: true,
+    },
+    CollectorInfo {
         name: "none",
         summary: "allocates and never frees (the baseline for overhead)",
         precise: false,

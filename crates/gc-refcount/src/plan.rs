@@ -1,0 +1,227 @@
+//! The refcount plan: its state, and the policy that decides when to
+//! reconcile, when to collect cycles, and when to trace.
+//!
+//! ## Tuning constants (fixed; the knobs it shares are in `gc_api::config::KNOBS`)
+//! | constant | value | meaning |
+//! |---|---|---|
+//! | [`RECONCILE_MIN_BYTES`] | 256 KiB | heap bytes allocated between reconciliations, at least |
+//! | [`RECONCILE_BYTES_PER_ROOT`] | 128 | ... and at least this per root, so scanning the roots stays a small share |
+//! | [`CANDIDATES_MIN`] | 16384 | a cycle collection runs once this many candidates wait, ... |
+//! | [`CANDIDATES_PER_LIVE`] | 1/2 | ... or half as many as there are live objects, if more |
+//! | [`CYCLE_CHUNK`] | 256 | candidates grayed between clock checks when `rgc_step` slices a run |
+//!
+//! Knobs it reads: `heap_initial` and `growth_percent` (a cycle collection
+//! also runs once the live heap grows by `growth_percent` over what the
+//! last one left, and at least by `heap_initial`), `torture` (a full
+//! collection at every allocation) and `verify`.
+
+use crate::store_barrier;
+use alloc::vec::Vec;
+use gc_api::clock::now_ns;
+use gc_api::types::WEAKREF_TYPE;
+use gc_api::AllocRequest;
+use gc_heap::layout::BLOCK_SIZE;
+use gc_heap::{store_log, Plan, Runtime};
+
+pub const RECONCILE_MIN_BYTES: usize = 256 * 1024;
+pub const RECONCILE_BYTES_PER_ROOT: usize = 128;
+pub const CANDIDATES_MIN: usize = 16384;
+pub const CANDIDATES_PER_LIVE: u64 = 2;
+pub const CYCLE_CHUNK: usize = 256;
+
+/// The reference-counting collector's state.
+pub struct Refcount {
+    /// Objects that may have a count of zero or be the root of a garbage
+    /// cycle, not examined yet: each new object, each object the store log
+    /// reported, and zero-count objects that were roots at the last
+    /// reconciliation. Entries are hints: each is checked to be an object
+    /// when examined, so a stale one costs a lookup, never a wrong free.
+    pub(crate) zct: Vec<*mut u8>,
+    /// Possible roots of garbage cycles, for trial deletion (hints, as above).
+    pub(crate) candidates: Vec<*mut u8>,
+    /// The root values of the last reconciliation: an object that has left
+    /// the roots since may be garbage.
+    pub(crate) prev_roots: Vec<*mut u8>,
+    /// Objects whose count reached zero while not a root: being freed.
+    pub(crate) free_work: Vec<*mut u8>,
+    /// Traversal stack of the cycle collector.
+    pub(crate) stack: Vec<*mut u8>,
+    /// Candidates of the current trial-deletion chunk.
+    pub(crate) gray_roots: Vec<*mut u8>,
+    /// White objects collected by the current chunk.
+    pub(crate) whites: Vec<*mut u8>,
+    /// Objects marked as roots during this reconciliation beyond the root
+    /// snapshot (finalizable objects just queued): unmarked at its end.
+    pub(crate) extra_roots: Vec<*mut u8>,
+    /// Objects kept alive for their finalizer whose weak references must be cleared.
+    pub(crate) doomed_weak_targets: Vec<*mut u8>,
+    /// A freed or doomed object had weak references, or a weak-reference cell was freed.
+    pub(crate) weak_dirty: bool,
+    /// Finalizers were queued: the finalizable table must drop them.
+    pub(crate) finalizable_dirty: bool,
+    /// Live footprint at which the next cycle collection is due.
+    pub(crate) cycle_trigger: u64,
+}
+
+impl Refcount {
+    /// Whether a cycle collection is due.
+    pub(crate) fn cycles_due(&self, rt: &Runtime) -> bool {
+        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
+        self.candidates.len() as u64 >= limit || rt.counters.live_footprint >= self.cycle_trigger
+    }
+
+    /// Sets the next cycle collection's heap trigger from the live heap now.
+    pub(crate) fn set_cycle_trigger(&mut self, rt: &Runtime) {
+        let live = rt.counters.live_footprint;
+        let growth = live / 100 * rt.config.growth_percent as u64;
+        self.cycle_trigger = live + growth.max(rt.config.heap_initial as u64).max(BLOCK_SIZE as u64);
+    }
+
+    /// Allocation until the next reconciliation: a bounded interval, longer
+    /// with many roots so that scanning them stays a small share.
+    pub(crate) fn set_reconcile_interval(&mut self, rt: &mut Runtime) {
+        let roots = self.prev_roots.len();
+        rt.allocated_since_gc = 0;
+        rt.poll_at = RECONCILE_MIN_BYTES.max(roots.saturating_mul(RECONCILE_BYTES_PER_ROOT));
+    }
+
+    /// Anything for a reconciliation to examine?
+    fn has_work(&self) -> bool {
+        !self.zct.is_empty() || store_log::len() > 0 || !self.candidates.is_empty()
+    }
+
+    /// A full collection: reconcile and collect every cycle until nothing
+    /// more is freed, trace if a count saturated, then give empty blocks back.
+    pub fn full_collection(&mut self, rt: &mut Runtime) {
+        loop {
+            let before = rt.counters.freed_by_count + rt.counters.freed_by_cycles;
+            self.reconcile(rt, Some(u64::MAX));
+            let freed = rt.counters.freed_by_count + rt.counters.freed_by_cycles - before;
+            if freed == 0 && self.candidates.is_empty() {
+                break;
+            }
+        }
+        if store_barrier::sticky() {
+            self.backup_trace(rt);
+        }
+        self.tidy_heap(rt);
+        self.set_reconcile_interval(rt);
+        if rt.config.verify {
+            self.verify(rt, true);
+        }
+    }
+
+    /// After a cycle collection: empty small blocks go back to the free
+    /// pool (and beyond the next interval's needs, to the OS) once the heap
+    /// holds a quarter more than the live data.
+    pub(crate) fn tidy_heap(&mut self, rt: &mut Runtime) {
+        self.set_cycle_trigger(rt);
+        let live = rt.counters.live_footprint as usize;
+        if rt.heap.heap_bytes() > live + live / 4 + 8 * BLOCK_SIZE {
+            rt.heap.rebuild_free_lists();
+        }
+        rt.heap.release_free_blocks(2 * rt.poll_at.max(RECONCILE_MIN_BYTES));
+    }
+}
+
+impl Plan for Refcount {
+    const NAME: &'static str = "refcount";
+    const PRECISE: bool = true;
+
+    fn new(rt: &mut Runtime) -> Self {
+        store_barrier::attach(rt);
+        let mut rc = Refcount {
+            zct: Vec::new(),
+            candidates: Vec::new(),
+            prev_roots: Vec::new(),
+            free_work: Vec::new(),
+            stack: Vec::new(),
+            gray_roots: Vec::new(),
+            whites: Vec::new(),
+            extra_roots: Vec::new(),
+            doomed_weak_targets: Vec::new(),
+            weak_dirty: false,
+            finalizable_dirty: false,
+            cycle_trigger: 0,
+        };
+        rc.set_cycle_trigger(rt);
+        rc.set_reconcile_interval(rt);
+        rc
+    }
+
+    fn collect(&mut self, rt: &mut Runtime) {
+        self.full_collection(rt);
+    }
+
+    fn poll(&mut self, rt: &mut Runtime) {
+        if rt.config.torture {
+            return self.full_collection(rt);
+        }
+        let cycles = self.cycles_due(rt).then_some(u64::MAX);
+        self.reconcile(rt, cycles);
+    }
+
+    fn alloc_failed(&mut self, rt: &mut Runtime, attempt: u32) -> bool {
+        if attempt > 0 {
+            return false;
+        }
+        self.full_collection(rt);
+        true
+    }
+
+    #[inline]
+    fn allocated(&mut self, rt: &mut Runtime, obj: *mut u8, req: &AllocRequest, footprint: usize) {
+        self.track_new_object(rt, obj, req, footprint);
+    }
+
+    fn weakref_registered(&mut self, _rt: &mut Runtime, target: *mut u8) {
+        if !target.is_null() {
+            // SAFETY: rgc_weakref_new validated the target as a live object.
+            unsafe { crate::word::set(target, crate::word::get(target) | crate::word::WEAK_TARGET) };
+        }
+    }
+
+    /// Reconciles if anything is waiting, then collects cycles until the
+    /// deadline if a cycle collection is at least half due.
+    fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
+        if rt.config.torture {
+            self.full_collection(rt);
+            return true;
+        }
+        if !self.has_work() {
+            return false;
+        }
+        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
+        let half_due = self.candidates.len() as u64 * 2 >= limit
+            || rt.counters.live_footprint * 2 >= self.cycle_trigger + rt.counters.live_footprint;
+        let deadline = half_due.then(|| now_ns().saturating_add(budget_ns));
+        self.reconcile(rt, deadline);
+        true
+    }
+
+    fn flush_store_log(&mut self, _rt: &mut Runtime) -> *mut *mut u8 {
+        let zct = &mut self.zct;
+        store_log::drain(|o| zct.push(o))
+    }
+
+    fn verify(&mut self, rt: &mut Runtime) {
+        self.verify(rt, false);
+    }
+
+    #[inline]
+    unsafe fn write_barrier(&mut self, rt: &mut Runtime, obj: *mut u8, slot: *mut *mut u8, value: *mut u8) {
+        // SAFETY: forwarded contract.
+        unsafe { self.store(rt, obj, slot, value) }
+    }
+}
+
+impl Drop for Refcount {
+    fn drop(&mut self) {
+        store_barrier::detach();
+    }
+}
+
+/// Whether objects of `type_id` can be part of a cycle (they have traced pointer fields).
+pub(crate) fn may_form_cycles(rt: &Runtime, type_id: u32) -> bool {
+    type_id > WEAKREF_TYPE && rt.types.get(type_id).is_some_and(|t| t.has_pointers())
+}

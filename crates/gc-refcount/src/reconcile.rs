@@ -1,0 +1,366 @@
+//! Deferred reference counting: the zero-count table and its reconciliation.
+//!
+//! Counts cover heap-to-heap references only. Roots (shadow-stack slots,
+//! global roots, temp roots, the finalizer queue) are not counted: the
+//! program writes them with plain stores. So a count of zero means
+//! "garbage unless a root holds it", which only a look at the roots can
+//! settle. Every object that may be in that state is listed in the
+//! zero-count table (ZCT): new objects (born with count zero, held by the
+//! program) and objects a store decremented. A **reconciliation** settles
+//! them all at once:
+//!
+//! 1. drain the store log into the ZCT;
+//! 2. snapshot the roots and set the mark bit of each root object (mark
+//!    bits mean "is a root" in this collector, and only during a
+//!    reconciliation; each root is validated first);
+//! 3. examine the previous reconciliation's roots that are roots no more:
+//!    a count of zero is garbage, a non-zero count makes the object a
+//!    candidate cycle root (it may have been the last outside reference to
+//!    a cycle, and leaving the roots changed no count);
+//! 4. examine the ZCT: count zero and not a root → free; count zero and a
+//!    root → stays listed; non-zero and not a root → candidate (this is how
+//!    a cycle built and dropped by the program, whose counts never
+//!    decreased, is found); otherwise dropped;
+//! 5. optionally collect cycles ([`crate::cycles`]);
+//! 6. clear weak references to freed objects, drop queued finalizable
+//!    objects from the finalizable table, clear the root marks.
+//!
+//! **Invariant** (between reconciliations): every object with a count of
+//! zero is listed in the ZCT or the store log, or was a root at the last
+//! reconciliation (`prev_roots`). Hence an unreachable object with count
+//! zero is freed at the next reconciliation, and everything it alone
+//! referenced with it.
+//!
+//! **Freeing** is recursive through an explicit work list, never native
+//! recursion: freeing a 10-million-element list visits it iteratively.
+//! A child whose count drops to zero is freed too unless it is a root
+//! (then it is listed in the ZCT); one whose count stays non-zero becomes a
+//! cycle candidate. An object whose finalizer has not run is queued for
+//! finalization instead of freed, exactly when marksweep would queue it.
+
+use crate::word::{self, ACYCLIC, FINALIZABLE, LOGGED, WEAK_TARGET};
+use crate::Refcount;
+use alloc::vec::Vec;
+use gc_api::event::Phase;
+use gc_api::types::WEAKREF_TYPE;
+use gc_api::AllocRequest;
+use gc_heap::mark::{bad_pointer, Source};
+use gc_heap::object::{for_each_pointer, header, object_bytes};
+use gc_heap::{store_log, Runtime};
+
+/// Calls `f` with each non-null pointer field value of `obj`, checking that
+/// each is an object (fatal, naming the field, otherwise).
+///
+/// # Safety
+/// `obj` is a live object.
+#[inline]
+pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMut(*mut u8)) {
+    // SAFETY: caller contract.
+    let h = unsafe { header(obj) };
+    if h.bytes_len().is_some() {
+        return;
+    }
+    let Some(info) = rt.types.get(h.kind) else { return };
+    if !info.has_pointers() {
+        return;
+    }
+    // SAFETY: caller contract: a live object of type `info`.
+    unsafe {
+        for_each_pointer(obj, info, 0, |offset, v| {
+            if v.is_null() {
+                return;
+            }
+            if !rt.heap.is_object(v) {
+                bad_pointer(&rt.types, v, Source::Field { obj, offset });
+            }
+            f(v)
+        })
+    }
+}
+
+/// Lists `obj` (count zero, a root) in the ZCT unless a table lists it already.
+///
+/// # Safety
+/// `obj` is a live object.
+#[inline]
+pub(crate) unsafe fn list_in_zct(zct: &mut Vec<*mut u8>, obj: *mut u8) {
+    // SAFETY: caller contract.
+    let w = unsafe { word::get(obj) };
+    if w & LOGGED == 0 {
+        // SAFETY: caller contract.
+        unsafe { word::set(obj, w | LOGGED) };
+        zct.push(obj);
+    }
+}
+
+/// Makes `obj` a cycle candidate unless a table lists it already.
+///
+/// # Safety
+/// `obj` is a live object.
+#[inline]
+pub(crate) unsafe fn add_candidate(candidates: &mut Vec<*mut u8>, obj: *mut u8) {
+    // SAFETY: caller contract.
+    let w = unsafe { word::get(obj) };
+    if w & (LOGGED | ACYCLIC) == 0 {
+        // SAFETY: caller contract.
+        unsafe { word::set(obj, w | LOGGED) };
+        candidates.push(obj);
+    }
+}
+
+impl Refcount {
+    /// Bookkeeping for a new object: its initial word, its ZCT entry, the
+    /// live totals (this collector knows the live heap at every moment).
+    #[inline]
+    pub(crate) fn track_new_object(&mut self, rt: &mut Runtime, obj: *mut u8, req: &AllocRequest, footprint: usize) {
+        let mut w = LOGGED;
+        if !crate::plan::may_form_cycles(rt, req.type_id) {
+            w |= ACYCLIC;
+        }
+        if req.type_id > WEAKREF_TYPE && rt.types.get(req.type_id).is_some_and(|t| t.finalizer.is_some()) {
+            w |= FINALIZABLE;
+        }
+        // SAFETY: obj was just allocated.
+        unsafe { word::set(obj, w) };
+        self.zct.push(obj);
+        let c = &mut rt.counters;
+        c.live_objects += 1;
+        c.live_bytes += req.bytes as u64;
+        c.live_footprint += footprint as u64;
+    }
+
+    /// One reconciliation (steps 1-6 of the module doc), one pause. With
+    /// `cycle_deadline`, collects cycles until that `CLOCK_MONOTONIC` time
+    /// (`u64::MAX`: until no candidate is left).
+    pub fn reconcile(&mut self, rt: &mut Runtime, cycle_deadline: Option<u64>) {
+        rt.events.cycle += 1;
+        rt.events.start(Phase::Pause);
+        rt.events.start(Phase::Reconcile);
+        let zct = &mut self.zct;
+        store_log::drain(|o| zct.push(o));
+        self.mark_roots(rt);
+        self.examine_former_roots(rt);
+        self.examine_zct(rt);
+        rt.events.end(Phase::Reconcile);
+        if let Some(deadline) = cycle_deadline {
+            if !self.candidates.is_empty() {
+                rt.events.start(Phase::Cycles);
+                let done = self.collect_cycles(rt, deadline);
+                rt.events.end(Phase::Cycles);
+                if done {
+                    rt.counters.cycle_collections += 1;
+                    self.finish_reconciliation(rt);
+                    self.tidy_heap(rt);
+                    return self.end_pause(rt);
+                }
+            }
+        }
+        self.finish_reconciliation(rt);
+        self.end_pause(rt);
+    }
+
+    fn end_pause(&mut self, rt: &mut Runtime) {
+        rt.counters.reconciliations += 1;
+        rt.counters.collections += 1;
+        self.set_reconcile_interval(rt);
+        rt.events.end(Phase::Pause);
+        if rt.config.verify {
+            self.verify(rt, false);
+        }
+    }
+
+    /// Step 2: snapshot, validate and mark the roots.
+    fn mark_roots(&mut self, rt: &mut Runtime) {
+        rt.snapshot_roots();
+        for i in 0..rt.roots.values.len() {
+            let v = rt.roots.values[i];
+            if v.is_null() {
+                continue;
+            }
+            if !rt.heap.is_object(v) {
+                bad_pointer(&rt.types, v, rt.roots.source(i));
+            }
+            // SAFETY: validated just above.
+            unsafe { rt.heap.mark(v) };
+        }
+    }
+
+    /// Step 3. Entries are objects: nothing has been freed since they were
+    /// roots, except by this loop (hence the check).
+    fn examine_former_roots(&mut self, rt: &mut Runtime) {
+        let prev = core::mem::take(&mut self.prev_roots);
+        for &x in &prev {
+            // SAFETY: checked to be an object first.
+            if !rt.heap.is_object(x) || unsafe { rt.heap.is_marked(x) } {
+                continue;
+            }
+            // SAFETY: an object (checked above).
+            let w = unsafe { word::get(x) };
+            if w & LOGGED != 0 {
+                continue; // a table lists it: examined there
+            }
+            if word::count(w) == 0 {
+                self.free_garbage(rt, x);
+            } else {
+                // SAFETY: an object.
+                unsafe { add_candidate(&mut self.candidates, x) };
+            }
+        }
+        self.prev_roots = prev;
+    }
+
+    /// Step 4.
+    fn examine_zct(&mut self, rt: &mut Runtime) {
+        let entries = core::mem::take(&mut self.zct);
+        for &z in &entries {
+            if !rt.heap.is_object(z) {
+                continue; // freed since it was listed
+            }
+            // SAFETY: an object (checked above); this entry is dropped now.
+            let w = unsafe { word::get(z) } & !LOGGED;
+            // SAFETY: as above.
+            unsafe { word::set(z, w) };
+            // SAFETY: as above.
+            let root = unsafe { rt.heap.is_marked(z) };
+            if word::count(w) == 0 {
+                if root {
+                    // SAFETY: as above.
+                    unsafe { list_in_zct(&mut self.zct, z) };
+                } else {
+                    self.free_garbage(rt, z);
+                }
+            } else if !root {
+                // SAFETY: as above.
+                unsafe { add_candidate(&mut self.candidates, z) };
+            }
+        }
+        // Keep the (larger) buffer for the next round, with the kept entries.
+        let mut entries = entries;
+        entries.clear();
+        entries.append(&mut self.zct);
+        self.zct = entries;
+    }
+
+    /// Frees `x` (count zero, not a root) and, recursively, what only it held.
+    pub(crate) fn free_garbage(&mut self, rt: &mut Runtime, x: *mut u8) {
+        self.free_work.push(x);
+        while let Some(o) = self.free_work.pop() {
+            // SAFETY: work-list entries are live objects with count zero.
+            let w = unsafe { word::get(o) };
+            if w & FINALIZABLE != 0 {
+                self.queue_finalizer(rt, o);
+                continue;
+            }
+            let Refcount { zct, candidates, free_work, .. } = self;
+            // SAFETY: a live object.
+            unsafe {
+                for_each_child(rt, o, |c| match word::decrement(c) {
+                    Some(v) if word::count(v) == 0 => {
+                        if rt.heap.is_marked(c) {
+                            list_in_zct(zct, c);
+                        } else {
+                            free_work.push(c);
+                        }
+                    }
+                    Some(_) => add_candidate(candidates, c),
+                    None => {}
+                })
+            };
+            self.release(rt, o, w);
+            rt.counters.freed_by_count += 1;
+        }
+    }
+
+    /// Returns `o`'s cell to the heap and updates the live totals.
+    pub(crate) fn release(&mut self, rt: &mut Runtime, o: *mut u8, w: u32) {
+        // SAFETY: o is a live object about to be freed.
+        let (bytes, is_weakref) = unsafe { (object_bytes(o, &rt.types), header(o).type_id() == WEAKREF_TYPE) };
+        if w & WEAK_TARGET != 0 || is_weakref {
+            self.weak_dirty = true;
+        }
+        // SAFETY: nothing refers to o any more (its count is zero or it is
+        // garbage), and no sweep runs in this collector.
+        let footprint = unsafe { rt.heap.free_object(o) };
+        let c = &mut rt.counters;
+        c.live_objects -= 1;
+        c.live_bytes -= bytes as u64;
+        c.live_footprint -= footprint as u64;
+    }
+
+    /// Queues `o`'s finalizer instead of freeing it. `o` (and what it
+    /// references) stays; it is a root from now on (marked for the rest of
+    /// this reconciliation) and is listed in the ZCT, so it is examined again
+    /// once its finalizer has run. Weak references to it are cleared first,
+    /// as marksweep clears them before finalization can revive the target.
+    pub(crate) fn queue_finalizer(&mut self, rt: &mut Runtime, o: *mut u8) {
+        // SAFETY: o is a live object.
+        let w = unsafe { word::get(o) } & !FINALIZABLE;
+        // SAFETY: as above.
+        unsafe { word::set(o, w) };
+        if w & WEAK_TARGET != 0 {
+            self.doomed_weak_targets.push(o);
+            self.weak_dirty = true;
+        }
+        self.finalizable_dirty = true;
+        rt.pending_finalizers.push_back(o);
+        // SAFETY: as above.
+        if unsafe { rt.heap.mark(o) } {
+            self.extra_roots.push(o);
+        }
+        // SAFETY: as above.
+        unsafe { list_in_zct(&mut self.zct, o) };
+    }
+
+    /// Step 6.
+    fn finish_reconciliation(&mut self, rt: &mut Runtime) {
+        if self.weak_dirty {
+            self.clear_weakrefs(rt);
+        }
+        if self.finalizable_dirty {
+            self.finalizable_dirty = false;
+            // SAFETY: listed objects are never freed before they are queued,
+            // and queued ones stay alive until their finalizer has run.
+            rt.finalizable.retain(|&o| unsafe { word::get(o) } & FINALIZABLE != 0);
+        }
+        self.prev_roots.clear();
+        for &v in &rt.roots.values {
+            if !v.is_null() {
+                // SAFETY: validated when marked; roots are never freed.
+                unsafe { rt.heap.unmark(v) };
+                self.prev_roots.push(v);
+            }
+        }
+        for &o in &self.extra_roots {
+            // SAFETY: queued objects stay alive.
+            unsafe { rt.heap.unmark(o) };
+        }
+        self.extra_roots.clear();
+    }
+
+    /// Clears weak references whose target was freed or queued for
+    /// finalization, and forgets freed weak-reference cells. No object has
+    /// been allocated since the frees, so a freed cell is not an object.
+    fn clear_weakrefs(&mut self, rt: &mut Runtime) {
+        self.weak_dirty = false;
+        self.doomed_weak_targets.sort_unstable();
+        let heap = &rt.heap;
+        let doomed = &self.doomed_weak_targets;
+        let mut cleared = 0;
+        rt.weakrefs.retain(|&cell| {
+            if !heap.is_object(cell) {
+                return false;
+            }
+            let slot = cell as *mut *mut u8;
+            // SAFETY: a live weak-reference cell; slot 0 is its target.
+            let target = unsafe { *slot };
+            if !target.is_null() && (!heap.is_object(target) || doomed.binary_search(&target).is_ok()) {
+                // SAFETY: as above.
+                unsafe { *slot = core::ptr::null_mut() };
+                cleared += 1;
+            }
+            true
+        });
+        rt.counters.weakrefs_cleared += cleared;
+        self.doomed_weak_targets.clear();
+    }
+}

@@ -1,0 +1,130 @@
+//! Checks of the counting invariants (`RGC_VERIFY=1`, `rgc_verify_heap`),
+//! on top of the shared heap verifier. After every reconciliation:
+//! - every count equals the number of heap pointer fields that refer to
+//!   the object (saturated counts excepted): a pointer written without
+//!   `RGC_STORE` shows up here;
+//! - every object is black (the cycle collector left nothing gray or white);
+//! - every object with count zero is listed (ZCT, candidates, store log) or
+//!   was a root at the last reconciliation or awaits its finalizer, so it
+//!   will be freed once unreachable;
+//! - the finalizable bit is set exactly for the objects in the finalizable table;
+//! - the heap holds exactly the running live totals.
+//!
+//! After a full collection, additionally: a trace from the roots reaches
+//! every object in the heap (nothing unreachable survived).
+
+use crate::word::{self, BLACK, FINALIZABLE};
+use crate::Refcount;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use gc_api::fatal;
+use gc_heap::object::{for_each_pointer, header};
+use gc_heap::{store_log, Runtime};
+
+struct Bitset(Vec<u64>);
+
+impl Bitset {
+    fn new(n: usize) -> Bitset {
+        Bitset(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+impl Refcount {
+    /// Runs the checks; a violation is fatal.
+    pub(crate) fn verify(&mut self, rt: &mut Runtime, after_full_collection: bool) {
+        let zct = &mut self.zct;
+        store_log::drain(|o| zct.push(o));
+        let result = gc_heap::verify::verify(rt, Some((rt.counters.live_objects, rt.counters.live_bytes)))
+            .and_then(|()| self.check_counts(rt))
+            .and_then(|()| if after_full_collection { check_all_reachable(rt) } else { Ok(()) });
+        if let Err(msg) = result {
+            fatal!("heap verifier", "{msg}");
+        }
+    }
+
+    fn check_counts(&self, rt: &Runtime) -> Result<(), String> {
+        let heap = &rt.heap;
+        let n = heap.index_limit();
+        // SAFETY (index calls below): arguments pass is_object.
+        let index = |o: *mut u8| unsafe { heap.object_index(o) };
+        let mut refs = vec![0u32; n];
+        heap.for_each_object(|o| {
+            // SAFETY: a live object; the shared verifier checked its type.
+            let h = unsafe { header(o) };
+            if h.bytes_len().is_some() {
+                return;
+            }
+            if let Some(info) = rt.types.get(h.kind) {
+                // SAFETY: as above.
+                unsafe {
+                    for_each_pointer(o, info, 0, |_, v| {
+                        if !v.is_null() && heap.is_object(v) {
+                            refs[index(v)] = refs[index(v)].saturating_add(1);
+                        }
+                    })
+                };
+            }
+        });
+        let mut listed = Bitset::new(n);
+        let tables = [&self.zct, &self.candidates, &self.prev_roots];
+        for &e in tables.into_iter().flatten().chain(rt.pending_finalizers.iter()) {
+            if heap.is_object(e) {
+                listed.set(index(e));
+            }
+        }
+        let mut finalizable = Bitset::new(n);
+        for &o in &rt.finalizable {
+            finalizable.set(index(o));
+        }
+        let mut error = None;
+        heap.for_each_object(|o| {
+            if error.is_some() {
+                return;
+            }
+            // SAFETY: a live object.
+            let (w, t) = unsafe { (word::get(o), header(o).type_id()) };
+            let name = rt.types.get(t).map_or("?", |i| i.name.as_str());
+            let (count, expected) = (word::count(w), refs[index(o)]);
+            error = if word::colour(w) != BLACK {
+                Some(format!("object {o:p} of type '{name}' is not black outside the cycle collector"))
+            } else if !word::is_sticky(w) && count != expected {
+                Some(format!(
+                    "object {o:p} of type '{name}' has reference count {count} but {expected} heap pointer fields \
+                     refer to it (a pointer written without RGC_STORE?)"
+                ))
+            } else if count == 0 && !listed.get(index(o)) {
+                Some(format!("object {o:p} of type '{name}' has count 0 but no table lists it: it would never be freed"))
+            } else if (w & FINALIZABLE != 0) != finalizable.get(index(o)) {
+                Some(format!("object {o:p} of type '{name}': finalizable bit and finalizer table disagree"))
+            } else {
+                None
+            };
+        });
+        error.map_or(Ok(()), Err)
+    }
+}
+
+/// Traces from the roots and checks that it reaches every object in the heap.
+fn check_all_reachable(rt: &mut Runtime) -> Result<(), String> {
+    rt.mark_roots();
+    rt.mark_transitive();
+    let reached = rt.marker.counts;
+    rt.heap.clear_marks();
+    let c = &rt.counters;
+    if (reached.objects, reached.bytes) != (c.live_objects, c.live_bytes) {
+        return Err(format!(
+            "after a full collection the heap holds {} objects / {} bytes but only {} / {} are reachable: \
+             garbage survived",
+            c.live_objects, c.live_bytes, reached.objects, reached.bytes
+        ));
+    }
+    Ok(())
+}
