@@ -40,7 +40,8 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
             for_each_pointer(obj, info, 0, |offset, v| {
                 if !v.is_null() && !heap.is_object(v) && error.is_none() {
                     error = Some(format!(
-                        "object {obj:p} of type '{}' holds {v:p} at offset {offset}, not a live object",
+                        "object {obj:p} of type '{}' holds {v:p} in the pointer field at byte offset {offset}, \
+                         which is not a live rgc object",
                         info.name
                     ));
                 }

@@ -101,7 +101,9 @@ impl Refcount {
                      refer to it (a pointer written without RGC_STORE?)"
                 ))
             } else if count == 0 && !listed.get(index(o)) {
-                Some(format!("object {o:p} of type '{name}' has count 0 but no table lists it: it would never be freed"))
+                Some(format!(
+                    "object {o:p} of type '{name}' has count 0 but no table lists it: it would never be freed"
+                ))
             } else if (w & FINALIZABLE != 0) != finalizable.get(index(o)) {
                 Some(format!("object {o:p} of type '{name}': finalizable bit and finalizer table disagree"))
             } else {

@@ -153,6 +153,33 @@ int main(int argc, char **argv) {
             *s = *field(*t, k, (size_t)c);
             break;
         }
+        case 'Y': {
+            long arrays;
+            if (fscanf(in, "%ld %ld %ld %ld", &a, &b, &c, &arrays) != 4) fail("bad Y", 0);
+            if (!slot(a) || c <= 0) break;
+            /* tmp[0]: the first object, tmp[1]: the last one so far. */
+            void **tmp = rgc_frame_push(2);
+            for (long i = 0; i < c; i++) {
+                long id = (b / 4 + i) * 4;
+                void *o;
+                if (arrays && i % 2 == 1) {
+                    Arr *arr = rgc_alloc_array(&Arr_t, 2);
+                    arr->id = id + KIND_ARR;
+                    o = arr;
+                } else {
+                    Node *n = rgc_alloc(&Node_t);
+                    n->id = id + KIND_NODE; n->check = n->id * 7 + 1;
+                    o = n;
+                }
+                if (i == 0) tmp[0] = o;
+                else { long pid; int k = kind(tmp[1], &pid); RGC_STORE(tmp[1], *field(tmp[1], k, 0), o); }
+                tmp[1] = o;
+            }
+            { long pid; int k = kind(tmp[1], &pid); RGC_STORE(tmp[1], *field(tmp[1], k, 0), tmp[0]); }
+            *slot(a) = tmp[0];
+            rgc_frame_pop(tmp);
+            break;
+        }
         case 'C':
             if (fscanf(in, "%ld", &a) != 1) fail("bad C", 0);
             if (slot(a)) *slot(a) = NULL;

@@ -35,6 +35,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "huge_bytes")) rgc_alloc_bytes((size_t)1 << 40);
     else if (!strcmp(c, "foreign_root")) { f[0] = malloc(64); rgc_collect(); }
     else if (!strcmp(c, "foreign_field")) { Node *n = new_node(1); f[0] = n; n->left = malloc(64); rgc_collect(); }
+    else if (!strcmp(c, "foreign_store")) { Node *n = new_node(1); f[0] = n; RGC_STORE(n, n->left, (Node *)malloc(64)); rgc_collect(); }
     else if (!strcmp(c, "interior_root")) { f[0] = (char *)new_node(1) + 8; rgc_collect(); }
     else if (!strcmp(c, "overflow")) { for (;;) rgc_frame_push(1000); }
     else if (!strcmp(c, "unattached_thread")) { pthread_t t; pthread_create(&t, NULL, thread_push, NULL); pthread_join(t, NULL); }

@@ -21,6 +21,10 @@
 //! B s id len slot s = new byte buffer       C s        slot s = NULL
 //! L s f t    field f of slot s's object = slot t     U s f   field f = NULL
 //! G s t f    slot s = field f of slot t's object
+//! Y s id k a slot s = the first of a ring of k new objects, each one's
+//!            field 0 pointing to the next and the last to the first (k = 1:
+//!            a self-loop); a = 1 alternates nodes with 2-item arrays; ids
+//!            id, id+4, ... (kinds added)
 //! X          full collection                S ns       rgc_step(ns)
 //! K          check
 //! ```
@@ -42,6 +46,7 @@ pub enum Op {
     Link(usize, usize, usize),
     Unlink(usize, usize),
     Load(usize, usize, usize),
+    Ring(usize, u64, usize, bool),
     Clear(usize),
     Collect,
     Step(u64),
@@ -64,6 +69,7 @@ impl std::fmt::Display for Op {
             Op::Link(s, fi, t) => write!(f, "L {s} {fi} {t}"),
             Op::Unlink(s, fi) => write!(f, "U {s} {fi}"),
             Op::Load(s, t, fi) => write!(f, "G {s} {t} {fi}"),
+            Op::Ring(s, id, k, arrays) => write!(f, "Y {s} {id} {k} {}", arrays as u8),
             Op::Clear(s) => write!(f, "C {s}"),
             Op::Collect => write!(f, "X"),
             Op::Step(ns) => write!(f, "S {ns}"),
@@ -100,6 +106,7 @@ pub fn parse(text: &str) -> Result<Vec<Op>, String> {
                 "L" => Op::Link(u(1)?, u(2)?, u(3)?),
                 "U" => Op::Unlink(u(1)?, u(2)?),
                 "G" => Op::Load(u(1)?, u(2)?, u(3)?),
+                "Y" => Op::Ring(u(1)?, n(2)?, u(3)?, n(4)? != 0),
                 "C" => Op::Clear(u(1)?),
                 "X" => Op::Collect,
                 "S" => Op::Step(n(1)?),
@@ -121,6 +128,12 @@ pub struct Model {
     frames: Vec<usize>,
     slots: Vec<Option<u64>>,
     objects: HashMap<u64, Obj>,
+}
+
+/// Id of the `i`-th object of a ring starting at id `base` (a node id).
+fn ring_id(base: u64, i: usize, arrays: bool) -> u64 {
+    let kind = if arrays && i % 2 == 1 { KIND_ARR } else { KIND_NODE };
+    (base / 4 + i as u64) * 4 + kind
 }
 
 fn mix(mut h: u64) -> u64 {
@@ -195,6 +208,15 @@ impl Model {
                     }
                 }
             }
+            Op::Ring(s, base, k, arrays) if s < nslots && k > 0 => {
+                let ids: Vec<u64> = (0..k).map(|i| ring_id(base, i, arrays)).collect();
+                for (i, &id) in ids.iter().enumerate() {
+                    let next = Some(ids[(i + 1) % k]);
+                    let bytes = if id & 3 == KIND_ARR { 24 + 16 } else { 40 };
+                    self.objects.insert(id, Obj { fields: vec![next, None], bytes });
+                }
+                self.slots[s] = Some(ids[0]);
+            }
             Op::Clear(s) if s < nslots => self.slots[s] = None,
             Op::Collect => {
                 let live = self.reachable();
@@ -242,15 +264,19 @@ pub enum Mix {
     /// an incremental cycle (started by allocation) sees the graph change
     /// between its increments: the programs that catch a missing barrier.
     Mutation,
+    /// Rings of every size (self-loops, through arrays) built, linked into
+    /// each other and dropped: the programs for a cycle collector.
+    Cycles,
 }
 
 impl Mix {
     /// Percent weights of: node, array, bytes, link, unlink, load, clear,
-    /// frame, pop, collect, step, check.
-    fn weights(self) -> [u32; 12] {
+    /// frame, pop, collect, step, check, ring.
+    fn weights(self) -> [u32; 13] {
         match self {
-            Mix::Balanced => [25, 5, 4, 25, 5, 15, 6, 3, 3, 2, 2, 5],
-            Mix::Mutation => [14, 4, 2, 28, 12, 26, 4, 2, 2, 0, 2, 4],
+            Mix::Balanced => [23, 5, 4, 24, 5, 15, 6, 3, 3, 2, 2, 5, 3],
+            Mix::Mutation => [14, 4, 2, 28, 12, 26, 4, 2, 2, 0, 2, 4, 0],
+            Mix::Cycles => [8, 3, 2, 20, 8, 14, 12, 4, 4, 3, 3, 5, 14],
         }
     }
 
@@ -263,7 +289,7 @@ impl Mix {
                 return i;
             }
         }
-        11
+        12
     }
 }
 
@@ -316,7 +342,13 @@ pub fn generate(seed: u64, len: usize, mix: Mix) -> Vec<Op> {
             8 => Op::Pop,
             9 => Op::Collect,
             10 => Op::Step(rng.gen_range(1_000..1_000_000)),
-            _ => Op::Check,
+            11 => Op::Check,
+            _ => {
+                let k = if rng.gen_bool(0.1) { rng.gen_range(9..200) } else { rng.gen_range(1..9) };
+                let base = (next_id + 1) * 4 + KIND_NODE;
+                next_id += k as u64;
+                Op::Ring(s, base, k, rng.gen_bool(0.4))
+            }
         };
         push(op, &mut model, &mut ops);
     }

@@ -41,7 +41,9 @@ conformance!(
     rss_shrinks,
     rewire,
     long_cycle,
-    weak_read
+    weak_read,
+    cycles,
+    saturate
 );
 
 #[test]
@@ -70,10 +72,12 @@ struct Misuse {
     /// Only meaningful for collectors that trace.
     collects_only: bool,
     env: &'static [(&'static str, &'static str)],
+    /// Extra environment for one collector: (collector, variables).
+    env_for: Option<(&'static str, &'static [(&'static str, &'static str)])>,
 }
 
 const fn m(case: &'static str, outcome: Outcome) -> Misuse {
-    Misuse { case, outcome, collects_only: false, env: &[] }
+    Misuse { case, outcome, collects_only: false, env: &[], env_for: None }
 }
 
 const MISUSES: &[Misuse] = &[
@@ -92,7 +96,14 @@ const MISUSES: &[Misuse] = &[
     m("huge_bytes", Aborts(&["rgc: rgc_alloc_bytes:", "size 1099511627776"])),
     Misuse { collects_only: true, ..m("foreign_root", Aborts(&["shadow-stack slot #0", "not a live rgc object"])) },
     Misuse { collects_only: true, ..m("interior_root", Aborts(&["shadow-stack slot #0", "not a live rgc object"])) },
-    Misuse { collects_only: true, ..m("foreign_field", Aborts(&["of type 'Node' holds", "byte offset 0"])) },
+    // A plain store (no RGC_STORE) never reaches refcount's counts: its
+    // verifier finds the field (a stored one is caught at the store, below).
+    Misuse {
+        collects_only: true,
+        env_for: Some(("refcount", &[("RGC_VERIFY", "1")])),
+        ..m("foreign_field", Aborts(&["of type 'Node' holds", "byte offset 0"]))
+    },
+    Misuse { collects_only: true, ..m("foreign_store", Aborts(&["byte offset 0", "not a live rgc object"])) },
     Misuse {
         collects_only: true,
         ..m("listener_reentry", Aborts(&["rgc_alloc_bytes:", "while the collector is running"]))
@@ -128,7 +139,13 @@ fn misuse_gets_a_clear_error() {
             if case.collects_only && !gc.collects {
                 continue;
             }
-            let out = run(gc.name, &exe, &[case.case], case.env);
+            let mut env = case.env.to_vec();
+            if let Some((name, extra)) = case.env_for {
+                if name == gc.name {
+                    env.extend_from_slice(extra);
+                }
+            }
+            let out = run(gc.name, &exe, &[case.case], &env);
             let stderr = String::from_utf8_lossy(&out.stderr);
             let (want_abort, fragments) = match case.outcome {
                 Aborts(f) => (true, f),

@@ -26,9 +26,10 @@ struct Args {
     /// Collect at every allocation and verify the heap after each collection.
     #[arg(long)]
     torture: bool,
-    /// Op mix: `balanced`, or `mutation` (mostly stores and loads, no full
-    /// collections: stresses barriers while a cycle runs).
-    #[arg(long, default_value = "balanced", value_parser = ["balanced", "mutation"])]
+    /// Op mix: `balanced`; `mutation` (mostly stores and loads, no full
+    /// collections: stresses barriers while a cycle runs); `cycles` (rings
+    /// of every size built and dropped: stresses a cycle collector).
+    #[arg(long, default_value = "balanced", value_parser = ["balanced", "mutation", "cycles"])]
     mix: String,
     /// Run one saved program instead of generating.
     #[arg(long)]
@@ -40,7 +41,11 @@ fn main() -> std::process::ExitCode {
     let gcs: Vec<&str> = if args.gc == "all" { rgc_cli::collector_names() } else { vec![args.gc.as_str()] };
     let env: &[(&str, &str)] =
         if args.torture { &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")] } else { &[("RGC_HEAP_INITIAL", "256K")] };
-    let mix = if args.mix == "mutation" { Mix::Mutation } else { Mix::Balanced };
+    let mix = match args.mix.as_str() {
+        "mutation" => Mix::Mutation,
+        "cycles" => Mix::Cycles,
+        _ => Mix::Balanced,
+    };
     let mut failed = false;
     for gc in gcs {
         let info = match rgc_cli::find_collector(gc) {
