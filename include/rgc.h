@@ -389,7 +389,8 @@ extern uint32_t rgc_incremental_marking;
 /* Deferred reference counting: a store increments the new value's count
  * and decrements the old one's, in the header word just before the object.
  * A decrement that leaves zero, or (for types with pointer fields) a
- * non-zero count, appends the object to the store log once (LOGGED flag);
+ * non-zero count, appends the object to the store log once (LOGGED flag;
+ * a young cycle candidate is logged again, as an ordinary one);
  * nothing is freed inside a store. A value that is neither NULL nor inside
  * the heap, or a count about to go below zero, calls
  * rgc_refcount_store_error, which names the object, field and value and
@@ -400,6 +401,7 @@ extern uint32_t rgc_refcount_sticky; /* set once a count saturates */
 RGC_NORETURN void rgc_refcount_store_error(void *obj, void **slot, void *old_value, void *new_value);
 #define RGC_RC_LOGGED 1u
 #define RGC_RC_ACYCLIC 2u
+#define RGC_RC_YOUNG 64u
 #define RGC_RC_ONE 256u
 #define RGC_RC_STICKY 0xFFFFFF00u
 static inline void rgc_rc_store_(void *obj, void **slot, void *old_value, void *new_value) {
@@ -420,8 +422,8 @@ static inline void rgc_rc_store_(void *obj, void **slot, void *old_value, void *
         uint32_t v = *w - RGC_RC_ONE;
         if (RGC_LIKELY(v < RGC_RC_STICKY - RGC_RC_ONE)) {
             *w = v;
-            if (!(v & RGC_RC_LOGGED) && (v < RGC_RC_ONE || !(v & RGC_RC_ACYCLIC))) {
-                *w = v | RGC_RC_LOGGED;
+            if ((v & (RGC_RC_LOGGED | RGC_RC_YOUNG)) != RGC_RC_LOGGED && (v < RGC_RC_ONE || !(v & RGC_RC_ACYCLIC))) {
+                *w = (v | RGC_RC_LOGGED) & ~RGC_RC_YOUNG;
                 if (RGC_UNLIKELY(rgc_store_log.pos == rgc_store_log.end)) rgc_store_log.pos = rgc_store_log_flush();
                 *rgc_store_log.pos++ = old_value;
             }

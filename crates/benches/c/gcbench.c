@@ -49,10 +49,11 @@ int main(int argc, char **argv) {
     long array_size = sc_param_long("array", 500000);
     long rounds = sc_scaled("rounds", 1);
     if (long_depth > 30 || max_depth > 30) sc_die("depths above 30 are not supported");
-    /* Max live: the stretch tree alone, or the long-lived data plus the
-     * largest temporary tree (plus the path being built). */
+    /* Max live: the stretch tree alone, or the long-lived data plus two of
+     * the largest temporary trees (f[0] keeps the last bottom-up tree while
+     * the next is built) plus the path being built. */
     uint64_t stretch = tree_size(max_depth + 1);
-    uint64_t steady = tree_size(long_depth) + tree_size(max_depth) + (uint64_t)max_depth + 1;
+    uint64_t steady = tree_size(long_depth) + 2 * tree_size(max_depth) + (uint64_t)max_depth + 1;
     uint64_t nodes = stretch > steady ? stretch : steady;
     sc_init_heap(nodes * sizeof(Node) + sizeof(Doubles) + (uint64_t)array_size * sizeof(double));
 

@@ -179,11 +179,14 @@ static void sc_finish(uint64_t checksum, const char *extra) {
     }
     printf("},\"max_live_bytes\":%llu,\"heap_limit\":%llu,\"run_start_ns\":%llu,\"run_end_ns\":%llu,"
            "\"cpu_ns\":%llu,\"collections\":%llu,\"bytes_allocated\":%llu,\"peak_heap\":%llu,"
-           "\"peak_rss_kb\":%ld,\"overruns\":%llu,\"checksum\":%llu%s%s",
+           "\"peak_rss_kb\":%ld,\"overruns\":%llu,\"checksum\":%llu,\"freed_by_count\":%llu,"
+           "\"freed_by_cycles\":%llu,\"reconciliations\":%llu,\"cycle_collections\":%llu,\"backup_traces\":%llu%s%s",
            (unsigned long long)sc_max_live, (unsigned long long)sc_heap_limit, (unsigned long long)sc_t0,
            (unsigned long long)sc_t1, (unsigned long long)(sc_cpu1 - sc_cpu0), (unsigned long long)s.collections,
            (unsigned long long)s.bytes_allocated, (unsigned long long)s.peak_heap_size, ru.ru_maxrss,
-           (unsigned long long)s.overruns, (unsigned long long)checksum, *extra ? "," : "", extra);
+           (unsigned long long)s.overruns, (unsigned long long)checksum, (unsigned long long)s.freed_by_count,
+           (unsigned long long)s.freed_by_cycles, (unsigned long long)s.reconciliations,
+           (unsigned long long)s.cycle_collections, (unsigned long long)s.backup_traces, *extra ? "," : "", extra);
     sc_print_vec("pauses_ns", &sc_pauses);
     sc_print_vec("latencies_ns", &sc_latencies);
     printf("}\n");

@@ -22,7 +22,9 @@ impl Refcount {
         rt.events.start(Phase::Pause);
         store_log::drain(|_| {});
         self.zct.clear();
+        self.nursery.clear();
         self.candidates.clear();
+        self.young_candidates.clear();
         self.prev_roots.clear();
         rt.events.start(Phase::Roots);
         rt.mark_roots();

@@ -33,63 +33,147 @@
 //! candidates never loses one. The cost of a run is what its candidates
 //! reach, not a bound on a pause.
 //!
+//! **Young candidates.** A new object that is referenced from the heap but
+//! is not a root when first reconciled must be a candidate (a cycle built
+//! and dropped by the program changes no count), yet most such objects
+//! are just live new data hanging off old structures: trial deletion from
+//! them would traverse those structures (a control loop's whole sample
+//! history, every time). So they get a second, restricted run after the
+//! full one: it grays, scans and restores only along edges between young
+//! candidates, treating every other object as an outside reference. A
+//! garbage cycle made only of new objects is made only of young
+//! candidates, so the restricted run finds it; one that includes an older
+//! object also needs that object to lose its outside references, which
+//! makes it an ordinary candidate (a decrement, or leaving the roots), and
+//! the full run finds the cycle from it. A young object freed by the
+//! restricted run still counts as a reference for its older children
+//! (those edges were never subtracted): their counts are decremented
+//! afterwards, as if freed by counting. Young candidates are all
+//! processed in every run (the restricted run is bounded by their
+//! number), and lose their flag then.
+//!
 //! All traversals use explicit stacks. Every object is [`BLACK`] outside a
-//! chunk. Saturated counts are never changed, so objects holding one stay
+//! run. Saturated counts are never changed, so objects holding one stay
 //! black: they are left to the backup trace.
 
 use crate::plan::CYCLE_CHUNK;
-use crate::reconcile::for_each_child;
-use crate::word::{self, colour, with_colour, BLACK, DOOMED, FINALIZABLE, GRAY, LOGGED, WEAK_TARGET, WHITE};
+use crate::reconcile::{add_candidate, for_each_child, list_in_zct};
+use crate::word::{self, colour, with_colour, BLACK, DOOMED, FINALIZABLE, GRAY, LOGGED, WEAK_TARGET, WHITE, YOUNG};
 use crate::Refcount;
+use alloc::vec::Vec;
 use gc_api::clock::now_ns;
 use gc_heap::Runtime;
 
+/// Which edges a trial-deletion run follows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edges {
+    /// Every pointer field.
+    All,
+    /// From a young candidate to a young candidate only.
+    Young,
+}
+
+impl Edges {
+    /// Whether the edge `from -> to` takes part in this run.
+    ///
+    /// # Safety
+    /// Both are live objects.
+    #[inline]
+    unsafe fn follows(self, from: *mut u8, to: *mut u8) -> bool {
+        // SAFETY: caller contract.
+        self == Edges::All || unsafe { word::get(from) & word::get(to) & YOUNG != 0 }
+    }
+}
+
+/// Calls `f` with each child of `o` along the edges `edges` follows.
+///
+/// # Safety
+/// `o` is a live object.
+#[inline]
+unsafe fn for_each_edge(rt: &Runtime, o: *mut u8, edges: Edges, mut f: impl FnMut(*mut u8)) {
+    // SAFETY: caller contract; children are validated by for_each_child.
+    unsafe {
+        if edges == Edges::Young && word::get(o) & YOUNG == 0 {
+            return;
+        }
+        for_each_child(rt, o, |t| {
+            if edges.follows(o, t) {
+                f(t)
+            }
+        })
+    }
+}
+
 impl Refcount {
-    /// One trial-deletion run (steps 1-3) over the candidates, graying
-    /// them until the clock passes `deadline` (`u64::MAX`: all of them);
-    /// the rest wait for the next run. True when no candidate is left.
-    /// Must run inside a reconciliation (roots marked).
+    /// One cycle-collection run: the full run over the candidates, graying
+    /// them until the clock passes `deadline` (`u64::MAX`: all of them; the
+    /// rest wait for the next run), then the restricted run over all young
+    /// candidates. True when no candidate is left. Must run inside a
+    /// reconciliation (roots marked).
     pub(crate) fn collect_cycles(&mut self, rt: &mut Runtime, deadline: u64) -> bool {
-        self.settle_candidates(rt);
-        let roots = core::mem::take(&mut self.gray_roots);
-        let mut grayed = 0;
+        let mut full = core::mem::take(&mut self.candidates);
+        self.trial_deletion(rt, &mut full, Edges::All, deadline);
+        full.clear();
+        full.append(&mut self.candidates);
+        self.candidates = full;
+        let mut young = core::mem::take(&mut self.young_candidates);
+        self.trial_deletion(rt, &mut young, Edges::Young, u64::MAX);
+        young.clear();
+        self.young_candidates = young;
+        self.candidates.is_empty()
+    }
+
+    /// Steps 1-3 over `list` (emptied; what is left for later goes back to
+    /// `self.candidates`).
+    fn trial_deletion(&mut self, rt: &mut Runtime, list: &mut Vec<*mut u8>, edges: Edges, deadline: u64) {
+        let roots = self.settle(rt, list, edges);
+        let mut grayed = roots.len();
         for (i, &s) in roots.iter().enumerate() {
             // SAFETY: settled candidates are live objects (nothing was freed since).
             if colour(unsafe { word::get(s) }) == BLACK {
-                self.mark_gray(rt, s);
+                self.mark_gray(rt, s, edges);
             }
-            grayed = i + 1;
             if deadline != u64::MAX && i % CYCLE_CHUNK == CYCLE_CHUNK - 1 && now_ns() >= deadline {
+                grayed = i + 1;
                 break;
             }
         }
         for &s in &roots[grayed..] {
             // SAFETY: as above: left for the next run, listed again.
-            unsafe { crate::reconcile::add_candidate(&mut self.candidates, s) };
+            unsafe { add_candidate(&mut self.candidates, s) };
         }
         for &s in &roots[..grayed] {
-            self.scan(rt, s);
+            self.scan(rt, s, edges);
         }
         for &s in &roots[..grayed] {
-            self.collect_white(rt, s);
+            self.collect_white(rt, s, edges);
         }
-        self.reclaim_whites(rt);
+        self.reclaim_whites(rt, edges);
+        if edges == Edges::Young {
+            for &s in &roots {
+                if rt.heap.is_object(s) {
+                    // SAFETY: an object.
+                    unsafe { word::set(s, word::get(s) & !YOUNG) };
+                }
+            }
+        }
+        self.settle_deferred(rt);
         let mut roots = roots;
         roots.clear();
         self.gray_roots = roots;
-        self.candidates.is_empty()
     }
 
-    /// Moves every candidate that still needs trial deletion to
-    /// `gray_roots`, dropping the others: freed ones, roots (live for now;
+    /// Moves every entry of `list` that still needs trial deletion to the
+    /// returned list, dropping the others: freed ones, roots (live for now;
     /// they are examined again when they leave the roots), saturated ones
     /// (left to the backup trace). A candidate whose count dropped to zero
     /// meanwhile (the barrier does not log a listed object twice) is plain
     /// garbage and is freed here, before anything turns gray: a free
     /// during graying could drop a gray object's count to zero.
-    fn settle_candidates(&mut self, rt: &mut Runtime) {
-        self.gray_roots.clear();
-        while let Some(s) = self.candidates.pop() {
+    fn settle(&mut self, rt: &mut Runtime, list: &mut Vec<*mut u8>, edges: Edges) -> Vec<*mut u8> {
+        let mut roots = core::mem::take(&mut self.gray_roots);
+        roots.clear();
+        while let Some(s) = list.pop() {
             if !rt.heap.is_object(s) {
                 continue; // freed since it was listed
             }
@@ -97,25 +181,51 @@ impl Refcount {
             let w = unsafe { word::get(s) } & !LOGGED;
             // SAFETY: as above.
             unsafe { word::set(s, w) };
+            let young = edges == Edges::Young && w & YOUNG != 0;
             // SAFETY: as above.
-            if unsafe { rt.heap.is_marked(s) } || word::is_sticky(w) {
+            if unsafe { rt.heap.is_marked(s) } || word::is_sticky(w) || (edges == Edges::Young && !young) {
+                // SAFETY: as above.
+                unsafe { word::set(s, w & !YOUNG) };
                 continue;
             }
             if word::count(w) == 0 {
-                self.free_garbage(rt, s); // may add candidates: popped in turn
+                // SAFETY: as above.
+                unsafe { word::set(s, w & !YOUNG) };
+                self.free_garbage(rt, s); // may add candidates: popped in turn if full
+                if edges == Edges::All {
+                    list.append(&mut self.candidates);
+                }
             } else {
-                self.gray_roots.push(s);
+                roots.push(s);
             }
         }
         // Frees above may have freed or zeroed earlier entries.
-        self.gray_roots.retain(|&s| {
+        roots.retain(|&s| {
             // SAFETY: is_object is checked first.
-            rt.heap.is_object(s) && word::count(unsafe { word::get(s) }) > 0
+            let keep = rt.heap.is_object(s) && word::count(unsafe { word::get(s) }) > 0;
+            if !keep && rt.heap.is_object(s) {
+                // SAFETY: as above. It has count zero now: list it again.
+                unsafe {
+                    word::set(s, word::get(s) & !YOUNG);
+                    if rt.heap.is_marked(s) {
+                        list_in_zct(&mut self.zct, s);
+                    } else {
+                        self.free_work.push(s);
+                    }
+                }
+            }
+            keep
         });
+        while let Some(s) = self.free_work.pop() {
+            if rt.heap.is_object(s) {
+                self.free_garbage(rt, s);
+            }
+        }
+        roots
     }
 
     /// Step 1 from `s`.
-    fn mark_gray(&mut self, rt: &Runtime, s: *mut u8) {
+    fn mark_gray(&mut self, rt: &Runtime, s: *mut u8, edges: Edges) {
         // SAFETY: s is a live object; so is every child (checked by for_each_child).
         unsafe { word::set(s, with_colour(word::get(s), GRAY)) };
         self.stack.push(s);
@@ -123,7 +233,7 @@ impl Refcount {
             let stack = &mut self.stack;
             // SAFETY: as above.
             unsafe {
-                for_each_child(rt, o, |t| {
+                for_each_edge(rt, o, edges, |t| {
                     let mut w = word::get(t);
                     if !word::is_sticky(w) {
                         if word::count(w) == 0 {
@@ -142,7 +252,7 @@ impl Refcount {
     }
 
     /// Step 2 from `s`.
-    fn scan(&mut self, rt: &Runtime, s: *mut u8) {
+    fn scan(&mut self, rt: &Runtime, s: *mut u8, edges: Edges) {
         self.stack.push(s);
         while let Some(o) = self.stack.pop() {
             // SAFETY: stack entries are live objects.
@@ -152,13 +262,13 @@ impl Refcount {
             }
             // SAFETY: as above.
             if word::count(w) > 0 || unsafe { rt.heap.is_marked(o) } {
-                self.scan_black(rt, o);
+                self.scan_black(rt, o, edges);
             } else {
                 // SAFETY: as above.
                 unsafe { word::set(o, with_colour(w, WHITE)) };
                 let stack = &mut self.stack;
                 // SAFETY: as above.
-                unsafe { for_each_child(rt, o, |t| stack.push(t)) };
+                unsafe { for_each_edge(rt, o, edges, |t| stack.push(t)) };
             }
         }
     }
@@ -166,7 +276,7 @@ impl Refcount {
     /// Turns `s` and every non-black object it reaches black, restoring the
     /// counts step 1 subtracted along the way. Uses its own stack (`whites`
     /// is empty until step 3), since `scan`'s is in use.
-    fn scan_black(&mut self, rt: &Runtime, s: *mut u8) {
+    fn scan_black(&mut self, rt: &Runtime, s: *mut u8, edges: Edges) {
         let stack = &mut self.whites;
         debug_assert!(stack.is_empty());
         // SAFETY: s is a live object; children are checked by for_each_child.
@@ -174,13 +284,13 @@ impl Refcount {
         stack.push(s);
         while let Some(o) = stack.pop() {
             // SAFETY: as above.
-            unsafe { restore_children(rt, o, |t| stack.push(t)) };
+            unsafe { restore_children(rt, o, edges, |t| stack.push(t)) };
         }
     }
 
     /// Step 3, collecting: the white objects reachable from `s` become
     /// [`DOOMED`] and are listed in `whites`.
-    fn collect_white(&mut self, rt: &Runtime, s: *mut u8) {
+    fn collect_white(&mut self, rt: &Runtime, s: *mut u8, edges: Edges) {
         self.stack.push(s);
         while let Some(o) = self.stack.pop() {
             // SAFETY: stack entries are live objects.
@@ -193,23 +303,49 @@ impl Refcount {
             self.whites.push(o);
             let stack = &mut self.stack;
             // SAFETY: as above.
-            unsafe { for_each_child(rt, o, |t| stack.push(t)) };
+            unsafe { for_each_edge(rt, o, edges, |t| stack.push(t)) };
         }
     }
 
     /// Step 3, reclaiming: finalizable garbage is revived and queued, weak
-    /// references to the garbage are cleared, the rest is freed.
-    fn reclaim_whites(&mut self, rt: &mut Runtime) {
+    /// references to the garbage are cleared, the rest is freed. In the
+    /// young run, a freed object's edges to objects outside the run were
+    /// never subtracted: those children are decremented here. Surviving
+    /// children of freed objects are examined again afterwards.
+    fn reclaim_whites(&mut self, rt: &mut Runtime, edges: Edges) {
         let whites = core::mem::take(&mut self.whites);
         for &o in &whites {
             // SAFETY: white objects are live until freed below.
             let w = unsafe { word::get(o) };
             if w & FINALIZABLE != 0 {
                 if colour(w) == DOOMED {
-                    self.revive(rt, o);
+                    self.revive(rt, o, edges);
                 }
                 self.queue_finalizer(rt, o);
             }
+        }
+        // Before any is freed (children are validated as objects): what the
+        // garbage referenced and survives lost references. Edges the run did
+        // not follow (young run) are decremented now; all such children are
+        // examined again (settle_deferred), since a split run may have kept
+        // one alive only because of garbage found later.
+        for &o in &whites {
+            // SAFETY: as above.
+            if colour(unsafe { word::get(o) }) != DOOMED {
+                continue;
+            }
+            let deferred = &mut self.deferred;
+            // SAFETY: as above; children are validated.
+            unsafe {
+                for_each_child(rt, o, |c| {
+                    if colour(word::get(c)) == DOOMED {
+                        return;
+                    }
+                    if edges.follows(o, c) || word::decrement(c).is_some() {
+                        deferred.push(c);
+                    }
+                })
+            };
         }
         for &o in &whites {
             // SAFETY: as above.
@@ -229,29 +365,50 @@ impl Refcount {
         self.whites = whites;
     }
 
+    /// Surviving children of freed garbage: freed if their count is zero
+    /// and they are not roots, else listed like any decremented object.
+    fn settle_deferred(&mut self, rt: &mut Runtime) {
+        while let Some(c) = self.deferred.pop() {
+            if !rt.heap.is_object(c) {
+                continue;
+            }
+            // SAFETY: an object (checked above).
+            unsafe {
+                if word::count(word::get(c)) > 0 {
+                    add_candidate(&mut self.candidates, c);
+                } else if rt.heap.is_marked(c) {
+                    list_in_zct(&mut self.zct, c);
+                } else {
+                    self.free_garbage(rt, c);
+                }
+            }
+        }
+    }
+
     /// Turns doomed `s` and the doomed objects it reaches black, restoring
     /// the counts of their references (they stay alive for a finalizer).
-    fn revive(&mut self, rt: &Runtime, s: *mut u8) {
+    fn revive(&mut self, rt: &Runtime, s: *mut u8, edges: Edges) {
         // SAFETY: s is a live object.
         unsafe { word::set(s, with_colour(word::get(s), BLACK)) };
         self.stack.push(s);
         while let Some(o) = self.stack.pop() {
             let stack = &mut self.stack;
             // SAFETY: as above; restore_children only pushes objects it turned black.
-            unsafe { restore_children(rt, o, |t| stack.push(t)) };
+            unsafe { restore_children(rt, o, edges, |t| stack.push(t)) };
         }
     }
 }
 
-/// Adds back one count to each child of `o` and turns the non-black ones
-/// black, calling `push` for each (to be processed the same way).
+/// Adds back one count along each edge `edges` follows from `o` and turns
+/// the non-black children black, calling `push` for each (to be processed
+/// the same way).
 ///
 /// # Safety
 /// `o` is a live object.
-unsafe fn restore_children(rt: &Runtime, o: *mut u8, mut push: impl FnMut(*mut u8)) {
+unsafe fn restore_children(rt: &Runtime, o: *mut u8, edges: Edges, mut push: impl FnMut(*mut u8)) {
     // SAFETY: caller contract; children are checked by for_each_child.
     unsafe {
-        for_each_child(rt, o, |t| {
+        for_each_edge(rt, o, edges, |t| {
             let mut w = word::get(t);
             if !word::is_sticky(w) {
                 w += word::ONE;

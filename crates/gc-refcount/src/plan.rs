@@ -37,8 +37,16 @@ pub struct Refcount {
     /// reconciliation. Entries are hints: each is checked to be an object
     /// when examined, so a stale one costs a lookup, never a wrong free.
     pub(crate) zct: Vec<*mut u8>,
+    /// Objects allocated since the last reconciliation (each one is new,
+    /// has count zero when allocated, and is examined at the next one).
+    pub(crate) nursery: Vec<*mut u8>,
     /// Possible roots of garbage cycles, for trial deletion (hints, as above).
     pub(crate) candidates: Vec<*mut u8>,
+    /// New objects that were not roots when reconciled: possible garbage
+    /// cycles among new objects (flagged `YOUNG`; see [`crate::cycles`]).
+    pub(crate) young_candidates: Vec<*mut u8>,
+    /// Objects whose count the young phase decremented late (see `cycles`).
+    pub(crate) deferred: Vec<*mut u8>,
     /// The root values of the last reconciliation: an object that has left
     /// the roots since may be garbage.
     pub(crate) prev_roots: Vec<*mut u8>,
@@ -61,19 +69,27 @@ pub struct Refcount {
     pub(crate) finalizable_dirty: bool,
     /// Live footprint at which the next cycle collection is due.
     pub(crate) cycle_trigger: u64,
+    /// Live footprint when the last cycle collection finished.
+    pub(crate) cycle_base: u64,
+    /// ZCT entries the last reconciliation kept (zero-count roots): not new work.
+    pub(crate) zct_kept: usize,
 }
 
 impl Refcount {
-    /// Whether a cycle collection is due.
-    pub(crate) fn cycles_due(&self, rt: &Runtime) -> bool {
+    /// Whether a cycle collection is due: `fraction` = 1 for due, 2 for half due.
+    pub(crate) fn cycles_due(&self, rt: &Runtime, fraction: u64) -> bool {
         let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
-        self.candidates.len() as u64 >= limit || rt.counters.live_footprint >= self.cycle_trigger
+        let grown = rt.counters.live_footprint.saturating_sub(self.cycle_base);
+        let allowance = self.cycle_trigger - self.cycle_base;
+        let waiting = (self.candidates.len() + self.young_candidates.len()) as u64;
+        waiting * fraction >= limit || grown * fraction >= allowance
     }
 
     /// Sets the next cycle collection's heap trigger from the live heap now.
     pub(crate) fn set_cycle_trigger(&mut self, rt: &Runtime) {
         let live = rt.counters.live_footprint;
         let growth = live / 100 * rt.config.growth_percent as u64;
+        self.cycle_base = live;
         self.cycle_trigger = live + growth.max(rt.config.heap_initial as u64).max(BLOCK_SIZE as u64);
     }
 
@@ -85,9 +101,9 @@ impl Refcount {
         rt.poll_at = RECONCILE_MIN_BYTES.max(roots.saturating_mul(RECONCILE_BYTES_PER_ROOT));
     }
 
-    /// Anything for a reconciliation to examine?
-    fn has_work(&self) -> bool {
-        !self.zct.is_empty() || store_log::len() > 0 || !self.candidates.is_empty()
+    /// Anything new for a reconciliation to examine?
+    fn has_new_entries(&self) -> bool {
+        self.zct.len() > self.zct_kept || !self.nursery.is_empty() || store_log::len() > 0
     }
 
     /// A full collection: reconcile and collect every cycle until nothing
@@ -97,7 +113,7 @@ impl Refcount {
             let before = rt.counters.freed_by_count + rt.counters.freed_by_cycles;
             self.reconcile(rt, Some(u64::MAX));
             let freed = rt.counters.freed_by_count + rt.counters.freed_by_cycles - before;
-            if freed == 0 && self.candidates.is_empty() {
+            if freed == 0 && self.candidates.is_empty() && self.young_candidates.is_empty() {
                 break;
             }
         }
@@ -132,7 +148,10 @@ impl Plan for Refcount {
         store_barrier::attach(rt);
         let mut rc = Refcount {
             zct: Vec::new(),
+            nursery: Vec::new(),
             candidates: Vec::new(),
+            young_candidates: Vec::new(),
+            deferred: Vec::new(),
             prev_roots: Vec::new(),
             free_work: Vec::new(),
             stack: Vec::new(),
@@ -143,6 +162,8 @@ impl Plan for Refcount {
             weak_dirty: false,
             finalizable_dirty: false,
             cycle_trigger: 0,
+            cycle_base: 0,
+            zct_kept: 0,
         };
         rc.set_cycle_trigger(rt);
         rc.set_reconcile_interval(rt);
@@ -157,7 +178,7 @@ impl Plan for Refcount {
         if rt.config.torture {
             return self.full_collection(rt);
         }
-        let cycles = self.cycles_due(rt).then_some(u64::MAX);
+        let cycles = self.cycles_due(rt, 1).then_some(u64::MAX);
         self.reconcile(rt, cycles);
     }
 
@@ -181,21 +202,19 @@ impl Plan for Refcount {
         }
     }
 
-    /// Reconciles if anything is waiting, then collects cycles until the
+    /// Reconciles if anything new is listed, and collects cycles until the
     /// deadline if a cycle collection is at least half due.
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
         if rt.config.torture {
             self.full_collection(rt);
             return true;
         }
-        if !self.has_work() {
+        let waiting = !self.candidates.is_empty() || !self.young_candidates.is_empty();
+        let cycles = waiting && self.cycles_due(rt, 2);
+        if !cycles && !self.has_new_entries() {
             return false;
         }
-        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
-        let half_due = self.candidates.len() as u64 * 2 >= limit
-            || rt.counters.live_footprint * 2 >= self.cycle_trigger + rt.counters.live_footprint;
-        let deadline = half_due.then(|| now_ns().saturating_add(budget_ns));
-        self.reconcile(rt, deadline);
+        self.reconcile(rt, cycles.then(|| now_ns().saturating_add(budget_ns)));
         true
     }
 

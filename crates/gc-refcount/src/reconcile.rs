@@ -17,17 +17,18 @@
 //!    a count of zero is garbage, a non-zero count makes the object a
 //!    candidate cycle root (it may have been the last outside reference to
 //!    a cycle, and leaving the roots changed no count);
-//! 4. examine the ZCT: count zero and not a root → free; count zero and a
-//!    root → stays listed; non-zero and not a root → candidate (this is how
-//!    a cycle built and dropped by the program, whose counts never
-//!    decreased, is found); otherwise dropped;
+//! 4. examine the objects allocated since the last reconciliation (the
+//!    nursery) and the ZCT: count zero and not a root → free; count zero and
+//!    a root → stays listed; non-zero and not a root → candidate (for a new
+//!    object a *young* one: this is how a cycle built and dropped by the
+//!    program, whose counts never decreased, is found); otherwise dropped;
 //! 5. optionally collect cycles ([`crate::cycles`]);
 //! 6. clear weak references to freed objects, drop queued finalizable
 //!    objects from the finalizable table, clear the root marks.
 //!
 //! **Invariant** (between reconciliations): every object with a count of
-//! zero is listed in the ZCT or the store log, or was a root at the last
-//! reconciliation (`prev_roots`). Hence an unreachable object with count
+//! zero is listed in the nursery, the ZCT or the store log, or was a root
+//! at the last reconciliation (`prev_roots`). Hence an unreachable object with count
 //! zero is freed at the next reconciliation, and everything it alone
 //! referenced with it.
 //!
@@ -38,7 +39,7 @@
 //! cycle candidate. An object whose finalizer has not run is queued for
 //! finalization instead of freed, exactly when marksweep would queue it.
 
-use crate::word::{self, ACYCLIC, FINALIZABLE, LOGGED, WEAK_TARGET};
+use crate::word::{self, ACYCLIC, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
 use crate::Refcount;
 use alloc::vec::Vec;
 use gc_api::event::Phase;
@@ -93,7 +94,8 @@ pub(crate) unsafe fn list_in_zct(zct: &mut Vec<*mut u8>, obj: *mut u8) {
     }
 }
 
-/// Makes `obj` a cycle candidate unless a table lists it already.
+/// Makes `obj` a cycle candidate unless a table lists it already. A young
+/// candidate becomes an ordinary one (its young entry is then dropped).
 ///
 /// # Safety
 /// `obj` is a live object.
@@ -101,9 +103,9 @@ pub(crate) unsafe fn list_in_zct(zct: &mut Vec<*mut u8>, obj: *mut u8) {
 pub(crate) unsafe fn add_candidate(candidates: &mut Vec<*mut u8>, obj: *mut u8) {
     // SAFETY: caller contract.
     let w = unsafe { word::get(obj) };
-    if w & (LOGGED | ACYCLIC) == 0 {
+    if w & ACYCLIC == 0 && w & (LOGGED | YOUNG) != LOGGED {
         // SAFETY: caller contract.
-        unsafe { word::set(obj, w | LOGGED) };
+        unsafe { word::set(obj, (w | LOGGED) & !YOUNG) };
         candidates.push(obj);
     }
 }
@@ -122,7 +124,7 @@ impl Refcount {
         }
         // SAFETY: obj was just allocated.
         unsafe { word::set(obj, w) };
-        self.zct.push(obj);
+        self.nursery.push(obj);
         let c = &mut rt.counters;
         c.live_objects += 1;
         c.live_bytes += req.bytes as u64;
@@ -140,10 +142,11 @@ impl Refcount {
         store_log::drain(|o| zct.push(o));
         self.mark_roots(rt);
         self.examine_former_roots(rt);
+        self.examine_nursery(rt);
         self.examine_zct(rt);
         rt.events.end(Phase::Reconcile);
         if let Some(deadline) = cycle_deadline {
-            if !self.candidates.is_empty() {
+            if !self.candidates.is_empty() || !self.young_candidates.is_empty() {
                 rt.events.start(Phase::Cycles);
                 let done = self.collect_cycles(rt, deadline);
                 rt.events.end(Phase::Cycles);
@@ -196,8 +199,8 @@ impl Refcount {
             }
             // SAFETY: an object (checked above).
             let w = unsafe { word::get(x) };
-            if w & LOGGED != 0 {
-                continue; // a table lists it: examined there
+            if w & (LOGGED | YOUNG) == LOGGED {
+                continue; // a table lists it: examined there (a young candidate becomes an ordinary one)
             }
             if word::count(w) == 0 {
                 self.free_garbage(rt, x);
@@ -209,36 +212,62 @@ impl Refcount {
         self.prev_roots = prev;
     }
 
+    /// Step 4 for the objects allocated since the last reconciliation.
+    /// One that is not a root but has a count is referenced from the heap:
+    /// live, or part of a garbage structure the program built and dropped
+    /// without ever decrementing a count. It becomes a *young* candidate,
+    /// whose trial deletion stays among young candidates ([`crate::cycles`]).
+    fn examine_nursery(&mut self, rt: &mut Runtime) {
+        let mut nursery = core::mem::take(&mut self.nursery);
+        for &y in &nursery {
+            self.examine_entry(rt, y, true);
+        }
+        nursery.clear();
+        self.nursery = nursery;
+    }
+
     /// Step 4.
     fn examine_zct(&mut self, rt: &mut Runtime) {
         let entries = core::mem::take(&mut self.zct);
         for &z in &entries {
-            if !rt.heap.is_object(z) {
-                continue; // freed since it was listed
-            }
-            // SAFETY: an object (checked above); this entry is dropped now.
-            let w = unsafe { word::get(z) } & !LOGGED;
-            // SAFETY: as above.
-            unsafe { word::set(z, w) };
-            // SAFETY: as above.
-            let root = unsafe { rt.heap.is_marked(z) };
-            if word::count(w) == 0 {
-                if root {
-                    // SAFETY: as above.
-                    unsafe { list_in_zct(&mut self.zct, z) };
-                } else {
-                    self.free_garbage(rt, z);
-                }
-            } else if !root {
-                // SAFETY: as above.
-                unsafe { add_candidate(&mut self.candidates, z) };
-            }
+            self.examine_entry(rt, z, false);
         }
         // Keep the (larger) buffer for the next round, with the kept entries.
         let mut entries = entries;
         entries.clear();
         entries.append(&mut self.zct);
         self.zct = entries;
+        self.zct_kept = self.zct.len();
+    }
+
+    /// Examines one listed object and drops its entry: count zero and not a
+    /// root → freed; count zero and a root → listed again; otherwise, not a
+    /// root → a candidate (a young one if `new`).
+    fn examine_entry(&mut self, rt: &mut Runtime, o: *mut u8, new: bool) {
+        if !rt.heap.is_object(o) {
+            return; // freed since it was listed
+        }
+        // SAFETY: an object (checked above).
+        let w = unsafe { word::get(o) } & !LOGGED;
+        // SAFETY: as above.
+        unsafe { word::set(o, w) };
+        // SAFETY: as above.
+        let root = unsafe { rt.heap.is_marked(o) };
+        if word::count(w) == 0 {
+            if root {
+                // SAFETY: as above.
+                unsafe { list_in_zct(&mut self.zct, o) };
+            } else {
+                self.free_garbage(rt, o);
+            }
+        } else if !root && !new {
+            // SAFETY: as above.
+            unsafe { add_candidate(&mut self.candidates, o) };
+        } else if !root && w & ACYCLIC == 0 {
+            // SAFETY: as above.
+            unsafe { word::set(o, w | LOGGED | YOUNG) };
+            self.young_candidates.push(o);
+        }
     }
 
     /// Frees `x` (count zero, not a root) and, recursively, what only it held.

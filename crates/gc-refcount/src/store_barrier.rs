@@ -106,7 +106,7 @@ impl Refcount {
             if let Some(v) = unsafe { word::decrement(old) } {
                 if must_log(v) {
                     // SAFETY: as above.
-                    unsafe { word::set(old, v | LOGGED) };
+                    unsafe { word::set(old, (v | LOGGED) & !word::YOUNG) };
                     self.zct.push(old);
                 }
             }

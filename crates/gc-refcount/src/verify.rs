@@ -74,7 +74,7 @@ impl Refcount {
             }
         });
         let mut listed = Bitset::new(n);
-        let tables = [&self.zct, &self.candidates, &self.prev_roots];
+        let tables = [&self.zct, &self.nursery, &self.candidates, &self.young_candidates, &self.prev_roots];
         for &e in tables.into_iter().flatten().chain(rt.pending_finalizers.iter()) {
             if heap.is_object(e) {
                 listed.set(index(e));

@@ -1,8 +1,8 @@
 //! The count word: the object header's `gc` word under `--gc=refcount`.
 //!
 //! ```text
-//!  31                              8 7    6    5           4           3..2     1         0
-//! [ count (24 bits)                 | -  | - | FINALIZABLE | WEAK_TARGET | colour | ACYCLIC | LOGGED ]
+//!  31                              8 7   6       5           4           3..2     1         0
+//! [ count (24 bits)                 | - | YOUNG | FINALIZABLE | WEAK_TARGET | colour | ACYCLIC | LOGGED ]
 //! ```
 //!
 //! | bits | name | set by | cleared by | read by |
@@ -13,6 +13,7 @@
 //! | 2-3 | colour ([`BLACK`], [`GRAY`], [`WHITE`], [`DOOMED`]) | the cycle collector | the cycle collector: every object is `BLACK` outside it | the cycle collector |
 //! | 4 | `WEAK_TARGET`: a weak reference was created to the object | `rgc_weakref_new` | never | frees: weak references to it are cleared |
 //! | 5 | `FINALIZABLE`: the finalizer has not been queued yet | allocation (type with a finalizer) | queueing the finalizer | frees: the object is queued instead |
+//! | 6 | `YOUNG`: a young cycle candidate (new, not a root when first reconciled) | reconciliation | the cycle collector, when it has processed the young candidates | the cycle collector's young phase |
 //!
 //! **Saturation.** A count that reaches [`MAX_COUNT`] (16,777,215 heap
 //! references) sticks there: it is never incremented or decremented again,
@@ -20,7 +21,7 @@
 //! free a sticky object; the backup trace can (it recounts every object
 //! from scratch), and a full collection runs it whenever the flag is set.
 //!
-//! `LOGGED`, `ACYCLIC`, [`ONE`] and [`STICKY`] are ABI: `rgc.h` spells them
+//! `LOGGED`, `ACYCLIC`, `YOUNG`, [`ONE`] and [`STICKY`] are ABI: `rgc.h` spells them
 //! `RGC_RC_*` for the inline barrier (a unit test checks that the two agree).
 
 use gc_api::fatal;
@@ -39,6 +40,7 @@ pub const WHITE: u32 = 0b1000;
 pub const DOOMED: u32 = 0b1100;
 pub const WEAK_TARGET: u32 = 16;
 pub const FINALIZABLE: u32 = 32;
+pub const YOUNG: u32 = 64;
 /// Flag bits a full recount keeps.
 pub const PERMANENT_FLAGS: u32 = ACYCLIC | WEAK_TARGET | FINALIZABLE;
 /// One count unit.
@@ -140,10 +142,12 @@ pub fn underflow(obj: *mut u8) -> ! {
 
 /// Whether a decrement that left word `v` must log the object: once per
 /// object, for a count of zero (maybe garbage) or, for types that can form
-/// cycles, a non-zero count (a possible garbage-cycle root).
+/// cycles, a non-zero count (a possible garbage-cycle root). A young
+/// candidate is logged again: losing a reference makes it an ordinary
+/// candidate (the logger clears `YOUNG`).
 #[inline]
 pub fn must_log(v: u32) -> bool {
-    v & LOGGED == 0 && (v < ONE || v & ACYCLIC == 0)
+    v & (LOGGED | YOUNG) != LOGGED && (v < ONE || v & ACYCLIC == 0)
 }
 
 #[cfg(test)]
@@ -183,6 +187,7 @@ mod tests {
         assert!(must_log(3 * ONE), "non-zero count of a cyclic type: a candidate");
         assert!(!must_log(3 * ONE | ACYCLIC), "acyclic objects are never cycle candidates");
         assert!(!must_log(LOGGED), "once per object");
+        assert!(must_log(LOGGED | YOUNG | 2 * ONE), "a young candidate that loses a reference becomes an ordinary one");
     }
 
     /// `rgc.h` mirrors these constants for the inline barrier.
@@ -199,6 +204,7 @@ mod tests {
         };
         assert_eq!(define("RGC_RC_LOGGED"), LOGGED);
         assert_eq!(define("RGC_RC_ACYCLIC"), ACYCLIC);
+        assert_eq!(define("RGC_RC_YOUNG"), YOUNG);
         assert_eq!(define("RGC_RC_ONE"), ONE);
         assert_eq!(define("RGC_RC_STICKY"), STICKY);
     }
