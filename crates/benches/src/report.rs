@@ -197,6 +197,21 @@ pub fn text_report(results: &Results) -> String {
                 let ticks = r.extra.get("ticks").and_then(|v| v.as_u64()).unwrap_or(0);
                 let _ = writeln!(out, "   {}: {m} deadline misses in {ticks} ticks", r.collector);
             }
+            let n = |k: &str| r.extra.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
+            if n("reconciliations") > 0 {
+                let _ = writeln!(
+                    out,
+                    "   {}: {} reconciliations, {} cycle collections, {} backup traces; freed {} objects by count, \
+                     {} by the cycle collector; peak heap {:.2}x max live",
+                    r.collector,
+                    n("reconciliations"),
+                    n("cycle_collections"),
+                    n("backup_traces"),
+                    n("freed_by_count"),
+                    n("freed_by_cycles"),
+                    r.peak_heap as f64 / r.max_live_bytes.max(1) as f64
+                );
+            }
         }
     }
     for (gc, why) in &results.skipped {
