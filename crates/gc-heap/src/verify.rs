@@ -1,6 +1,6 @@
 //! The heap verifier (`RGC_VERIFY=1`, `rgc_verify_heap`).
 //!
-//! Checks, in order: the block table and bitmaps ([`Heap::check_structure`]);
+//! Checks, in order: the block table and bitmaps ([`crate::heap::Heap::check_structure`]);
 //! every object's header names a registered type; every pointer field and
 //! every root holds null or a live object; the finalizer and weak-reference
 //! tables list live objects; and, right after a full collection, that the

@@ -13,7 +13,8 @@
 //!   against the roots; unreferenced objects are freed at once, recursively,
 //!   with an explicit work list. This is where memory comes back, so the
 //!   heap stays close to the live data.
-//! - [`cycles`]: trial deletion over candidate cycle roots, in chunks.
+//! - [`cycles`]: trial deletion over candidate cycle roots, plus a run
+//!   restricted to young candidates (new objects not held by a root).
 //! - [`backup`]: a full trace that recounts, needed only after a count
 //!   saturated ([`word`] explains saturation).
 //! - [`plan`]: when each of these runs, and the tuning constants.
@@ -22,9 +23,11 @@
 //! ## Invariants
 //! 1. Outside a reconciliation an object's count is the number of heap
 //!    pointer fields (of live objects) that refer to it, unless saturated.
-//! 2. Every object with count zero is listed in the zero-count table or
-//!    the store log, or was a root at the last reconciliation.
-//! 3. Every garbage cycle is reachable from a listed object or candidate.
+//! 2. Every object with count zero is listed in the nursery, the
+//!    zero-count table or the store log, or was a root at the last
+//!    reconciliation.
+//! 3. Every garbage cycle is reachable from a listed object or candidate
+//!    (a cycle of new objects only: from a young candidate).
 //! 4. Mark bits mean "is a root" and are set only during a reconciliation;
 //!    colour bits are black outside the cycle collector.
 //!
