@@ -274,6 +274,24 @@ impl Runtime {
         compact_some(&mut self.weakrefs, cursor, max, |w| unsafe { heap.is_marked(w) })
     }
 
+    /// Phases 1-5 in one go, each reported as its event: what a
+    /// stop-the-world collection does before it sweeps.
+    pub fn mark_everything(&mut self) {
+        self.events.start(Phase::Roots);
+        self.mark_roots();
+        self.events.end(Phase::Roots);
+        self.events.start(Phase::Mark);
+        self.mark_transitive();
+        self.events.end(Phase::Mark);
+        self.events.start(Phase::Weak);
+        self.clear_dead_weakrefs();
+        self.events.end(Phase::Weak);
+        self.events.start(Phase::FinalizeMark);
+        self.queue_dead_finalizable();
+        self.prune_weakrefs();
+        self.events.end(Phase::FinalizeMark);
+    }
+
     /// Frees unmarked objects and records survivor statistics (phase 6).
     pub fn sweep(&mut self) {
         self.record_live_counts();

@@ -37,19 +37,7 @@ impl Plan for MarkSweep {
     fn collect(&mut self, rt: &mut Runtime) {
         rt.events.cycle += 1;
         rt.events.start(Phase::Pause);
-        rt.events.start(Phase::Roots);
-        rt.mark_roots();
-        rt.events.end(Phase::Roots);
-        rt.events.start(Phase::Mark);
-        rt.mark_transitive();
-        rt.events.end(Phase::Mark);
-        rt.events.start(Phase::Weak);
-        rt.clear_dead_weakrefs();
-        rt.events.end(Phase::Weak);
-        rt.events.start(Phase::FinalizeMark);
-        rt.queue_dead_finalizable();
-        rt.prune_weakrefs();
-        rt.events.end(Phase::FinalizeMark);
+        rt.mark_everything();
         rt.events.start(Phase::Sweep);
         rt.sweep();
         rt.events.end(Phase::Sweep);
