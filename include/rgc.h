@@ -388,10 +388,11 @@ extern uint32_t rgc_incremental_marking;
 #elif defined(RGC_GC_REFCOUNT)
 /* Deferred reference counting: a store increments the new value's count
  * and decrements the old one's, in the header word just before the object.
- * A decrement that leaves zero, or (for types with pointer fields) a
- * non-zero count, appends the object to the store log once (LOGGED flag;
- * a young cycle candidate is logged again, as an ordinary one);
- * nothing is freed inside a store. A value that is neither NULL nor inside
+ * A decrement that leaves zero, or (for types with pointer fields, unless
+ * the object is a cycle candidate already: BUFFERED flag) a non-zero
+ * count, appends the object to the store log once (LOGGED flag; a young
+ * cycle candidate is logged, to become an ordinary one); storing the value
+ * a field already holds changes nothing. Nothing is freed inside a store. A value that is neither NULL nor inside
  * the heap, or a count about to go below zero, calls
  * rgc_refcount_store_error, which names the object, field and value and
  * aborts. The flag and count layout is documented in gc-refcount's word.rs. */
@@ -402,9 +403,11 @@ RGC_NORETURN void rgc_refcount_store_error(void *obj, void **slot, void *old_val
 #define RGC_RC_LOGGED 1u
 #define RGC_RC_ACYCLIC 2u
 #define RGC_RC_YOUNG 64u
+#define RGC_RC_BUFFERED 128u
 #define RGC_RC_ONE 256u
 #define RGC_RC_STICKY 0xFFFFFF00u
 static inline void rgc_rc_store_(void *obj, void **slot, void *old_value, void *new_value) {
+    if (old_value == new_value) return;
     if (RGC_LIKELY((uintptr_t)new_value - rgc_refcount_heap_base < rgc_refcount_heap_span)) {
         uint32_t *w = (uint32_t *)new_value - 1;
         uint32_t v = *w;
@@ -422,7 +425,7 @@ static inline void rgc_rc_store_(void *obj, void **slot, void *old_value, void *
         uint32_t v = *w - RGC_RC_ONE;
         if (RGC_LIKELY(v < RGC_RC_STICKY - RGC_RC_ONE)) {
             *w = v;
-            if ((v & (RGC_RC_LOGGED | RGC_RC_YOUNG)) != RGC_RC_LOGGED && (v < RGC_RC_ONE || !(v & RGC_RC_ACYCLIC))) {
+            if (!(v & RGC_RC_LOGGED) && (v < RGC_RC_ONE || !(v & (RGC_RC_ACYCLIC | RGC_RC_BUFFERED)))) {
                 *w = (v | RGC_RC_LOGGED) & ~RGC_RC_YOUNG;
                 if (RGC_UNLIKELY(rgc_store_log.pos == rgc_store_log.end)) rgc_store_log.pos = rgc_store_log_flush();
                 *rgc_store_log.pos++ = old_value;

@@ -56,9 +56,9 @@
 //! run. Saturated counts are never changed, so objects holding one stay
 //! black: they are left to the backup trace.
 
-use crate::plan::CYCLE_CHUNK;
+use crate::plan::{CyclePass, CYCLE_CHUNK};
 use crate::reconcile::{add_candidate, for_each_child, list_in_zct};
-use crate::word::{self, colour, with_colour, BLACK, DOOMED, FINALIZABLE, GRAY, LOGGED, WEAK_TARGET, WHITE, YOUNG};
+use crate::word::{self, colour, with_colour, BLACK, BUFFERED, DOOMED, FINALIZABLE, GRAY, WEAK_TARGET, WHITE, YOUNG};
 use crate::Refcount;
 use alloc::vec::Vec;
 use gc_api::clock::now_ns;
@@ -74,6 +74,16 @@ enum Edges {
 }
 
 impl Edges {
+    /// The flag that marks a valid entry of this run's candidate list: an
+    /// entry whose object lacks it is stale (the object was freed and its
+    /// cell reused, or it moved to the other list).
+    fn listed_flag(self) -> u32 {
+        match self {
+            Edges::All => BUFFERED,
+            Edges::Young => YOUNG,
+        }
+    }
+
     /// Whether the edge `from -> to` takes part in this run.
     ///
     /// # Safety
@@ -111,6 +121,9 @@ impl Refcount {
     /// candidates. True when no candidate is left. Must run inside a
     /// reconciliation (roots marked).
     pub(crate) fn collect_cycles(&mut self, rt: &mut Runtime, deadline: u64) -> bool {
+        if !self.pass.running {
+            self.pass = CyclePass { running: true, grayed: 0, freed_before: rt.counters.freed_by_cycles };
+        }
         let mut full = core::mem::take(&mut self.candidates);
         self.trial_deletion(rt, &mut full, Edges::All, deadline);
         full.clear();
@@ -120,7 +133,11 @@ impl Refcount {
         self.trial_deletion(rt, &mut young, Edges::Young, u64::MAX);
         young.clear();
         self.young_candidates = young;
-        self.candidates.is_empty()
+        let done = self.candidates.is_empty();
+        if done {
+            self.finish_cycle_pass(rt);
+        }
+        done
     }
 
     /// Steps 1-3 over `list` (emptied; what is left for later goes back to
@@ -164,26 +181,28 @@ impl Refcount {
     }
 
     /// Moves every entry of `list` that still needs trial deletion to the
-    /// returned list, dropping the others: freed ones, roots (live for now;
+    /// returned list, dropping the others: stale ones, roots (live for now;
     /// they are examined again when they leave the roots), saturated ones
-    /// (left to the backup trace). A candidate whose count dropped to zero
-    /// meanwhile (the barrier does not log a listed object twice) is plain
-    /// garbage and is freed here, before anything turns gray: a free
-    /// during graying could drop a gray object's count to zero.
+    /// (left to the backup trace). A candidate with count zero (freeing
+    /// other candidates below can make one) is plain garbage and is freed
+    /// here, before anything turns gray: a free during graying could drop
+    /// a gray object's count to zero. Entries of the full run lose
+    /// `BUFFERED` here; young ones keep `YOUNG` until the end of their run,
+    /// since the run's edges are defined by it.
     fn settle(&mut self, rt: &mut Runtime, list: &mut Vec<*mut u8>, edges: Edges) -> Vec<*mut u8> {
         let mut roots = core::mem::take(&mut self.gray_roots);
         roots.clear();
         while let Some(s) = list.pop() {
-            if !rt.heap.is_object(s) {
-                continue; // freed since it was listed
+            // SAFETY: is_object is checked first.
+            if !rt.heap.is_object(s) || unsafe { word::get(s) } & edges.listed_flag() == 0 {
+                continue; // stale: freed since it was listed, or listed again elsewhere
             }
             // SAFETY: an object (checked above); this entry is dropped now.
-            let w = unsafe { word::get(s) } & !LOGGED;
+            let w = unsafe { word::get(s) } & !BUFFERED;
             // SAFETY: as above.
             unsafe { word::set(s, w) };
-            let young = edges == Edges::Young && w & YOUNG != 0;
             // SAFETY: as above.
-            if unsafe { rt.heap.is_marked(s) } || word::is_sticky(w) || (edges == Edges::Young && !young) {
+            if unsafe { rt.heap.is_marked(s) } || word::is_sticky(w) {
                 // SAFETY: as above.
                 unsafe { word::set(s, w & !YOUNG) };
                 continue;
@@ -230,6 +249,7 @@ impl Refcount {
         unsafe { word::set(s, with_colour(word::get(s), GRAY)) };
         self.stack.push(s);
         while let Some(o) = self.stack.pop() {
+            self.pass.grayed += 1;
             let stack = &mut self.stack;
             // SAFETY: as above.
             unsafe {

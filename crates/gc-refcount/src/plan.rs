@@ -9,6 +9,14 @@
 //! | [`CANDIDATES_MIN`] | 16384 | a cycle collection runs once this many candidates wait, ... |
 //! | [`CANDIDATES_PER_LIVE`] | 1/2 | ... or half as many as there are live objects, if more |
 //! | [`CYCLE_CHUNK`] | 256 | candidates grayed between clock checks when `rgc_step` slices a run |
+//! | [`UNPRODUCTIVE_SHARE`] | 1/4 | a cycle collection that frees less than this share of the objects it traversed doubles the candidate threshold ... |
+//! | [`MAX_CYCLE_BACKOFF`] | 64 | ... up to this multiple; a productive one resets it |
+//!
+//! The backoff is what keeps a large live structure that keeps losing
+//! references (an LRU list relinked on every hit) from being traversed
+//! over and over for nothing: every candidate in such a structure leads
+//! trial deletion through all of it. Garbage cycles still cannot pile up
+//! without bound: the heap-growth trigger is not backed off.
 //!
 //! Knobs it reads: `heap_initial` and `growth_percent` (a cycle collection
 //! also runs once the live heap grows by `growth_percent` over what the
@@ -28,6 +36,8 @@ pub const RECONCILE_BYTES_PER_ROOT: usize = 128;
 pub const CANDIDATES_MIN: usize = 16384;
 pub const CANDIDATES_PER_LIVE: u64 = 2;
 pub const CYCLE_CHUNK: usize = 256;
+pub const UNPRODUCTIVE_SHARE: u64 = 4;
+pub const MAX_CYCLE_BACKOFF: u64 = 64;
 
 /// The reference-counting collector's state.
 pub struct Refcount {
@@ -73,16 +83,43 @@ pub struct Refcount {
     pub(crate) cycle_base: u64,
     /// ZCT entries the last reconciliation kept (zero-count roots): not new work.
     pub(crate) zct_kept: usize,
+    /// Multiplier of the candidate threshold (1 ..= [`MAX_CYCLE_BACKOFF`]).
+    pub(crate) cycle_backoff: u64,
+    /// The cycle collection in progress (it may span several `rgc_step`s).
+    pub(crate) pass: CyclePass,
+}
+
+/// What the cycle collection in progress has done so far, to judge whether
+/// it was worth its cost.
+#[derive(Default)]
+pub(crate) struct CyclePass {
+    pub(crate) running: bool,
+    /// Objects turned gray (each is traversed about three times).
+    pub(crate) grayed: u64,
+    /// `freed_by_cycles` when it began.
+    pub(crate) freed_before: u64,
 }
 
 impl Refcount {
     /// Whether a cycle collection is due: `fraction` = 1 for due, 2 for half due.
     pub(crate) fn cycles_due(&self, rt: &Runtime, fraction: u64) -> bool {
-        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
+        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64) * self.cycle_backoff;
         let grown = rt.counters.live_footprint.saturating_sub(self.cycle_base);
         let allowance = self.cycle_trigger - self.cycle_base;
         let waiting = (self.candidates.len() + self.young_candidates.len()) as u64;
         waiting * fraction >= limit || grown * fraction >= allowance
+    }
+
+    /// Called when a cycle collection has processed every candidate:
+    /// backs the candidate threshold off if it freed little.
+    pub(crate) fn finish_cycle_pass(&mut self, rt: &Runtime) {
+        let freed = rt.counters.freed_by_cycles - self.pass.freed_before;
+        self.cycle_backoff = if freed * UNPRODUCTIVE_SHARE < self.pass.grayed {
+            (self.cycle_backoff * 2).min(MAX_CYCLE_BACKOFF)
+        } else {
+            1
+        };
+        self.pass.running = false;
     }
 
     /// Sets the next cycle collection's heap trigger from the live heap now.
@@ -164,6 +201,8 @@ impl Plan for Refcount {
             cycle_trigger: 0,
             cycle_base: 0,
             zct_kept: 0,
+            cycle_backoff: 1,
+            pass: CyclePass::default(),
         };
         rc.set_cycle_trigger(rt);
         rc.set_reconcile_interval(rt);

@@ -39,7 +39,7 @@
 //! cycle candidate. An object whose finalizer has not run is queued for
 //! finalization instead of freed, exactly when marksweep would queue it.
 
-use crate::word::{self, ACYCLIC, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
+use crate::word::{self, ACYCLIC, BUFFERED, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
 use crate::Refcount;
 use alloc::vec::Vec;
 use gc_api::event::Phase;
@@ -79,7 +79,8 @@ pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMu
     }
 }
 
-/// Lists `obj` (count zero, a root) in the ZCT unless a table lists it already.
+/// Lists `obj` (count zero, a root) in the ZCT unless the ZCT, the nursery
+/// or the store log lists it already.
 ///
 /// # Safety
 /// `obj` is a live object.
@@ -94,8 +95,9 @@ pub(crate) unsafe fn list_in_zct(zct: &mut Vec<*mut u8>, obj: *mut u8) {
     }
 }
 
-/// Makes `obj` a cycle candidate unless a table lists it already. A young
-/// candidate becomes an ordinary one (its young entry is then dropped).
+/// Makes `obj` a cycle candidate unless it is one already or its type
+/// cannot form cycles. A young candidate becomes an ordinary one (its
+/// young entry is then dropped).
 ///
 /// # Safety
 /// `obj` is a live object.
@@ -103,9 +105,9 @@ pub(crate) unsafe fn list_in_zct(zct: &mut Vec<*mut u8>, obj: *mut u8) {
 pub(crate) unsafe fn add_candidate(candidates: &mut Vec<*mut u8>, obj: *mut u8) {
     // SAFETY: caller contract.
     let w = unsafe { word::get(obj) };
-    if w & ACYCLIC == 0 && w & (LOGGED | YOUNG) != LOGGED {
+    if w & (ACYCLIC | BUFFERED) == 0 {
         // SAFETY: caller contract.
-        unsafe { word::set(obj, (w | LOGGED) & !YOUNG) };
+        unsafe { word::set(obj, (w | BUFFERED) & !YOUNG) };
         candidates.push(obj);
     }
 }
@@ -199,8 +201,8 @@ impl Refcount {
             }
             // SAFETY: an object (checked above).
             let w = unsafe { word::get(x) };
-            if w & (LOGGED | YOUNG) == LOGGED {
-                continue; // a table lists it: examined there (a young candidate becomes an ordinary one)
+            if w & LOGGED != 0 {
+                continue; // the ZCT or the nursery lists it: examined there
             }
             if word::count(w) == 0 {
                 self.free_garbage(rt, x);
@@ -263,9 +265,9 @@ impl Refcount {
         } else if !root && !new {
             // SAFETY: as above.
             unsafe { add_candidate(&mut self.candidates, o) };
-        } else if !root && w & ACYCLIC == 0 {
+        } else if !root && w & (ACYCLIC | BUFFERED | YOUNG) == 0 {
             // SAFETY: as above.
-            unsafe { word::set(o, w | LOGGED | YOUNG) };
+            unsafe { word::set(o, w | YOUNG) };
             self.young_candidates.push(o);
         }
     }

@@ -4,7 +4,8 @@
 //! count of the value it overwrites. A decrement that leaves zero (maybe
 //! garbage) or, for a type that can form cycles, a non-zero count (maybe
 //! the last outside reference to a cycle) logs the object, once
-//! ([`word::must_log`]). Nothing is freed inside a store: the program may
+//! ([`word::must_log`]). Storing the value a field already holds changes
+//! nothing (it would otherwise make a spurious cycle candidate). Nothing is freed inside a store: the program may
 //! hold the old value in a C local until its next rgc call, so frees wait
 //! for the next reconciliation, which checks the roots first.
 //!
@@ -95,6 +96,9 @@ impl Refcount {
         }
         // SAFETY: caller contract.
         unsafe { *slot = value };
+        if old == value {
+            return;
+        }
         if !value.is_null() {
             // SAFETY: checked to be an object above.
             if unsafe { word::increment(value) } {

@@ -4,16 +4,21 @@
 //!   the object (saturated counts excepted): a pointer written without
 //!   `RGC_STORE` shows up here;
 //! - every object is black (the cycle collector left nothing gray or white);
-//! - every object with count zero is listed (ZCT, candidates, store log) or
+//! - every object with count zero is listed (ZCT, nursery, store log) or
 //!   was a root at the last reconciliation or awaits its finalizer, so it
-//!   will be freed once unreachable;
+//!   will be freed once unreachable (the candidate buffers do not count:
+//!   they are processed only at cycle collections);
+//! - each table flag matches its table: `LOGGED` objects are in the ZCT or
+//!   the nursery, `BUFFERED` ones in the candidate buffer, `YOUNG` ones in
+//!   the young-candidate buffer (a flag without its entry would, for
+//!   example, keep an object from ever becoming a candidate again);
 //! - the finalizable bit is set exactly for the objects in the finalizable table;
 //! - the heap holds exactly the running live totals.
 //!
 //! After a full collection, additionally: a trace from the roots reaches
 //! every object in the heap (nothing unreachable survived).
 
-use crate::word::{self, BLACK, FINALIZABLE};
+use crate::word::{self, BLACK, BUFFERED, FINALIZABLE, LOGGED, YOUNG};
 use crate::Refcount;
 use alloc::format;
 use alloc::string::String;
@@ -73,13 +78,18 @@ impl Refcount {
                 };
             }
         });
-        let mut listed = Bitset::new(n);
-        let tables = [&self.zct, &self.nursery, &self.candidates, &self.young_candidates, &self.prev_roots];
-        for &e in tables.into_iter().flatten().chain(rt.pending_finalizers.iter()) {
-            if heap.is_object(e) {
-                listed.set(index(e));
-            }
-        }
+        let set_of = |entries: &mut dyn Iterator<Item = &*mut u8>| {
+            let mut set = Bitset::new(n);
+            entries.filter(|&&e| heap.is_object(e)).for_each(|&e| set.set(index(e)));
+            set
+        };
+        let logged = set_of(&mut self.zct.iter().chain(&self.nursery));
+        let listed = set_of(&mut self.zct.iter().chain(&self.nursery).chain(&self.prev_roots).chain(&rt.pending_finalizers));
+        let flag_tables = [
+            (LOGGED, "LOGGED", "zero-count table or nursery", logged),
+            (BUFFERED, "BUFFERED", "candidate buffer", set_of(&mut self.candidates.iter())),
+            (YOUNG, "YOUNG", "young-candidate buffer", set_of(&mut self.young_candidates.iter())),
+        ];
         let mut finalizable = Bitset::new(n);
         for &o in &rt.finalizable {
             finalizable.set(index(o));
@@ -106,6 +116,10 @@ impl Refcount {
                 ))
             } else if (w & FINALIZABLE != 0) != finalizable.get(index(o)) {
                 Some(format!("object {o:p} of type '{name}': finalizable bit and finalizer table disagree"))
+            } else if let Some((_, flag, table, _)) =
+                flag_tables.iter().find(|(bit, _, _, set)| w & bit != 0 && !set.get(index(o)))
+            {
+                Some(format!("object {o:p} of type '{name}' is flagged {flag} but the {table} does not list it"))
             } else {
                 None
             };

@@ -1,19 +1,27 @@
 //! The count word: the object header's `gc` word under `--gc=refcount`.
 //!
 //! ```text
-//!  31                              8 7   6       5           4           3..2     1         0
-//! [ count (24 bits)                 | - | YOUNG | FINALIZABLE | WEAK_TARGET | colour | ACYCLIC | LOGGED ]
+//!  31                              8 7          6       5           4           3..2     1         0
+//! [ count (24 bits)                 | BUFFERED | YOUNG | FINALIZABLE | WEAK_TARGET | colour | ACYCLIC | LOGGED ]
 //! ```
 //!
 //! | bits | name | set by | cleared by | read by |
 //! |---|---|---|---|---|
 //! | 8-31 | count: heap references to the object | `RGC_STORE` (+1 for the new value) | `RGC_STORE` (-1 for the old value), frees of referrers, trial deletion (restored unless garbage) | everyone |
-//! | 0 | `LOGGED`: some table (store log, zero-count table, candidate buffer) lists the object | allocation; a decrement that logs; a table keeping the entry | the table dropping the entry | `RGC_STORE`, so an object is logged once |
+//! | 0 | `LOGGED`: the store log, the zero-count table or the nursery lists the object | allocation; a decrement that logs; a reconciliation keeping a zero-count root listed | the reconciliation examining the entry | `RGC_STORE`, so an object is logged once per reconciliation |
 //! | 1 | `ACYCLIC`: the type has no traced pointer field (byte buffers, weak-reference cells, pointer-free types) | allocation | never | `RGC_STORE` (no cycle candidacy) |
 //! | 2-3 | colour ([`BLACK`], [`GRAY`], [`WHITE`], [`DOOMED`]) | the cycle collector | the cycle collector: every object is `BLACK` outside it | the cycle collector |
 //! | 4 | `WEAK_TARGET`: a weak reference was created to the object | `rgc_weakref_new` | never | frees: weak references to it are cleared |
 //! | 5 | `FINALIZABLE`: the finalizer has not been queued yet | allocation (type with a finalizer) | queueing the finalizer | frees: the object is queued instead |
-//! | 6 | `YOUNG`: a young cycle candidate (new, not a root when first reconciled) | reconciliation | the cycle collector, when it has processed the young candidates | the cycle collector's young phase |
+//! | 6 | `YOUNG`: a young cycle candidate (new, not a root when first reconciled) | reconciliation | the cycle collector, when it has processed the young candidates; logging or candidacy (it becomes an ordinary candidate) | the cycle collector's young phase |
+//! | 7 | `BUFFERED`: the candidate buffer lists the object | making it a candidate | the cycle collector taking the entry | `RGC_STORE` (a non-zero decrement of a candidate is not logged), candidacy (listed once) |
+//!
+//! `BUFFERED` is separate from `LOGGED` so that a candidate whose count
+//! then drops to zero is still logged, and freed at the next
+//! reconciliation rather than at the next cycle collection (Bacon and
+//! Rajan's "buffered" flag): a candidate buffer holding many objects that
+//! die, such as an LRU list's evicted entries, would otherwise hold their
+//! memory for a whole cycle-collection interval.
 //!
 //! **Saturation.** A count that reaches [`MAX_COUNT`] (16,777,215 heap
 //! references) sticks there: it is never incremented or decremented again,
@@ -21,7 +29,7 @@
 //! free a sticky object; the backup trace can (it recounts every object
 //! from scratch), and a full collection runs it whenever the flag is set.
 //!
-//! `LOGGED`, `ACYCLIC`, `YOUNG`, [`ONE`] and [`STICKY`] are ABI: `rgc.h` spells them
+//! `LOGGED`, `ACYCLIC`, `YOUNG`, `BUFFERED`, [`ONE`] and [`STICKY`] are ABI: `rgc.h` spells them
 //! `RGC_RC_*` for the inline barrier (a unit test checks that the two agree).
 
 use gc_api::fatal;
@@ -41,6 +49,7 @@ pub const DOOMED: u32 = 0b1100;
 pub const WEAK_TARGET: u32 = 16;
 pub const FINALIZABLE: u32 = 32;
 pub const YOUNG: u32 = 64;
+pub const BUFFERED: u32 = 128;
 /// Flag bits a full recount keeps.
 pub const PERMANENT_FLAGS: u32 = ACYCLIC | WEAK_TARGET | FINALIZABLE;
 /// One count unit.
@@ -142,12 +151,12 @@ pub fn underflow(obj: *mut u8) -> ! {
 
 /// Whether a decrement that left word `v` must log the object: once per
 /// object, for a count of zero (maybe garbage) or, for types that can form
-/// cycles, a non-zero count (a possible garbage-cycle root). A young
-/// candidate is logged again: losing a reference makes it an ordinary
-/// candidate (the logger clears `YOUNG`).
+/// cycles and objects not already candidates, a non-zero count (a possible
+/// garbage-cycle root). A young candidate is logged: losing a reference
+/// makes it an ordinary candidate (the logger clears `YOUNG`).
 #[inline]
 pub fn must_log(v: u32) -> bool {
-    v & (LOGGED | YOUNG) != LOGGED && (v < ONE || v & ACYCLIC == 0)
+    v & LOGGED == 0 && (v < ONE || v & (ACYCLIC | BUFFERED) == 0)
 }
 
 #[cfg(test)]
@@ -187,7 +196,10 @@ mod tests {
         assert!(must_log(3 * ONE), "non-zero count of a cyclic type: a candidate");
         assert!(!must_log(3 * ONE | ACYCLIC), "acyclic objects are never cycle candidates");
         assert!(!must_log(LOGGED), "once per object");
-        assert!(must_log(LOGGED | YOUNG | 2 * ONE), "a young candidate that loses a reference becomes an ordinary one");
+        assert!(!must_log(LOGGED | 2 * ONE), "once per object");
+        assert!(must_log(YOUNG | 2 * ONE), "a young candidate that loses a reference becomes an ordinary one");
+        assert!(!must_log(BUFFERED | 2 * ONE), "a candidate is listed once");
+        assert!(must_log(BUFFERED), "a candidate whose count reaches zero is logged, to be freed promptly");
     }
 
     /// `rgc.h` mirrors these constants for the inline barrier.
@@ -205,6 +217,7 @@ mod tests {
         assert_eq!(define("RGC_RC_LOGGED"), LOGGED);
         assert_eq!(define("RGC_RC_ACYCLIC"), ACYCLIC);
         assert_eq!(define("RGC_RC_YOUNG"), YOUNG);
+        assert_eq!(define("RGC_RC_BUFFERED"), BUFFERED);
         assert_eq!(define("RGC_RC_ONE"), ONE);
         assert_eq!(define("RGC_RC_STICKY"), STICKY);
     }
