@@ -84,7 +84,8 @@ impl Refcount {
             set
         };
         let logged = set_of(&mut self.zct.iter().chain(&self.nursery));
-        let listed = set_of(&mut self.zct.iter().chain(&self.nursery).chain(&self.prev_roots).chain(&rt.pending_finalizers));
+        let listed =
+            set_of(&mut self.zct.iter().chain(&self.nursery).chain(&self.prev_roots).chain(&rt.pending_finalizers));
         let flag_tables = [
             (LOGGED, "LOGGED", "zero-count table or nursery", logged),
             (BUFFERED, "BUFFERED", "candidate buffer", set_of(&mut self.candidates.iter())),

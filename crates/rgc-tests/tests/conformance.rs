@@ -43,7 +43,8 @@ conformance!(
     long_cycle,
     weak_read,
     cycles,
-    saturate
+    saturate,
+    candidates
 );
 
 #[test]
