@@ -122,10 +122,12 @@ impl Refcount {
     /// reconciliation (roots marked).
     pub(crate) fn collect_cycles(&mut self, rt: &mut Runtime, deadline: u64) -> bool {
         if !self.pass.running {
-            self.pass = CyclePass { running: true, grayed: 0, freed_before: rt.counters.freed_by_cycles };
+            self.pass = CyclePass { running: true, ..CyclePass::default() };
         }
         let mut full = core::mem::take(&mut self.candidates);
+        let freed_before = rt.counters.freed_by_cycles;
         self.trial_deletion(rt, &mut full, Edges::All, deadline);
+        self.pass.freed += rt.counters.freed_by_cycles - freed_before;
         full.clear();
         full.append(&mut self.candidates);
         self.candidates = full;
@@ -135,7 +137,7 @@ impl Refcount {
         self.young_candidates = young;
         let done = self.candidates.is_empty();
         if done {
-            self.finish_cycle_pass(rt);
+            self.finish_cycle_pass();
         }
         done
     }
@@ -249,7 +251,7 @@ impl Refcount {
         unsafe { word::set(s, with_colour(word::get(s), GRAY)) };
         self.stack.push(s);
         while let Some(o) = self.stack.pop() {
-            self.pass.grayed += 1;
+            self.pass.grayed += (edges == Edges::All) as u64;
             let stack = &mut self.stack;
             // SAFETY: as above.
             unsafe {

@@ -9,7 +9,7 @@
 //! | [`CANDIDATES_MIN`] | 16384 | a cycle collection runs once this many candidates wait, ... |
 //! | [`CANDIDATES_PER_LIVE`] | 1/2 | ... or half as many as there are live objects, if more |
 //! | [`CYCLE_CHUNK`] | 256 | candidates grayed between clock checks when `rgc_step` slices a run |
-//! | [`UNPRODUCTIVE_SHARE`] | 1/4 | a cycle collection that frees less than this share of the objects it traversed doubles the candidate threshold ... |
+//! | [`UNPRODUCTIVE_SHARE`] | 1/4 | a cycle collection whose full run frees less than this share of the objects it traversed doubles the (ordinary) candidate threshold ... |
 //! | [`MAX_CYCLE_BACKOFF`] | 64 | ... up to this multiple; a productive one resets it |
 //!
 //! The backoff is what keeps a large live structure that keeps losing
@@ -89,32 +89,34 @@ pub struct Refcount {
     pub(crate) pass: CyclePass,
 }
 
-/// What the cycle collection in progress has done so far, to judge whether
-/// it was worth its cost.
+/// What the full run of the cycle collection in progress (it may span
+/// several `rgc_step`s) has done so far, to judge whether it was worth its
+/// cost. Young runs are left out: each young candidate is processed once
+/// whenever its run comes, so delaying them saves nothing.
 #[derive(Default)]
 pub(crate) struct CyclePass {
     pub(crate) running: bool,
-    /// Objects turned gray (each is traversed about three times).
+    /// Objects the full run turned gray (each is traversed about three times).
     pub(crate) grayed: u64,
-    /// `freed_by_cycles` when it began.
-    pub(crate) freed_before: u64,
+    /// Objects the full run freed.
+    pub(crate) freed: u64,
 }
 
 impl Refcount {
     /// Whether a cycle collection is due: `fraction` = 1 for due, 2 for half due.
     pub(crate) fn cycles_due(&self, rt: &Runtime, fraction: u64) -> bool {
-        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64) * self.cycle_backoff;
+        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
         let grown = rt.counters.live_footprint.saturating_sub(self.cycle_base);
         let allowance = self.cycle_trigger - self.cycle_base;
-        let waiting = (self.candidates.len() + self.young_candidates.len()) as u64;
-        waiting * fraction >= limit || grown * fraction >= allowance
+        self.candidates.len() as u64 * fraction >= limit * self.cycle_backoff
+            || self.young_candidates.len() as u64 * fraction >= limit
+            || grown * fraction >= allowance
     }
 
     /// Called when a cycle collection has processed every candidate:
     /// backs the candidate threshold off if it freed little.
-    pub(crate) fn finish_cycle_pass(&mut self, rt: &Runtime) {
-        let freed = rt.counters.freed_by_cycles - self.pass.freed_before;
-        self.cycle_backoff = if freed * UNPRODUCTIVE_SHARE < self.pass.grayed {
+    pub(crate) fn finish_cycle_pass(&mut self) {
+        self.cycle_backoff = if self.pass.freed * UNPRODUCTIVE_SHARE < self.pass.grayed {
             (self.cycle_backoff * 2).min(MAX_CYCLE_BACKOFF)
         } else {
             1
