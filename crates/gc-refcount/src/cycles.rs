@@ -56,7 +56,7 @@
 //! run. Saturated counts are never changed, so objects holding one stay
 //! black: they are left to the backup trace.
 
-use crate::plan::{CyclePass, CYCLE_CHUNK};
+use crate::plan::{CyclePass, CycleRequest, CYCLE_CHUNK};
 use crate::reconcile::{add_candidate, for_each_child, list_in_zct};
 use crate::word::{self, colour, with_colour, BLACK, BUFFERED, DOOMED, FINALIZABLE, GRAY, WEAK_TARGET, WHITE, YOUNG};
 use crate::Refcount;
@@ -115,26 +115,32 @@ unsafe fn for_each_edge(rt: &Runtime, o: *mut u8, edges: Edges, mut f: impl FnMu
 }
 
 impl Refcount {
-    /// One cycle-collection run: the full run over the candidates, graying
-    /// them until the clock passes `deadline` (`u64::MAX`: all of them; the
-    /// rest wait for the next run), then the restricted run over all young
-    /// candidates. True when no candidate is left. Must run inside a
-    /// reconciliation (roots marked).
-    pub(crate) fn collect_cycles(&mut self, rt: &mut Runtime, deadline: u64) -> bool {
-        if !self.pass.running {
-            self.pass = CyclePass { running: true, ..CyclePass::default() };
+    /// One cycle collection: if `request.full`, the full run over the
+    /// ordinary candidates, graying them until the clock passes
+    /// `request.deadline` (the rest wait for the next collection); then the
+    /// restricted run over all young candidates. True when the collection
+    /// is complete (no ordinary candidate is left, or none was asked for).
+    /// Must run inside a reconciliation (roots marked).
+    pub(crate) fn collect_cycles(&mut self, rt: &mut Runtime, request: CycleRequest) -> bool {
+        if request.full {
+            if !self.pass.running {
+                self.pass = CyclePass { running: true, ..CyclePass::default() };
+            }
+            let mut full = core::mem::take(&mut self.candidates);
+            let freed_before = rt.counters.freed_by_cycles;
+            self.trial_deletion(rt, &mut full, Edges::All, request.deadline);
+            self.pass.freed += rt.counters.freed_by_cycles - freed_before;
+            full.clear();
+            full.append(&mut self.candidates);
+            self.candidates = full;
         }
-        let mut full = core::mem::take(&mut self.candidates);
-        let freed_before = rt.counters.freed_by_cycles;
-        self.trial_deletion(rt, &mut full, Edges::All, deadline);
-        self.pass.freed += rt.counters.freed_by_cycles - freed_before;
-        full.clear();
-        full.append(&mut self.candidates);
-        self.candidates = full;
         let mut young = core::mem::take(&mut self.young_candidates);
         self.trial_deletion(rt, &mut young, Edges::Young, u64::MAX);
         young.clear();
         self.young_candidates = young;
+        if !request.full {
+            return true;
+        }
         let done = self.candidates.is_empty();
         if done {
             self.finish_cycle_pass();

@@ -6,8 +6,9 @@
 //! |---|---|---|
 //! | [`RECONCILE_MIN_BYTES`] | 256 KiB | heap bytes allocated between reconciliations, at least |
 //! | [`RECONCILE_BYTES_PER_ROOT`] | 128 | ... and at least this per root, so scanning the roots stays a small share |
-//! | [`CANDIDATES_MIN`] | 16384 | a cycle collection runs once this many candidates wait, ... |
+//! | [`CANDIDATES_MIN`] | 16384 | a cycle collection runs once this many ordinary candidates wait, ... |
 //! | [`CANDIDATES_PER_LIVE`] | 1/2 | ... or half as many as there are live objects, if more |
+//! | [`YOUNG_CANDIDATES_MAX`] | 16384 | a young-only collection runs once this many young candidates wait (its pause is about proportional to them) |
 //! | [`CYCLE_CHUNK`] | 256 | candidates grayed between clock checks when `rgc_step` slices a run |
 //! | [`UNPRODUCTIVE_SHARE`] | 1/4 | a cycle collection whose full run frees less than this share of the objects it traversed doubles the (ordinary) candidate threshold ... |
 //! | [`MAX_CYCLE_BACKOFF`] | 64 | ... up to this multiple; a productive one resets it |
@@ -16,7 +17,11 @@
 //! references (an LRU list relinked on every hit) from being traversed
 //! over and over for nothing: every candidate in such a structure leads
 //! trial deletion through all of it. Garbage cycles still cannot pile up
-//! without bound: the heap-growth trigger is not backed off.
+//! without bound: the heap-growth trigger is not backed off. Young
+//! candidates have their own fixed threshold, neither scaled with the heap
+//! nor backed off: each is processed once whenever its run comes, so
+//! delaying them would only make longer pauses; and a young-only
+//! collection leaves the ordinary candidates waiting.
 //!
 //! Knobs it reads: `heap_initial` and `growth_percent` (a cycle collection
 //! also runs once the live heap grows by `growth_percent` over what the
@@ -35,6 +40,7 @@ pub const RECONCILE_MIN_BYTES: usize = 256 * 1024;
 pub const RECONCILE_BYTES_PER_ROOT: usize = 128;
 pub const CANDIDATES_MIN: usize = 16384;
 pub const CANDIDATES_PER_LIVE: u64 = 2;
+pub const YOUNG_CANDIDATES_MAX: usize = 16384;
 pub const CYCLE_CHUNK: usize = 256;
 pub const UNPRODUCTIVE_SHARE: u64 = 4;
 pub const MAX_CYCLE_BACKOFF: u64 = 64;
@@ -89,6 +95,16 @@ pub struct Refcount {
     pub(crate) pass: CyclePass,
 }
 
+/// A cycle collection for a reconciliation to run.
+#[derive(Clone, Copy)]
+pub struct CycleRequest {
+    /// Graying of ordinary candidates stops once `CLOCK_MONOTONIC` passes
+    /// this (`u64::MAX`: never; the rest wait for the next collection).
+    pub deadline: u64,
+    /// Whether the ordinary candidates are processed (the young ones always are).
+    pub full: bool,
+}
+
 /// What the full run of the cycle collection in progress (it may span
 /// several `rgc_step`s) has done so far, to judge whether it was worth its
 /// cost. Young runs are left out: each young candidate is processed once
@@ -103,14 +119,18 @@ pub(crate) struct CyclePass {
 }
 
 impl Refcount {
-    /// Whether a cycle collection is due: `fraction` = 1 for due, 2 for half due.
-    pub(crate) fn cycles_due(&self, rt: &Runtime, fraction: u64) -> bool {
+    /// Which cycle collection is due, if any: `fraction` = 1 for due, 2 for
+    /// half due. Ordinary candidates wait for their (backed-off) threshold
+    /// or heap growth; young ones for their own threshold or heap growth.
+    /// A young-only collection leaves the ordinary candidates waiting.
+    pub(crate) fn cycles_due(&self, rt: &Runtime, fraction: u64, deadline: u64) -> Option<CycleRequest> {
         let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
         let grown = rt.counters.live_footprint.saturating_sub(self.cycle_base);
-        let allowance = self.cycle_trigger - self.cycle_base;
-        self.candidates.len() as u64 * fraction >= limit * self.cycle_backoff
-            || self.young_candidates.len() as u64 * fraction >= limit
-            || grown * fraction >= allowance
+        let grown = grown * fraction >= self.cycle_trigger - self.cycle_base;
+        let (ordinary, young) = (self.candidates.len() as u64, self.young_candidates.len() as u64);
+        let full = ordinary > 0 && (grown || ordinary * fraction >= limit * self.cycle_backoff);
+        let young = young > 0 && (grown || young * fraction >= YOUNG_CANDIDATES_MAX as u64);
+        (full || young).then_some(CycleRequest { deadline, full })
     }
 
     /// Called when a cycle collection has processed every candidate:
@@ -150,7 +170,7 @@ impl Refcount {
     pub fn full_collection(&mut self, rt: &mut Runtime) {
         loop {
             let before = rt.counters.freed_by_count + rt.counters.freed_by_cycles;
-            self.reconcile(rt, Some(u64::MAX));
+            self.reconcile(rt, Some(CycleRequest { deadline: u64::MAX, full: true }));
             let freed = rt.counters.freed_by_count + rt.counters.freed_by_cycles - before;
             if freed == 0 && self.candidates.is_empty() && self.young_candidates.is_empty() {
                 break;
@@ -219,7 +239,7 @@ impl Plan for Refcount {
         if rt.config.torture {
             return self.full_collection(rt);
         }
-        let cycles = self.cycles_due(rt, 1).then_some(u64::MAX);
+        let cycles = self.cycles_due(rt, 1, u64::MAX);
         self.reconcile(rt, cycles);
     }
 
@@ -250,12 +270,11 @@ impl Plan for Refcount {
             self.full_collection(rt);
             return true;
         }
-        let waiting = !self.candidates.is_empty() || !self.young_candidates.is_empty();
-        let cycles = waiting && self.cycles_due(rt, 2);
-        if !cycles && !self.has_new_entries() {
+        let cycles = self.cycles_due(rt, 2, now_ns().saturating_add(budget_ns));
+        if cycles.is_none() && !self.has_new_entries() {
             return false;
         }
-        self.reconcile(rt, cycles.then(|| now_ns().saturating_add(budget_ns)));
+        self.reconcile(rt, cycles);
         true
     }
 

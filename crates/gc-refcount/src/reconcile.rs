@@ -40,6 +40,7 @@
 //! finalization instead of freed, exactly when marksweep would queue it.
 
 use crate::word::{self, ACYCLIC, BUFFERED, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
+use crate::plan::CycleRequest;
 use crate::Refcount;
 use alloc::vec::Vec;
 use gc_api::event::Phase;
@@ -133,10 +134,9 @@ impl Refcount {
         c.live_footprint += footprint as u64;
     }
 
-    /// One reconciliation (steps 1-6 of the module doc), one pause. With
-    /// `cycle_deadline`, collects cycles until that `CLOCK_MONOTONIC` time
-    /// (`u64::MAX`: until no candidate is left).
-    pub fn reconcile(&mut self, rt: &mut Runtime, cycle_deadline: Option<u64>) {
+    /// One reconciliation (steps 1-6 of the module doc), one pause, with
+    /// the cycle collection `cycles` asks for, if any.
+    pub fn reconcile(&mut self, rt: &mut Runtime, cycles: Option<CycleRequest>) {
         rt.events.cycle += 1;
         rt.events.start(Phase::Pause);
         rt.events.start(Phase::Reconcile);
@@ -147,15 +147,17 @@ impl Refcount {
         self.examine_nursery(rt);
         self.examine_zct(rt);
         rt.events.end(Phase::Reconcile);
-        if let Some(deadline) = cycle_deadline {
+        if let Some(request) = cycles {
             if !self.candidates.is_empty() || !self.young_candidates.is_empty() {
                 rt.events.start(Phase::Cycles);
-                let done = self.collect_cycles(rt, deadline);
+                let done = self.collect_cycles(rt, request);
                 rt.events.end(Phase::Cycles);
                 if done {
                     rt.counters.cycle_collections += 1;
                     self.finish_reconciliation(rt);
-                    self.tidy_heap(rt);
+                    if request.full {
+                        self.tidy_heap(rt);
+                    }
                     return self.end_pause(rt);
                 }
             }
