@@ -112,6 +112,9 @@ typedef struct rgc_type {
  *   pause_us          RGC_PAUSE_US           40    incremental: longest increment (Q), microseconds
  *   window_us         RGC_WINDOW_US          500   incremental: at most Q of scheduled work per W microseconds,
  *                                                  so MMU(W) >= 1 - Q/W unless the pacer taxes allocation
+ *   free_budget       RGC_FREE_BUDGET        16384 refcount: objects a reconciliation frees (or twice the
+ *                                                  allocations since the last one); each allocation frees
+ *                                                  one of the rest. Must be >= 1.
  *   torture           RGC_TORTURE            0     1: collect at every allocation (incremental: one tiny
  *                                                  increment per allocation)
  *   verify            RGC_VERIFY             0     1: check heap invariants after every collection
@@ -130,7 +133,9 @@ typedef struct rgc_config {
     uint32_t verify;
     uint32_t pause_us;  /* incremental only */
     uint32_t window_us; /* incremental only */
-    uint64_t reserved[3];
+    uint32_t free_budget; /* refcount only: objects a reconciliation frees before deferring the rest */
+    uint32_t reserved32;
+    uint64_t reserved[2];
 } rgc_config;
 
 /* ------------------------------------------------------------------------
@@ -224,6 +229,7 @@ _Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, free_budget) == 48, "rgc_config layout");
 _Static_assert(sizeof(rgc_stats) == 184, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, freed_by_count) == 144, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");

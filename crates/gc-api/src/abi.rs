@@ -82,12 +82,17 @@ pub struct RgcConfig {
     pub pause_us: u32,
     /// Incremental collectors: at most `pause_us` of work per window of this many microseconds (W).
     pub window_us: u32,
-    pub reserved: [u64; 3],
+    /// Reference counting: objects a reconciliation frees before it defers
+    /// the rest to later allocations.
+    pub free_budget: u32,
+    pub reserved32: u32,
+    pub reserved: [u64; 2],
 }
 const_assert_eq!(core::mem::size_of::<RgcConfig>(), 72);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, free_budget), 48);
 
 /// `rgc_stats`: cumulative counters since `rgc_init`.
 #[repr(C)]

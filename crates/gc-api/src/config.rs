@@ -70,6 +70,16 @@ pub const KNOBS: &[Knob] = &[
               window_us (W), so MMU(W) >= 1 - Q/W while the pacer is not taxing allocation.",
     },
     Knob {
+        env: "RGC_FREE_BUDGET",
+        field: "free_budget",
+        default: 16384,
+        unit: "objects",
+        doc: "Reference counting: a reconciliation frees at most this many objects (or twice \
+              the objects allocated since the last one, if more); each allocation frees one \
+              of the rest, so dropping a large structure never makes a long pause. \
+              Full collections free everything.",
+    },
+    Knob {
         env: "RGC_TORTURE",
         field: "torture",
         default: 0,
@@ -99,6 +109,8 @@ pub struct Config {
     pub pause_ns: u64,
     /// Scheduling window (W), nanoseconds.
     pub window_ns: u64,
+    /// Reference counting: objects a reconciliation frees at least.
+    pub free_budget: usize,
 }
 
 fn knob_default(field: &str) -> u64 {
@@ -118,7 +130,9 @@ pub fn default_c_config() -> RgcConfig {
         verify: knob_default("verify") as u32,
         pause_us: knob_default("pause_us") as u32,
         window_us: knob_default("window_us") as u32,
-        reserved: [0; 3],
+        free_budget: knob_default("free_budget") as u32,
+        reserved32: 0,
+        reserved: [0; 2],
     }
 }
 
@@ -186,6 +200,7 @@ impl Config {
                     "verify" => c.verify = value as u32,
                     "pause_us" => c.pause_us = u32::try_from(value).map_err(|_| too_big())?,
                     "window_us" => c.window_us = u32::try_from(value).map_err(|_| too_big())?,
+                    "free_budget" => c.free_budget = u32::try_from(value).map_err(|_| too_big())?,
                     _ => unreachable!("knob {} has no config field", knob.field),
                 }
             }
@@ -201,6 +216,7 @@ impl Config {
             verify: c.verify != 0,
             pause_ns: c.pause_us as u64 * 1000,
             window_ns: c.window_us as u64 * 1000,
+            free_budget: c.free_budget as usize,
         };
         check_pacing(cfg.pause_ns, cfg.window_ns)
             .map_err(|e| format!("{e} (pause_us {}, window_us {})", c.pause_us, c.window_us))?;
@@ -209,6 +225,9 @@ impl Config {
         }
         // Documented: an initial allowance above the limit means "up to the limit".
         let cfg = Config { heap_initial: cfg.heap_initial.min(cfg.heap_max), ..cfg };
+        if cfg.free_budget == 0 {
+            return Err("free_budget 0 would never free anything at a reconciliation: it must be at least 1".into());
+        }
         if cfg.shadowstack_slots < 16 {
             return Err(format!("shadowstack_slots {} is below the minimum of 16", cfg.shadowstack_slots));
         }

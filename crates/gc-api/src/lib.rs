@@ -17,7 +17,7 @@
 //! - [`collector`]: the [`Collector`] trait.
 //! - [`cabi`]: the generic C entry points and the [`export_c_abi!`] macro that
 //!   turns any `Collector` into a library exporting the `rgc_*` symbols.
-//! - [`fatal`]: the one way rgc reports misuse: a message naming the call and
+//! - [`fatal`](mod@fatal): the one way rgc reports misuse: a message naming the call and
 //!   the offending value, then `abort()`.
 //!
 //! Start reading at [`collector::Collector`], then `include/rgc.h`.

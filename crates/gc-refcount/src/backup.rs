@@ -25,6 +25,7 @@ impl Refcount {
         self.nursery.clear();
         self.candidates.clear();
         self.young_candidates.clear();
+        self.free_work.clear(); // unreachable: the sweep frees them
         self.pass.running = false;
         self.prev_roots.clear();
         let queued_from = rt.pending_finalizers.len();

@@ -227,6 +227,7 @@ impl Refcount {
             }
         }
         // Frees above may have freed or zeroed earlier entries.
+        let mut zeroed = core::mem::take(&mut self.zeroed);
         roots.retain(|&s| {
             // SAFETY: is_object is checked first.
             let keep = rt.heap.is_object(s) && word::count(unsafe { word::get(s) }) > 0;
@@ -237,17 +238,18 @@ impl Refcount {
                     if rt.heap.is_marked(s) {
                         list_in_zct(&mut self.zct, s);
                     } else {
-                        self.free_work.push(s);
+                        zeroed.push(s);
                     }
                 }
             }
             keep
         });
-        while let Some(s) = self.free_work.pop() {
-            if rt.heap.is_object(s) {
-                self.free_garbage(rt, s);
-            }
+        for &s in &zeroed {
+            self.doom(rt, s);
         }
+        zeroed.clear();
+        self.zeroed = zeroed;
+        self.drain_free_work(rt);
         roots
     }
 

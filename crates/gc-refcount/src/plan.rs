@@ -23,7 +23,7 @@
 //! delaying them would only make longer pauses; and a young-only
 //! collection leaves the ordinary candidates waiting.
 //!
-//! Knobs it reads: `heap_initial` and `growth_percent` (a cycle collection
+//! Knobs it reads: `free_budget` (see [`crate::reconcile`]), `heap_initial` and `growth_percent` (a cycle collection
 //! also runs once the live heap grows by `growth_percent` over what the
 //! last one left, and at least by `heap_initial`), `torture` (a full
 //! collection at every allocation) and `verify`.
@@ -66,8 +66,13 @@ pub struct Refcount {
     /// The root values of the last reconciliation: an object that has left
     /// the roots since may be garbage.
     pub(crate) prev_roots: Vec<*mut u8>,
-    /// Objects whose count reached zero while not a root: being freed.
+    /// Garbage waiting to be freed (colour `DOOMED`): within a
+    /// reconciliation's free budget, or one per allocation after it.
     pub(crate) free_work: Vec<*mut u8>,
+    /// Objects this reconciliation may still free.
+    pub(crate) free_budget: usize,
+    /// Scratch list of the children a free left with count zero.
+    pub(crate) zeroed: Vec<*mut u8>,
     /// Traversal stack of the cycle collector.
     pub(crate) stack: Vec<*mut u8>,
     /// Candidates of the current trial-deletion chunk.
@@ -170,7 +175,7 @@ impl Refcount {
     pub fn full_collection(&mut self, rt: &mut Runtime) {
         loop {
             let before = rt.counters.freed_by_count + rt.counters.freed_by_cycles;
-            self.reconcile(rt, Some(CycleRequest { deadline: u64::MAX, full: true }));
+            self.reconcile(rt, Some(CycleRequest { deadline: u64::MAX, full: true }), usize::MAX);
             let freed = rt.counters.freed_by_count + rt.counters.freed_by_cycles - before;
             if freed == 0 && self.candidates.is_empty() && self.young_candidates.is_empty() {
                 break;
@@ -213,6 +218,8 @@ impl Plan for Refcount {
             deferred: Vec::new(),
             prev_roots: Vec::new(),
             free_work: Vec::new(),
+            free_budget: 0,
+            zeroed: Vec::new(),
             stack: Vec::new(),
             gray_roots: Vec::new(),
             whites: Vec::new(),
@@ -240,7 +247,7 @@ impl Plan for Refcount {
             return self.full_collection(rt);
         }
         let cycles = self.cycles_due(rt, 1, u64::MAX);
-        self.reconcile(rt, cycles);
+        self.reconcile(rt, cycles, self.free_budget(rt));
     }
 
     fn alloc_failed(&mut self, rt: &mut Runtime, attempt: u32) -> bool {
@@ -274,7 +281,7 @@ impl Plan for Refcount {
         if cycles.is_none() && !self.has_new_entries() {
             return false;
         }
-        self.reconcile(rt, cycles);
+        self.reconcile(rt, cycles, self.free_budget(rt));
         true
     }
 

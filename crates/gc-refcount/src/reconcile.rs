@@ -28,9 +28,10 @@
 //!
 //! **Invariant** (between reconciliations): every object with a count of
 //! zero is listed in the nursery, the ZCT or the store log, or was a root
-//! at the last reconciliation (`prev_roots`). Hence an unreachable object with count
-//! zero is freed at the next reconciliation, and everything it alone
-//! referenced with it.
+//! at the last reconciliation (`prev_roots`), or awaits its free
+//! (`free_work`) or its finalizer. Hence an unreachable object with count
+//! zero is found to be garbage at the next reconciliation, and so is
+//! everything it alone referenced.
 //!
 //! **Freeing** is recursive through an explicit work list, never native
 //! recursion: freeing a 10-million-element list visits it iteratively.
@@ -38,9 +39,20 @@
 //! (then it is listed in the ZCT); one whose count stays non-zero becomes a
 //! cycle candidate. An object whose finalizer has not run is queued for
 //! finalization instead of freed, exactly when marksweep would queue it.
+//!
+//! **Frees are not pauses.** A reconciliation frees at most its *free
+//! budget* of objects (the `free_budget` knob, default 16384, or twice the objects
+//! allocated since the last one, so freeing keeps up with allocation);
+//! the garbage beyond it stays in `free_work`, colour [`DOOMED`], and each
+//! allocation frees one of those objects first (its freed cell is then
+//! usually the one reused). So dropping a structure of any size costs the
+//! next reconciliation a bounded pause. Such a deferred free cannot see the
+//! roots, so a child whose count drops to zero is listed in the ZCT for the
+//! next reconciliation instead of being freed. A full collection
+//! (`rgc_collect`, heap exhaustion, torture mode) has no budget.
 
-use crate::word::{self, ACYCLIC, BUFFERED, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
 use crate::plan::CycleRequest;
+use crate::word::{self, ACYCLIC, BUFFERED, DOOMED, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
 use crate::Refcount;
 use alloc::vec::Vec;
 use gc_api::event::Phase;
@@ -132,11 +144,29 @@ impl Refcount {
         c.live_objects += 1;
         c.live_bytes += req.bytes as u64;
         c.live_footprint += footprint as u64;
+        if !self.free_work.is_empty() {
+            self.free_one_deferred(rt);
+        }
+    }
+
+    /// Frees one object a reconciliation's budget left (see "Frees are not pauses").
+    #[inline(never)]
+    fn free_one_deferred(&mut self, rt: &mut Runtime) {
+        if let Some(o) = self.free_work.pop() {
+            self.free_doomed(rt, o, false);
+        }
+    }
+
+    /// The free budget of a reconciliation that is not part of a full collection.
+    pub(crate) fn free_budget(&self, rt: &Runtime) -> usize {
+        rt.config.free_budget.max(2 * self.nursery.len())
     }
 
     /// One reconciliation (steps 1-6 of the module doc), one pause, with
-    /// the cycle collection `cycles` asks for, if any.
-    pub fn reconcile(&mut self, rt: &mut Runtime, cycles: Option<CycleRequest>) {
+    /// the cycle collection `cycles` asks for, if any, freeing at most
+    /// `free_budget` objects (see "Frees are not pauses").
+    pub fn reconcile(&mut self, rt: &mut Runtime, cycles: Option<CycleRequest>, free_budget: usize) {
+        self.free_budget = free_budget;
         rt.events.cycle += 1;
         rt.events.start(Phase::Pause);
         rt.events.start(Phase::Reconcile);
@@ -146,6 +176,7 @@ impl Refcount {
         self.examine_former_roots(rt);
         self.examine_nursery(rt);
         self.examine_zct(rt);
+        self.drain_free_work(rt);
         rt.events.end(Phase::Reconcile);
         if let Some(request) = cycles {
             if !self.candidates.is_empty() || !self.young_candidates.is_empty() {
@@ -274,34 +305,89 @@ impl Refcount {
         }
     }
 
-    /// Frees `x` (count zero, not a root) and, recursively, what only it held.
+    /// `x` (count zero, not a root) is garbage: frees it and, recursively,
+    /// what only it held, within this reconciliation's free budget; the
+    /// rest waits in `free_work` (see [`Refcount::doom`]).
     pub(crate) fn free_garbage(&mut self, rt: &mut Runtime, x: *mut u8) {
-        self.free_work.push(x);
-        while let Some(o) = self.free_work.pop() {
-            // SAFETY: work-list entries are live objects with count zero.
-            let w = unsafe { word::get(o) };
-            if w & FINALIZABLE != 0 {
-                self.queue_finalizer(rt, o);
-                continue;
-            }
-            let Refcount { zct, candidates, free_work, .. } = self;
-            // SAFETY: a live object.
-            unsafe {
-                for_each_child(rt, o, |c| match word::decrement(c) {
-                    Some(v) if word::count(v) == 0 => {
-                        if rt.heap.is_marked(c) {
-                            list_in_zct(zct, c);
-                        } else {
-                            free_work.push(c);
-                        }
-                    }
-                    Some(_) => add_candidate(candidates, c),
-                    None => {}
-                })
-            };
+        self.doom(rt, x);
+        self.drain_free_work(rt);
+    }
+
+    /// Frees doomed objects while this reconciliation's budget lasts.
+    pub(crate) fn drain_free_work(&mut self, rt: &mut Runtime) {
+        while self.free_budget > 0 {
+            let Some(o) = self.free_work.pop() else { break };
+            self.free_budget -= 1;
+            self.free_doomed(rt, o, true);
+        }
+    }
+
+    /// Schedules garbage `o` (count zero, not a root; during a
+    /// reconciliation) to be freed. What needs the root marks or must
+    /// happen before any allocation is done now: a finalizable object is
+    /// queued instead; a weak-reference cell is freed at once (the weak
+    /// table forgets freed cells at the end of this reconciliation, before
+    /// a cell can be reused); weak references to `o` are cleared at the
+    /// end of this reconciliation, so `rgc_weakref_get` can never return
+    /// it. Anything else turns [`DOOMED`] (once: a second call is a no-op)
+    /// and joins `free_work`, to be freed within the free budget or, one
+    /// per allocation, later ([`Refcount::free_doomed`]).
+    pub(crate) fn doom(&mut self, rt: &mut Runtime, o: *mut u8) {
+        // SAFETY: o is a live object.
+        let w = unsafe { word::get(o) };
+        // SAFETY: as above. A marked object is a root, or was queued for
+        // finalization by this reconciliation (listed already, either way).
+        if word::colour(w) == DOOMED || unsafe { rt.heap.is_marked(o) } {
+            return;
+        }
+        if w & FINALIZABLE != 0 {
+            return self.queue_finalizer(rt, o);
+        }
+        // SAFETY: as above.
+        if unsafe { header(o) }.type_id() == WEAKREF_TYPE {
             self.release(rt, o, w);
             rt.counters.freed_by_count += 1;
+            return;
         }
+        if w & WEAK_TARGET != 0 {
+            self.doomed_weak_targets.push(o);
+            self.weak_dirty = true;
+        }
+        // SAFETY: as above.
+        unsafe { word::set(o, word::with_colour(w, DOOMED)) };
+        self.free_work.push(o);
+    }
+
+    /// Frees doomed `o`. Its children lose a reference: one left with a
+    /// count becomes a cycle candidate; one left with none is garbage if
+    /// it is not a root, which only a reconciliation can tell
+    /// (`in_reconciliation`: roots are marked); otherwise it is listed in
+    /// the ZCT, for the next one to settle.
+    pub(crate) fn free_doomed(&mut self, rt: &mut Runtime, o: *mut u8, in_reconciliation: bool) {
+        let mut zeroed = core::mem::take(&mut self.zeroed);
+        let Refcount { zct, candidates, .. } = self;
+        // SAFETY: doomed objects are live until freed here; so are their children.
+        unsafe {
+            for_each_child(rt, o, |c| match word::decrement(c) {
+                Some(v) if word::count(v) == 0 => {
+                    if in_reconciliation && !rt.heap.is_marked(c) {
+                        zeroed.push(c);
+                    } else {
+                        list_in_zct(zct, c);
+                    }
+                }
+                Some(_) => add_candidate(candidates, c),
+                None => {}
+            })
+        };
+        // SAFETY: as above.
+        self.release(rt, o, unsafe { word::get(o) });
+        rt.counters.freed_by_count += 1;
+        for &c in &zeroed {
+            self.doom(rt, c);
+        }
+        zeroed.clear();
+        self.zeroed = zeroed;
     }
 
     /// Returns `o`'s cell to the heap and updates the live totals.

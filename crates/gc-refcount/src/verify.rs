@@ -3,7 +3,9 @@
 //! - every count equals the number of heap pointer fields that refer to
 //!   the object (saturated counts excepted): a pointer written without
 //!   `RGC_STORE` shows up here;
-//! - every object is black (the cycle collector left nothing gray or white);
+//! - every object is black (the cycle collector left nothing gray or
+//!   white), except the garbage awaiting its free, which is doomed with
+//!   count zero;
 //! - every object with count zero is listed (ZCT, nursery, store log) or
 //!   was a root at the last reconciliation or awaits its finalizer, so it
 //!   will be freed once unreachable (the candidate buffers do not count:
@@ -18,7 +20,7 @@
 //! After a full collection, additionally: a trace from the roots reaches
 //! every object in the heap (nothing unreachable survived).
 
-use crate::word::{self, BLACK, BUFFERED, FINALIZABLE, LOGGED, YOUNG};
+use crate::word::{self, BLACK, BUFFERED, DOOMED, FINALIZABLE, LOGGED, YOUNG};
 use crate::Refcount;
 use alloc::format;
 use alloc::string::String;
@@ -84,8 +86,16 @@ impl Refcount {
             set
         };
         let logged = set_of(&mut self.zct.iter().chain(&self.nursery));
-        let listed =
-            set_of(&mut self.zct.iter().chain(&self.nursery).chain(&self.prev_roots).chain(&rt.pending_finalizers));
+        let doomed = set_of(&mut self.free_work.iter());
+        let listed = set_of(
+            &mut self
+                .zct
+                .iter()
+                .chain(&self.nursery)
+                .chain(&self.prev_roots)
+                .chain(&rt.pending_finalizers)
+                .chain(&self.free_work),
+        );
         let flag_tables = [
             (LOGGED, "LOGGED", "zero-count table or nursery", logged),
             (BUFFERED, "BUFFERED", "candidate buffer", set_of(&mut self.candidates.iter())),
@@ -104,8 +114,10 @@ impl Refcount {
             let (w, t) = unsafe { (word::get(o), header(o).type_id()) };
             let name = rt.types.get(t).map_or("?", |i| i.name.as_str());
             let (count, expected) = (word::count(w), refs[index(o)]);
-            error = if word::colour(w) != BLACK {
+            error = if word::colour(w) != BLACK && !(word::colour(w) == DOOMED && doomed.get(index(o))) {
                 Some(format!("object {o:p} of type '{name}' is not black outside the cycle collector"))
+            } else if doomed.get(index(o)) && (word::colour(w) != DOOMED || count != 0) {
+                Some(format!("object {o:p} of type '{name}' awaits its free but is not doomed with count zero"))
             } else if !word::is_sticky(w) && count != expected {
                 Some(format!(
                     "object {o:p} of type '{name}' has reference count {count} but {expected} heap pointer fields \

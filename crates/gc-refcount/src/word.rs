@@ -10,7 +10,7 @@
 //! | 8-31 | count: heap references to the object | `RGC_STORE` (+1 for the new value) | `RGC_STORE` (-1 for the old value), frees of referrers, trial deletion (restored unless garbage) | everyone |
 //! | 0 | `LOGGED`: the store log, the zero-count table or the nursery lists the object | allocation; a decrement that logs; a reconciliation keeping a zero-count root listed | the reconciliation examining the entry | `RGC_STORE`, so an object is logged once per reconciliation |
 //! | 1 | `ACYCLIC`: the type has no traced pointer field (byte buffers, weak-reference cells, pointer-free types) | allocation | never | `RGC_STORE` (no cycle candidacy) |
-//! | 2-3 | colour ([`BLACK`], [`GRAY`], [`WHITE`], [`DOOMED`]) | the cycle collector | the cycle collector: every object is `BLACK` outside it | the cycle collector |
+//! | 2-3 | colour ([`BLACK`], [`GRAY`], [`WHITE`], [`DOOMED`]) | the cycle collector; a reconciliation finding garbage (`DOOMED`: awaiting its free) | the cycle collector: outside it every object is `BLACK` except garbage awaiting its free | the cycle collector; `doom` (each garbage object is scheduled once) |
 //! | 4 | `WEAK_TARGET`: a weak reference was created to the object | `rgc_weakref_new` | never | frees: weak references to it are cleared |
 //! | 5 | `FINALIZABLE`: the finalizer has not been queued yet | allocation (type with a finalizer) | queueing the finalizer | frees: the object is queued instead |
 //! | 6 | `YOUNG`: a young cycle candidate (new, not a root when first reconciled) | reconciliation | the cycle collector, when it has processed the young candidates; logging or candidacy (it becomes an ordinary candidate) | the cycle collector's young phase |
@@ -44,7 +44,8 @@ pub const BLACK: u32 = 0;
 pub const GRAY: u32 = 0b0100;
 /// No reference from outside the gray subgraph: garbage unless revived.
 pub const WHITE: u32 = 0b1000;
-/// White and collected into the list of objects to free.
+/// Garbage about to be freed: white and collected by the cycle collector,
+/// or found by a reconciliation and waiting in `free_work`.
 pub const DOOMED: u32 = 0b1100;
 pub const WEAK_TARGET: u32 = 16;
 pub const FINALIZABLE: u32 = 32;

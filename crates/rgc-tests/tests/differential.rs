@@ -65,3 +65,20 @@ fn cycles_are_reclaimed_exactly() {
         }
     }
 }
+
+/// Reference counting with a free budget of one object per reconciliation,
+/// under the verifier: nearly every free is deferred to a later allocation,
+/// where the roots are not known, so children that reach count zero must
+/// be listed for the next reconciliation and never freed on the spot.
+#[test]
+fn deferred_frees_match_the_model() {
+    let n = seeds("RGC_DIFF_DEFERRED_SEEDS", 60);
+    let env = [("RGC_FREE_BUDGET", "1"), ("RGC_VERIFY", "1"), ("RGC_HEAP_INITIAL", "256K")];
+    for gc in COLLECTORS.iter().filter(|gc| gc.name == "refcount") {
+        for (seeds, mix) in [(5_000_000..5_000_000 + n, Mix::Balanced), (6_000_000..6_000_000 + n, Mix::Cycles)] {
+            if let Err(report) = check_seeds(gc.name, seeds, 400, &env, mix) {
+                panic!("{report}");
+            }
+        }
+    }
+}
