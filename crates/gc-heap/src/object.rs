@@ -102,6 +102,16 @@ pub unsafe fn object_bytes(obj: *const u8, types: &TypeTable) -> usize {
         return len;
     }
     let info = types.get(h.kind).expect("header holds a registered type");
+    // SAFETY: caller contract.
+    unsafe { object_bytes_of(obj, info) }
+}
+
+/// Requested size in bytes of the object at `obj`, whose type is `info`.
+///
+/// # Safety
+/// `obj` is a live object of type `info`.
+#[inline]
+pub unsafe fn object_bytes_of(obj: *const u8, info: &TypeInfo) -> usize {
     if info.varsize {
         // SAFETY: caller contract; the length was written at allocation and
         // the allocation succeeded, so the product fits.
@@ -117,6 +127,7 @@ pub unsafe fn object_bytes(obj: *const u8, types: &TypeTable) -> usize {
 ///
 /// # Safety
 /// `obj` is a live object of type `info`.
+#[inline]
 pub unsafe fn for_each_pointer(obj: *const u8, info: &TypeInfo, first_item: usize, mut f: impl FnMut(usize, *mut u8)) {
     // SAFETY (all reads below): validated descriptors keep every pointer
     // field inside the object, whose length was fixed at allocation.

@@ -110,7 +110,7 @@ unsafe fn for_each_edge(rt: &Runtime, o: *mut u8, edges: Edges, mut f: impl FnMu
             if edges.follows(o, t) {
                 f(t)
             }
-        })
+        });
     }
 }
 

@@ -59,37 +59,41 @@ use gc_api::event::Phase;
 use gc_api::types::WEAKREF_TYPE;
 use gc_api::AllocRequest;
 use gc_heap::mark::{bad_pointer, Source};
-use gc_heap::object::{for_each_pointer, header, object_bytes};
+use gc_heap::object::{for_each_pointer, header, object_bytes, object_bytes_of};
 use gc_heap::{store_log, Runtime};
 
 /// Calls `f` with each non-null pointer field value of `obj`, checking that
-/// each is an object (fatal, naming the field, otherwise).
+/// each is an object (fatal, naming the field, otherwise). Returns `obj`'s
+/// requested size in bytes (what the live totals count), from the same
+/// type lookup.
 ///
 /// # Safety
 /// `obj` is a live object.
 #[inline]
-pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMut(*mut u8)) {
+pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMut(*mut u8)) -> usize {
     // SAFETY: caller contract.
     let h = unsafe { header(obj) };
-    if h.bytes_len().is_some() {
-        return;
+    if let Some(len) = h.bytes_len() {
+        return len;
     }
-    let Some(info) = rt.types.get(h.kind) else { return };
-    if !info.has_pointers() {
-        return;
-    }
+    let info = rt.types.get(h.kind).expect("a live object's header holds a registered type");
     // SAFETY: caller contract: a live object of type `info`.
-    unsafe {
-        for_each_pointer(obj, info, 0, |offset, v| {
-            if v.is_null() {
-                return;
-            }
-            if !rt.heap.is_object(v) {
-                bad_pointer(&rt.types, v, Source::Field { obj, offset });
-            }
-            f(v)
-        })
+    let bytes = unsafe { object_bytes_of(obj, info) };
+    if info.has_pointers() {
+        // SAFETY: as above.
+        unsafe {
+            for_each_pointer(obj, info, 0, |offset, v| {
+                if v.is_null() {
+                    return;
+                }
+                if !rt.heap.is_object(v) {
+                    bad_pointer(&rt.types, v, Source::Field { obj, offset });
+                }
+                f(v)
+            })
+        }
     }
+    bytes
 }
 
 /// Lists `obj` (count zero, a root) in the ZCT unless the ZCT, the nursery
@@ -364,16 +368,20 @@ impl Refcount {
     /// (`in_reconciliation`: roots are marked); otherwise it is listed in
     /// the ZCT, for the next one to settle.
     pub(crate) fn free_doomed(&mut self, rt: &mut Runtime, o: *mut u8, in_reconciliation: bool) {
-        let mut zeroed = core::mem::take(&mut self.zeroed);
-        let Refcount { zct, candidates, .. } = self;
+        let Refcount { zct, candidates, zeroed, free_work, .. } = self;
         // SAFETY: doomed objects are live until freed here; so are their children.
-        unsafe {
+        let bytes = unsafe {
             for_each_child(rt, o, |c| match word::decrement(c) {
                 Some(v) if word::count(v) == 0 => {
-                    if in_reconciliation && !rt.heap.is_marked(c) {
-                        zeroed.push(c);
-                    } else {
+                    if !in_reconciliation || rt.heap.is_marked(c) {
                         list_in_zct(zct, c);
+                    } else if v & (FINALIZABLE | WEAK_TARGET) == 0 && header(c).kind != WEAKREF_TYPE {
+                        // `doom`'s common case, inline: its count was not zero
+                        // before, so it is not doomed yet.
+                        word::set(c, word::with_colour(v, DOOMED));
+                        free_work.push(c);
+                    } else {
+                        zeroed.push(c);
                     }
                 }
                 Some(_) => add_candidate(candidates, c),
@@ -381,20 +389,24 @@ impl Refcount {
             })
         };
         // SAFETY: as above.
-        self.release(rt, o, unsafe { word::get(o) });
+        self.release_sized(rt, o, unsafe { word::get(o) }, bytes);
         rt.counters.freed_by_count += 1;
-        for &c in &zeroed {
+        while let Some(c) = self.zeroed.pop() {
             self.doom(rt, c);
         }
-        zeroed.clear();
-        self.zeroed = zeroed;
     }
 
     /// Returns `o`'s cell to the heap and updates the live totals.
     pub(crate) fn release(&mut self, rt: &mut Runtime, o: *mut u8, w: u32) {
         // SAFETY: o is a live object about to be freed.
-        let (bytes, is_weakref) = unsafe { (object_bytes(o, &rt.types), header(o).type_id() == WEAKREF_TYPE) };
-        if w & WEAK_TARGET != 0 || is_weakref {
+        let bytes = unsafe { object_bytes(o, &rt.types) };
+        self.release_sized(rt, o, w, bytes);
+    }
+
+    /// [`Refcount::release`] for a caller that knows `o`'s requested size.
+    fn release_sized(&mut self, rt: &mut Runtime, o: *mut u8, w: u32, bytes: usize) {
+        // SAFETY: o is a live object about to be freed.
+        if w & WEAK_TARGET != 0 || unsafe { header(o) }.type_id() == WEAKREF_TYPE {
             self.weak_dirty = true;
         }
         // SAFETY: nothing refers to o any more (its count is zero or it is
