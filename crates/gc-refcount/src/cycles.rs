@@ -34,8 +34,10 @@
 //! reach, not a bound on a pause.
 //!
 //! **Young candidates.** A new object that is referenced from the heap but
-//! is not a root when first reconciled must be a candidate (a cycle built
-//! and dropped by the program changes no count), yet most such objects
+//! is not a root when first reconciled, and has a pointer field set, must
+//! be a candidate (a cycle built and dropped by the program changes no
+//! count; one with no pointer set is on no cycle yet, and losing the
+//! references it had then would make it an ordinary candidate), yet most such objects
 //! are just live new data hanging off old structures: trial deletion from
 //! them would traverse those structures (a control loop's whole sample
 //! history, every time). So they get a second, restricted run after the
@@ -344,6 +346,10 @@ impl Refcount {
     /// children of freed objects are examined again afterwards.
     fn reclaim_whites(&mut self, rt: &mut Runtime, edges: Edges) {
         let whites = core::mem::take(&mut self.whites);
+        // SAFETY: white objects are live.
+        if edges == Edges::Young && whites.iter().any(|&o| unsafe { word::get(o) } & FINALIZABLE != 0) {
+            return self.defer_to_full_run(rt, whites);
+        }
         for &o in &whites {
             // SAFETY: white objects are live until freed below.
             let w = unsafe { word::get(o) };
@@ -391,6 +397,27 @@ impl Refcount {
             }
         }
         let mut whites = whites;
+        whites.clear();
+        self.whites = whites;
+    }
+
+    /// Garbage with a finalizer found by the young run: marksweep would keep
+    /// everything it reaches for the finalizer and clear weak references to
+    /// all of that, but the young run does not know what the garbage holds
+    /// outside the young candidates. So the whole lot is revived (counts
+    /// restored) and becomes ordinary candidates, for a full run to settle
+    /// (`rgc_collect` runs one at once).
+    fn defer_to_full_run(&mut self, rt: &mut Runtime, mut whites: Vec<*mut u8>) {
+        for &o in &whites {
+            // SAFETY: white objects are live.
+            if colour(unsafe { word::get(o) }) == DOOMED {
+                self.revive(rt, o, Edges::Young);
+            }
+        }
+        for &o in &whites {
+            // SAFETY: as above.
+            unsafe { add_candidate(&mut self.candidates, o) };
+        }
         whites.clear();
         self.whites = whites;
     }

@@ -96,6 +96,37 @@ pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMu
     bytes
 }
 
+/// Whether `obj` has a non-null pointer field: one without cannot be on a
+/// cycle now. (A new object with none is not made a young candidate: if it
+/// later joins a garbage cycle, the references it had when reconciled must
+/// go first, and each such loss makes it an ordinary candidate: a
+/// decrement, or the free of the referrer, which decrements it.)
+///
+/// # Safety
+/// `obj` is a live object.
+unsafe fn has_child(rt: &Runtime, obj: *mut u8) -> bool {
+    // SAFETY: caller contract.
+    let h = unsafe { header(obj) };
+    if h.bytes_len().is_some() {
+        return false;
+    }
+    let Some(info) = rt.types.get(h.kind) else { return false };
+    // SAFETY (reads): validated descriptors keep every pointer field inside the object.
+    let set = |offset: usize| unsafe { !(obj.add(offset) as *const *mut u8).read().is_null() };
+    if info.ptr_offsets.iter().any(|&o| set(o as usize)) {
+        return true;
+    }
+    if !info.varsize || info.item_ptr_offsets.is_empty() {
+        return false;
+    }
+    // SAFETY: caller contract: a live varsize object of type `info`.
+    let len = unsafe { gc_heap::object::array_length(obj, info) };
+    (0..len).any(|i| {
+        let base = info.size as usize + i * info.item_size as usize;
+        info.item_ptr_offsets.iter().any(|&o| set(base + o as usize))
+    })
+}
+
 /// Lists `obj` (count zero, a root) in the ZCT unless the ZCT, the nursery
 /// or the store log lists it already.
 ///
@@ -302,7 +333,7 @@ impl Refcount {
         } else if !root && !new {
             // SAFETY: as above.
             unsafe { add_candidate(&mut self.candidates, o) };
-        } else if !root && w & (ACYCLIC | BUFFERED | YOUNG) == 0 {
+        } else if !root && w & (ACYCLIC | BUFFERED | YOUNG) == 0 && unsafe { has_child(rt, o) } {
             // SAFETY: as above.
             unsafe { word::set(o, w | YOUNG) };
             self.young_candidates.push(o);
