@@ -274,6 +274,9 @@ int rgc_init_abi(const rgc_config *config, const void *abi_tag);
 #if defined(RGC_GC_MARKSWEEP)
 extern const uint8_t rgc_abi_marksweep_v1;
 #define RGC_ABI_TAG (&rgc_abi_marksweep_v1)
+#elif defined(RGC_GC_CONSERVATIVE)
+extern const uint8_t rgc_abi_conservative_v1;
+#define RGC_ABI_TAG (&rgc_abi_conservative_v1)
 #elif defined(RGC_GC_INCREMENTAL)
 extern const uint8_t rgc_abi_incremental_v1;
 #define RGC_ABI_TAG (&rgc_abi_incremental_v1)
@@ -366,7 +369,7 @@ typedef struct rgc_store_log {
 } rgc_store_log_t;
 extern rgc_store_log_t rgc_store_log;
 
-#if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
+#if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_CONSERVATIVE) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
 /* These collectors need no barrier: a plain store. */
 #define RGC_STORE(obj, field, value) ((void)(obj), (field) = (value))
 #elif defined(RGC_GC_INCREMENTAL)

@@ -199,6 +199,11 @@ impl Heap {
     pub fn blocks_base(&self) -> *mut u8 {
         self.blocks_base
     }
+    /// The address range of the blocks in use so far: every object lies in it.
+    pub fn used_range(&self) -> (usize, usize) {
+        let lo = self.blocks_base as usize;
+        (lo, lo + self.frontier * BLOCK_SIZE)
+    }
 
     // ---- block table ------------------------------------------------------
 

@@ -116,6 +116,10 @@ pub enum Source {
         obj: *mut u8,
         offset: usize,
     },
+    /// A word of a conservatively scanned range (stack, registers, data
+    /// segments) at this address. Such a word is an object pointer only if
+    /// it resolves to one, so it is never reported as bad.
+    Ambiguous(usize),
 }
 
 #[cold]
@@ -140,7 +144,7 @@ pub fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
             "RGC_STORE overwrote {value:p} in a heap object, and that is not a live rgc object \
              (a pointer field held a foreign pointer, a freed object, or uninitialised data?)"
         ),
-        Source::TempRoot | Source::FinalizerQueue => {
+        Source::TempRoot | Source::FinalizerQueue | Source::Ambiguous(_) => {
             fatal!("collector", "internal root {value:p} is not a live object ({source:?}); this is an rgc bug")
         }
         Source::Field { obj, offset } => {

@@ -274,11 +274,40 @@ impl Runtime {
         compact_some(&mut self.weakrefs, cursor, max, |w| unsafe { heap.is_marked(w) })
     }
 
+    /// Marks every object that a word of `[lo, hi)` points into (interior
+    /// pointers included), for conservative root scanning. Words are read
+    /// at 8-byte alignment; words that do not point into an allocated
+    /// object are ignored.
+    ///
+    /// # Safety
+    /// `[lo, hi)` is readable memory.
+    pub unsafe fn mark_ambiguous_range(&mut self, lo: usize, hi: usize) {
+        let (heap_lo, heap_hi) = self.heap.used_range();
+        let mut at = (lo + 7) & !7;
+        while at + 8 <= hi {
+            // SAFETY: caller contract; aligned above.
+            let v = unsafe { (at as *const usize).read_volatile() };
+            if v.wrapping_sub(heap_lo) < heap_hi - heap_lo {
+                if let Some(obj) = self.heap.object_containing(v) {
+                    self.marker.visit(&mut self.heap, &self.types, obj, Source::Ambiguous(at));
+                }
+            }
+            at += 8;
+        }
+    }
+
     /// Phases 1-5 in one go, each reported as its event: what a
     /// stop-the-world collection does before it sweeps.
     pub fn mark_everything(&mut self) {
+        self.mark_everything_with(|_| {});
+    }
+
+    /// [`Runtime::mark_everything`], with `ambiguous_roots` marking the
+    /// roots a conservative collector finds by scanning, after the precise ones.
+    pub fn mark_everything_with(&mut self, ambiguous_roots: impl FnOnce(&mut Runtime)) {
         self.events.start(Phase::Roots);
         self.mark_roots();
+        ambiguous_roots(self);
         self.events.end(Phase::Roots);
         self.events.start(Phase::Mark);
         self.mark_transitive();

@@ -1,12 +1,19 @@
-//! # gc-marksweep: precise stop-the-world mark-sweep (`--gc=marksweep`)
+//! # gc-marksweep: stop-the-world mark-sweep, with precise roots
+//! (`--gc=marksweep`) or conservative ones (`--gc=conservative`)
 //!
-//! A collection stops the mutator, marks from the shadow stacks and global
-//! roots with the shared explicit-stack marker, processes weak references
-//! and finalizers, and sweeps every block eagerly. Nothing is moved.
+//! A collection stops the mutator, marks from the roots with the shared
+//! explicit-stack marker, processes weak references and finalizers, and
+//! sweeps every block eagerly. Nothing is moved. The two plans differ only
+//! in where roots come from:
+//! - [`MarkSweep`]: the shadow stacks and registered global roots, exactly;
+//! - [`Conservative`]: those, plus every word of the collecting thread's C
+//!   stack and callee-saved registers and of the writable data segments of
+//!   the executable and every loaded shared object ([`ambiguous_roots`]).
+//!   A word that points anywhere into an allocated object keeps it alive.
 //!
 //! Invariant: between collections every mark bit is clear; during one, the
 //! phases of [`gc_heap::runtime`] run in their documented order inside a
-//! single [`Phase::Pause`].
+//! single [`gc_api::event::Phase::Pause`].
 //!
 //! Pacing: the next collection is due once the program has allocated
 //! `max(heap_initial, heap_after_gc × growth_percent / 100)` bytes of cells,
@@ -14,43 +21,13 @@
 //! collection once at least half of that allowance is used (a stop-the-world
 //! collector cannot split one), so idle time is put to use early.
 //!
-//! Start reading at [`MarkSweep::collect`].
+//! Start reading at [`collection::collect`].
 #![deny(unsafe_op_in_unsafe_fn)]
 
-use gc_api::event::Phase;
-use gc_heap::{Gc, Plan, Runtime};
+pub mod ambiguous_roots;
+pub mod collection;
+mod conservative;
+mod precise;
 
-/// The marksweep plan.
-pub struct MarkSweep;
-
-/// The collector type the C ABI exports.
-pub type MarkSweepGc = Gc<MarkSweep>;
-
-impl Plan for MarkSweep {
-    const NAME: &'static str = "marksweep";
-    const PRECISE: bool = true;
-
-    fn new(_rt: &mut Runtime) -> Self {
-        MarkSweep
-    }
-
-    fn collect(&mut self, rt: &mut Runtime) {
-        rt.events.cycle += 1;
-        rt.events.start(Phase::Pause);
-        rt.mark_everything();
-        rt.events.start(Phase::Sweep);
-        rt.sweep();
-        rt.events.end(Phase::Sweep);
-        rt.finish_cycle();
-        rt.events.end(Phase::Pause);
-        rt.verify_if_enabled(true);
-    }
-
-    fn step(&mut self, rt: &mut Runtime, _budget_ns: u64) -> bool {
-        if !rt.collection_due() && rt.allocated_since_gc * 2 < rt.trigger {
-            return false;
-        }
-        self.collect(rt);
-        true
-    }
-}
+pub use conservative::{Conservative, ConservativeGc};
+pub use precise::{MarkSweep, MarkSweepGc};

@@ -33,6 +33,12 @@ pub const COLLECTORS: &[CollectorInfo] = &[
         collects: true,
     },
     CollectorInfo {
+        name: "conservative",
+        summary: "Boehm-style mark-sweep: roots found by scanning the C stack, registers and data segments",
+        precise: false,
+        collects: true,
+    },
+    CollectorInfo {
         name: "incremental",
         summary: "real-time incremental mark-sweep: pauses bounded by RGC_PAUSE_US, time-paced",
         precise: true,

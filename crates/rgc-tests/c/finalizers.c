@@ -46,22 +46,32 @@ int main(void) {
     }
     /* Under torture collections happen inside the loop too; either way every
      * unrooted object is finalized exactly once by now. */
-    for (int i = 0; i < 999; i++) CHECK(finalized[i] == 1, "object %d finalized %d times", i, finalized[i]);
+    /* A conservative collector may keep a few through stale words (not
+     * finalized yet); none is finalized twice, and the rooted one never. */
+    int done = 0;
+    for (int i = 0; i < 999; i++) {
+        CHECK(finalized[i] <= 1 && (finalized[i] == 1 || !rgct_exact()), "object %d finalized %d times", i, finalized[i]);
+        done += finalized[i];
+    }
+    CHECK(done >= 999 - RGCT_RETAINED_MAX, "only %d of 999 unreachable objects were finalized", done);
     CHECK(finalized[999] == 0, "rooted object finalized");
     CHECK(child_ok, "a child of a finalizable object died before its finalizer ran");
-    CHECK(s.finalizers_run == 999, "finalizers_run %llu", (unsigned long long)s.finalizers_run);
-    CHECK(resurrected && ((Res *)resurrected)->id == 5, "resurrection");
-    /* the resurrected object and its child are still usable */
-    check_node(((Res *)resurrected)->child);
-    rgc_collect();
-    rgc_collect();
-    CHECK(finalized[5] == 1, "resurrected object finalized again");
+    CHECK(s.finalizers_run == (unsigned long long)done, "finalizers_run %llu", (unsigned long long)s.finalizers_run);
+    CHECK(resurrected ? ((Res *)resurrected)->id == 5 : finalized[5] == 0, "resurrection");
+    if (resurrected) {
+        /* the resurrected object and its child are still usable */
+        check_node(((Res *)resurrected)->child);
+        rgc_collect();
+        rgc_collect();
+        CHECK(finalized[5] == 1, "resurrected object finalized again");
+    }
     /* now drop everything: the resurrected one is freed without finalizing again */
     resurrected = NULL;
     f[0] = NULL;
     rgc_collect();
     rgc_collect();
-    CHECK(finalized[5] == 1 && finalized[999] == 1, "finalized counts %d %d", finalized[5], finalized[999]);
+    CHECK(finalized[5] <= 1 && finalized[999] <= 1, "finalized counts %d %d", finalized[5], finalized[999]);
+    if (rgct_exact()) CHECK(finalized[5] == 1 && finalized[999] == 1, "finalized counts %d %d", finalized[5], finalized[999]);
     if (rgct_precise()) CHECK(rgct_stats().live_objects == 0, "live objects %llu", (unsigned long long)rgct_stats().live_objects);
     RGC_POP(f);
     printf("ok\n");

@@ -22,6 +22,12 @@ static int rgct_env(const char *name) { const char *v = getenv(name); return v &
 static int rgct_precise(void) { return rgct_env("RGCT_PRECISE"); }
 static int rgct_collects(void) { return rgct_env("RGCT_COLLECTS"); }
 static int rgct_torture(void) { return rgct_env("RGC_TORTURE"); }
+/* Whether a collection frees exactly the unreachable objects. A conservative
+ * collector (precise = 0) may keep any object a stale word on the stack or in
+ * static data points into: tests check that it frees nothing reachable, and
+ * bound what it keeps (RGCT_RETAINED_MAX objects of a batch) instead. */
+static int rgct_exact(void) { return rgct_precise() && rgct_collects(); }
+#define RGCT_RETAINED_MAX 16
 /* Torture mode collects at every allocation: scale work down there. */
 static long rgct_scale(long normal, long torture) { return rgct_torture() ? torture : normal; }
 

@@ -52,9 +52,26 @@ fn every_program_is_listed() {
     for entry in std::fs::read_dir(rgc_tests::c_dir()).unwrap() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
-        if path.extension().is_some_and(|e| e == "c") && !["misuse", "difftest"].contains(&stem.as_str()) {
+        let own_test = ["misuse", "difftest", "conservative_roots"];
+        if path.extension().is_some_and(|e| e == "c") && !own_test.contains(&stem.as_str()) {
             assert!(PROGRAMS.contains(&stem.as_str()), "c/{stem}.c is not run by the conformance suite");
         }
+    }
+}
+
+/// Roots only a conservative collector finds: pointers kept in C locals,
+/// registers, static data and bss, and interior pointers, with no shadow
+/// stack or `rgc_add_root`; normally and under torture with the verifier.
+#[test]
+fn conservative_roots_are_found() {
+    let exe = build("conservative", "conservative_roots");
+    for env in [&[][..], &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]] {
+        let out = run("conservative", &exe, &[], env);
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+            "conservative_roots failed with {env:?}\n{}",
+            describe(&out)
+        );
     }
 }
 

@@ -58,7 +58,7 @@ fn main() -> std::process::ExitCode {
         if let Some(path) = &args.replay {
             let ops = parse(&std::fs::read_to_string(path).expect("readable program")).expect("valid program");
             let exe = rgc_tests::build(gc, "difftest");
-            match run_program(&exe, gc, &ops, env, info.precise) {
+            match run_program(&exe, info, &ops, env) {
                 Ok(()) => println!("{gc}: replay passes"),
                 Err(e) => {
                     println!("{gc}: replay FAILS: {e}");

@@ -1,0 +1,25 @@
+//! One stop-the-world collection, and when `rgc_step` runs one: what both
+//! plans share.
+
+use gc_api::event::Phase;
+use gc_heap::Runtime;
+
+/// A whole collection in one pause: mark (precise roots, then whatever
+/// `ambiguous_roots` marks), weak references, finalizers, sweep.
+pub fn collect(rt: &mut Runtime, ambiguous_roots: impl FnOnce(&mut Runtime)) {
+    rt.events.cycle += 1;
+    rt.events.start(Phase::Pause);
+    rt.mark_everything_with(ambiguous_roots);
+    rt.events.start(Phase::Sweep);
+    rt.sweep();
+    rt.events.end(Phase::Sweep);
+    rt.finish_cycle();
+    rt.events.end(Phase::Pause);
+    rt.verify_if_enabled(true);
+}
+
+/// Whether `rgc_step` should collect: at least half of the allocation
+/// allowance is used.
+pub fn step_due(rt: &Runtime) -> bool {
+    rt.collection_due() || rt.allocated_since_gc * 2 >= rt.trigger
+}
