@@ -31,7 +31,6 @@
 use crate::store_barrier;
 use alloc::vec::Vec;
 use gc_api::clock::now_ns;
-use gc_api::types::WEAKREF_TYPE;
 use gc_api::AllocRequest;
 use gc_heap::layout::BLOCK_SIZE;
 use gc_heap::{store_log, Plan, Runtime};
@@ -305,9 +304,4 @@ impl Drop for Refcount {
     fn drop(&mut self) {
         store_barrier::detach();
     }
-}
-
-/// Whether objects of `type_id` can be part of a cycle (they have traced pointer fields).
-pub(crate) fn may_form_cycles(rt: &Runtime, type_id: u32) -> bool {
-    type_id > WEAKREF_TYPE && rt.types.get(type_id).is_some_and(|t| t.has_pointers())
 }

@@ -165,11 +165,13 @@ impl Refcount {
     /// live totals (this collector knows the live heap at every moment).
     #[inline]
     pub(crate) fn track_new_object(&mut self, rt: &mut Runtime, obj: *mut u8, req: &AllocRequest, footprint: usize) {
+        // Byte buffers and weak-reference cells have no traced field and no finalizer.
+        let info = (req.type_id > WEAKREF_TYPE).then(|| rt.types.get(req.type_id)).flatten();
         let mut w = LOGGED;
-        if !crate::plan::may_form_cycles(rt, req.type_id) {
+        if !info.is_some_and(|t| t.has_pointers()) {
             w |= ACYCLIC;
         }
-        if req.type_id > WEAKREF_TYPE && rt.types.get(req.type_id).is_some_and(|t| t.finalizer.is_some()) {
+        if info.is_some_and(|t| t.finalizer.is_some()) {
             w |= FINALIZABLE;
         }
         // SAFETY: obj was just allocated.
@@ -213,6 +215,7 @@ impl Refcount {
         self.examine_zct(rt);
         self.drain_free_work(rt);
         rt.events.end(Phase::Reconcile);
+        let mut full_collection_done = false;
         if let Some(request) = cycles {
             if !self.candidates.is_empty() || !self.young_candidates.is_empty() {
                 rt.events.start(Phase::Cycles);
@@ -220,15 +223,14 @@ impl Refcount {
                 rt.events.end(Phase::Cycles);
                 if done {
                     rt.counters.cycle_collections += 1;
-                    self.finish_reconciliation(rt);
-                    if request.full {
-                        self.tidy_heap(rt);
-                    }
-                    return self.end_pause(rt);
+                    full_collection_done = request.full;
                 }
             }
         }
         self.finish_reconciliation(rt);
+        if full_collection_done {
+            self.tidy_heap(rt);
+        }
         self.end_pause(rt);
     }
 
