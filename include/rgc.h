@@ -16,7 +16,11 @@
  *
  * Threads: one mutator at a time. Programs with several threads serialise
  * their rgc calls (a global interpreter lock) and call rgc_thread_attach()
- * in each thread that holds roots; rgc_init attaches the calling thread.
+ * in each thread that holds roots or allocates; rgc_init attaches the
+ * calling thread. Allocating from a thread that is not attached is a fatal
+ * error naming the call. Under --gc=conservative only the C stack of the
+ * thread that collects is scanned: other threads keep their pointers in
+ * shadow-stack frames or global roots, as with the precise collectors.
  * Calling into rgc from an event listener, or from two threads at once, is
  * reported as a fatal error.
  *
@@ -335,7 +339,7 @@ void *rgc_alloc(rgc_type *type);
  * overflows (e.g. a negative length cast to size_t), is fatal. */
 void *rgc_alloc_array(rgc_type *type, size_t length);
 
-/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 2 GiB is
+/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 1 GiB is
  * fatal. */
 void *rgc_alloc_bytes(size_t n);
 

@@ -104,6 +104,30 @@ impl<C: Collector> Instance<C> {
     }
 }
 
+impl<C: Collector> Instance<C> {
+    /// [`Instance::enter`] for a call that allocates: the calling thread
+    /// must be attached, because an object allocated by a thread without a
+    /// shadow stack has nowhere to be rooted, and (under the conservative
+    /// collector) its C stack is not scanned.
+    #[inline]
+    pub fn enter_to_allocate(&self, call: &'static str) -> Entered<'_, C> {
+        if !shadowstack::current_is_attached() {
+            not_attached(call);
+        }
+        self.enter(call)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_attached(call: &'static str) -> ! {
+    fatal!(
+        call,
+        "called from a thread that is not attached to rgc: call rgc_thread_attach() in every thread before it allocates \
+         (rgc_init attaches only the thread that calls it)"
+    )
+}
+
 fn getenv(name: &str) -> Option<String> {
     let mut buf = [0u8; 64];
     buf[..name.len()].copy_from_slice(name.as_bytes());
@@ -311,7 +335,7 @@ pub unsafe fn alloc<C: Collector>(
     length: Option<usize>,
 ) -> *mut c_void {
     let (p, bytes, pending) = {
-        let mut c = inst.enter(call);
+        let mut c = inst.enter_to_allocate(call);
         // SAFETY: forwarded contract.
         let type_id = unsafe { resolve(&mut *c, call, desc) };
         let info = c.types_ref().get(type_id).expect("resolved type exists");
@@ -342,12 +366,12 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
     if n > crate::types::MAX_BYTES_LEN {
         fatal!(
             CALL,
-            "size {n} exceeds the byte-buffer limit of {} bytes, 2 GiB - 1 (use an array type for larger data)",
+            "size {n} exceeds the byte-buffer limit of {} bytes, 1 GiB - 1 (use an array type for larger data)",
             crate::types::MAX_BYTES_LEN
         );
     }
     let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL };
-    let mut c = inst.enter(CALL);
+    let mut c = inst.enter_to_allocate(CALL);
     // SAFETY: BYTES_TYPE is built in; `bytes` equals the length for it.
     let p = unsafe { c.alloc(&req) };
     let pending = c.finalizers_pending();
@@ -443,7 +467,7 @@ pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mu
     const CALL: &str = "rgc_weakref_new";
     let req = AllocRequest { type_id: WEAKREF_TYPE, length: 0, bytes: 8, call: CALL };
     let (w, pending) = {
-        let mut c = inst.enter(CALL);
+        let mut c = inst.enter_to_allocate(CALL);
         if !target.is_null() {
             expect_object(&*c, CALL, "target", target);
         }

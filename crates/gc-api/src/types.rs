@@ -23,13 +23,18 @@ pub const INVALID_TYPE: TypeId = 0;
 pub const BYTES_TYPE: TypeId = 1;
 /// Built-in: a weak reference cell (one pointer the collector does not trace).
 pub const WEAKREF_TYPE: TypeId = 2;
-const FIRST_USER_TYPE: TypeId = 3;
+/// Built-in: an untyped object whose every aligned word may be a pointer
+/// (what `GC_malloc` returns); scanned conservatively by the collectors that
+/// support it. Its length lives in the header, like a byte buffer's.
+pub const WORDS_TYPE: TypeId = 3;
+/// The first id handed to a registered descriptor; smaller ids are built in.
+pub const FIRST_USER_TYPE: TypeId = 4;
 
-/// The longest byte buffer (`rgc_alloc_bytes`): object headers keep its
-/// length in 31 bits (see `gc_heap::object`).
-pub const MAX_BYTES_LEN: usize = (1 << 31) - 1;
-/// Type ids stay below this (the header's 32nd bit tags byte buffers).
-pub const MAX_TYPES: usize = 1 << 31;
+/// The longest untyped object (byte buffer or `<words>`): object headers
+/// keep its length in 30 bits (see `gc_heap::object`).
+pub const MAX_BYTES_LEN: usize = (1 << 30) - 1;
+/// Type ids stay below this (the header's top two bits tag untyped objects).
+pub const MAX_TYPES: usize = 1 << 30;
 
 /// Upper bound on a fixed part, so sizes can never overflow in `u32` maths.
 pub const MAX_FIXED_SIZE: u32 = 1 << 30;
@@ -119,6 +124,9 @@ impl TypeTable {
             // A weak reference is pointer-free as far as tracing goes: the
             // collector clears its one slot instead of following it.
             builtin("<weakref>", 8),
+            // Pointer-free as far as the type table goes: the marker scans
+            // `<words>` objects by their header tag, word by word.
+            builtin("<words>", 0),
         ];
         debug_assert_eq!(types.len() as u32, FIRST_USER_TYPE);
         let generation = NEXT_GENERATION.fetch_add(1, core::sync::atomic::Ordering::Relaxed);

@@ -75,6 +75,9 @@ pub struct Heap {
     free_bits: *mut u64,
     blocks_base: *mut u8,
     nblocks: usize,
+    /// At most this many blocks are in use at once (`nblocks` unless
+    /// lowered by [`Heap::set_limit_bytes`]).
+    limit_blocks: usize,
     /// Blocks at or above this index have never been used.
     frontier: usize,
     /// Where the next single-block search starts.
@@ -160,6 +163,7 @@ impl Heap {
                 free_bits: base.add(plan.free).cast(),
                 blocks_base: blocks_start as *mut u8,
                 nblocks,
+                limit_blocks: nblocks,
                 frontier: 0,
                 hint: 0,
                 classes: [ClassState { free: null_mut(), partial: NONE }; NUM_CLASSES],
@@ -178,10 +182,18 @@ impl Heap {
     }
 
     pub fn capacity_blocks(&self) -> usize {
-        self.nblocks
+        self.limit_blocks
     }
     pub fn capacity_bytes(&self) -> usize {
-        self.nblocks * BLOCK_SIZE
+        self.limit_blocks * BLOCK_SIZE
+    }
+
+    /// Caps the heap at `bytes` (rounded down to whole blocks, at least two,
+    /// at most the region). Blocks already in use stay; the cap only stops
+    /// new ones. Returns the cap in bytes.
+    pub fn set_limit_bytes(&mut self, bytes: usize) -> usize {
+        self.limit_blocks = (bytes / BLOCK_SIZE).clamp(2, self.nblocks);
+        self.capacity_bytes()
     }
     pub fn blocks_in_use(&self) -> usize {
         self.blocks_in_use
@@ -304,6 +316,25 @@ impl Heap {
         Self::bit(self.alloc_bits, g).then_some((cell + HEADER) as *mut u8)
     }
 
+    /// Bytes the object `obj` may grow to without moving: its cell (or run
+    /// of blocks) minus the header.
+    ///
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`].
+    pub unsafe fn cell_capacity(&self, obj: *const u8) -> usize {
+        let b = (obj as usize - self.blocks_base as usize) >> BLOCK_SHIFT;
+        match self.block_state(b) {
+            BlockState::Small => CLASS_SIZES[self.info(b).class as usize] as usize - HEADER,
+            _ => self.info(b).aux as usize * BLOCK_SIZE - HEADER,
+        }
+    }
+
+    /// True when `addr` lies in a block that holds objects (allocated or
+    /// free cells of a size class, or a large object).
+    pub fn in_use_block(&self, addr: usize) -> bool {
+        self.block_of(addr).is_some_and(|b| self.block_state(b) != BlockState::Free)
+    }
+
     /// A dense index for `obj` (its cell's granule), below [`Heap::index_limit`];
     /// lets the verifier keep side sets as plain bitmaps.
     ///
@@ -374,6 +405,9 @@ impl Heap {
 
     /// One free block, preferring reuse below the frontier.
     fn alloc_block(&mut self) -> Option<usize> {
+        if self.blocks_in_use >= self.limit_blocks {
+            return None;
+        }
         let words = self.frontier.div_ceil(64);
         for i in 0..words {
             let w = (self.hint / 64 + i) % words;
@@ -399,6 +433,9 @@ impl Heap {
 
     /// `n` contiguous free blocks (first fit, then extending the frontier).
     fn alloc_run(&mut self, n: usize) -> Option<usize> {
+        if self.blocks_in_use + n > self.limit_blocks {
+            return None;
+        }
         let mut run = 0;
         for b in 0..self.frontier {
             if Self::bit(self.free_bits, b) {
@@ -527,7 +564,7 @@ impl Heap {
     #[cold]
     fn alloc_large(&mut self, bytes: usize) -> *mut u8 {
         let n = large_blocks(bytes);
-        if n > self.nblocks {
+        if n > self.limit_blocks {
             return null_mut();
         }
         let Some(head) = self.alloc_run(n) else {

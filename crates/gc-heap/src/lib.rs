@@ -44,4 +44,4 @@ pub mod store_log;
 pub mod verify;
 
 pub use heap::Heap;
-pub use runtime::{Gc, Plan, Runtime};
+pub use runtime::{Gc, MarkHooks, Plan, Runtime};

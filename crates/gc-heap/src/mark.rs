@@ -6,8 +6,13 @@
 //! holds at most one continuation per array being scanned plus the children
 //! of one chunk, and an incremental collector can stop between chunks.
 //!
-//! Work is counted in *units*: one unit per pointer slot examined. `drain`
-//! takes a unit budget so incremental plans can bound an increment.
+//! Untyped `<words>` objects (the Boehm API's `GC_malloc`) have no pointer
+//! map: every aligned word is an *ambiguous* pointer, kept only if it points
+//! into an allocated object ([`Marker::visit_ambiguous`]), and they are
+//! scanned [`WORDS_CHUNK`] words at a time like arrays.
+//!
+//! Work is counted in *units*: one unit per pointer slot (or word) examined.
+//! `drain` takes a unit budget so incremental plans can bound an increment.
 
 use crate::heap::Heap;
 use crate::object::{array_length, header};
@@ -17,11 +22,14 @@ use gc_api::types::TypeTable;
 
 /// Items of an array scanned per mark-stack entry.
 pub const ARRAY_CHUNK: usize = 256;
+/// Words of a `<words>` object scanned per mark-stack entry.
+pub const WORDS_CHUNK: usize = 2048;
 
 #[derive(Clone, Copy)]
 struct Entry {
     obj: *mut u8,
-    /// 0: scan the fixed part and the first chunk; n > 0: resume items at n.
+    /// 0: scan the fixed part and the first chunk; n > 0: resume items (or
+    /// the words of a `<words>` object) at n.
     next_item: usize,
 }
 
@@ -198,6 +206,9 @@ impl Marker {
         self.counts.objects += 1;
         if let Some(len) = h.bytes_len() {
             self.count_bytes(len);
+            if h.is_words() && len >= core::mem::size_of::<usize>() {
+                self.stack.push(Entry { obj: value, next_item: 0 });
+            }
             return;
         }
         let Some(info) = types.get(h.kind) else {
@@ -214,6 +225,67 @@ impl Marker {
         }
     }
 
+    /// Marks the object that `word` points into, if any (interior pointers
+    /// included); `at` is where the word was read, for diagnostics. Words
+    /// that point nowhere into an allocated object are ignored: this never
+    /// reports a bad pointer.
+    #[inline]
+    pub fn visit_ambiguous(&mut self, heap: &mut Heap, types: &TypeTable, word: usize, at: usize) {
+        let (lo, hi) = heap.used_range();
+        if word.wrapping_sub(lo) < hi - lo {
+            if let Some(obj) = heap.object_containing(word) {
+                self.visit(heap, types, obj, Source::Ambiguous(at));
+            }
+        }
+    }
+
+    /// Scans words `from..` of the `<words>` object `obj` (`len` bytes), at
+    /// most [`WORDS_CHUNK`] and about `budget` of them, requeueing the rest.
+    /// Returns the words examined.
+    fn scan_words(
+        &mut self,
+        heap: &mut Heap,
+        types: &TypeTable,
+        obj: *mut u8,
+        len: usize,
+        from: usize,
+        budget: usize,
+    ) -> usize {
+        let words = len / core::mem::size_of::<usize>();
+        let end = words.min(from + WORDS_CHUNK.min(budget.max(1)));
+        if end < words {
+            self.stack.push(Entry { obj, next_item: end });
+        }
+        for i in from..end {
+            let at = obj as usize + i * core::mem::size_of::<usize>();
+            // SAFETY: word i lies inside the object (i < len / word size);
+            // the mutator may store anything there, which is why it is
+            // resolved as an ambiguous pointer.
+            let v = unsafe { (at as *const usize).read() };
+            self.visit_ambiguous(heap, types, v, at);
+        }
+        end - from
+    }
+
+    /// Queues the live object `obj` for scanning without marking it: what
+    /// it reaches gets marked, and `obj` itself only if a path leads back to
+    /// it. (Ordered finalization asks "is this object reachable from another
+    /// finalizable one?" this way.)
+    ///
+    /// # Safety
+    /// `obj` passes [`Heap::is_object`].
+    pub unsafe fn scan_children(&mut self, types: &TypeTable, obj: *mut u8) {
+        // SAFETY: caller contract.
+        let h = unsafe { header(obj) };
+        let scanned = match h.bytes_len() {
+            Some(len) => h.is_words() && len >= core::mem::size_of::<usize>(),
+            None => types.get(h.kind).is_some_and(|info| info.has_pointers()),
+        };
+        if scanned {
+            self.stack.push(Entry { obj, next_item: 0 });
+        }
+    }
+
     /// Counts a live object of `bytes` requested bytes.
     #[inline]
     pub fn count_bytes(&mut self, bytes: usize) {
@@ -227,7 +299,17 @@ impl Marker {
         let mut spent = 0usize;
         while let Some(Entry { obj, next_item }) = self.stack.pop() {
             // SAFETY: only marked, validated objects are pushed.
-            let info = types.get(unsafe { header(obj) }.kind).expect("pushed objects have valid types");
+            let h = unsafe { header(obj) };
+            if let Some(len) = h.bytes_len() {
+                // Only `<words>` objects among the untyped ones are pushed.
+                spent += self.scan_words(heap, types, obj, len, next_item, budget.saturating_sub(spent));
+                if spent >= budget {
+                    self.units += spent as u64;
+                    return self.stack.is_empty();
+                }
+                continue;
+            }
+            let info = types.get(h.kind).expect("pushed objects have valid types");
             if next_item == 0 {
                 for &off in &info.ptr_offsets {
                     // SAFETY: validated descriptors keep pointer fields inside the object.

@@ -4,25 +4,28 @@
 //!
 //! | field  | set by     | changed by | read by |
 //! |--------|------------|------------|---------|
-//! | `kind` | allocation: the type id, or [`BYTES_KIND`] plus the length of a `<bytes>` buffer | never (the cell is freed as a whole) | marker, verifier, `rgc_object_size`, everything through [`Header::type_id`] |
+//! | `kind` | allocation: the type id, or [`BYTES_KIND`] / [`WORDS_KIND`] plus the length of an untyped object (`<bytes>`, `<words>`) | never (the cell is freed as a whole) | marker, verifier, `rgc_object_size`, everything through [`Header::type_id`] |
 //! | `gc`   | allocation: 0, or the collector's initial word | the collector that owns it (refcount: count and flags, see `gc-refcount`) | that collector only |
 //!
 //! Mark and allocation state live in side bitmaps, not in the header, so
 //! that sweeping never touches dead objects' memory and conservative
 //! lookups never read a header before the bitmap says an object is there.
 //!
-//! A byte buffer's length lives in `kind` (not in `gc`) so that every
+//! An untyped object's length lives in `kind` (not in `gc`) so that every
 //! collector gets the whole `gc` word: reference counting needs a count in
-//! every object, byte buffers included. The price is a 2 GiB - 1 limit on
-//! one byte buffer and 2^31 type ids, both checked where they are created.
+//! every object, byte buffers included. Bit 31 of `kind` tags an untyped
+//! object and bit 30 says whether the marker scans it word by word
+//! (`<words>`, the Boehm API's `GC_malloc`) or not (`<bytes>`). The price is
+//! a 1 GiB - 1 limit on one untyped object and 2^30 type ids, both checked
+//! where they are created.
 
 use crate::layout::HEADER;
-use gc_api::types::{TypeId, TypeInfo, TypeTable, BYTES_TYPE};
+use gc_api::types::{TypeId, TypeInfo, TypeTable, BYTES_TYPE, WORDS_TYPE};
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
-    /// The type id, or [`BYTES_KIND`] | length for a byte buffer.
+    /// The type id, or [`BYTES_KIND`] / [`WORDS_KIND`] | length for an untyped object.
     pub kind: u32,
     /// The collector's word (0 unless a collector uses it).
     pub gc: u32,
@@ -30,43 +33,68 @@ pub struct Header {
 
 const _: () = assert!(core::mem::size_of::<Header>() == HEADER);
 
-/// Set in `kind` for byte buffers; the other 31 bits are the length.
-pub const BYTES_KIND: u32 = 1 << 31;
-const _: () = assert!(gc_api::types::MAX_BYTES_LEN == (BYTES_KIND - 1) as usize);
-const _: () = assert!(gc_api::types::MAX_TYPES == BYTES_KIND as usize);
+/// Set in `kind` for every untyped object.
+const UNTYPED_BIT: u32 = 1 << 31;
+/// Set in `kind`, besides [`UNTYPED_BIT`], for an untyped object the marker scans.
+const SCANNED_BIT: u32 = 1 << 30;
+/// The length bits of an untyped object's `kind`.
+const LENGTH_MASK: u32 = SCANNED_BIT - 1;
+/// `kind` of a byte buffer, or-ed with its length.
+pub const BYTES_KIND: u32 = UNTYPED_BIT;
+/// `kind` of a `<words>` object, or-ed with its length in bytes.
+pub const WORDS_KIND: u32 = UNTYPED_BIT | SCANNED_BIT;
+const _: () = assert!(gc_api::types::MAX_BYTES_LEN == LENGTH_MASK as usize);
+const _: () = assert!(gc_api::types::MAX_TYPES == SCANNED_BIT as usize);
 
 /// Byte offset of the `gc` word from the object pointer (C reaches it as
 /// `((uint32_t *)obj)[-1]`).
 pub const GC_WORD_OFFSET: isize = -4;
 
 impl Header {
-    /// The header of a new object of type `type_id` (a byte buffer of
-    /// `length` bytes when it is [`BYTES_TYPE`]).
+    /// The header of a new object of type `type_id` (an untyped object of
+    /// `length` bytes when it is [`BYTES_TYPE`] or [`WORDS_TYPE`]).
     #[inline]
     pub fn new(type_id: TypeId, length: usize, gc: u32) -> Header {
-        let kind = if type_id == BYTES_TYPE {
-            debug_assert!(length <= gc_api::types::MAX_BYTES_LEN, "checked by rgc_alloc_bytes");
-            BYTES_KIND | length as u32
-        } else {
-            type_id
+        let untyped = |tag: u32| {
+            debug_assert!(length <= gc_api::types::MAX_BYTES_LEN, "checked where untyped objects are requested");
+            tag | length as u32
+        };
+        let kind = match type_id {
+            BYTES_TYPE => untyped(BYTES_KIND),
+            WORDS_TYPE => untyped(WORDS_KIND),
+            _ => type_id,
         };
         Header { kind, gc }
     }
 
-    /// The object's type ([`BYTES_TYPE`] for byte buffers).
+    /// The object's type ([`BYTES_TYPE`] or [`WORDS_TYPE`] for untyped objects).
     #[inline]
     pub fn type_id(self) -> TypeId {
-        if self.kind & BYTES_KIND != 0 {
-            BYTES_TYPE
-        } else {
-            self.kind
+        match self.kind & WORDS_KIND {
+            0 => self.kind,
+            BYTES_KIND => BYTES_TYPE,
+            _ => WORDS_TYPE,
         }
     }
 
-    /// The length of a byte buffer, `None` for typed objects.
+    /// The length of an untyped object, `None` for typed objects.
     #[inline]
     pub fn bytes_len(self) -> Option<usize> {
-        (self.kind & BYTES_KIND != 0).then_some((self.kind & !BYTES_KIND) as usize)
+        (self.kind & UNTYPED_BIT != 0).then_some((self.kind & LENGTH_MASK) as usize)
+    }
+
+    /// True for a `<words>` object: untyped, and scanned word by word.
+    #[inline]
+    pub fn is_words(self) -> bool {
+        self.kind & WORDS_KIND == WORDS_KIND
+    }
+
+    /// The same header describing an untyped object of `length` bytes
+    /// (`GC_realloc` within one cell).
+    #[inline]
+    pub fn with_bytes_len(self, length: usize) -> Header {
+        debug_assert!(self.bytes_len().is_some() && length <= gc_api::types::MAX_BYTES_LEN);
+        Header { kind: (self.kind & !LENGTH_MASK) | length as u32, gc: self.gc }
     }
 }
 

@@ -282,16 +282,11 @@ impl Runtime {
     /// # Safety
     /// `[lo, hi)` is readable memory.
     pub unsafe fn mark_ambiguous_range(&mut self, lo: usize, hi: usize) {
-        let (heap_lo, heap_hi) = self.heap.used_range();
         let mut at = (lo + 7) & !7;
         while at + 8 <= hi {
             // SAFETY: caller contract; aligned above.
             let v = unsafe { (at as *const usize).read_volatile() };
-            if v.wrapping_sub(heap_lo) < heap_hi - heap_lo {
-                if let Some(obj) = self.heap.object_containing(v) {
-                    self.marker.visit(&mut self.heap, &self.types, obj, Source::Ambiguous(at));
-                }
-            }
+            self.marker.visit_ambiguous(&mut self.heap, &self.types, v, at);
             at += 8;
         }
     }
@@ -299,15 +294,16 @@ impl Runtime {
     /// Phases 1-5 in one go, each reported as its event: what a
     /// stop-the-world collection does before it sweeps.
     pub fn mark_everything(&mut self) {
-        self.mark_everything_with(|_| {});
+        self.mark_everything_with(&mut ());
     }
 
-    /// [`Runtime::mark_everything`], with `ambiguous_roots` marking the
-    /// roots a conservative collector finds by scanning, after the precise ones.
-    pub fn mark_everything_with(&mut self, ambiguous_roots: impl FnOnce(&mut Runtime)) {
+    /// [`Runtime::mark_everything`], with a plan's [`MarkHooks`]: roots the
+    /// runtime does not know (after the precise ones), and a step between
+    /// clearing weak references and queueing typed finalizers.
+    pub fn mark_everything_with(&mut self, hooks: &mut impl MarkHooks) {
         self.events.start(Phase::Roots);
         self.mark_roots();
-        ambiguous_roots(self);
+        hooks.mark_extra_roots(self);
         self.events.end(Phase::Roots);
         self.events.start(Phase::Mark);
         self.mark_transitive();
@@ -316,6 +312,7 @@ impl Runtime {
         self.clear_dead_weakrefs();
         self.events.end(Phase::Weak);
         self.events.start(Phase::FinalizeMark);
+        hooks.before_finalizers(self);
         self.queue_dead_finalizable();
         self.prune_weakrefs();
         self.events.end(Phase::FinalizeMark);
@@ -392,7 +389,7 @@ impl Runtime {
         if self.allocate_black {
             self.allocated_black(p, req.bytes);
         }
-        if req.type_id > gc_api::types::WEAKREF_TYPE {
+        if req.type_id >= gc_api::types::FIRST_USER_TYPE {
             let info = self.types.get(req.type_id).expect("registered type");
             if info.varsize {
                 // SAFETY: the length field is inside the fresh object's fixed part.
@@ -474,6 +471,20 @@ fn compact_some(
     table.truncate(cursor.write);
     true
 }
+
+/// What a plan adds to [`Runtime::mark_everything_with`].
+pub trait MarkHooks {
+    /// Marks roots the runtime does not track (the conservative plan's
+    /// scanned ranges), right after the precise roots.
+    fn mark_extra_roots(&mut self, _rt: &mut Runtime) {}
+    /// Runs once everything reachable is marked and dead weak references
+    /// are cleared, before typed finalizers are queued; whatever it marks
+    /// it must drain ([`Runtime::mark_transitive`]).
+    fn before_finalizers(&mut self, _rt: &mut Runtime) {}
+}
+
+/// No hooks: a precise plan.
+impl MarkHooks for () {}
 
 /// A collector's policy: when to collect and how. [`Gc`] supplies the rest.
 pub trait Plan: Sized {

@@ -2,14 +2,14 @@
 //! plans share.
 
 use gc_api::event::Phase;
-use gc_heap::Runtime;
+use gc_heap::{MarkHooks, Runtime};
 
-/// A whole collection in one pause: mark (precise roots, then whatever
-/// `ambiguous_roots` marks), weak references, finalizers, sweep.
-pub fn collect(rt: &mut Runtime, ambiguous_roots: impl FnOnce(&mut Runtime)) {
+/// A whole collection in one pause: mark (precise roots, then the plan's
+/// `hooks`), weak references, finalizers, sweep.
+pub fn collect(rt: &mut Runtime, hooks: &mut impl MarkHooks) {
     rt.events.cycle += 1;
     rt.events.start(Phase::Pause);
-    rt.mark_everything_with(ambiguous_roots);
+    rt.mark_everything_with(hooks);
     rt.events.start(Phase::Sweep);
     rt.sweep();
     rt.events.end(Phase::Sweep);

@@ -2,13 +2,33 @@
 //! plus everything [`crate::ambiguous_roots`] finds by scanning memory, so
 //! C code that keeps pointers only in locals, registers or static data
 //! works without a shadow stack.
+//!
+//! The plan also carries what the Boehm API needs beyond the rgc ABI:
+//! ranges the client adds as roots (`GC_add_roots`), uncollectable objects
+//! (`GC_malloc_uncollectable`: roots until freed explicitly), explicit
+//! frees (`GC_free`), per-object finalizers and links
+//! ([`crate::finalization`]), and turning collection off (`GC_disable`).
 
 use crate::ambiguous_roots;
 use crate::collection::{collect, step_due};
-use gc_heap::{Gc, Plan, Runtime};
+use crate::finalization::ObjectFinalizers;
+use alloc::collections::BTreeSet;
+use alloc::vec::Vec;
+use gc_heap::mark::Source;
+use gc_heap::object::header;
+use gc_heap::{Gc, MarkHooks, Plan, Runtime};
 
 /// The conservative mark-sweep plan.
-pub struct Conservative;
+#[derive(Default)]
+pub struct Conservative {
+    /// Collection is off while this is non-zero (`GC_disable` nests).
+    pub disabled: u32,
+    /// Address ranges scanned word by word at every collection.
+    root_ranges: Vec<(usize, usize)>,
+    /// Objects that are roots until freed explicitly.
+    uncollectable: BTreeSet<usize>,
+    pub finalizers: ObjectFinalizers,
+}
 
 /// The collector type the C ABI exports.
 pub type ConservativeGc = Gc<Conservative>;
@@ -18,17 +38,140 @@ impl Plan for Conservative {
     const PRECISE: bool = false;
 
     fn new(_rt: &mut Runtime) -> Self {
-        Conservative
+        Conservative::default()
     }
 
+    /// While collection is disabled the allocator only grows the heap.
+    fn collects(&self) -> bool {
+        self.disabled == 0
+    }
+
+    /// Does nothing while collection is disabled (as bdwgc's `GC_gcollect`).
     fn collect(&mut self, rt: &mut Runtime) {
-        collect(rt, ambiguous_roots::mark_all);
+        if self.disabled == 0 {
+            collect(rt, self);
+        }
     }
 
     fn step(&mut self, rt: &mut Runtime, _budget_ns: u64) -> bool {
-        step_due(rt) && {
+        self.disabled == 0 && step_due(rt) && {
             self.collect(rt);
             true
         }
+    }
+}
+
+impl MarkHooks for Conservative {
+    fn mark_extra_roots(&mut self, rt: &mut Runtime) {
+        ambiguous_roots::mark_all(rt);
+        for &(lo, hi) in &self.root_ranges {
+            // SAFETY: `add_root_range`'s contract keeps the range readable.
+            unsafe { rt.mark_ambiguous_range(lo, hi) };
+        }
+        for &o in &self.uncollectable {
+            rt.marker.visit(&mut rt.heap, &rt.types, o as *mut u8, Source::TempRoot);
+        }
+        self.finalizers.mark_ready(rt);
+    }
+
+    fn before_finalizers(&mut self, rt: &mut Runtime) {
+        self.finalizers.run(rt);
+    }
+}
+
+impl Conservative {
+    /// Scans `[lo, hi)` at every collection; a range that overlaps or
+    /// touches a registered one is merged with it.
+    ///
+    /// # Safety
+    /// The range stays readable until removed.
+    pub unsafe fn add_root_range(&mut self, lo: usize, hi: usize) {
+        let (mut lo, mut hi) = (lo, hi);
+        self.root_ranges.retain(|&(l, h)| {
+            let overlaps = l <= hi && lo <= h;
+            if overlaps {
+                lo = lo.min(l);
+                hi = hi.max(h);
+            }
+            !overlaps
+        });
+        self.root_ranges.push((lo, hi));
+    }
+
+    /// Stops scanning `[lo, hi)`: registered ranges are cut to what lies
+    /// outside it.
+    pub fn remove_root_range(&mut self, lo: usize, hi: usize) {
+        let mut kept = Vec::with_capacity(self.root_ranges.len() + 1);
+        for &(l, h) in &self.root_ranges {
+            if h <= lo || hi <= l {
+                kept.push((l, h));
+                continue;
+            }
+            if l < lo {
+                kept.push((l, lo));
+            }
+            if hi < h {
+                kept.push((hi, h));
+            }
+        }
+        self.root_ranges = kept;
+    }
+
+    /// The registered root ranges (merged, in no particular order).
+    pub fn root_ranges(&self) -> &[(usize, usize)] {
+        &self.root_ranges
+    }
+
+    /// Makes `obj` a root until [`Conservative::free`] frees it.
+    pub fn set_uncollectable(&mut self, obj: *mut u8) {
+        self.uncollectable.insert(obj as usize);
+    }
+
+    pub fn is_uncollectable(&self, obj: *mut u8) -> bool {
+        self.uncollectable.contains(&(obj as usize))
+    }
+
+    /// Frees `obj` now, with its finalizer and links. The caller promises
+    /// nothing uses it again (`GC_free`).
+    ///
+    /// # Safety
+    /// `obj` passes [`gc_heap::Heap::is_object`] and the client holds no
+    /// other reference to it that it will use.
+    pub unsafe fn free(&mut self, rt: &mut Runtime, obj: *mut u8) {
+        // SAFETY: caller contract.
+        let len = unsafe { gc_heap::object::object_bytes(obj, &rt.types) };
+        self.uncollectable.remove(&(obj as usize));
+        self.finalizers.forget_object(obj, len);
+        // SAFETY: caller contract; the conservative plan sweeps eagerly
+        // inside a collection, so no sweep is in progress between calls.
+        let footprint = unsafe { rt.heap.free_object(obj) };
+        rt.allocated_since_gc = rt.allocated_since_gc.saturating_sub(footprint);
+        // Counted as live by the last collection if it was older than that.
+        rt.counters.live_bytes = rt.counters.live_bytes.saturating_sub(len as u64);
+        rt.counters.live_objects = rt.counters.live_objects.saturating_sub(1);
+        rt.counters.live_footprint = rt.counters.live_footprint.saturating_sub(footprint as u64);
+    }
+
+    /// Changes the length of the untyped object `obj` to `len` bytes in
+    /// place, if its cell holds that many; false otherwise. Bytes that
+    /// become part of the object read as zero.
+    ///
+    /// # Safety
+    /// `obj` is a live untyped object (`<bytes>` or `<words>`).
+    pub unsafe fn resize_in_place(&mut self, rt: &mut Runtime, obj: *mut u8, len: usize) -> bool {
+        // SAFETY: caller contract.
+        let (h, cap) = unsafe { (header(obj), rt.heap.cell_capacity(obj)) };
+        let old = h.bytes_len().expect("caller contract: an untyped object");
+        if len > cap || len > gc_api::types::MAX_BYTES_LEN {
+            return false;
+        }
+        if len > old {
+            // SAFETY: [old, len) lies inside the cell (len <= cap).
+            unsafe { core::ptr::write_bytes(obj.add(old), 0, len - old) };
+        }
+        // SAFETY: the header precedes the object in its cell.
+        unsafe { (obj.sub(gc_heap::layout::HEADER) as *mut gc_heap::object::Header).write(h.with_bytes_len(len)) };
+        rt.counters.bytes_allocated += len.saturating_sub(old) as u64;
+        true
     }
 }

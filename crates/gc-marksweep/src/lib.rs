@@ -10,6 +10,9 @@
 //!   stack and callee-saved registers and of the writable data segments of
 //!   the executable and every loaded shared object ([`ambiguous_roots`]).
 //!   A word that points anywhere into an allocated object keeps it alive.
+//!   This plan also serves the Boehm API (`libs/boehm`): untyped objects
+//!   scanned word by word, root ranges, uncollectable objects, explicit
+//!   frees and ordered per-object finalizers ([`finalization`]).
 //!
 //! Invariant: between collections every mark bit is clear; during one, the
 //! phases of [`gc_heap::runtime`] run in their documented order inside a
@@ -24,9 +27,12 @@
 //! Start reading at [`collection::collect`].
 #![deny(unsafe_op_in_unsafe_fn)]
 
+extern crate alloc;
+
 pub mod ambiguous_roots;
 pub mod collection;
 mod conservative;
+pub mod finalization;
 mod precise;
 
 pub use conservative::{Conservative, ConservativeGc};

@@ -18,7 +18,7 @@ impl Plan for MarkSweep {
     }
 
     fn collect(&mut self, rt: &mut Runtime) {
-        collect(rt, |_| {});
+        collect(rt, &mut ());
     }
 
     fn step(&mut self, rt: &mut Runtime, _budget_ns: u64) -> bool {

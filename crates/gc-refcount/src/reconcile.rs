@@ -56,7 +56,7 @@ use crate::word::{self, ACYCLIC, BUFFERED, DOOMED, FINALIZABLE, LOGGED, WEAK_TAR
 use crate::Refcount;
 use alloc::vec::Vec;
 use gc_api::event::Phase;
-use gc_api::types::WEAKREF_TYPE;
+use gc_api::types::{FIRST_USER_TYPE, WEAKREF_TYPE};
 use gc_api::AllocRequest;
 use gc_heap::mark::{bad_pointer, Source};
 use gc_heap::object::{for_each_pointer, header, object_bytes, object_bytes_of};
@@ -166,7 +166,7 @@ impl Refcount {
     #[inline]
     pub(crate) fn track_new_object(&mut self, rt: &mut Runtime, obj: *mut u8, req: &AllocRequest, footprint: usize) {
         // Byte buffers and weak-reference cells have no traced field and no finalizer.
-        let info = (req.type_id > WEAKREF_TYPE).then(|| rt.types.get(req.type_id)).flatten();
+        let info = (req.type_id >= FIRST_USER_TYPE).then(|| rt.types.get(req.type_id)).flatten();
         let mut w = LOGGED;
         if !info.is_some_and(|t| t.has_pointers()) {
             w |= ACYCLIC;

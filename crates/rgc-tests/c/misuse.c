@@ -7,6 +7,7 @@ static rgc_type Bad_unaligned = { .size = 16, .ptr_offsets = (const uint32_t[]){
 static rgc_type Bad_pointer_free = { .size = 16, .flags = RGC_TYPE_POINTER_FREE, .ptr_offsets = (const uint32_t[]){ 0 }, .num_ptrs = 1, .name = "Contradiction" };
 
 static void *thread_push(void *arg) { (void)arg; RGC_FRAME(f, 1); (void)f; return NULL; }
+static void *thread_alloc(void *arg) { (void)arg; return rgc_alloc_bytes(16); }
 static void reenter(const rgc_event *e, void *u) { (void)e; (void)u; rgc_alloc_bytes(8); }
 
 int main(int argc, char **argv) {
@@ -39,6 +40,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "interior_root")) { f[0] = (char *)new_node(1) + 8; rgc_collect(); }
     else if (!strcmp(c, "overflow")) { for (;;) rgc_frame_push(1000); }
     else if (!strcmp(c, "unattached_thread")) { pthread_t t; pthread_create(&t, NULL, thread_push, NULL); pthread_join(t, NULL); }
+    else if (!strcmp(c, "unattached_alloc")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
     else if (!strcmp(c, "listener_reentry")) { rgc_set_event_listener(reenter, NULL); rgc_collect(); }
     else if (!strcmp(c, "remove_unregistered")) { static void *g; rgc_remove_root(&g); }
     else if (!strcmp(c, "weakref_get_non_weak")) { f[0] = new_node(1); rgc_weakref_get(f[0]); }

@@ -131,6 +131,7 @@ const MISUSES: &[Misuse] = &[
         ..m("overflow", Aborts(&["shadow stack overflow", "capacity of 5000 slots"]))
     },
     m("unattached_thread", Aborts(&["no shadow stack", "rgc_thread_attach()"])),
+    m("unattached_alloc", Aborts(&["rgc: rgc_alloc_bytes:", "not attached", "rgc_thread_attach()"])),
     m("remove_unregistered", Aborts(&["rgc: rgc_remove_root:", "never registered"])),
     m("weakref_get_non_weak", Aborts(&["rgc: rgc_weakref_get:", "type 'Node', not a weak reference"])),
     m("weakref_foreign_target", Aborts(&["rgc: rgc_weakref_new: target", "not a live rgc object"])),

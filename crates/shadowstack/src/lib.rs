@@ -160,6 +160,13 @@ pub fn current() -> *mut ShadowStack {
     unsafe { rgc__shadowstack_current() }
 }
 
+/// True when the calling thread is attached (has a shadow stack).
+#[inline]
+pub fn current_is_attached() -> bool {
+    // SAFETY: this thread's own descriptor, which always exists.
+    !unsafe { (*current()).base }.is_null()
+}
+
 /// The registry of attached threads (invariant 3).
 struct Registry {
     lock: AtomicBool,

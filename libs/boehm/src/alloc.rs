@@ -1,0 +1,289 @@
+//! Allocation: `GC_malloc` and its kinds, `GC_realloc`, `GC_free`, the
+//! string and aligned variants, and the `GC_debug_*` forms `-DGC_DEBUG`
+//! selects (the same functions here: rgc keeps no debugging headers; use
+//! `RGC_VERIFY=1` to check the heap instead).
+
+use crate::finalize::after_collection;
+use crate::state::{enter, out_of_memory, warn};
+use core::ffi::{c_char, c_int, c_void};
+use gc_api::collector::{AllocRequest, Collector};
+use gc_api::fatal;
+use gc_api::types::{BYTES_TYPE, MAX_BYTES_LEN, WORDS_TYPE};
+use gc_heap::object::header;
+
+/// What an untyped object holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// May hold pointers: scanned word by word (`GC_malloc`).
+    Scanned,
+    /// Holds no pointers: never scanned (`GC_malloc_atomic`).
+    Atomic,
+}
+
+/// Allocates a zeroed untyped object of `bytes`; `uncollectable` objects
+/// are roots until `GC_free`d. Returns `GC_oom_fn(bytes)` on failure.
+pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: bool) -> *mut c_void {
+    if bytes > MAX_BYTES_LEN {
+        warn("rgc: one object is limited to 1 GiB - 1 bytes; a request for %lu bytes fails", bytes);
+        return out_of_memory(bytes);
+    }
+    let type_id = if kind == Kind::Scanned { WORDS_TYPE } else { BYTES_TYPE };
+    let req = AllocRequest { type_id, length: bytes, bytes, call };
+    let (p, collections) = {
+        let mut c = enter(call);
+        // SAFETY: built-in untyped types take their length in bytes.
+        let p = unsafe { c.alloc(&req) };
+        if uncollectable && !p.is_null() {
+            c.plan.set_uncollectable(p);
+        }
+        (p, c.rt.counters.collections)
+    };
+    if collections as usize != crate::state::GC_gc_no.get() {
+        after_collection(collections);
+    }
+    if p.is_null() {
+        return out_of_memory(bytes);
+    }
+    p.cast()
+}
+
+/// The base of the live object that starts at `p`, or a fatal error naming
+/// `call` (an object's start is what `GC_free` and `GC_realloc` take).
+fn expect_base(c: &ConservativeGcRef, call: &'static str, p: *mut c_void) -> Kind {
+    if c.object_type(p.cast()).is_none() {
+        fatal!(
+            call,
+            "{p:p} is not the start of an object allocated by GC_malloc (a foreign pointer, an interior pointer, or already freed)"
+        );
+    }
+    // SAFETY: validated just above.
+    let h = unsafe { header(p.cast()) };
+    match h.bytes_len() {
+        Some(_) if h.is_words() => Kind::Scanned,
+        Some(_) => Kind::Atomic,
+        None => fatal!(call, "{p:p} is a typed rgc object, not one from GC_malloc"),
+    }
+}
+
+type ConservativeGcRef = gc_marksweep::ConservativeGc;
+
+#[no_mangle]
+pub extern "C" fn GC_malloc(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc", bytes, Kind::Scanned, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_malloc_atomic(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc_atomic", bytes, Kind::Atomic, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_malloc_uncollectable(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc_uncollectable", bytes, Kind::Scanned, true)
+}
+#[no_mangle]
+pub extern "C" fn GC_malloc_atomic_uncollectable(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc_atomic_uncollectable", bytes, Kind::Atomic, true)
+}
+/// rgc recognises every interior pointer, so the promise this makes
+/// (only pointers near the start) changes nothing.
+#[no_mangle]
+pub extern "C" fn GC_malloc_ignore_off_page(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc_ignore_off_page", bytes, Kind::Scanned, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_malloc_atomic_ignore_off_page(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc_atomic_ignore_off_page", bytes, Kind::Atomic, false)
+}
+
+/// `GC_free`: frees `p` now (null is ignored). Misuse: `p` not the start
+/// of a live `GC_malloc` object is a fatal error.
+#[no_mangle]
+pub extern "C" fn GC_free(p: *mut c_void) {
+    if p.is_null() {
+        return;
+    }
+    let mut c = enter("GC_free");
+    expect_base(&c, "GC_free", p);
+    let gc = &mut *c;
+    // SAFETY: validated as a live object; the client gives up its pointer.
+    unsafe { gc.plan.free(&mut gc.rt, p.cast()) };
+}
+
+/// `GC_realloc`: resizes in place when the object's cell has room, else
+/// moves it (same kind, uncollectable stays uncollectable) and frees the
+/// old one. `GC_realloc(NULL, n)` allocates; `GC_realloc(p, 0)` frees and
+/// returns NULL.
+#[no_mangle]
+pub extern "C" fn GC_realloc(p: *mut c_void, bytes: usize) -> *mut c_void {
+    const CALL: &str = "GC_realloc";
+    if p.is_null() {
+        return allocate(CALL, bytes, Kind::Scanned, false);
+    }
+    if bytes == 0 {
+        GC_free(p);
+        return core::ptr::null_mut();
+    }
+    let (kind, uncollectable, old_len) = {
+        let mut c = enter(CALL);
+        let kind = expect_base(&c, CALL, p);
+        let gc = &mut *c;
+        // SAFETY: a live untyped object (checked by expect_base).
+        if unsafe { gc.plan.resize_in_place(&mut gc.rt, p.cast(), bytes) } {
+            return p;
+        }
+        // SAFETY: as above.
+        let old_len = unsafe { header(p.cast()) }.bytes_len().expect("untyped");
+        (kind, gc.plan.is_uncollectable(p.cast()), old_len)
+    };
+    // `p` stays reachable from this frame (a conservative root) meanwhile.
+    let q = allocate(CALL, bytes, kind, uncollectable);
+    if !q.is_null() {
+        // SAFETY: both objects hold at least min(old, new) bytes.
+        unsafe { core::ptr::copy_nonoverlapping(p as *const u8, q as *mut u8, old_len.min(bytes)) };
+        GC_free(p);
+    }
+    q
+}
+
+/// `GC_strdup`: an atomic copy of the string `s` (NULL gives NULL).
+///
+/// # Safety
+/// `s` is null or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn GC_strdup(s: *const c_char) -> *mut c_char {
+    if s.is_null() {
+        return core::ptr::null_mut();
+    }
+    // SAFETY: caller contract.
+    let n = unsafe { libc::strlen(s) };
+    copy_string("GC_strdup", s, n)
+}
+
+/// `GC_strndup`: at most `n` characters of `s`, NUL-terminated.
+///
+/// # Safety
+/// `s` is null, or readable up to its NUL or `n` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn GC_strndup(s: *const c_char, n: usize) -> *mut c_char {
+    if s.is_null() {
+        return core::ptr::null_mut();
+    }
+    // SAFETY: caller contract.
+    let len = unsafe { libc::strnlen(s, n) };
+    copy_string("GC_strndup", s, len)
+}
+
+fn copy_string(call: &'static str, s: *const c_char, len: usize) -> *mut c_char {
+    let Some(size) = len.checked_add(1) else { return out_of_memory(len).cast() };
+    let d = allocate(call, size, Kind::Atomic, false) as *mut c_char;
+    if !d.is_null() {
+        // SAFETY: `s` has `len` readable bytes; `d` has len + 1 (zeroed, so NUL-terminated).
+        unsafe { core::ptr::copy_nonoverlapping(s, d, len) };
+    }
+    d
+}
+
+/// `GC_memalign`: `bytes` at an address that is a multiple of `align` (a
+/// power of two). Above 8, rgc over-allocates and returns an interior
+/// pointer, which keeps the object alive like any other; `GC_base` gives
+/// the object's start. Misuse: `align` not a power of two returns NULL.
+#[no_mangle]
+pub extern "C" fn GC_memalign(align: usize, bytes: usize) -> *mut c_void {
+    if !align.is_power_of_two() {
+        warn("rgc: GC_memalign: alignment %lu is not a power of two; returning NULL", align);
+        return core::ptr::null_mut();
+    }
+    if align <= gc_heap::layout::GRANULE {
+        return allocate("GC_memalign", bytes, Kind::Scanned, false);
+    }
+    let Some(padded) = bytes.checked_add(align - gc_heap::layout::GRANULE) else {
+        return out_of_memory(bytes);
+    };
+    let p = allocate("GC_memalign", padded, Kind::Scanned, false);
+    if p.is_null() {
+        return p;
+    }
+    let aligned = (p as usize).next_multiple_of(align);
+    p.cast::<u8>().wrapping_add(aligned - p as usize).cast()
+}
+
+/// `GC_posix_memalign`: 0 and `*out` set, `EINVAL` for an alignment that
+/// is not a power-of-two multiple of `sizeof(void *)`, `ENOMEM` on failure.
+///
+/// # Safety
+/// `out` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn GC_posix_memalign(out: *mut *mut c_void, align: usize, bytes: usize) -> c_int {
+    if !align.is_power_of_two() || align % core::mem::size_of::<*mut c_void>() != 0 {
+        return libc::EINVAL;
+    }
+    let p = GC_memalign(align, bytes);
+    if p.is_null() {
+        return libc::ENOMEM;
+    }
+    // SAFETY: caller contract.
+    unsafe { *out = p };
+    0
+}
+
+// ---- GC_debug_*: -DGC_DEBUG routes the GC_MALLOC family here, with the
+// caller's file and line, which rgc does not record.
+
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
+    allocate("GC_debug_malloc", bytes, Kind::Scanned, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc_atomic(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
+    allocate("GC_debug_malloc_atomic", bytes, Kind::Atomic, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc_uncollectable(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
+    allocate("GC_debug_malloc_uncollectable", bytes, Kind::Scanned, true)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc_atomic_uncollectable(
+    bytes: usize,
+    _file: *const c_char,
+    _line: c_int,
+) -> *mut c_void {
+    allocate("GC_debug_malloc_atomic_uncollectable", bytes, Kind::Atomic, true)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc_ignore_off_page(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
+    allocate("GC_debug_malloc_ignore_off_page", bytes, Kind::Scanned, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc_atomic_ignore_off_page(
+    bytes: usize,
+    _file: *const c_char,
+    _line: c_int,
+) -> *mut c_void {
+    allocate("GC_debug_malloc_atomic_ignore_off_page", bytes, Kind::Atomic, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_realloc(p: *mut c_void, bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
+    GC_realloc(p, bytes)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_free(p: *mut c_void) {
+    GC_free(p)
+}
+/// # Safety
+/// As for [`GC_strdup`].
+#[no_mangle]
+pub unsafe extern "C" fn GC_debug_strdup(s: *const c_char, _file: *const c_char, _line: c_int) -> *mut c_char {
+    // SAFETY: forwarded contract.
+    unsafe { GC_strdup(s) }
+}
+/// # Safety
+/// As for [`GC_strndup`].
+#[no_mangle]
+pub unsafe extern "C" fn GC_debug_strndup(
+    s: *const c_char,
+    n: usize,
+    _file: *const c_char,
+    _line: c_int,
+) -> *mut c_char {
+    // SAFETY: forwarded contract.
+    unsafe { GC_strndup(s, n) }
+}

@@ -1,0 +1,372 @@
+//! Initialisation, collection control, heap queries, root ranges, the
+//! warning and out-of-memory hooks, and the thread entry points.
+
+use crate::finalize::{after_collection, GC_SUCCESS};
+use crate::state::{
+    ensure_init, enter, init, is_initialised, GC_all_interior_pointers, GC_oom_fn, GcWord, OomFn, WarnProc,
+    FREE_SPACE_DIVISOR, WARN_PROC,
+};
+use core::ffi::{c_int, c_void};
+use gc_api::collector::Collector;
+use gc_api::fatal;
+
+/// gc.h's `GC_UNIMPLEMENTED`.
+const GC_UNIMPLEMENTED: c_int = 3;
+/// gc.h's `GC_DUPLICATE`.
+const GC_DUPLICATE: c_int = 1;
+
+// ---- initialisation ---------------------------------------------------------
+
+/// `GC_init` (and the `GC_INIT()` macro): starts the collector on the
+/// calling thread; later calls do nothing. Reads `GC_INITIAL_HEAP_SIZE`,
+/// `GC_MAXIMUM_HEAP_SIZE`, `GC_DONT_GC` and `GC_PRINT_STATS`.
+#[no_mangle]
+pub extern "C" fn GC_init() {
+    init();
+}
+
+#[no_mangle]
+pub extern "C" fn GC_is_init_called() -> c_int {
+    is_initialised() as c_int
+}
+
+// ---- collection control -----------------------------------------------------
+
+/// Runs `f` on the collector, then what follows a collection if one ran.
+fn collecting(call: &'static str, f: impl FnOnce(&mut gc_marksweep::ConservativeGc)) {
+    let collections = {
+        let mut c = enter(call);
+        f(&mut c);
+        c.rt.counters.collections
+    };
+    if collections as GcWord != crate::state::GC_gc_no.get() {
+        after_collection(collections);
+    }
+}
+
+/// `GC_gcollect`: a full collection, then the ready finalizers run (unless
+/// `GC_finalize_on_demand`). Does nothing while collection is disabled.
+#[no_mangle]
+pub extern "C" fn GC_gcollect() {
+    collecting("GC_gcollect", |c| c.collect());
+}
+
+/// `GC_gcollect_and_unmap`: the same; rgc returns free memory to the system
+/// at the end of every collection anyway.
+#[no_mangle]
+pub extern "C" fn GC_gcollect_and_unmap() {
+    GC_gcollect();
+}
+
+/// `GC_try_to_collect`: a full collection (rgc's collection is one short
+/// pause and does not poll `stop`). Returns 0 when collection is disabled.
+#[no_mangle]
+pub extern "C" fn GC_try_to_collect(_stop: Option<unsafe extern "C" fn() -> c_int>) -> c_int {
+    let mut done = false;
+    collecting("GC_try_to_collect", |c| {
+        done = c.plan.disabled == 0;
+        c.collect();
+    });
+    done as c_int
+}
+
+/// `GC_collect_a_little`: collects if at least half of the allocation
+/// allowance is used (idle time well spent). Returns 0: no collection is
+/// ever left half done.
+#[no_mangle]
+pub extern "C" fn GC_collect_a_little() -> c_int {
+    collecting("GC_collect_a_little", |c| {
+        c.step(0);
+    });
+    0
+}
+
+#[no_mangle]
+pub extern "C" fn GC_disable() {
+    enter("GC_disable").plan.disabled += 1;
+}
+
+/// `GC_enable`: undoes one `GC_disable`. Misuse: more enables than disables
+/// is a fatal error.
+#[no_mangle]
+pub extern "C" fn GC_enable() {
+    let mut c = enter("GC_enable");
+    if c.plan.disabled == 0 {
+        fatal!("GC_enable", "called more times than GC_disable (collection is already enabled)");
+    }
+    c.plan.disabled -= 1;
+}
+
+#[no_mangle]
+pub extern "C" fn GC_is_disabled() -> c_int {
+    (enter("GC_is_disabled").plan.disabled != 0) as c_int
+}
+
+/// `GC_enable_incremental`: ignored. Boehm clients store pointers without
+/// a write barrier, so rgc's incremental collector cannot serve them; the
+/// conservative collector's pauses are short stop-the-world collections.
+#[no_mangle]
+pub extern "C" fn GC_enable_incremental() {
+    ensure_init();
+}
+
+#[no_mangle]
+pub extern "C" fn GC_is_incremental_mode() -> c_int {
+    0
+}
+
+/// `GC_set_max_heap_size`: caps the heap (0: no cap beyond the reservation).
+/// Blocks in use stay; the cap stops growth.
+#[no_mangle]
+pub extern "C" fn GC_set_max_heap_size(bytes: GcWord) {
+    let mut c = enter("GC_set_max_heap_size");
+    c.rt.heap.set_limit_bytes(if bytes == 0 { usize::MAX } else { bytes });
+}
+
+/// `GC_expand_hp`: lets the program allocate `bytes` more before the next
+/// collection, and at least that much after every later one. Returns 0
+/// when the heap limit leaves no room for it.
+#[no_mangle]
+pub extern "C" fn GC_expand_hp(bytes: usize) -> c_int {
+    let mut c = enter("GC_expand_hp");
+    let rt = &mut c.rt;
+    if rt.heap.heap_bytes().saturating_add(bytes) > rt.heap.capacity_bytes() {
+        return 0;
+    }
+    rt.config.heap_initial = rt.config.heap_initial.saturating_add(bytes);
+    rt.poll_at = rt.poll_at.saturating_add(bytes);
+    1
+}
+
+/// `GC_set_free_space_divisor`: the next collection is due once the program
+/// has allocated heap / `divisor` bytes (rgc's growth_percent = 100 / divisor).
+#[no_mangle]
+pub extern "C" fn GC_set_free_space_divisor(divisor: GcWord) {
+    let divisor = divisor.max(1);
+    FREE_SPACE_DIVISOR.set(divisor);
+    enter("GC_set_free_space_divisor").rt.config.growth_percent = (100 / divisor).max(1) as u32;
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_free_space_divisor() -> GcWord {
+    FREE_SPACE_DIVISOR.get()
+}
+
+// ---- queries ------------------------------------------------------------------
+
+#[no_mangle]
+pub extern "C" fn GC_get_heap_size() -> usize {
+    enter("GC_get_heap_size").rt.heap.heap_bytes()
+}
+
+/// Heap bytes neither live at the last collection nor allocated since.
+#[no_mangle]
+pub extern "C" fn GC_get_free_bytes() -> usize {
+    let c = enter("GC_get_free_bytes");
+    let used = c.rt.counters.live_footprint as usize + c.rt.allocated_since_gc;
+    c.rt.heap.heap_bytes().saturating_sub(used)
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_bytes_since_gc() -> usize {
+    enter("GC_get_bytes_since_gc").rt.allocated_since_gc
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_total_bytes() -> usize {
+    enter("GC_get_total_bytes").rt.counters.bytes_allocated as usize
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_unmapped_bytes() -> usize {
+    0
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_gc_no() -> GcWord {
+    crate::state::GC_gc_no.get()
+}
+
+/// `GC_get_heap_usage_safe`: each non-null out-pointer gets its figure.
+///
+/// # Safety
+/// The pointers are null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn GC_get_heap_usage_safe(
+    heap_size: *mut GcWord,
+    free_bytes: *mut GcWord,
+    unmapped_bytes: *mut GcWord,
+    bytes_since_gc: *mut GcWord,
+    total_bytes: *mut GcWord,
+) {
+    let figures = [
+        (heap_size, GC_get_heap_size()),
+        (free_bytes, GC_get_free_bytes()),
+        (unmapped_bytes, 0),
+        (bytes_since_gc, GC_get_bytes_since_gc()),
+        (total_bytes, GC_get_total_bytes()),
+    ];
+    for (out, v) in figures {
+        if !out.is_null() {
+            // SAFETY: caller contract.
+            unsafe { *out = v };
+        }
+    }
+}
+
+/// `GC_base`: the start of the object `p` points into, or NULL if it
+/// points into none (any pointer may be asked about).
+#[no_mangle]
+pub extern "C" fn GC_base(p: *mut c_void) -> *mut c_void {
+    if !is_initialised() {
+        return core::ptr::null_mut();
+    }
+    enter("GC_base").rt.heap.object_containing(p as usize).map_or(core::ptr::null_mut(), |b| b.cast())
+}
+
+/// `GC_size`: the size of the object `p` points into (the size requested
+/// for it, which bdwgc's documentation allows), or 0 if none.
+#[no_mangle]
+pub extern "C" fn GC_size(p: *const c_void) -> usize {
+    if !is_initialised() {
+        return 0;
+    }
+    let c = enter("GC_size");
+    c.rt.heap.object_containing(p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
+}
+
+/// `GC_is_heap_ptr`: non-zero when `p` points into a heap block in use.
+#[no_mangle]
+pub extern "C" fn GC_is_heap_ptr(p: *const c_void) -> c_int {
+    (is_initialised() && enter("GC_is_heap_ptr").rt.heap.in_use_block(p as usize)) as c_int
+}
+
+/// `GC_get_version`: the bdwgc API level this library implements, as
+/// `major << 16 | minor << 8 | micro`.
+#[no_mangle]
+pub extern "C" fn GC_get_version() -> u32 {
+    (8 << 16) | (2 << 8) | 2
+}
+
+// ---- roots ----------------------------------------------------------------------
+
+/// `GC_add_roots`: scans `[low, high)` at every collection. An empty or
+/// inverted range is ignored.
+#[no_mangle]
+pub extern "C" fn GC_add_roots(low: *mut c_void, high: *mut c_void) {
+    if (low as usize) < high as usize {
+        // SAFETY: the client promises the range stays readable until removed
+        // (bdwgc's contract for GC_add_roots).
+        unsafe { enter("GC_add_roots").plan.add_root_range(low as usize, high as usize) };
+    }
+}
+
+/// `GC_remove_roots`: stops scanning `[low, high)`.
+#[no_mangle]
+pub extern "C" fn GC_remove_roots(low: *mut c_void, high: *mut c_void) {
+    if (low as usize) < high as usize {
+        enter("GC_remove_roots").plan.remove_root_range(low as usize, high as usize);
+    }
+}
+
+// ---- hooks ------------------------------------------------------------------------
+
+#[no_mangle]
+pub extern "C" fn GC_set_warn_proc(p: WarnProc) {
+    WARN_PROC.set(p);
+}
+#[no_mangle]
+pub extern "C" fn GC_get_warn_proc() -> WarnProc {
+    WARN_PROC.get()
+}
+#[no_mangle]
+pub extern "C" fn GC_set_oom_fn(f: Option<OomFn>) {
+    GC_oom_fn.set(f);
+}
+#[no_mangle]
+pub extern "C" fn GC_get_oom_fn() -> Option<OomFn> {
+    GC_oom_fn.get()
+}
+/// rgc always recognises interior pointers; the value is kept for
+/// `GC_get_all_interior_pointers`.
+#[no_mangle]
+pub extern "C" fn GC_set_all_interior_pointers(on: c_int) {
+    GC_all_interior_pointers.set(on);
+}
+#[no_mangle]
+pub extern "C" fn GC_get_all_interior_pointers() -> c_int {
+    GC_all_interior_pointers.get()
+}
+
+/// `GC_noop1`: keeps `x` observable (clients use it to keep a pointer live).
+#[no_mangle]
+pub extern "C" fn GC_noop1(x: GcWord) {
+    core::hint::black_box(x);
+}
+
+// ---- threads ------------------------------------------------------------------------
+
+/// Nothing to prepare: only the initialising thread may call in.
+#[no_mangle]
+pub extern "C" fn GC_allow_register_threads() {
+    ensure_init();
+}
+
+/// `GC_register_my_thread`: `GC_DUPLICATE` on the initialising thread;
+/// `GC_UNIMPLEMENTED` on any other (rgc's Boehm layer serves one thread,
+/// and a call from another thread is a fatal error naming the call).
+#[no_mangle]
+pub extern "C" fn GC_register_my_thread(_stack_base: *const c_void) -> c_int {
+    ensure_init();
+    if shadowstack::current_is_attached() {
+        GC_DUPLICATE
+    } else {
+        crate::state::warn_text("rgc: GC_register_my_thread: rgc's Boehm layer serves only the thread that called GC_init; this thread must not call GC_ functions");
+        GC_UNIMPLEMENTED
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn GC_unregister_my_thread() -> c_int {
+    GC_SUCCESS
+}
+
+#[no_mangle]
+pub extern "C" fn GC_thread_is_registered() -> c_int {
+    shadowstack::current_is_attached() as c_int
+}
+
+type StartRoutine = extern "C" fn(*mut c_void) -> *mut c_void;
+
+/// `GC_pthread_create` (what bdwgc's gc.h makes of `pthread_create` under
+/// `GC_THREADS`): a plain `pthread_create`; the new thread must not call
+/// `GC_` functions.
+///
+/// # Safety
+/// As for `pthread_create`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_pthread_create(
+    thread: *mut libc::pthread_t,
+    attr: *const libc::pthread_attr_t,
+    start: StartRoutine,
+    arg: *mut c_void,
+) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { libc::pthread_create(thread, attr, start, arg) }
+}
+
+/// # Safety
+/// As for `pthread_join`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_pthread_join(thread: libc::pthread_t, out: *mut *mut c_void) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { libc::pthread_join(thread, out) }
+}
+
+/// # Safety
+/// As for `pthread_detach`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_pthread_detach(thread: libc::pthread_t) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { libc::pthread_detach(thread) }
+}

@@ -1,0 +1,32 @@
+//! # rgc-boehm: bdwgc's C API on rgc's conservative collector
+//!
+//! Programs written for the Boehm-Demers-Weiser collector (bdwgc) include
+//! `gc.h` and link `libgc`. This crate is that library: `libgc.so` with the
+//! soname `libgc.so.1` (so an already-built program runs on it through
+//! `LD_LIBRARY_PATH`) and `libgc.a`, exporting the `GC_*` functions and
+//! variables as real symbols. The header is `libs/boehm/include/gc.h`.
+//!
+//! Every function converts its C arguments and delegates to the
+//! `--gc=conservative` plan ([`gc_marksweep::ConservativeGc`]): `GC_malloc`
+//! objects are untyped `<words>` objects scanned word by word,
+//! `GC_malloc_atomic` ones are `<bytes>` objects that are never scanned,
+//! and per-object finalizers and disappearing links live in
+//! [`gc_marksweep::finalization`]. Where rgc behaves differently from bdwgc,
+//! `libs/boehm/README.md` has the one table of differences.
+//!
+//! Invariants:
+//! 1. The collector is initialised at most once, by `GC_init` or by the
+//!    first call that needs it ([`state::ensure_init`]).
+//! 2. Only the thread that initialised the collector calls into it; any
+//!    other thread gets a fatal error naming the call ([`state::enter`]).
+//! 3. Finalizers run outside the collector (never while it is entered),
+//!    and never nested in one another ([`finalize::invoke_all`]).
+//!
+//! Start reading at [`state`], then [`alloc`].
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(non_upper_case_globals, non_snake_case)]
+
+pub mod alloc;
+pub mod control;
+pub mod finalize;
+pub mod state;

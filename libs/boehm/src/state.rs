@@ -1,0 +1,224 @@
+//! The collector instance, initialisation from bdwgc's environment
+//! variables, the variables bdwgc exports, and the warning and
+//! out-of-memory paths.
+
+use core::cell::UnsafeCell;
+use core::ffi::{c_char, c_void, CStr};
+use core::sync::atomic::{AtomicBool, Ordering};
+use gc_api::cabi::{Entered, Instance};
+use gc_api::config::{default_c_config, parse_size};
+use gc_api::fatal;
+use gc_marksweep::ConservativeGc;
+use std::sync::Once;
+
+/// `GC_word`: an unsigned integer the size of a pointer.
+pub type GcWord = usize;
+/// `GC_oom_func`.
+pub type OomFn = unsafe extern "C" fn(GcWord) -> *mut c_void;
+/// `GC_warn_proc`: a printf format with one conversion, and its argument.
+pub type WarnProc = unsafe extern "C" fn(*mut c_char, GcWord);
+/// `GC_finalizer_notifier_proc`.
+pub type NotifierFn = unsafe extern "C" fn();
+
+/// A C global variable: clients of bdwgc read and write some of its
+/// variables directly (`GC_oom_fn = my_handler;`), so they are plain
+/// memory, read with volatile loads because C may change them at any time.
+#[repr(transparent)]
+pub struct CVar<T: Copy>(UnsafeCell<T>);
+
+// SAFETY: the library runs one thread (invariant 2 of the crate); the
+// variables are plain words a C client may also write.
+unsafe impl<T: Copy> Sync for CVar<T> {}
+
+impl<T: Copy> CVar<T> {
+    pub const fn new(v: T) -> Self {
+        CVar(UnsafeCell::new(v))
+    }
+    pub fn get(&self) -> T {
+        // SAFETY: a valid T lives in the cell; volatile because C writes it directly.
+        unsafe { self.0.get().read_volatile() }
+    }
+    pub fn set(&self, v: T) {
+        // SAFETY: as for `get`.
+        unsafe { self.0.get().write_volatile(v) }
+    }
+}
+
+/// `GC_gc_no`: collections completed so far.
+#[no_mangle]
+pub static GC_gc_no: CVar<GcWord> = CVar::new(0);
+/// `GC_oom_fn`: called with the size when an allocation fails; its result
+/// is what the allocation returns.
+#[no_mangle]
+pub static GC_oom_fn: CVar<Option<OomFn>> = CVar::new(Some(default_oom_fn));
+/// `GC_all_interior_pointers`: rgc always recognises interior pointers;
+/// the variable exists for clients that read or set it.
+#[no_mangle]
+pub static GC_all_interior_pointers: CVar<i32> = CVar::new(1);
+/// `GC_finalize_on_demand`: when non-zero, finalizers run only in
+/// `GC_invoke_finalizers`, and `GC_finalizer_notifier` is called instead.
+#[no_mangle]
+pub static GC_finalize_on_demand: CVar<i32> = CVar::new(0);
+/// `GC_finalizer_notifier`.
+#[no_mangle]
+pub static GC_finalizer_notifier: CVar<Option<NotifierFn>> = CVar::new(None);
+
+pub static WARN_PROC: CVar<WarnProc> = CVar::new(default_warn_proc);
+/// `GC_PRINT_STATS` was set: one line per collection on stderr.
+pub static PRINT_STATS: AtomicBool = AtomicBool::new(false);
+/// `GC_set_free_space_divisor`'s value (bdwgc's default is 3).
+pub static FREE_SPACE_DIVISOR: CVar<GcWord> = CVar::new(3);
+
+pub static INSTANCE: Instance<ConservativeGc> = Instance::new();
+static INIT: Once = Once::new();
+static READY: AtomicBool = AtomicBool::new(false);
+
+/// Initialises the collector on first use (invariant 1).
+#[inline]
+pub fn ensure_init() {
+    if !READY.load(Ordering::Acquire) {
+        init();
+    }
+}
+
+/// `GC_init`: builds the configuration from bdwgc's environment variables
+/// (rgc's own `RGC_*` variables still apply on top) and starts the
+/// conservative collector on the calling thread.
+#[cold]
+pub fn init() {
+    INIT.call_once(|| {
+        let mut cfg = default_c_config();
+        cfg.heap_max = env_size("GC_MAXIMUM_HEAP_SIZE").unwrap_or_else(default_heap_max);
+        if let Some(initial) = env_size("GC_INITIAL_HEAP_SIZE") {
+            cfg.heap_initial = initial;
+        }
+        // SAFETY: `cfg` is a complete config on our stack.
+        if unsafe { gc_api::cabi::init(&INSTANCE, &cfg, true) } != 0 {
+            fatal!("GC_init", "the collector could not start (the reason is printed above)");
+        }
+        if env_set("GC_DONT_GC") {
+            INSTANCE.enter("GC_init").plan.disabled = 1;
+        }
+        PRINT_STATS.store(env_set("GC_PRINT_STATS"), Ordering::Relaxed);
+        READY.store(true, Ordering::Release);
+    });
+}
+
+/// True once `GC_init` has run.
+pub fn is_initialised() -> bool {
+    READY.load(Ordering::Acquire)
+}
+
+/// Enters the collector for `call`, initialising it first (invariants 1
+/// and 2).
+#[inline]
+pub fn enter(call: &'static str) -> Entered<'static, ConservativeGc> {
+    ensure_init();
+    if !shadowstack::current_is_attached() {
+        other_thread(call);
+    }
+    INSTANCE.enter(call)
+}
+
+#[cold]
+#[inline(never)]
+fn other_thread(call: &'static str) -> ! {
+    fatal!(
+        call,
+        "called from a thread other than the one that initialised the collector; rgc's Boehm layer serves one \
+         thread (GC_register_my_thread returns GC_UNIMPLEMENTED; see libs/boehm/README.md, differences from bdwgc)"
+    )
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+}
+
+fn env_set(name: &str) -> bool {
+    env(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A size from the environment (`123`, `64k`, `8M`, `1G`). A value that
+/// does not parse is reported through the warning procedure and ignored.
+fn env_size(name: &'static str) -> Option<u64> {
+    let v = env(name)?;
+    match parse_size(&v) {
+        Some(n) => Some(n),
+        None => {
+            warn_text(&format!(
+                "rgc: {name}={v} is not a size (use a byte count with an optional k, M or G suffix); ignored"
+            ));
+            None
+        }
+    }
+}
+
+/// Without `GC_MAXIMUM_HEAP_SIZE`, the heap may grow to 3/4 of physical
+/// memory: rgc reserves its heap up front, and the kernel refuses a
+/// reservation larger than memory.
+fn default_heap_max() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let (pages, page) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    if pages <= 0 || page <= 0 {
+        return 1 << 30;
+    }
+    (pages as u64 * page as u64 / 4 * 3).max(64 << 20)
+}
+
+/// Reports through the warning procedure: `format` holds one `%lu`-style
+/// conversion for `arg` (the bdwgc convention), or none.
+pub fn warn(format: &str, arg: GcWord) {
+    let mut text: Vec<u8> = format.as_bytes().to_vec();
+    text.push(b'\n');
+    text.push(0);
+    // SAFETY: a NUL-terminated buffer that outlives the call.
+    unsafe { (WARN_PROC.get())(text.as_mut_ptr().cast(), arg) };
+}
+
+/// [`warn`] for a message with no conversion: any `%` is escaped.
+pub fn warn_text(text: &str) {
+    warn(&text.replace('%', "%%"), 0);
+}
+
+extern "C" {
+    /// glibc's `dprintf` (not in the `libc` crate).
+    fn dprintf(fd: libc::c_int, format: *const c_char, ...) -> libc::c_int;
+}
+
+unsafe extern "C" fn default_warn_proc(msg: *mut c_char, arg: GcWord) {
+    // SAFETY: `msg` is a NUL-terminated printf format with at most one
+    // conversion, which `arg` satisfies (the bdwgc convention).
+    unsafe { dprintf(2, msg, arg) };
+}
+
+/// bdwgc's default: warn and return NULL, so the allocation returns NULL.
+unsafe extern "C" fn default_oom_fn(bytes: GcWord) -> *mut c_void {
+    warn(
+        "rgc: out of memory: cannot allocate %lu bytes within the heap limit (raise GC_MAXIMUM_HEAP_SIZE or \
+         GC_set_max_heap_size); returning NULL",
+        bytes,
+    );
+    core::ptr::null_mut()
+}
+
+/// The allocation of `bytes` failed: the result of `GC_oom_fn`.
+#[cold]
+pub fn out_of_memory(bytes: usize) -> *mut c_void {
+    match GC_oom_fn.get() {
+        // SAFETY: installed by the client with this signature.
+        Some(f) => unsafe { f(bytes) },
+        None => core::ptr::null_mut(),
+    }
+}
+
+/// A C string argument as text, for messages.
+///
+/// # Safety
+/// `s` is null or NUL-terminated.
+pub unsafe fn c_text(s: *const c_char) -> String {
+    if s.is_null() {
+        return "(null)".into();
+    }
+    // SAFETY: caller contract.
+    unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned()
+}
