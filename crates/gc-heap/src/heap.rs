@@ -301,13 +301,15 @@ impl Heap {
         let cell = match self.block_state(b) {
             BlockState::Free => return None,
             BlockState::Small => {
-                let size = CLASS_SIZES[info.class as usize] as usize;
+                let class = info.class as usize;
+                let size = CLASS_SIZES[class] as usize;
                 let off = addr - self.block_addr(b) as usize;
-                let index = off / size;
-                if index >= BLOCK_SIZE / size {
-                    return None;
+                let index = ((off as u64 * CLASS_RECIPROCALS[class]) >> 32) as usize;
+                let cell_off = index * size;
+                if cell_off + size > BLOCK_SIZE {
+                    return None; // the block's tail, past its last cell
                 }
-                self.block_addr(b) as usize + index * size
+                self.block_addr(b) as usize + cell_off
             }
             BlockState::LargeHead => self.block_addr(b) as usize,
             BlockState::LargeTail => self.block_addr(info.aux as usize) as usize,

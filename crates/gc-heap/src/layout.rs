@@ -38,6 +38,20 @@ pub const CLASS_SIZES: [u32; 35] = [
 ];
 pub const NUM_CLASSES: usize = CLASS_SIZES.len();
 
+/// `ceil(2^32 / size)` per class: `(offset * r) >> 32` is `offset / size`
+/// exactly for every offset inside a block (offset × size < 2^32), without
+/// a division. Conservative scanning resolves every candidate word this way.
+pub const CLASS_RECIPROCALS: [u64; NUM_CLASSES] = {
+    let mut r = [0u64; NUM_CLASSES];
+    let mut c = 0;
+    while c < NUM_CLASSES {
+        r[c] = (1u64 << 32).div_ceil(CLASS_SIZES[c] as u64);
+        c += 1;
+    }
+    r
+};
+const _: () = assert!((BLOCK_SIZE as u64) * (MAX_SMALL_CELL as u64) < 1 << 32);
+
 const LOOKUP_LEN: usize = MAX_SMALL_CELL / GRANULE + 1;
 
 /// Size class per cell size in granules (index = ceil(cell / GRANULE)).
@@ -104,6 +118,11 @@ mod tests {
             assert_eq!(size % GRANULE, 0);
         }
         assert_eq!(class_for_cell(MAX_SMALL_CELL + GRANULE), None);
+        for (c, &size) in CLASS_SIZES.iter().enumerate() {
+            for off in 0..BLOCK_SIZE as u64 {
+                assert_eq!((off * CLASS_RECIPROCALS[c]) >> 32, off / size as u64, "offset {off}, cell {size}");
+            }
+        }
         assert!(BLOCK_SIZE / MAX_SMALL_CELL >= 4);
     }
 }

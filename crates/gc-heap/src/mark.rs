@@ -124,10 +124,6 @@ pub enum Source {
         obj: *mut u8,
         offset: usize,
     },
-    /// A word of a conservatively scanned range (stack, registers, data
-    /// segments) at this address. Such a word is an object pointer only if
-    /// it resolves to one, so it is never reported as bad.
-    Ambiguous(usize),
 }
 
 #[cold]
@@ -152,7 +148,7 @@ pub fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
             "RGC_STORE overwrote {value:p} in a heap object, and that is not a live rgc object \
              (a pointer field held a foreign pointer, a freed object, or uninitialised data?)"
         ),
-        Source::TempRoot | Source::FinalizerQueue | Source::Ambiguous(_) => {
+        Source::TempRoot | Source::FinalizerQueue => {
             fatal!("collector", "internal root {value:p} is not a live object ({source:?}); this is an rgc bug")
         }
         Source::Field { obj, offset } => {
@@ -198,6 +194,17 @@ impl Marker {
             bad_pointer(types, value, source);
         }
         // SAFETY: validated as an object just above.
+        unsafe { self.mark_and_queue(heap, types, value) }
+    }
+
+    /// Marks the object `value` and queues it for scanning if it holds
+    /// pointers (the part of [`Marker::visit`] after validation).
+    ///
+    /// # Safety
+    /// `value` passes [`Heap::is_object`].
+    #[inline]
+    unsafe fn mark_and_queue(&mut self, heap: &mut Heap, types: &TypeTable, value: *mut u8) {
+        // SAFETY: caller contract.
         if !unsafe { heap.mark(value) } {
             return;
         }
@@ -226,15 +233,15 @@ impl Marker {
     }
 
     /// Marks the object that `word` points into, if any (interior pointers
-    /// included); `at` is where the word was read, for diagnostics. Words
-    /// that point nowhere into an allocated object are ignored: this never
-    /// reports a bad pointer.
+    /// included). Words that point nowhere into an allocated object are
+    /// ignored: this never reports a bad pointer.
     #[inline]
-    pub fn visit_ambiguous(&mut self, heap: &mut Heap, types: &TypeTable, word: usize, at: usize) {
+    pub fn visit_ambiguous(&mut self, heap: &mut Heap, types: &TypeTable, word: usize) {
         let (lo, hi) = heap.used_range();
         if word.wrapping_sub(lo) < hi - lo {
             if let Some(obj) = heap.object_containing(word) {
-                self.visit(heap, types, obj, Source::Ambiguous(at));
+                // SAFETY: object_containing returns allocated objects only.
+                unsafe { self.mark_and_queue(heap, types, obj) };
             }
         }
     }
@@ -262,7 +269,7 @@ impl Marker {
             // the mutator may store anything there, which is why it is
             // resolved as an ambiguous pointer.
             let v = unsafe { (at as *const usize).read() };
-            self.visit_ambiguous(heap, types, v, at);
+            self.visit_ambiguous(heap, types, v);
         }
         end - from
     }

@@ -286,7 +286,7 @@ impl Runtime {
         while at + 8 <= hi {
             // SAFETY: caller contract; aligned above.
             let v = unsafe { (at as *const usize).read_volatile() };
-            self.marker.visit_ambiguous(&mut self.heap, &self.types, v, at);
+            self.marker.visit_ambiguous(&mut self.heap, &self.types, v);
             at += 8;
         }
     }

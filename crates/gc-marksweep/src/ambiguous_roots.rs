@@ -19,8 +19,12 @@ use gc_heap::Runtime;
 use std::cell::Cell;
 use std::vec::Vec;
 
-/// Marks everything the scanned ranges point into.
-pub fn mark_all(rt: &mut Runtime) {
+/// Marks everything the scanned ranges point into. The `exclude`d ranges
+/// of the data segments are skipped: they hold the collector's own state
+/// (the runtime and plan, which live in static storage when the collector
+/// is a static), whose words point into the heap without being roots; the
+/// heap's base address alone would keep the first object alive forever.
+pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)]) {
     with_registers_spilled(rt, |rt, spill| {
         let base = stack_base();
         // SAFETY: from a live local of this thread's stack up to its base:
@@ -28,8 +32,42 @@ pub fn mark_all(rt: &mut Runtime) {
         unsafe { rt.mark_ambiguous_range(spill, base) };
     });
     for (lo, hi) in writable_segments() {
-        // SAFETY: writable PT_LOAD segments of loaded objects are mapped and readable.
-        unsafe { rt.mark_ambiguous_range(lo, hi) };
+        for (lo, hi) in subtract(lo, hi, exclude) {
+            // SAFETY: parts of writable PT_LOAD segments of loaded objects:
+            // mapped and readable.
+            unsafe { rt.mark_ambiguous_range(lo, hi) };
+        }
+    }
+}
+
+/// `[lo, hi)` minus every range of `exclude`, as disjoint ranges.
+fn subtract(lo: usize, hi: usize, exclude: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut parts = std::vec![(lo, hi)];
+    for &(xl, xh) in exclude {
+        parts = parts
+            .into_iter()
+            .flat_map(|(l, h)| {
+                if xh <= l || h <= xl {
+                    return std::vec![(l, h)];
+                }
+                [(l, xl), (xh, h)].into_iter().filter(|&(a, b)| a < b).collect()
+            })
+            .collect();
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subtract;
+
+    #[test]
+    fn subtract_cuts_out_excluded_ranges() {
+        assert_eq!(subtract(0, 100, &[]), vec![(0, 100)]);
+        assert_eq!(subtract(0, 100, &[(10, 20), (50, 60)]), vec![(0, 10), (20, 50), (60, 100)]);
+        assert_eq!(subtract(0, 100, &[(0, 100)]), vec![]);
+        assert_eq!(subtract(0, 100, &[(90, 200), (200, 300)]), vec![(0, 90)]);
+        assert_eq!(subtract(10, 20, &[(0, 5)]), vec![(10, 20)]);
     }
 }
 

@@ -63,7 +63,12 @@ impl Plan for Conservative {
 
 impl MarkHooks for Conservative {
     fn mark_extra_roots(&mut self, rt: &mut Runtime) {
-        ambiguous_roots::mark_all(rt);
+        let own = |p: usize, size: usize| (p, p + size);
+        let exclude = [
+            own(rt as *const Runtime as usize, core::mem::size_of::<Runtime>()),
+            own(self as *const Self as usize, core::mem::size_of::<Self>()),
+        ];
+        ambiguous_roots::mark_all(rt, &exclude);
         for &(lo, hi) in &self.root_ranges {
             // SAFETY: `add_root_range`'s contract keeps the range readable.
             unsafe { rt.mark_ambiguous_range(lo, hi) };

@@ -111,6 +111,16 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
 }
 
+/// Where [`Toolchain::ensure_boehm`] put the Boehm-compatible library.
+#[derive(Debug, Clone)]
+pub struct BoehmLib {
+    pub static_lib: PathBuf,
+    /// Holds `libgc.so.1`: put it on `LD_LIBRARY_PATH`.
+    pub so_dir: PathBuf,
+    /// Holds `gc.h` and `gc/gc.h`.
+    pub include_dir: PathBuf,
+}
+
 impl Toolchain {
     /// The toolchain for a checkout build with cargo profile `profile`
     /// (`dev` or `release`).
@@ -236,6 +246,34 @@ impl Toolchain {
             return Err(format!("linking {} failed:\n{}", so.display(), String::from_utf8_lossy(&out.stderr)));
         }
         Ok(so)
+    }
+
+    /// Builds the Boehm-compatible library (`libs/boehm`) in a checkout and
+    /// returns where it is: `libgc.a`, and a directory holding `libgc.so.1`
+    /// for `LD_LIBRARY_PATH` (a link to cargo's `libgc.so`).
+    pub fn ensure_boehm(&self) -> Result<BoehmLib, String> {
+        let profile = self.cargo_profile.as_deref().ok_or("the Boehm layer is built from a source checkout")?;
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .current_dir(workspace_root())
+            .args(["build", "--quiet", "--profile", profile, "-p", "rgc-boehm"])
+            .status()
+            .map_err(|e| format!("cannot run cargo to build libs/boehm: {e}"))?;
+        if !status.success() {
+            return Err(format!("building libs/boehm failed ({status})"));
+        }
+        let so_dir = self.lib_dir.join("boehm-so");
+        std::fs::create_dir_all(&so_dir).map_err(|e| format!("cannot create {}: {e}", so_dir.display()))?;
+        let link = so_dir.join("libgc.so.1");
+        if std::fs::read_link(&link).is_err() {
+            std::os::unix::fs::symlink(self.lib_dir.join("libgc.so"), &link)
+                .map_err(|e| format!("cannot link {}: {e}", link.display()))?;
+        }
+        Ok(BoehmLib {
+            static_lib: self.lib_dir.join("libgc.a"),
+            so_dir,
+            include_dir: workspace_root().join("libs/boehm/include"),
+        })
     }
 
     /// Builds (if needed) and compiles; returns an error with the

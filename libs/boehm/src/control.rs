@@ -370,3 +370,44 @@ pub unsafe extern "C" fn GC_pthread_detach(thread: libc::pthread_t) -> c_int {
     // SAFETY: forwarded contract.
     unsafe { libc::pthread_detach(thread) }
 }
+
+// ---- collection events ----------------------------------------------------------
+
+/// `GC_on_collection_event_proc`: called with a `GC_EventType`.
+pub type CollectionEventProc = unsafe extern "C" fn(c_int);
+
+static COLLECTION_EVENT: crate::state::CVar<Option<CollectionEventProc>> = crate::state::CVar::new(None);
+
+/// Maps rgc's phase events to bdwgc's: the pause is `GC_EVENT_START` (0)
+/// to `GC_EVENT_END` (5), marking 1 and 2, sweeping ("reclaim") 3 and 4.
+unsafe extern "C" fn forward_event(event: *const gc_api::abi::RgcEvent, _user: *mut c_void) {
+    use gc_api::event::Phase;
+    // SAFETY: the collector passes a valid event for the duration of the call.
+    let (kind, phase) = unsafe { ((*event).kind, (*event).phase) };
+    let bdwgc = match phase {
+        p if p == Phase::Pause as u32 => [0, 5],
+        p if p == Phase::Mark as u32 => [1, 2],
+        p if p == Phase::Sweep as u32 => [3, 4],
+        _ => return,
+    };
+    if let Some(f) = COLLECTION_EVENT.get() {
+        // SAFETY: installed by the client with this signature. It runs while
+        // the collector is stopped and must not call GC_ functions (as in bdwgc).
+        unsafe { f(bdwgc[(kind != 0) as usize]) };
+    }
+}
+
+/// `GC_set_on_collection_event`: `f` hears the start and end of every
+/// collection, of its marking and of its sweeping. It must not call GC_
+/// functions (a call is a fatal error naming it).
+#[no_mangle]
+pub extern "C" fn GC_set_on_collection_event(f: Option<CollectionEventProc>) {
+    COLLECTION_EVENT.set(f);
+    let listener: Option<gc_api::abi::EventListener> = f.map(|_| forward_event as gc_api::abi::EventListener);
+    enter("GC_set_on_collection_event").events().set_listener(listener, core::ptr::null_mut());
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_on_collection_event() -> Option<CollectionEventProc> {
+    COLLECTION_EVENT.get()
+}

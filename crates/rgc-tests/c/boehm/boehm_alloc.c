@@ -1,0 +1,110 @@
+/* Allocation kinds, zeroing, GC_base/GC_size on interior pointers,
+ * realloc, strings, aligned allocation, GC_free and large objects. */
+#include "bt.h"
+#include <errno.h>
+
+static int all_zero(const char *p, size_t n) {
+    for (size_t i = 0; i < n; i++) if (p[i]) return 0;
+    return 1;
+}
+
+static void kinds(void) {
+    size_t sizes[] = { 1, 7, 8, 16, 24, 100, 4000, 9000, 100000, 3u << 20 };
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t n = sizes[i];
+        char *a = GC_MALLOC(n), *b = GC_MALLOC_ATOMIC(n), *c = GC_MALLOC_UNCOLLECTABLE(n);
+        CHECK(a && b && c, "allocating %zu bytes", n);
+        CHECK(all_zero(a, n) && all_zero(c, n), "GC_malloc(%zu) is not zeroed", n);
+        CHECK(((uintptr_t)a & 7) == 0 && ((uintptr_t)b & 7) == 0, "misaligned object");
+        CHECK(GC_base(a) == a && GC_base(a + n - 1) == a, "GC_base of an interior pointer (%zu bytes)", n);
+        CHECK(GC_size(a) >= n && GC_size(a + n / 2) == GC_size(a), "GC_size of %zu-byte object is %zu", n, GC_size(a));
+        CHECK(GC_is_heap_ptr(a + n / 2) && !GC_is_heap_ptr(&n), "GC_is_heap_ptr");
+        memset(a, 0xab, n);
+        memset(b, 0xcd, n);
+        GC_FREE(c);
+    }
+    int on_stack;
+    CHECK(GC_base(&on_stack) == NULL && GC_base(NULL) == NULL && GC_size(&on_stack) == 0, "GC_base of a foreign pointer");
+}
+
+static void reallocs(void) {
+    char *p = GC_REALLOC(NULL, 10);
+    CHECK(p && GC_size(p) >= 10, "realloc(NULL) allocates");
+    strcpy(p, "123456789");
+    for (size_t n = 10; n < 200000; n = n * 3 / 2 + 1) {
+        p = GC_REALLOC(p, n);
+        CHECK(p && GC_base(p) == p && GC_size(p) >= n, "realloc to %zu", n);
+        CHECK(!strcmp(p, "123456789"), "realloc to %zu lost the contents", n);
+        CHECK(all_zero(p + 10, n - 10), "realloc to %zu: new bytes are not zero", n);
+    }
+    p = GC_REALLOC(p, 5);
+    CHECK(p && !memcmp(p, "12345", 5), "shrinking realloc keeps the prefix");
+    CHECK(GC_REALLOC(p, 0) == NULL, "realloc(p, 0) frees and returns NULL");
+    char *a = GC_MALLOC_ATOMIC(16);
+    strcpy(a, "atomic");
+    a = GC_REALLOC(a, 50000);
+    CHECK(!strcmp(a, "atomic"), "atomic realloc");
+}
+
+static void strings_and_alignment(void) {
+    char *s = GC_STRDUP("hello, world");
+    CHECK(s && !strcmp(s, "hello, world") && GC_base(s) == s, "GC_strdup");
+    char *t = GC_STRNDUP("hello, world", 5);
+    CHECK(t && !strcmp(t, "hello"), "GC_strndup");
+    CHECK(GC_strdup(NULL) == NULL, "GC_strdup(NULL)");
+    for (size_t align = 8; align <= 65536; align *= 2) {
+        char *m = GC_memalign(align, 100);
+        CHECK(m && (uintptr_t)m % align == 0, "GC_memalign(%zu)", align);
+        CHECK(GC_base(m) != NULL && GC_base(m) <= (void *)m, "GC_base of an aligned pointer");
+        void *q = NULL;
+        CHECK(GC_posix_memalign(&q, align, 64) == 0 && (uintptr_t)q % align == 0, "GC_posix_memalign(%zu)", align);
+    }
+    void *q = (void *)1;
+    CHECK(GC_posix_memalign(&q, 12, 64) == EINVAL && q == (void *)1, "GC_posix_memalign rejects alignment 12");
+    CHECK(GC_memalign(24, 8) == NULL, "GC_memalign rejects alignment 24");
+}
+
+/* GC_free returns the cell: a same-size allocation reuses it. */
+static void frees(void) {
+    void *p = GC_MALLOC(48);
+    GC_FREE(p);
+    /* (Under torture every allocation collects first, which may hand out
+     * another free cell.) */
+    CHECK(bt_scale(GC_MALLOC(48) == p, 1), "a freed 48-byte cell is not reused");
+    GC_FREE(NULL);
+    void *big = GC_MALLOC(8u << 20);
+    size_t heap = GC_get_heap_size();
+    GC_FREE(big);
+    CHECK(GC_get_heap_size() <= heap - (8u << 20), "freeing a large object gives back its blocks");
+}
+
+/* Many large objects, most dropped at once: the heap stays bounded. */
+static void large_churn(void) {
+    static char *keep[8];
+    for (int i = 0; i < bt_scale(400, 20); i++) {
+        char *p = GC_MALLOC_ATOMIC(1u << 20);
+        CHECK(p, "a 1 MiB allocation failed");
+        p[0] = (char)i;
+        p[(1u << 20) - 1] = (char)i;
+        keep[i % 8] = p;
+    }
+    for (int i = 0; i < 8; i++) CHECK(keep[i][0] == keep[i][(1u << 20) - 1], "large object contents");
+    CHECK(GC_get_heap_size() < (200u << 20), "heap grew to %zu bytes for 8 MiB live", GC_get_heap_size());
+}
+
+int main(void) {
+    GC_INIT();
+    CHECK(GC_is_init_called(), "GC_is_init_called");
+    kinds();
+    reallocs();
+    strings_and_alignment();
+    frees();
+    large_churn();
+    size_t total = GC_get_total_bytes();
+    CHECK(total > (16u << 20), "GC_get_total_bytes is %zu", total);
+    GC_word heap, free_b, unmapped, since, tot;
+    GC_get_heap_usage_safe(&heap, &free_b, &unmapped, &since, &tot);
+    CHECK(heap == GC_get_heap_size() && free_b <= heap && tot == GC_get_total_bytes(), "GC_get_heap_usage_safe");
+    printf("ok\n");
+    return 0;
+}

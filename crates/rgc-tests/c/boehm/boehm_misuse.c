@@ -1,0 +1,25 @@
+/* Each case misuses the Boehm API; the runner checks the fatal message. */
+#include "bt.h"
+#include <pthread.h>
+
+static void *thread_alloc(void *arg) {
+    (void)arg;
+    return GC_MALLOC(16);
+}
+
+int main(int argc, char **argv) {
+    CHECK(argc == 2, "usage: boehm_misuse CASE");
+    const char *c = argv[1];
+    GC_INIT();
+    int local;
+    if (!strcmp(c, "free_foreign")) GC_FREE(&local);
+    else if (!strcmp(c, "free_interior")) GC_FREE((char *)GC_MALLOC(64) + 8);
+    else if (!strcmp(c, "realloc_foreign")) GC_REALLOC(&local, 10);
+    else if (!strcmp(c, "unmatched_enable")) GC_enable();
+    else if (!strcmp(c, "link_foreign")) { static void *l; GC_general_register_disappearing_link(&l, &local); }
+    else if (!strcmp(c, "link_misaligned")) { static char buf[16]; GC_general_register_disappearing_link((void **)(buf + 1), GC_MALLOC(8)); }
+    else if (!strcmp(c, "other_thread")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
+    else { fprintf(stderr, "unknown case %s\n", c); return 2; }
+    printf("misuse case %s was not detected\n", c);
+    return 0;
+}

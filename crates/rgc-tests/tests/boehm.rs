@@ -1,0 +1,224 @@
+//! The Boehm-API suite: programs in `c/boehm/` written against `gc.h`,
+//! linked with rgc's `libgc.a`, run normally and in torture mode with the
+//! heap verifier; the misuse cases; and the drop-in check, where programs
+//! built against bdwgc's own header and `libgc.so.1` run on rgc's library
+//! through `LD_LIBRARY_PATH`.
+
+use rgc_cli::{BoehmLib, Toolchain};
+use rgc_tests::describe;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
+
+fn boehm() -> &'static (Toolchain, BoehmLib) {
+    static LIB: OnceLock<(Toolchain, BoehmLib)> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let tc = Toolchain::for_profile("dev");
+        let lib = tc.ensure_boehm().unwrap_or_else(|e| panic!("{e}"));
+        (tc, lib)
+    })
+}
+
+fn src_dir() -> PathBuf {
+    rgc_tests::c_dir().join("boehm")
+}
+
+fn out_dir() -> PathBuf {
+    boehm().0.lib_dir.join("rgc-tests").join("boehm")
+}
+
+fn cc(args: &[String]) {
+    let out = Command::new(&boehm().0.cc).args(args).output().expect("run the C compiler");
+    assert!(out.status.success(), "cc {args:?} failed:\n{}", describe(&out));
+}
+
+/// The shared library `boehm_roots.c` keeps a root in.
+fn helper_lib() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            std::fs::create_dir_all(out_dir()).unwrap();
+            let so = out_dir().join("libboehm_lib.so");
+            let src = src_dir().join("boehm_lib.c");
+            cc(&[
+                "-shared".into(),
+                "-fPIC".into(),
+                "-O1".into(),
+                src.display().to_string(),
+                "-o".into(),
+                so.display().to_string(),
+            ]);
+            so
+        })
+        .clone()
+}
+
+/// `c/boehm/<name>.c` linked with rgc's `libgc.a` (once per process).
+fn build(name: &str) -> PathBuf {
+    static LOCK: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut built = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let exe = out_dir().join(name);
+    if built.iter().any(|b| b == name) {
+        return exe;
+    }
+    let lib = &boehm().1;
+    let helper = helper_lib();
+    let tmp = out_dir().join(format!("{name}.tmp{}", std::process::id()));
+    cc(&[
+        "-O1".into(),
+        "-g".into(),
+        "-std=gnu11".into(),
+        "-Wall".into(),
+        "-Werror".into(),
+        "-Wno-unused-function".into(),
+        format!("-I{}", lib.include_dir.display()),
+        format!("-I{}", src_dir().display()),
+        src_dir().join(format!("{name}.c")).display().to_string(),
+        "-o".into(),
+        tmp.display().to_string(),
+        lib.static_lib.display().to_string(),
+        helper.display().to_string(),
+        format!("-Wl,-rpath,{}", out_dir().display()),
+        "-lpthread".into(),
+        "-ldl".into(),
+        "-lm".into(),
+    ]);
+    std::fs::rename(&tmp, &exe).unwrap();
+    built.push(name.into());
+    exe
+}
+
+fn run(exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(exe);
+    cmd.args(args).env_remove("RGC_TORTURE").env_remove("RGC_VERIFY").env_remove("GC_DONT_GC");
+    cmd.envs(env.iter().copied());
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()))
+}
+
+fn passes(name: &str, args: &[&str]) {
+    let exe = build(name);
+    for env in [&[][..], &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]] {
+        let out = run(&exe, args, env);
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+            "{name} {args:?} failed with {env:?}\n{}",
+            describe(&out)
+        );
+    }
+}
+
+#[test]
+fn boehm_alloc() {
+    passes("boehm_alloc", &[]);
+}
+
+#[test]
+fn boehm_roots() {
+    passes("boehm_roots", &[]);
+}
+
+#[test]
+fn boehm_finalize() {
+    passes("boehm_finalize", &[]);
+}
+
+#[test]
+fn boehm_limits() {
+    passes("boehm_limits", &[]);
+    let out = run(&build("boehm_limits"), &["dont_gc"], &[("GC_DONT_GC", "1")]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok"), "GC_DONT_GC\n{}", describe(&out));
+}
+
+#[test]
+fn boehm_gcbench() {
+    passes("boehm_gcbench", &["12"]);
+}
+
+#[test]
+fn boehm_print_stats_and_heap_size_variables() {
+    let exe = build("boehm_gcbench");
+    let out = run(&exe, &["10"], &[("GC_PRINT_STATS", "1"), ("GC_INITIAL_HEAP_SIZE", "64M")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}", describe(&out));
+    // A 64 MiB initial allowance covers depth 10 with no collection before the explicit ones.
+    assert!(!stderr.contains("collection 1:"), "collected despite GC_INITIAL_HEAP_SIZE=64M\n{stderr}");
+    let out = run(&exe, &["10"], &[("GC_PRINT_STATS", "1")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rgc: GC_PRINT_STATS: collection 1:"), "no statistics line\n{}", describe(&out));
+    let out = run(&exe, &["14"], &[("GC_MAXIMUM_HEAP_SIZE", "2M")]);
+    assert!(!out.status.success(), "depth 14 fitted in 2 MiB\n{}", describe(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("out of memory"), "{}", describe(&out));
+}
+
+/// Each misuse stops the program with a message naming the call.
+#[test]
+fn boehm_misuse() {
+    let exe = build("boehm_misuse");
+    let cases: &[(&str, &[&str])] = &[
+        ("free_foreign", &["rgc: GC_free:", "not the start of an object allocated by GC_malloc"]),
+        ("free_interior", &["rgc: GC_free:", "not the start"]),
+        ("realloc_foreign", &["rgc: GC_realloc:", "not the start"]),
+        ("unmatched_enable", &["rgc: GC_enable:", "more times than GC_disable"]),
+        ("link_foreign", &["rgc: GC_general_register_disappearing_link: object", "not inside a live GC_malloc object"]),
+        ("link_misaligned", &["rgc: GC_general_register_disappearing_link: link", "not an aligned"]),
+        ("other_thread", &["rgc: GC_malloc:", "thread other than the one that initialised", "GC_register_my_thread"]),
+    ];
+    for (case, expect) in cases {
+        let out = run(&exe, &[case], &[]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "misuse {case} was not detected\n{}", describe(&out));
+        for e in *expect {
+            assert!(stderr.contains(e), "misuse {case}: expected {e:?}\n{}", describe(&out));
+        }
+    }
+}
+
+/// Programs compiled against bdwgc's own `gc.h` and linked with `-lgc`
+/// run on rgc's `libgc.so.1` unchanged. Skipped (with a note) where
+/// bdwgc's development files are not installed; CI installs them.
+#[test]
+fn drop_in_for_bdwgc_builds() {
+    if !Path::new("/usr/include/gc.h").exists() {
+        eprintln!("bdwgc's gc.h is not installed: drop-in check skipped");
+        return;
+    }
+    std::fs::create_dir_all(out_dir()).unwrap();
+    for name in ["boehm_gcbench", "boehm_finalize"] {
+        let exe = out_dir().join(format!("{name}-bdwgc"));
+        // No -I for rgc's header: bt.h's #include "gc.h" finds bdwgc's.
+        cc(&[
+            "-O1".into(),
+            "-std=gnu11".into(),
+            format!("-I{}", src_dir().display()),
+            src_dir().join(format!("{name}.c")).display().to_string(),
+            "-o".into(),
+            exe.display().to_string(),
+            "-lgc".into(),
+        ]);
+        let out =
+            run(&exe, &["12"], &[("LD_LIBRARY_PATH", boehm().1.so_dir.to_str().unwrap()), ("GC_PRINT_STATS", "1")]);
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+            "{name} built for bdwgc failed on rgc's libgc.so.1\n{}",
+            describe(&out)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("rgc: GC_PRINT_STATS"),
+            "{name} did not run on rgc's library\n{}",
+            describe(&out)
+        );
+    }
+}
+
+#[test]
+fn every_boehm_program_is_run() {
+    let run_here =
+        ["boehm_alloc", "boehm_roots", "boehm_finalize", "boehm_limits", "boehm_gcbench", "boehm_misuse", "boehm_lib"];
+    for entry in std::fs::read_dir(src_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "c") {
+            let stem = path.file_stem().unwrap().to_str().unwrap();
+            assert!(run_here.contains(&stem), "c/boehm/{stem}.c is not run by tests/boehm.rs");
+        }
+    }
+}

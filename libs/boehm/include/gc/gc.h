@@ -1,0 +1,311 @@
+/*
+ * gc.h for rgc's Boehm layer: the C API of the Boehm-Demers-Weiser
+ * collector (bdwgc 8.2), served by rgc's conservative collector.
+ *
+ * Link with libgc.a, or with libgc.so (soname libgc.so.1, so programs
+ * already linked against bdwgc run on it through LD_LIBRARY_PATH).
+ *
+ * What every call does follows bdwgc's documentation. Where rgc differs,
+ * the difference is listed in one table in libs/boehm/README.md; the
+ * comments below note it too. In short:
+ *   - one thread: only the thread that initialised the collector may call
+ *     GC_ functions; any other thread gets a fatal error naming the call;
+ *   - one object is at most 1 GiB - 1 bytes;
+ *   - GC_malloc returns 8-byte-aligned memory (use GC_memalign for more);
+ *   - interior pointers are always recognised, pointers one past the end
+ *     of an object are not;
+ *   - GC_enable_incremental is ignored (collections stop the world);
+ *   - GC_debug_* keep no debugging headers (RGC_VERIFY=1 checks the heap).
+ *
+ * Misuse that bdwgc leaves undefined is a fatal error here, printed as one
+ * line "rgc: CALL: what was wrong", e.g. GC_free of a pointer that is not
+ * the start of a GC_malloc object.
+ */
+#ifndef RGC_BOEHM_GC_H
+#define RGC_BOEHM_GC_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The bdwgc API level implemented (see GC_get_version). */
+#define GC_VERSION_MAJOR 8
+#define GC_VERSION_MINOR 2
+#define GC_VERSION_MICRO 2
+/* Set for programs that want to know they run on rgc. */
+#define RGC_BOEHM_LAYER 1
+
+typedef unsigned long GC_word;
+typedef long GC_signed_word;
+typedef void *GC_PTR; /* old name */
+
+#ifndef GC_API
+#define GC_API extern
+#endif
+#define GC_CALL
+#define GC_CALLBACK
+#if defined(__GNUC__)
+#define GC_ATTR_MALLOC __attribute__((__malloc__))
+#define GC_ATTR_ALLOC_SIZE(n) __attribute__((__alloc_size__(n)))
+#else
+#define GC_ATTR_MALLOC
+#define GC_ATTR_ALLOC_SIZE(n)
+#endif
+
+/* Result codes. */
+#define GC_SUCCESS 0
+#define GC_DUPLICATE 1
+#define GC_NO_MEMORY 2
+#define GC_UNIMPLEMENTED 3
+#define GC_NOT_FOUND 4
+
+/* ---- initialisation ----------------------------------------------------
+ * GC_init starts the collector on the calling thread; any other GC_ call
+ * does it implicitly. Environment: GC_INITIAL_HEAP_SIZE and
+ * GC_MAXIMUM_HEAP_SIZE (bytes, with an optional k/M/G suffix; without the
+ * latter the heap may grow to 3/4 of physical memory), GC_DONT_GC (start
+ * with collection disabled), GC_PRINT_STATS (one line per collection on
+ * stderr). rgc's own RGC_* variables (RGC_TORTURE, RGC_VERIFY, ...) apply
+ * as well. */
+GC_API void GC_CALL GC_init(void);
+GC_API int GC_CALL GC_is_init_called(void);
+#define GC_INIT() GC_init()
+
+/* ---- allocation --------------------------------------------------------
+ * Every allocation returns zeroed memory, or what GC_oom_fn returns when
+ * the heap limit is reached (by default NULL, after a warning). */
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc(size_t);
+/* Memory the collector never scans for pointers. */
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc_atomic(size_t);
+/* Scanned, and never collected: a root until GC_free. */
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc_uncollectable(size_t);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc_atomic_uncollectable(size_t);
+/* The same as GC_malloc / GC_malloc_atomic (all interior pointers count). */
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc_ignore_off_page(size_t);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc_atomic_ignore_off_page(size_t);
+/* NULL allocates; size 0 frees and returns NULL; otherwise the object is
+ * resized in place when its cell has room, or moved (same kind). */
+GC_API GC_ATTR_ALLOC_SIZE(2) void *GC_CALL GC_realloc(void *, size_t);
+/* Frees now. NULL is ignored; a pointer that is not the start of a live
+ * GC_malloc object is a fatal error. */
+GC_API void GC_CALL GC_free(void *);
+GC_API GC_ATTR_MALLOC char *GC_CALL GC_strdup(const char *);
+GC_API GC_ATTR_MALLOC char *GC_CALL GC_strndup(const char *, size_t);
+/* Alignment above 8 returns an interior pointer of a larger object. */
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(2) void *GC_CALL GC_memalign(size_t align, size_t);
+GC_API int GC_CALL GC_posix_memalign(void **, size_t align, size_t);
+
+/* The debugging forms, selected by -DGC_DEBUG with the caller's file and
+ * line; rgc does not record them. */
+#define GC_EXTRA_PARAMS const char *descr_string, int descr_int
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc(size_t, GC_EXTRA_PARAMS);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc_atomic(size_t, GC_EXTRA_PARAMS);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc_uncollectable(size_t, GC_EXTRA_PARAMS);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc_atomic_uncollectable(size_t, GC_EXTRA_PARAMS);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc_ignore_off_page(size_t, GC_EXTRA_PARAMS);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc_atomic_ignore_off_page(size_t, GC_EXTRA_PARAMS);
+GC_API void *GC_CALL GC_debug_realloc(void *, size_t, GC_EXTRA_PARAMS);
+GC_API void GC_CALL GC_debug_free(void *);
+GC_API GC_ATTR_MALLOC char *GC_CALL GC_debug_strdup(const char *, GC_EXTRA_PARAMS);
+GC_API GC_ATTR_MALLOC char *GC_CALL GC_debug_strndup(const char *, size_t, GC_EXTRA_PARAMS);
+
+#ifdef GC_DEBUG
+#define GC_EXTRAS __FILE__, __LINE__
+#define GC_MALLOC(sz) GC_debug_malloc(sz, GC_EXTRAS)
+#define GC_MALLOC_ATOMIC(sz) GC_debug_malloc_atomic(sz, GC_EXTRAS)
+#define GC_MALLOC_UNCOLLECTABLE(sz) GC_debug_malloc_uncollectable(sz, GC_EXTRAS)
+#define GC_MALLOC_ATOMIC_UNCOLLECTABLE(sz) GC_debug_malloc_atomic_uncollectable(sz, GC_EXTRAS)
+#define GC_MALLOC_IGNORE_OFF_PAGE(sz) GC_debug_malloc_ignore_off_page(sz, GC_EXTRAS)
+#define GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(sz) GC_debug_malloc_atomic_ignore_off_page(sz, GC_EXTRAS)
+#define GC_REALLOC(p, sz) GC_debug_realloc(p, sz, GC_EXTRAS)
+#define GC_FREE(p) GC_debug_free(p)
+#define GC_STRDUP(s) GC_debug_strdup(s, GC_EXTRAS)
+#define GC_STRNDUP(s, n) GC_debug_strndup(s, n, GC_EXTRAS)
+#define GC_REGISTER_FINALIZER(p, f, d, of, od) GC_debug_register_finalizer(p, f, d, of, od)
+#define GC_REGISTER_FINALIZER_IGNORE_SELF(p, f, d, of, od) GC_debug_register_finalizer_ignore_self(p, f, d, of, od)
+#define GC_REGISTER_FINALIZER_NO_ORDER(p, f, d, of, od) GC_debug_register_finalizer_no_order(p, f, d, of, od)
+#define GC_REGISTER_FINALIZER_UNREACHABLE(p, f, d, of, od) GC_debug_register_finalizer_unreachable(p, f, d, of, od)
+#else
+#define GC_EXTRAS "unknown", 0
+#define GC_MALLOC(sz) GC_malloc(sz)
+#define GC_MALLOC_ATOMIC(sz) GC_malloc_atomic(sz)
+#define GC_MALLOC_UNCOLLECTABLE(sz) GC_malloc_uncollectable(sz)
+#define GC_MALLOC_ATOMIC_UNCOLLECTABLE(sz) GC_malloc_atomic_uncollectable(sz)
+#define GC_MALLOC_IGNORE_OFF_PAGE(sz) GC_malloc_ignore_off_page(sz)
+#define GC_MALLOC_ATOMIC_IGNORE_OFF_PAGE(sz) GC_malloc_atomic_ignore_off_page(sz)
+#define GC_REALLOC(p, sz) GC_realloc(p, sz)
+#define GC_FREE(p) GC_free(p)
+#define GC_STRDUP(s) GC_strdup(s)
+#define GC_STRNDUP(s, n) GC_strndup(s, n)
+#define GC_REGISTER_FINALIZER(p, f, d, of, od) GC_register_finalizer(p, f, d, of, od)
+#define GC_REGISTER_FINALIZER_IGNORE_SELF(p, f, d, of, od) GC_register_finalizer_ignore_self(p, f, d, of, od)
+#define GC_REGISTER_FINALIZER_NO_ORDER(p, f, d, of, od) GC_register_finalizer_no_order(p, f, d, of, od)
+#define GC_REGISTER_FINALIZER_UNREACHABLE(p, f, d, of, od) GC_register_finalizer_unreachable(p, f, d, of, od)
+#endif
+#define GC_NEW(t) ((t *)GC_MALLOC(sizeof(t)))
+#define GC_NEW_ATOMIC(t) ((t *)GC_MALLOC_ATOMIC(sizeof(t)))
+#define GC_NEW_UNCOLLECTABLE(t) ((t *)GC_MALLOC_UNCOLLECTABLE(sizeof(t)))
+#define GC_POSIX_MEMALIGN(p, a, n) GC_posix_memalign(p, a, n)
+#define GC_MEMALIGN(a, n) GC_memalign(a, n)
+
+/* ---- finalizers and disappearing links ------------------------------------
+ * A finalizer runs once, after the collection that finds its object
+ * unreachable, with the object and the client data. By default they run
+ * in topological order: if finalizable A reaches finalizable B, B waits
+ * until A is gone; objects on a cycle of such objects are never finalized.
+ * _ignore_self ignores paths from an object back to itself; _no_order
+ * imposes no order; _unreachable runs as soon as the object is unreachable
+ * from the roots, and what it reaches waits for it. A NULL finalizer
+ * removes the registration. The previous finalizer and data are written
+ * through the last two arguments when they are not NULL. An object that is
+ * not the start of a GC_malloc object is reported through the warning
+ * procedure and ignored. Finalizers run after allocations and GC_gcollect
+ * (never nested), or, with GC_finalize_on_demand set, only in
+ * GC_invoke_finalizers, GC_finalizer_notifier being called instead. */
+typedef void(GC_CALLBACK *GC_finalization_proc)(void *obj, void *client_data);
+GC_API void GC_CALL GC_register_finalizer(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_register_finalizer_ignore_self(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_register_finalizer_no_order(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_register_finalizer_unreachable(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_debug_register_finalizer(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_debug_register_finalizer_ignore_self(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_debug_register_finalizer_no_order(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+GC_API void GC_CALL GC_debug_register_finalizer_unreachable(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
+/* Runs the ready finalizers; returns how many ran. */
+GC_API int GC_CALL GC_invoke_finalizers(void);
+GC_API int GC_CALL GC_should_invoke_finalizers(void);
+typedef void(GC_CALLBACK *GC_finalizer_notifier_proc)(void);
+GC_API int GC_finalize_on_demand;
+GC_API GC_finalizer_notifier_proc GC_finalizer_notifier;
+GC_API void GC_CALL GC_set_finalize_on_demand(int);
+GC_API int GC_CALL GC_get_finalize_on_demand(void);
+GC_API void GC_CALL GC_set_finalizer_notifier(GC_finalizer_notifier_proc);
+GC_API GC_finalizer_notifier_proc GC_CALL GC_get_finalizer_notifier(void);
+
+/* *link is set to NULL in the collection that finds obj unreachable (before
+ * finalizers are considered). Returns GC_SUCCESS, or GC_DUPLICATE when link
+ * is registered already. A NULL or misaligned link, or an obj that is not
+ * inside a GC_malloc object, is a fatal error. Store a hidden pointer
+ * (GC_HIDE_POINTER) in a link that must not keep obj alive. */
+GC_API int GC_CALL GC_general_register_disappearing_link(void **link, const void *obj);
+/* The same, with obj the object containing link. */
+GC_API int GC_CALL GC_register_disappearing_link(void **link);
+/* 1 if link was registered, else 0. */
+GC_API int GC_CALL GC_unregister_disappearing_link(void **link);
+GC_API int GC_CALL GC_move_disappearing_link(void **link, void **new_link);
+#define GC_GENERAL_REGISTER_DISAPPEARING_LINK(link, obj) GC_general_register_disappearing_link(link, obj)
+#define GC_REGISTER_DISAPPEARING_LINK(link) GC_register_disappearing_link(link)
+#define GC_HIDE_POINTER(p) (~(GC_word)(p))
+#define GC_REVEAL_POINTER(p) ((void *)GC_HIDE_POINTER(p))
+#define HIDE_POINTER(p) GC_HIDE_POINTER(p)
+#define REVEAL_POINTER(p) GC_REVEAL_POINTER(p)
+
+/* ---- control -------------------------------------------------------------- */
+/* A full collection; does nothing while collection is disabled. */
+GC_API void GC_CALL GC_gcollect(void);
+GC_API void GC_CALL GC_gcollect_and_unmap(void);
+typedef int(GC_CALLBACK *GC_stop_func)(void);
+/* A full collection (the stop function is not polled: the pause is one
+ * short stop-the-world collection). 0 when collection is disabled. */
+GC_API int GC_CALL GC_try_to_collect(GC_stop_func);
+/* Collects if at least half of the allocation allowance is used; 0. */
+GC_API int GC_CALL GC_collect_a_little(void);
+/* GC_disable nests; an unmatched GC_enable is a fatal error. */
+GC_API void GC_CALL GC_disable(void);
+GC_API void GC_CALL GC_enable(void);
+GC_API int GC_CALL GC_is_disabled(void);
+/* Ignored: rgc's collections stop the world. */
+GC_API void GC_CALL GC_enable_incremental(void);
+GC_API int GC_CALL GC_is_incremental_mode(void);
+/* Caps the heap (0: no cap); blocks in use stay. */
+GC_API void GC_CALL GC_set_max_heap_size(GC_word);
+/* Allows that many more bytes before the next collection; 0 if the heap
+ * limit leaves no room. */
+GC_API int GC_CALL GC_expand_hp(size_t);
+/* The next collection is due after heap / divisor bytes are allocated. */
+GC_API void GC_CALL GC_set_free_space_divisor(GC_word);
+GC_API GC_word GC_CALL GC_get_free_space_divisor(void);
+
+/* Collection events: the start and end of every collection (one
+ * stop-the-world pause), of its marking and of its sweeping ("reclaim").
+ * The callback runs with the collector stopped and must not call GC_
+ * functions. The other event types are never reported (one thread). */
+typedef enum {
+    GC_EVENT_START,
+    GC_EVENT_MARK_START,
+    GC_EVENT_MARK_END,
+    GC_EVENT_RECLAIM_START,
+    GC_EVENT_RECLAIM_END,
+    GC_EVENT_END,
+    GC_EVENT_PRE_STOP_WORLD,
+    GC_EVENT_POST_STOP_WORLD,
+    GC_EVENT_PRE_START_WORLD,
+    GC_EVENT_POST_START_WORLD,
+    GC_EVENT_THREAD_SUSPENDED,
+    GC_EVENT_THREAD_UNSUSPENDED
+} GC_EventType;
+typedef void(GC_CALLBACK *GC_on_collection_event_proc)(GC_EventType);
+GC_API void GC_CALL GC_set_on_collection_event(GC_on_collection_event_proc);
+GC_API GC_on_collection_event_proc GC_CALL GC_get_on_collection_event(void);
+
+/* ---- queries --------------------------------------------------------------- */
+GC_API size_t GC_CALL GC_get_heap_size(void);
+GC_API size_t GC_CALL GC_get_free_bytes(void);
+GC_API size_t GC_CALL GC_get_unmapped_bytes(void);
+GC_API size_t GC_CALL GC_get_bytes_since_gc(void);
+GC_API size_t GC_CALL GC_get_total_bytes(void);
+GC_API void GC_CALL GC_get_heap_usage_safe(GC_word *heap_size, GC_word *free_bytes, GC_word *unmapped_bytes,
+                                           GC_word *bytes_since_gc, GC_word *total_bytes);
+/* Collections completed. */
+GC_API GC_word GC_gc_no;
+GC_API GC_word GC_CALL GC_get_gc_no(void);
+/* The start of the object p points into (interior pointers included), or
+ * NULL: any pointer may be asked about. */
+GC_API void *GC_CALL GC_base(void *p);
+/* The size requested for the object p points into, or 0. */
+GC_API size_t GC_CALL GC_size(const void *p);
+/* Non-zero when p points into a heap block in use. */
+GC_API int GC_CALL GC_is_heap_ptr(const void *p);
+GC_API unsigned GC_CALL GC_get_version(void);
+
+/* ---- roots ----------------------------------------------------------------- *
+ * The collector scans the calling thread's stack and registers and the
+ * writable data of the executable and every shared library. More ranges:
+ * [low, high) is scanned at every collection until removed. */
+GC_API void GC_CALL GC_add_roots(void *low, void *high);
+GC_API void GC_CALL GC_remove_roots(void *low, void *high);
+
+/* ---- hooks ------------------------------------------------------------------ */
+/* msg is a printf format with one conversion for arg. */
+typedef void(GC_CALLBACK *GC_warn_proc)(char *msg, GC_word arg);
+GC_API void GC_CALL GC_set_warn_proc(GC_warn_proc);
+GC_API GC_warn_proc GC_CALL GC_get_warn_proc(void);
+/* Called when an allocation fails; its result is the allocation's. */
+typedef void *(GC_CALLBACK *GC_oom_func)(size_t bytes_requested);
+GC_API GC_oom_func GC_oom_fn;
+GC_API void GC_CALL GC_set_oom_fn(GC_oom_func);
+GC_API GC_oom_func GC_CALL GC_get_oom_fn(void);
+/* Interior pointers are always recognised; the value is only stored. */
+GC_API int GC_all_interior_pointers;
+GC_API void GC_CALL GC_set_all_interior_pointers(int);
+GC_API int GC_CALL GC_get_all_interior_pointers(void);
+GC_API void GC_CALL GC_noop1(GC_word);
+
+/* ---- threads ----------------------------------------------------------------
+ * One thread: only the thread that initialised the collector may call GC_
+ * functions. GC_register_my_thread returns GC_DUPLICATE on that thread and
+ * GC_UNIMPLEMENTED on any other; GC_pthread_create is pthread_create. */
+struct GC_stack_base {
+    void *mem_base;
+};
+GC_API void GC_CALL GC_allow_register_threads(void);
+GC_API int GC_CALL GC_register_my_thread(const struct GC_stack_base *);
+GC_API int GC_CALL GC_unregister_my_thread(void);
+GC_API int GC_CALL GC_thread_is_registered(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RGC_BOEHM_GC_H */
