@@ -111,10 +111,11 @@ impl<C: Collector> Instance<C> {
     /// collector) its C stack is not scanned.
     #[inline]
     pub fn enter_to_allocate(&self, call: &'static str) -> Entered<'_, C> {
+        let entered = self.enter(call);
         if !shadowstack::current_is_attached() {
             not_attached(call);
         }
-        self.enter(call)
+        entered
     }
 }
 

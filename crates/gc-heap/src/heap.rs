@@ -33,16 +33,24 @@ pub enum BlockState {
 struct BlockInfo {
     state: u8,
     class: u8,
-    /// 1 when every byte of the block is known to read zero.
-    zeroed: u8,
+    /// 0 when every byte of the block is known to read zero, 1 when it may
+    /// not. (Zero means "clean" so that a fresh mapping's block table needs
+    /// no initialising pass: touching every entry of a large reservation's
+    /// table cost megabytes of resident memory.)
+    dirty: u8,
     /// 1 when the block was taken during an incremental sweep, below the
     /// sweep cursor: its objects are new, and the sweeper skips it once
     /// (clearing the flag). Set by `take_block`, cleared by the sweeper and
     /// by `free_block`.
     fresh: u8,
-    /// Small: first free cell (offset + 1 in the block), 0 when none is
-    /// listed; the rest of the list is linked through the cells.
-    free_head: u32,
+    /// Small: 1 while the block is on its class's partial list with its
+    /// free cells not yet linked: [`Heap::refill`] links them from the
+    /// allocation bitmap when it takes the block (lazy sweeping: the sweep
+    /// itself touches only bitmaps). [`Heap::free_object`] leaves a cell of
+    /// such a block to that linking instead of listing it twice. Set by the
+    /// sweeper, cleared by `refill` and `free_block`.
+    unlinked: u8,
+    _pad: [u8; 3],
     /// Link in a class's list of partly free blocks.
     next: u32,
     aux: u32,
@@ -153,7 +161,7 @@ impl Heap {
             unsafe { core::ptr::write_bytes(base, 0, plan.meta_end) };
         }
         let blocks_start = round_up(base as usize + plan.meta_end, BLOCK_SIZE);
-        let zeroed = mem.starts_zeroed() as u8;
+        let dirty = !mem.starts_zeroed();
         // SAFETY: all offsets are inside the region (same check).
         let heap = unsafe {
             Heap {
@@ -175,8 +183,10 @@ impl Heap {
             }
         };
         let mut heap = heap;
-        for b in 0..nblocks {
-            heap.info_mut(b).zeroed = zeroed;
+        if dirty {
+            for b in 0..nblocks {
+                heap.info_mut(b).dirty = 1;
+            }
         }
         Ok(heap)
     }
@@ -466,9 +476,9 @@ impl Heap {
     fn free_block(&mut self, b: usize) {
         let info = self.info_mut(b);
         info.state = BlockState::Free as u8;
-        info.zeroed = 0;
+        info.dirty = 1;
         info.fresh = 0;
-        info.free_head = 0;
+        info.unlinked = 0;
         info.next = NONE;
         Self::set_bit(self.free_bits, b, true);
         self.blocks_in_use -= 1;
@@ -530,13 +540,15 @@ impl Heap {
     fn refill(&mut self, class: usize) -> *mut u8 {
         let partial = self.classes[class].partial;
         if partial != NONE {
-            let info = self.info_mut(partial as usize);
-            let (next, head) = (info.next, info.free_head);
-            info.free_head = 0;
+            let b = partial as usize;
+            let info = self.info_mut(b);
+            let next = info.next;
             info.next = NONE;
+            info.unlinked = 0;
             self.classes[class].partial = next;
-            debug_assert!(head != 0, "a partial block lists free cells");
-            self.classes[class].free = self.block_addr(partial as usize).wrapping_add(head as usize - 1);
+            let head = self.link_free_cells(b, class);
+            debug_assert!(!head.is_null(), "a partial block has free cells");
+            self.classes[class].free = head;
             return self.alloc_small(class);
         }
         let Some(b) = self.alloc_block() else {
@@ -545,7 +557,7 @@ impl Heap {
         let info = self.info_mut(b);
         info.state = BlockState::Small as u8;
         info.class = class as u8;
-        info.zeroed = 0;
+        info.dirty = 1;
         info.next = NONE;
         let size = CLASS_SIZES[class] as usize;
         let start = self.block_addr(b);
@@ -572,12 +584,12 @@ impl Heap {
         let Some(head) = self.alloc_run(n) else {
             return null_mut();
         };
-        let all_zero = (head..head + n).all(|b| self.info(b).zeroed == 1);
+        let all_zero = (head..head + n).all(|b| self.info(b).dirty == 0);
         for b in head..head + n {
             let info = self.info_mut(b);
             info.state = if b == head { BlockState::LargeHead } else { BlockState::LargeTail } as u8;
             info.aux = if b == head { n as u32 } else { head as u32 };
-            info.zeroed = 0;
+            info.dirty = 1;
             info.next = NONE;
         }
         let cell = self.block_addr(head);
@@ -668,10 +680,12 @@ impl Heap {
         match self.block_state(b) {
             BlockState::Small => {
                 let class = self.info(b).class as usize;
-                let state = &mut self.classes[class];
-                // SAFETY: the cell is free now (invariant 4): its first word is the link.
-                unsafe { *(cell as *mut *mut u8) = state.free };
-                state.free = cell;
+                if self.info(b).unlinked == 0 {
+                    let state = &mut self.classes[class];
+                    // SAFETY: the cell is free now (invariant 4): its first word is the link.
+                    unsafe { *(cell as *mut *mut u8) = state.free };
+                    state.free = cell;
+                }
                 CLASS_SIZES[class] as usize
             }
             _ => {
@@ -713,45 +727,56 @@ impl Heap {
     }
 
     fn sweep_small(&mut self, b: usize, counts: &mut SweepCounts) {
-        let info = self.info(b);
-        let size = CLASS_SIZES[info.class as usize] as usize;
-        let start = self.block_addr(b);
-        let g0 = b * GRANULES_PER_BLOCK;
-        let step = size >> GRANULE_SHIFT;
-        let mut free_head: *mut u8 = null_mut();
-        let mut live = 0;
-        for i in (0..BLOCK_SIZE / size).rev() {
-            let g = g0 + i * step;
-            if Self::bit(self.alloc_bits, g) {
-                if Self::bit(self.mark_bits, g) {
-                    live += 1;
-                    continue;
-                }
-                Self::set_bit(self.alloc_bits, g, false);
-                counts.freed_cells += 1;
-            }
-            // SAFETY: cell i lies inside block b and is free now (invariant 4).
+        let class = self.info(b).class as usize;
+        let w0 = b * GRANULES_PER_BLOCK / 64;
+        let (mut live, mut freed) = (0usize, 0usize);
+        for w in w0..w0 + GRANULES_PER_BLOCK / 64 {
+            // SAFETY: this block's words of both bitmaps. Only cell starts
+            // have bits, so the surviving alloc bits are the live cells.
             unsafe {
-                let cell = start.add(i * size);
-                *(cell as *mut *mut u8) = free_head;
-                free_head = cell;
+                let (alloc, mark) = (self.alloc_bits.add(w), self.mark_bits.add(w));
+                let before = *alloc;
+                let after = before & *mark;
+                *alloc = after;
+                *mark = 0;
+                live += after.count_ones() as usize;
+                freed += (before ^ after).count_ones() as usize;
             }
         }
-        // SAFETY: this block's mark bits: g0/64 .. +GRANULES_PER_BLOCK/64 words.
-        unsafe { core::ptr::write_bytes(self.mark_bits.add(g0 / 64), 0, GRANULES_PER_BLOCK / 64) };
+        counts.freed_cells += freed;
         if live == 0 {
             self.free_block(b);
             counts.freed_blocks += 1;
             return;
         }
-        if !free_head.is_null() {
-            let class = info.class as usize;
+        if live < BLOCK_SIZE / CLASS_SIZES[class] as usize {
             let partial = self.classes[class].partial;
             let entry = self.info_mut(b);
-            entry.free_head = (free_head as usize - start as usize + 1) as u32;
+            entry.unlinked = 1;
             entry.next = partial;
             self.classes[class].partial = b as u32;
         }
+    }
+
+    /// Links the free cells of the small block `b` (those whose alloc bit
+    /// is clear) into a list in address order; returns its head.
+    fn link_free_cells(&mut self, b: usize, class: usize) -> *mut u8 {
+        let size = CLASS_SIZES[class] as usize;
+        let start = self.block_addr(b);
+        let g0 = b * GRANULES_PER_BLOCK;
+        let step = size >> GRANULE_SHIFT;
+        let mut head: *mut u8 = null_mut();
+        for i in (0..BLOCK_SIZE / size).rev() {
+            if !Self::bit(self.alloc_bits, g0 + i * step) {
+                // SAFETY: cell i lies inside block b and is free (invariant 4).
+                unsafe {
+                    let cell = start.add(i * size);
+                    *(cell as *mut *mut u8) = head;
+                    head = cell;
+                }
+            }
+        }
+        head
     }
 
     /// Gives free blocks back to the memory source until at most
@@ -770,7 +795,7 @@ impl Heap {
             // A fixed region cannot give pages back; there is nothing to gain.
             return true;
         }
-        let releasable = |h: &Self, b: usize| Self::bit(h.free_bits, b) && h.info(b).zeroed == 0;
+        let releasable = |h: &Self, b: usize| Self::bit(h.free_bits, b) && h.info(b).dirty == 1;
         let mut examined = 0;
         let mut b = cursor.next_block;
         while b < self.frontier && examined < max_blocks {
@@ -784,7 +809,7 @@ impl Heap {
             }
             let start = b;
             while b < self.frontier && releasable(self, b) && examined < max_blocks {
-                self.info_mut(b).zeroed = 1;
+                self.info_mut(b).dirty = 0;
                 b += 1;
                 examined += 1;
             }

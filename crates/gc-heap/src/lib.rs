@@ -24,7 +24,9 @@
 //!    bit set; no pointer is ever dereferenced before passing that check.
 //! 3. Mark bits are clear outside a collection; during one, a set mark bit
 //!    means "reachable, found". Sweeping clears them.
-//! 4. Free cells have their alloc bit clear and hold a free-list link.
+//! 4. Free cells have their alloc bit clear. A free cell on a free list holds
+//!    the link; the free cells of a block on a partial list with `unlinked`
+//!    set are linked only when the allocator takes the block (lazy sweeping).
 //! 5. Every header of an allocated cell holds a registered type id.
 //!
 //! The crate uses only `core` and `alloc` except the `mmap` memory

@@ -3,9 +3,9 @@
  * large pointer-free array stay live. The same source builds against
  * bdwgc's gc.h, which is how the two libraries are compared.
  *
- * Usage: boehm_gcbench [MAX_DEPTH]   (default 16; the long-lived tree has
- * the same depth and the stretch tree one more). Prints one line of
- * figures, then "ok". */
+ * Usage: boehm_gcbench [MAX_DEPTH]   (default 16, at most 6 under
+ * RGC_TORTURE; the long-lived tree has the same depth and the stretch tree
+ * one more). Prints one line of figures, then "ok". */
 #include "bt.h"
 #include <sys/resource.h>
 #include <time.h>
@@ -54,7 +54,8 @@ static Node *make_tree(int depth) {
 static long count(Node *n) { return n ? 1 + count(n->left) + count(n->right) : 0; }
 
 int main(int argc, char **argv) {
-    int max_depth = argc > 1 ? atoi(argv[1]) : (int)bt_scale(16, 6);
+    int max_depth = argc > 1 ? atoi(argv[1]) : 16;
+    max_depth = (int)bt_scale(max_depth, max_depth < 6 ? max_depth : 6); /* torture: a collection per node */
     int min_depth = 4, stretch_depth = max_depth + 1, long_lived_depth = max_depth;
     long array_size = bt_scale(500000, 1000);
     GC_INIT();
