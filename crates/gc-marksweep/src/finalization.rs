@@ -124,13 +124,9 @@ impl ObjectFinalizers {
     /// An object of `len` bytes at `obj` was freed explicitly: forget its
     /// finalizer, the links to it and the links inside it.
     pub fn forget_object(&mut self, obj: *mut u8, len: usize) {
-        let (lo, hi) = (obj as usize, obj as usize + len.max(1));
-        self.registered.remove(&lo);
-        let inside: Vec<usize> = self.links.range(lo..hi).map(|(&l, _)| l).collect();
-        inside.iter().for_each(|l| {
-            self.links.remove(l);
-        });
-        self.links.retain(|_, target| !(lo..hi).contains(target));
+        let object = obj as usize..obj as usize + len.max(1);
+        self.registered.remove(&object.start);
+        self.links.retain(|link, target| !object.contains(link) && !object.contains(target));
     }
 
     /// Marks the ready queue (it is a root set).

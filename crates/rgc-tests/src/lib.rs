@@ -32,40 +32,44 @@ pub fn toolchain() -> &'static Toolchain {
     })
 }
 
-/// Compiles `c/<name>.c` for `gc` (once per process) and returns the binary.
+/// Flags every C test program is compiled with.
+pub const C_FLAGS: &[&str] =
+    &["-O1", "-g", "-std=gnu11", "-Wall", "-Werror", "-Wno-unused-function", "-Wno-unused-variable"];
+
+/// Runs `compile(tmp)` to produce `exe` once per process, unless an earlier
+/// call already did; returns `exe`.
 ///
 /// Tests run in parallel threads: the lock makes the first caller compile
 /// while the others wait, and the compiler writes a temporary file that is
 /// renamed into place, so nobody executes a half-written binary.
-pub fn build(gc: &str, name: &str) -> PathBuf {
-    static BUILT: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+pub fn build_once(exe: PathBuf, compile: impl FnOnce(&Path)) -> PathBuf {
+    static BUILT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    let out_dir = toolchain().lib_dir.join("rgc-tests").join(gc);
-    let exe = out_dir.join(name);
-    let key = (gc.to_string(), name.to_string());
-    if built.contains(&key) {
+    if built.contains(&exe) {
         return exe;
     }
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let tmp = out_dir.join(format!("{name}.tmp{}", std::process::id()));
-    let src = c_dir().join(format!("{name}.c"));
-    let args: Vec<String> = vec![
-        "-O1".into(),
-        "-g".into(),
-        "-std=gnu11".into(),
-        "-Wall".into(),
-        "-Werror".into(),
-        "-Wno-unused-function".into(),
-        "-Wno-unused-variable".into(),
-        format!("-I{}", c_dir().display()),
-        src.display().to_string(),
-        "-o".into(),
-        tmp.display().to_string(),
-    ];
-    toolchain().compile(gc, &args, Link::Static).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(exe.parent().expect("a file path")).unwrap();
+    let tmp = exe.with_extension(format!("tmp{}", std::process::id()));
+    compile(&tmp);
     std::fs::rename(&tmp, &exe).unwrap();
-    built.push(key);
+    built.push(exe.clone());
     exe
+}
+
+/// Compiles `c/<name>.c` for `gc` (once per process) and returns the binary.
+pub fn build(gc: &str, name: &str) -> PathBuf {
+    let exe = toolchain().lib_dir.join("rgc-tests").join(gc).join(name);
+    build_once(exe, |tmp| {
+        let src = c_dir().join(format!("{name}.c"));
+        let mut args: Vec<String> = C_FLAGS.iter().map(|f| f.to_string()).collect();
+        args.extend([
+            format!("-I{}", c_dir().display()),
+            src.display().to_string(),
+            "-o".into(),
+            tmp.display().to_string(),
+        ]);
+        toolchain().compile(gc, &args, Link::Static).unwrap_or_else(|e| panic!("{e}"));
+    })
 }
 
 /// Runs `exe` with the collector's property variables and `env`.

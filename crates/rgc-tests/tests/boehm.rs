@@ -5,10 +5,10 @@
 //! through `LD_LIBRARY_PATH`.
 
 use rgc_cli::{BoehmLib, Toolchain};
-use rgc_tests::describe;
+use rgc_tests::{build_once, describe, C_FLAGS};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 fn boehm() -> &'static (Toolchain, BoehmLib) {
     static LIB: OnceLock<(Toolchain, BoehmLib)> = OnceLock::new();
@@ -55,37 +55,24 @@ fn helper_lib() -> PathBuf {
 
 /// `c/boehm/<name>.c` linked with rgc's `libgc.a` (once per process).
 fn build(name: &str) -> PathBuf {
-    static LOCK: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let mut built = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let exe = out_dir().join(name);
-    if built.iter().any(|b| b == name) {
-        return exe;
-    }
-    let lib = &boehm().1;
-    let helper = helper_lib();
-    let tmp = out_dir().join(format!("{name}.tmp{}", std::process::id()));
-    cc(&[
-        "-O1".into(),
-        "-g".into(),
-        "-std=gnu11".into(),
-        "-Wall".into(),
-        "-Werror".into(),
-        "-Wno-unused-function".into(),
-        format!("-I{}", lib.include_dir.display()),
-        format!("-I{}", src_dir().display()),
-        src_dir().join(format!("{name}.c")).display().to_string(),
-        "-o".into(),
-        tmp.display().to_string(),
-        lib.static_lib.display().to_string(),
-        helper.display().to_string(),
-        format!("-Wl,-rpath,{}", out_dir().display()),
-        "-lpthread".into(),
-        "-ldl".into(),
-        "-lm".into(),
-    ]);
-    std::fs::rename(&tmp, &exe).unwrap();
-    built.push(name.into());
-    exe
+    build_once(out_dir().join(name), |tmp| {
+        let lib = &boehm().1;
+        let mut args: Vec<String> = C_FLAGS.iter().map(|f| f.to_string()).collect();
+        args.extend([
+            format!("-I{}", lib.include_dir.display()),
+            format!("-I{}", src_dir().display()),
+            src_dir().join(format!("{name}.c")).display().to_string(),
+            "-o".into(),
+            tmp.display().to_string(),
+            lib.static_lib.display().to_string(),
+            helper_lib().display().to_string(),
+            format!("-Wl,-rpath,{}", out_dir().display()),
+            "-lpthread".into(),
+            "-ldl".into(),
+            "-lm".into(),
+        ]);
+        cc(&args);
+    })
 }
 
 fn run(exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -3,13 +3,14 @@
 //! selects (the same functions here: rgc keeps no debugging headers; use
 //! `RGC_VERIFY=1` to check the heap instead).
 
-use crate::finalize::after_collection;
+use crate::finalize::after_possible_collection;
 use crate::state::{enter, out_of_memory, warn};
 use core::ffi::{c_char, c_int, c_void};
 use gc_api::collector::{AllocRequest, Collector};
 use gc_api::fatal;
 use gc_api::types::{BYTES_TYPE, MAX_BYTES_LEN, WORDS_TYPE};
 use gc_heap::object::header;
+use gc_marksweep::ConservativeGc;
 
 /// What an untyped object holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -38,9 +39,7 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
         }
         (p, c.rt.counters.collections)
     };
-    if collections as usize != crate::state::GC_gc_no.get() {
-        after_collection(collections);
-    }
+    after_possible_collection(collections);
     if p.is_null() {
         return out_of_memory(bytes);
     }
@@ -49,7 +48,7 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
 
 /// The base of the live object that starts at `p`, or a fatal error naming
 /// `call` (an object's start is what `GC_free` and `GC_realloc` take).
-fn expect_base(c: &ConservativeGcRef, call: &'static str, p: *mut c_void) -> Kind {
+fn expect_base(c: &ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
     if c.object_type(p.cast()).is_none() {
         fatal!(
             call,
@@ -64,8 +63,6 @@ fn expect_base(c: &ConservativeGcRef, call: &'static str, p: *mut c_void) -> Kin
         None => fatal!(call, "{p:p} is a typed rgc object, not one from GC_malloc"),
     }
 }
-
-type ConservativeGcRef = gc_marksweep::ConservativeGc;
 
 #[no_mangle]
 pub extern "C" fn GC_malloc(bytes: usize) -> *mut c_void {

@@ -1,7 +1,7 @@
 //! Initialisation, collection control, heap queries, root ranges, the
 //! warning and out-of-memory hooks, and the thread entry points.
 
-use crate::finalize::{after_collection, GC_SUCCESS};
+use crate::finalize::{after_possible_collection, GC_SUCCESS};
 use crate::state::{
     ensure_init, enter, init, is_initialised, GC_all_interior_pointers, GC_oom_fn, GcWord, OomFn, WarnProc,
     FREE_SPACE_DIVISOR, WARN_PROC,
@@ -39,9 +39,7 @@ fn collecting(call: &'static str, f: impl FnOnce(&mut gc_marksweep::Conservative
         f(&mut c);
         c.rt.counters.collections
     };
-    if collections as GcWord != crate::state::GC_gc_no.get() {
-        after_collection(collections);
-    }
+    after_possible_collection(collections);
 }
 
 /// `GC_gcollect`: a full collection, then the ready finalizers run (unless

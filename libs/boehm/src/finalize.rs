@@ -18,10 +18,19 @@ pub const GC_NOT_FOUND: c_int = 4;
 
 static RUNNING_FINALIZERS: AtomicBool = AtomicBool::new(false);
 
+/// Called after every call that may collect, with the collector's count
+/// of collections: if it moved past `GC_gc_no`, see [`after_collection`].
+#[inline]
+pub fn after_possible_collection(collections: u64) {
+    if collections as GcWord != GC_gc_no.get() {
+        after_collection(collections);
+    }
+}
+
 /// A collection finished (the collector now counts `collections`): update
 /// `GC_gc_no`, print statistics if asked, and run or announce finalizers.
 #[cold]
-pub fn after_collection(collections: u64) {
+fn after_collection(collections: u64) {
     GC_gc_no.set(collections as GcWord);
     let ready = {
         let c = enter("GC (after a collection)");
