@@ -8,6 +8,7 @@
 use crate::layout::*;
 use crate::memory::Memory;
 use crate::object::Header;
+use crate::view::{Geometry, MarkView};
 use alloc::boxed::Box;
 use core::ptr::null_mut;
 
@@ -30,9 +31,9 @@ pub enum BlockState {
 /// One block-table entry.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-struct BlockInfo {
-    state: u8,
-    class: u8,
+pub(crate) struct BlockInfo {
+    pub(crate) state: u8,
+    pub(crate) class: u8,
     /// 0 when every byte of the block is known to read zero, 1 when it may
     /// not. (Zero means "clean" so that a fresh mapping's block table needs
     /// no initialising pass: touching every entry of a large reservation's
@@ -53,7 +54,7 @@ struct BlockInfo {
     _pad: [u8; 3],
     /// Link in a class's list of partly free blocks.
     next: u32,
-    aux: u32,
+    pub(crate) aux: u32,
 }
 
 const _: () = assert!(core::mem::size_of::<BlockInfo>() == 16);
@@ -292,40 +293,28 @@ impl Heap {
         }
     }
 
+    /// The lookups of [`Geometry`], valid until the heap next takes a block.
+    #[inline]
+    pub fn geometry(&self) -> Geometry {
+        Geometry::new(self, self.table, self.alloc_bits)
+    }
+
+    /// The mark loop's view of the heap: lookups and mark bits.
+    #[inline]
+    pub fn mark_view(&mut self) -> MarkView<'_> {
+        MarkView::new(self.geometry(), self.mark_bits)
+    }
+
     /// Invariant 2: is `p` the start of a live object? Reads only metadata.
     #[inline]
     pub fn is_object(&self, p: *const u8) -> bool {
-        let cell = (p as usize).wrapping_sub(HEADER);
-        let off = cell.wrapping_sub(self.blocks_base as usize);
-        if off & (GRANULE - 1) != 0 || (off >> BLOCK_SHIFT) >= self.frontier {
-            return false;
-        }
-        Self::bit(self.alloc_bits, off >> GRANULE_SHIFT)
+        self.geometry().is_object(p)
     }
 
     /// The object whose cell contains `addr` (an interior or exact pointer),
     /// in O(1) through the block table. Used by conservative root scanning.
     pub fn object_containing(&self, addr: usize) -> Option<*mut u8> {
-        let b = self.block_of(addr)?;
-        let info = self.info(b);
-        let cell = match self.block_state(b) {
-            BlockState::Free => return None,
-            BlockState::Small => {
-                let class = info.class as usize;
-                let size = CLASS_SIZES[class] as usize;
-                let off = addr - self.block_addr(b) as usize;
-                let index = ((off as u64 * CLASS_RECIPROCALS[class]) >> 32) as usize;
-                let cell_off = index * size;
-                if cell_off + size > BLOCK_SIZE {
-                    return None; // the block's tail, past its last cell
-                }
-                self.block_addr(b) as usize + cell_off
-            }
-            BlockState::LargeHead => self.block_addr(b) as usize,
-            BlockState::LargeTail => self.block_addr(info.aux as usize) as usize,
-        };
-        let g = self.granule_of(cell as *const u8);
-        Self::bit(self.alloc_bits, g).then_some((cell + HEADER) as *mut u8)
+        self.geometry().object_containing(addr).map(|found| found.obj)
     }
 
     /// Bytes the object `obj` may grow to without moving: its cell (or run
@@ -369,13 +358,8 @@ impl Heap {
     /// `obj` passes [`Heap::is_object`].
     #[inline]
     pub unsafe fn mark(&mut self, obj: *const u8) -> bool {
-        // SAFETY: caller contract: obj - HEADER is a cell in a used block.
-        let g = self.granule_of(unsafe { obj.sub(HEADER) });
-        if Self::bit(self.mark_bits, g) {
-            return false;
-        }
-        Self::set_bit(self.mark_bits, g, true);
-        true
+        // SAFETY: caller contract.
+        unsafe { self.mark_view().mark(obj) }
     }
 
     /// # Safety

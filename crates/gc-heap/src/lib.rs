@@ -44,6 +44,7 @@ pub mod object;
 pub mod runtime;
 pub mod store_log;
 pub mod verify;
+pub mod view;
 
 pub use heap::Heap;
 pub use runtime::{Gc, MarkHooks, Plan, Runtime};

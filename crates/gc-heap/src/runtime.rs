@@ -197,9 +197,15 @@ impl Runtime {
         end
     }
 
-    /// Marks every root (phase 1).
+    /// Starts a trace and marks every root (phase 1).
     pub fn mark_roots(&mut self) {
         self.marker.reset();
+        self.mark_precise_roots();
+    }
+
+    /// Marks the shadow stacks, global and temporary roots and the
+    /// finalizer queue, adding to the trace under way.
+    fn mark_precise_roots(&mut self) {
         self.snapshot_roots();
         self.mark_snapshot_some(0, usize::MAX);
     }
@@ -298,12 +304,18 @@ impl Runtime {
     }
 
     /// [`Runtime::mark_everything`], with a plan's [`MarkHooks`]: roots the
-    /// runtime does not know (after the precise ones), and a step between
-    /// clearing weak references and queueing typed finalizers.
+    /// runtime does not know, and a step between clearing weak references
+    /// and queueing typed finalizers.
     pub fn mark_everything_with(&mut self, hooks: &mut impl MarkHooks) {
         self.events.start(Phase::Roots);
-        self.mark_roots();
+        // The plan's roots first: a conservative plan scans the C stack,
+        // collector frames included, and the frames `mark_roots` calls
+        // would leave object pointers in stack slots that the scan's own
+        // frames then reuse without writing (stale values kept a dead
+        // object alive in debug builds, whose frames are large).
+        self.marker.reset();
         hooks.mark_extra_roots(self);
+        self.mark_precise_roots();
         self.events.end(Phase::Roots);
         self.events.start(Phase::Mark);
         self.mark_transitive();
@@ -475,7 +487,7 @@ fn compact_some(
 /// What a plan adds to [`Runtime::mark_everything_with`].
 pub trait MarkHooks {
     /// Marks roots the runtime does not track (the conservative plan's
-    /// scanned ranges), right after the precise roots.
+    /// scanned ranges), first in the trace, before the precise roots.
     fn mark_extra_roots(&mut self, _rt: &mut Runtime) {}
     /// Runs once everything reachable is marked and dead weak references
     /// are cleared, before typed finalizers are queued; whatever it marks

@@ -1,0 +1,167 @@
+//! Object lookups for the mark loop: the heap's block table and bitmap
+//! addresses copied into a small `Copy` value.
+//!
+//! Marking resolves millions of candidate words (every word of a
+//! conservatively scanned object, every stack word). Through `&mut Heap`
+//! the compiler must reload the heap's base, frontier and bitmap addresses
+//! after every mark-bit store and mark-stack push, because they might
+//! alias; a [`Geometry`] held in a local lives in registers. Nothing here
+//! changes while marking: the frontier only moves when a block is taken,
+//! and a [`MarkView`] borrows the heap mutably for as long as it exists.
+
+use crate::heap::{BlockInfo, BlockState, Heap};
+use crate::layout::*;
+use core::marker::PhantomData;
+
+/// Where the heap's objects are: enough to answer "is this an object?"
+/// and "which object contains this address?" in O(1) (crate invariants 1
+/// and 2). Valid until the heap next takes a block.
+#[derive(Clone, Copy)]
+pub struct Geometry {
+    base: usize,
+    /// Bytes of blocks below the frontier: every object lies in
+    /// `base..base + used_bytes`.
+    used_bytes: usize,
+    table: *const BlockInfo,
+    alloc_bits: *const u64,
+}
+
+/// An object found from an address inside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub obj: *mut u8,
+    /// Heap bytes its cell (or run of blocks) occupies: what
+    /// [`crate::layout::footprint_bytes`] says for its size, known here
+    /// from the block without reading the object.
+    pub footprint: usize,
+}
+
+impl Found {
+    /// No object (an empty slot).
+    pub const NONE: Found = Found { obj: core::ptr::null_mut(), footprint: 0 };
+}
+
+impl Default for Found {
+    fn default() -> Found {
+        Found::NONE
+    }
+}
+
+impl Geometry {
+    pub(crate) fn new(heap: &Heap, table: *const BlockInfo, alloc_bits: *const u64) -> Geometry {
+        let (lo, hi) = heap.used_range();
+        Geometry { base: lo, used_bytes: hi - lo, table, alloc_bits }
+    }
+
+    #[inline]
+    fn alloc_bit(&self, granule: usize) -> bool {
+        // SAFETY: callers pass granules below the frontier, which the
+        // allocation bitmap covers.
+        unsafe { *self.alloc_bits.add(granule >> 6) & (1u64 << (granule & 63)) != 0 }
+    }
+
+    #[inline]
+    fn info(&self, block: usize) -> BlockInfo {
+        // SAFETY: callers pass blocks below the frontier, which have entries.
+        unsafe { self.table.add(block).read() }
+    }
+
+    /// Crate invariant 2: is `p` the start of a live object? Reads only metadata.
+    #[inline]
+    pub fn is_object(&self, p: *const u8) -> bool {
+        let off = (p as usize).wrapping_sub(HEADER).wrapping_sub(self.base);
+        off & (GRANULE - 1) == 0 && off < self.used_bytes && self.alloc_bit(off >> GRANULE_SHIFT)
+    }
+
+    /// The object whose cell contains `addr` (an interior or exact
+    /// pointer), or `None` when `addr` is outside every allocated cell.
+    #[inline]
+    pub fn object_containing(&self, addr: usize) -> Option<Found> {
+        let off = addr.wrapping_sub(self.base);
+        if off >= self.used_bytes {
+            return None;
+        }
+        let block = off >> BLOCK_SHIFT;
+        let info = self.info(block);
+        let (cell_off, footprint) = if info.state == BlockState::Small as u8 {
+            let class = info.class as usize;
+            debug_assert!(class < NUM_CLASSES);
+            // SAFETY: a small block's class came from `class_for_cell`.
+            let (size, reciprocal) =
+                unsafe { (*CLASS_SIZES.get_unchecked(class) as usize, *CLASS_RECIPROCALS.get_unchecked(class)) };
+            let in_block = off & (BLOCK_SIZE - 1);
+            let cell_in_block = ((in_block as u64 * reciprocal) >> 32) as usize * size;
+            if cell_in_block + size > BLOCK_SIZE {
+                return None; // the block's tail, past its last cell
+            }
+            ((block << BLOCK_SHIFT) + cell_in_block, size)
+        } else {
+            self.large_cell(block, info)?
+        };
+        self.alloc_bit(cell_off >> GRANULE_SHIFT)
+            .then(|| Found { obj: (self.base + cell_off + HEADER) as *mut u8, footprint })
+    }
+
+    /// The heap footprint of the object `obj`, from its block.
+    ///
+    /// # Safety
+    /// `obj` passes [`Geometry::is_object`].
+    #[inline]
+    pub unsafe fn footprint_of(&self, obj: *const u8) -> usize {
+        let block = (obj as usize - self.base) >> BLOCK_SHIFT;
+        let info = self.info(block);
+        if info.state == BlockState::Small as u8 {
+            CLASS_SIZES[info.class as usize] as usize
+        } else {
+            // An object's cell starts its first block, so this is the head.
+            info.aux as usize * BLOCK_SIZE
+        }
+    }
+
+    /// The cell offset and footprint of the large object owning `block`,
+    /// if the block belongs to one.
+    #[cold]
+    fn large_cell(&self, block: usize, info: BlockInfo) -> Option<(usize, usize)> {
+        let head = match info.state {
+            s if s == BlockState::LargeHead as u8 => block,
+            s if s == BlockState::LargeTail as u8 => info.aux as usize,
+            _ => return None,
+        };
+        Some((head << BLOCK_SHIFT, self.info(head).aux as usize * BLOCK_SIZE))
+    }
+}
+
+/// A [`Geometry`] plus the mark bitmap, borrowing the heap mutably: the
+/// mark loop's only access to the heap.
+pub struct MarkView<'h> {
+    pub geometry: Geometry,
+    mark_bits: *mut u64,
+    _heap: PhantomData<&'h mut Heap>,
+}
+
+impl<'h> MarkView<'h> {
+    pub(crate) fn new(geometry: Geometry, mark_bits: *mut u64) -> MarkView<'h> {
+        MarkView { geometry, mark_bits, _heap: PhantomData }
+    }
+
+    /// Sets the mark bit of `obj`; true if it was clear.
+    ///
+    /// # Safety
+    /// `obj` passes [`Geometry::is_object`].
+    #[inline]
+    pub unsafe fn mark(&mut self, obj: *const u8) -> bool {
+        let granule = (obj as usize - HEADER - self.geometry.base) >> GRANULE_SHIFT;
+        // SAFETY: an object's granule is below the frontier, inside the
+        // mark bitmap; the view borrows the heap mutably, so nothing else
+        // writes the bitmap meanwhile.
+        unsafe {
+            let word = self.mark_bits.add(granule >> 6);
+            let bit = 1u64 << (granule & 63);
+            if *word & bit != 0 {
+                return false;
+            }
+            *word |= bit;
+        }
+        true
+    }
+}
