@@ -488,8 +488,16 @@ impl Heap {
                 if cell.is_null() {
                     return (cell, 0);
                 }
-                // SAFETY: the cell holds at least `cell_size` bytes.
-                unsafe { core::ptr::write_bytes(cell, 0, (HEADER + bytes + 7) & !7) };
+                // Invariant 6: free cells are zero past their link word,
+                // which the header overwrites.
+                debug_assert!(
+                    // SAFETY: the cell holds at least `cell_size` bytes.
+                    unsafe { core::slice::from_raw_parts(cell.add(HEADER), cell_size - HEADER) }
+                        .iter()
+                        .all(|&b| b == 0),
+                    "a free cell of {} bytes holds non-zero bytes (invariant 6)",
+                    CLASS_SIZES[class]
+                );
                 (cell, CLASS_SIZES[class] as usize)
             }
             None => {
@@ -539,12 +547,17 @@ impl Heap {
             return null_mut();
         };
         let info = self.info_mut(b);
+        let was_dirty = info.dirty == 1;
         info.state = BlockState::Small as u8;
         info.class = class as u8;
         info.dirty = 1;
         info.next = NONE;
         let size = CLASS_SIZES[class] as usize;
         let start = self.block_addr(b);
+        if was_dirty {
+            // SAFETY: the whole block is ours (invariant 6 for its cells).
+            unsafe { core::ptr::write_bytes(start, 0, BLOCK_SIZE) };
+        }
         let count = BLOCK_SIZE / size;
         let mut next = null_mut();
         for i in (0..count).rev() {
@@ -664,13 +677,18 @@ impl Heap {
         match self.block_state(b) {
             BlockState::Small => {
                 let class = self.info(b).class as usize;
+                let size = CLASS_SIZES[class] as usize;
                 if self.info(b).unlinked == 0 {
                     let state = &mut self.classes[class];
-                    // SAFETY: the cell is free now (invariant 4): its first word is the link.
-                    unsafe { *(cell as *mut *mut u8) = state.free };
+                    // SAFETY: the cell is free now: zero (invariant 6), its
+                    // first word the link (invariant 4).
+                    unsafe {
+                        core::ptr::write_bytes(cell, 0, size);
+                        *(cell as *mut *mut u8) = state.free;
+                    }
                     state.free = cell;
                 }
-                CLASS_SIZES[class] as usize
+                size
             }
             _ => {
                 let n = self.info(b).aux as usize;
@@ -749,8 +767,24 @@ impl Heap {
         let start = self.block_addr(b);
         let g0 = b * GRANULES_PER_BLOCK;
         let step = size >> GRANULE_SHIFT;
+        let count = BLOCK_SIZE / size;
+        // Invariant 6: the free cells hold dead objects; zero each run of
+        // adjacent ones with one call.
+        let mut i = 0;
+        while i < count {
+            if Self::bit(self.alloc_bits, g0 + i * step) {
+                i += 1;
+                continue;
+            }
+            let run = i;
+            while i < count && !Self::bit(self.alloc_bits, g0 + i * step) {
+                i += 1;
+            }
+            // SAFETY: cells run..i lie inside block b and are free.
+            unsafe { core::ptr::write_bytes(start.add(run * size), 0, (i - run) * size) };
+        }
         let mut head: *mut u8 = null_mut();
-        for i in (0..BLOCK_SIZE / size).rev() {
+        for i in (0..count).rev() {
             if !Self::bit(self.alloc_bits, g0 + i * step) {
                 // SAFETY: cell i lies inside block b and is free (invariant 4).
                 unsafe {

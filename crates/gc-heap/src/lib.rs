@@ -28,6 +28,11 @@
 //!    the link; the free cells of a block on a partial list with `unlinked`
 //!    set are linked only when the allocator takes the block (lazy sweeping).
 //! 5. Every header of an allocated cell holds a registered type id.
+//! 6. A free cell on a free list reads zero past its first word (the
+//!    link, which the new object's header overwrites), so allocating a
+//!    small object writes only its header: cells are zeroed in bulk when
+//!    the allocator takes a block (a whole dirty block, or each run of
+//!    free cells of a partly used one) and by [`Heap::free_object`].
 //!
 //! The crate uses only `core` and `alloc` except the `mmap` memory
 //! source (feature `std`).
