@@ -238,30 +238,13 @@ impl Marker {
     /// naming `source`.
     #[inline]
     pub fn visit(&mut self, heap: &mut Heap, types: &TypeTable, value: *mut u8, source: Source) {
-        self.visit_in(&mut heap.mark_view(), types, value, source);
+        self.visit_in::<false>(&mut heap.mark_view(), types, value, source);
     }
 
-    #[inline(always)]
-    fn visit_in(&mut self, view: &mut MarkView, types: &TypeTable, value: *mut u8, source: Source) {
-        if value.is_null() {
-            return;
-        }
-        if !view.geometry.is_object(value) {
-            bad_pointer(types, value, source);
-        }
-        // SAFETY: validated as an object just above.
-        if unsafe { view.mark(value) } {
-            // SAFETY: as above.
-            let footprint = unsafe { view.geometry.footprint_of(value) };
-            // SAFETY: just marked.
-            unsafe { self.queue_marked(types, Found { obj: value, footprint }) };
-        }
-    }
-
-    /// [`Marker::visit_in`] for pointer fields found while draining: the
+    /// [`Marker::visit`] through `view`. `DEFER` (while draining): the
     /// object's header is read later, through the prefetch ring.
     #[inline(always)]
-    fn visit_prefetching(&mut self, view: &mut MarkView, types: &TypeTable, value: *mut u8, source: Source) {
+    fn visit_in<const DEFER: bool>(&mut self, view: &mut MarkView, types: &TypeTable, value: *mut u8, source: Source) {
         if value.is_null() {
             return;
         }
@@ -272,7 +255,19 @@ impl Marker {
         if unsafe { view.mark(value) } {
             // SAFETY: as above.
             let footprint = unsafe { view.geometry.footprint_of(value) };
-            self.ring_insert(types, Found { obj: value, footprint });
+            self.hand_on::<DEFER>(types, Found { obj: value, footprint });
+        }
+    }
+
+    /// Passes the just-marked `found` to the prefetch ring (`DEFER`) or
+    /// straight to [`Marker::queue_marked`].
+    #[inline(always)]
+    fn hand_on<const DEFER: bool>(&mut self, types: &TypeTable, found: Found) {
+        if DEFER {
+            self.ring_insert(types, found);
+        } else {
+            // SAFETY: callers pass objects they have just marked.
+            unsafe { self.queue_marked(types, found) };
         }
     }
 
@@ -318,28 +313,16 @@ impl Marker {
     /// ignored: this never reports a bad pointer.
     #[inline]
     pub fn visit_ambiguous(&mut self, heap: &mut Heap, types: &TypeTable, word: usize) {
-        self.visit_ambiguous_in(&mut heap.mark_view(), types, word);
+        self.visit_ambiguous_in::<false>(&mut heap.mark_view(), types, word);
     }
 
-    #[inline]
-    fn visit_ambiguous_in(&mut self, view: &mut MarkView, types: &TypeTable, word: usize) {
-        if let Some(found) = view.geometry.object_containing(word) {
-            // SAFETY: object_containing returns allocated objects only.
-            if unsafe { view.mark(found.obj) } {
-                // SAFETY: just marked.
-                unsafe { self.queue_marked(types, found) };
-            }
-        }
-    }
-
-    /// [`Marker::visit_ambiguous_in`] for words found while draining: the
-    /// object's header is read later, through the prefetch ring.
+    /// [`Marker::visit_ambiguous`] through `view`; `DEFER` as for [`Marker::visit_in`].
     #[inline(always)]
-    fn visit_ambiguous_prefetching(&mut self, view: &mut MarkView, types: &TypeTable, word: usize) {
+    fn visit_ambiguous_in<const DEFER: bool>(&mut self, view: &mut MarkView, types: &TypeTable, word: usize) {
         if let Some(found) = view.geometry.object_containing(word) {
             // SAFETY: object_containing returns allocated objects only.
             if unsafe { view.mark(found.obj) } {
-                self.ring_insert(types, found);
+                self.hand_on::<DEFER>(types, found);
             }
         }
     }
@@ -415,7 +398,7 @@ impl Marker {
         // resolved as an ambiguous pointer.
         let chunk = unsafe { core::slice::from_raw_parts((obj as *const usize).add(from), end - from) };
         for &v in chunk {
-            self.visit_ambiguous_prefetching(view, types, v);
+            self.visit_ambiguous_in::<true>(view, types, v);
         }
         end - from
     }
@@ -492,7 +475,7 @@ impl Marker {
             for &off in &info.ptr_offsets {
                 // SAFETY: validated descriptors keep pointer fields inside the object.
                 let v = unsafe { *(obj.add(off as usize) as *const *mut u8) };
-                self.visit_prefetching(view, types, v, Source::Field { obj, offset: off as usize });
+                self.visit_in::<true>(view, types, v, Source::Field { obj, offset: off as usize });
             }
             spent += info.ptr_offsets.len() + 1;
         }
@@ -513,7 +496,7 @@ impl Marker {
                     let offset = item_off + off as usize;
                     // SAFETY: the item lies inside the object (length fixed at allocation).
                     let v = unsafe { *(obj.add(offset) as *const *mut u8) };
-                    self.visit_prefetching(view, types, v, Source::Field { obj, offset });
+                    self.visit_in::<true>(view, types, v, Source::Field { obj, offset });
                 }
             }
             spent += (end - next_item) * info.item_ptr_offsets.len();
