@@ -536,7 +536,9 @@ mod tests {
     /// pointer, and garbage: every budget marks exactly the tree.
     #[test]
     fn drain_marks_exactly_the_reachable_whatever_the_budget() {
-        const NODES: usize = 3000;
+        // Miri interprets every step: a smaller tree still spans several
+        // blocks and far more marks than the prefetch ring holds.
+        const NODES: usize = if cfg!(miri) { 200 } else { 3000 };
         let bytes = Heap::region_bytes_for_blocks(64);
         let mut buf = vec![0u64; bytes / 8 + 1];
         // SAFETY: the buffer outlives the heap.
@@ -545,7 +547,7 @@ mod tests {
         let types = TypeTable::new();
         let words = |heap: &mut Heap, n: usize| heap.alloc(n * 8, Header::new(WORDS_TYPE, n * 8, 0)) as *mut usize;
         let nodes: Vec<*mut usize> = (0..NODES).map(|_| words(&mut heap, 3)).collect();
-        let garbage: Vec<*mut usize> = (0..500).map(|_| words(&mut heap, 3)).collect();
+        let garbage: Vec<*mut usize> = (0..NODES / 6).map(|_| words(&mut heap, 3)).collect();
         let atomic = heap.alloc(8, Header::new(BYTES_TYPE, 8, 0)) as *mut usize;
         for (i, &n) in nodes.iter().enumerate() {
             // SAFETY: 3-word objects.
@@ -578,7 +580,7 @@ mod tests {
             assert_eq!(marker.counts.objects, NODES as u64 + 1, "budget {budget}");
             assert_eq!(marker.counts.bytes, (NODES * 24 + 8) as u64);
             assert_eq!(marker.counts.footprint, want_footprint);
-            assert!(budget == usize::MAX || drains > 0, "a small budget takes several drains");
+            assert!(budget >= NODES || drains > 0, "a small budget takes several drains");
         }
         drop(heap);
     }
