@@ -768,36 +768,36 @@ impl Heap {
     }
 
     /// Links the free cells of the small block `b` (those whose alloc bit
-    /// is clear) into a list in address order; returns its head.
+    /// is clear) into a list in address order; returns its head. The cells
+    /// hold dead objects: each run of adjacent ones is zeroed with one call
+    /// first (invariant 6), which also ends the list with a null link.
     fn link_free_cells(&mut self, b: usize, class: usize) -> *mut u8 {
         let size = CLASS_SIZES[class] as usize;
         let start = self.block_addr(b);
         let g0 = b * GRANULES_PER_BLOCK;
         let step = size >> GRANULE_SHIFT;
         let count = BLOCK_SIZE / size;
-        // Invariant 6: the free cells hold dead objects; zero each run of
-        // adjacent ones with one call.
+        let is_free = |h: &Self, i: usize| !Self::bit(h.alloc_bits, g0 + i * step);
+        let mut head: *mut u8 = null_mut();
+        let mut tail: *mut *mut u8 = &mut head;
         let mut i = 0;
         while i < count {
-            if Self::bit(self.alloc_bits, g0 + i * step) {
+            if !is_free(self, i) {
                 i += 1;
                 continue;
             }
             let run = i;
-            while i < count && !Self::bit(self.alloc_bits, g0 + i * step) {
+            while i < count && is_free(self, i) {
                 i += 1;
             }
-            // SAFETY: cells run..i lie inside block b and are free.
-            unsafe { core::ptr::write_bytes(start.add(run * size), 0, (i - run) * size) };
-        }
-        let mut head: *mut u8 = null_mut();
-        for i in (0..count).rev() {
-            if !Self::bit(self.alloc_bits, g0 + i * step) {
-                // SAFETY: cell i lies inside block b and is free (invariant 4).
-                unsafe {
-                    let cell = start.add(i * size);
-                    *(cell as *mut *mut u8) = head;
-                    head = cell;
+            // SAFETY: cells run..i lie inside block b and are free
+            // (invariant 4); `tail` is `head` or the link word of the last
+            // cell linked, whose run is already zeroed.
+            unsafe {
+                core::ptr::write_bytes(start.add(run * size), 0, (i - run) * size);
+                for cell in (run..i).map(|j| start.add(j * size)) {
+                    *tail = cell;
+                    tail = cell as *mut *mut u8;
                 }
             }
         }
