@@ -122,7 +122,31 @@ typedef struct rgc_type {
  *   torture           RGC_TORTURE            0     1: collect at every allocation (incremental: one tiny
  *                                                  increment per allocation)
  *   verify            RGC_VERIFY             0     1: check heap invariants after every collection
+ *   meta_bytes        RGC_META_BYTES         0     region mode: bytes of the region for the collector's own
+ *                                                  tables and the shadow stacks; 0: shadowstack_slots*8 +
+ *                                                  region_size/32
  * `rgc config` prints this table from the library's own source of truth.
+ *
+ * Region mode (a board without an MMU, or a hard memory budget): set region
+ * to a buffer you own (8-byte aligned) and region_size to its length, at
+ * least 256K. rgc then never calls malloc or mmap after rgc_init: the first
+ * meta_bytes of the region hold its tables (type table, finalizer and
+ * weak-reference tables, roots, mark stack) and every thread's shadow stack,
+ * and the rest holds the heap's block table, bitmaps and blocks (so the heap
+ * is a little smaller than the rest: see rgc_get_stats' heap_max). heap_max
+ * caps the heap further. The buffer needs no zeroing; rgc does not read what
+ * it held before. After rgc_shutdown it is yours again.
+ * When the heap is full, an allocation runs a collection and then the OOM
+ * handler, as without a region. When the table area is full, an allocation
+ * that needs a table entry (an object with a finalizer, a weak reference)
+ * also goes to the OOM handler; anything else that would grow a table
+ * (rgc_add_root, rgc_register_type, a thread attaching, refcount's
+ * bookkeeping) stops with "rgc: <call>: the region's table area is full",
+ * naming meta_bytes. Marking never needs more table space than it has: a
+ * full mark stack falls back to rescanning the heap.
+ * Misuse: region NULL with region_size > 0, region_size > 0 below the
+ * minimum, or meta_bytes leaving too little heap: rgc_init fails with a
+ * message naming the value.
  */
 #define RGC_CONFIG_NO_ENV 1u
 
@@ -138,8 +162,9 @@ typedef struct rgc_config {
     uint32_t pause_us;  /* incremental only */
     uint32_t window_us; /* incremental only */
     uint32_t free_budget; /* refcount only: objects a reconciliation frees before deferring the rest */
-    uint32_t reserved32;
-    uint64_t reserved[2];
+    uint32_t meta_bytes;  /* region mode: bytes of the region for collector tables and shadow stacks; 0: automatic */
+    void *region;         /* NULL: reserve address space with mmap; else the caller's buffer (see below) */
+    uint64_t region_size; /* bytes of region */
 } rgc_config;
 
 /* ------------------------------------------------------------------------
@@ -234,6 +259,7 @@ _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, free_budget) == 48, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, region) == 56, "rgc_config layout");
 _Static_assert(sizeof(rgc_stats) == 184, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, freed_by_count) == 144, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");

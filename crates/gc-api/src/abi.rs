@@ -85,14 +85,21 @@ pub struct RgcConfig {
     /// Reference counting: objects a reconciliation frees before it defers
     /// the rest to later allocations.
     pub free_budget: u32,
-    pub reserved32: u32,
-    pub reserved: [u64; 2],
+    /// Region mode: bytes at the start of `region` set aside for the
+    /// collector's own tables and the shadow stacks (0: automatic).
+    pub meta_bytes: u32,
+    /// Region mode: a caller-owned buffer that holds the whole heap and all
+    /// collector metadata (null: reserve address space with `mmap`).
+    pub region: *mut core::ffi::c_void,
+    /// Bytes of `region`.
+    pub region_size: u64,
 }
 const_assert_eq!(core::mem::size_of::<RgcConfig>(), 72);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, free_budget), 48);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, region), 56);
 
 /// `rgc_stats`: cumulative counters since `rgc_init`.
 #[repr(C)]

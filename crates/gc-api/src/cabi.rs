@@ -14,6 +14,7 @@ use crate::collector::{AllocRequest, Collector};
 use crate::config::{default_c_config, Config};
 use crate::event::{Phase, PHASE_NAMES};
 use crate::fatal;
+use crate::region;
 use crate::types::{BYTES_TYPE, WEAKREF_TYPE};
 use alloc::string::String;
 use core::cell::UnsafeCell;
@@ -181,16 +182,22 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         // SAFETY: non-null and readable per contract.
         unsafe { *cfg }
     };
-    let config = match Config::from_c(&c_cfg, getenv) {
+    let config = match parse_config(&c_cfg) {
         Ok(c) => c,
-        Err(msg) => {
-            fatal::report(CALL, format_args!("{msg}"));
-            return -1;
-        }
+        Err(()) => return -1,
+    };
+    if let Some(r) = config.region {
+        // SAFETY: the caller lent the region (rgc.h); the table area is its
+        // first `meta_bytes`, and no area is active (not initialised).
+        unsafe { region::activate(r.base as *mut u8, r.meta_bytes) };
+    }
+    let failed = |msg: core::fmt::Arguments<'_>| {
+        fatal::report(CALL, msg);
+        leave_region(CALL);
+        -1
     };
     if let Err(msg) = shadowstack::attach_current(config.shadowstack_slots) {
-        fatal::report(CALL, format_args!("cannot create the main thread's shadow stack: {msg}"));
-        return -1;
+        return failed(format_args!("cannot create the main thread's shadow stack: {msg}"));
     }
     match C::new(config) {
         Ok(collector) => {
@@ -200,8 +207,35 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         }
         Err(e) => {
             shadowstack::detach_current();
-            fatal::report(CALL, format_args!("{}", e.0));
-            -1
+            failed(format_args!("{}", e.0))
+        }
+    }
+}
+
+/// Validates the C config, reporting what is wrong. With a region, even
+/// the error messages are built in it: no allocation of rgc's ever reaches
+/// the system allocator in region mode (the split is not known yet, so the
+/// whole region serves, briefly).
+fn parse_config(c_cfg: &RgcConfig) -> Result<Config, ()> {
+    let whole = (!c_cfg.region.is_null() && c_cfg.region_size >= crate::config::REGION_MIN as u64)
+        .then(|| (c_cfg.region as *mut u8, c_cfg.region_size as usize));
+    if let Some((base, len)) = whole {
+        // SAFETY: the caller lent the region (rgc.h) and no area is active.
+        unsafe { region::activate(base, len) };
+    }
+    let parsed = Config::from_c(c_cfg, getenv).map_err(|msg| fatal::report("rgc_init", format_args!("{msg}")));
+    if whole.is_some() {
+        leave_region("rgc_init");
+    }
+    parsed
+}
+
+/// Deactivates the table area, if active; anything still allocated in it
+/// is an rgc bug (the region is about to be the caller's again).
+fn leave_region(call: &'static str) {
+    if region::is_active() {
+        if let Err(left) = region::deactivate() {
+            fatal!(call, "{left} bytes of collector tables are still allocated in the region (an rgc bug)");
         }
     }
 }
@@ -220,6 +254,15 @@ pub fn shutdown<C: Collector>(inst: &Instance<C>) {
     unsafe { *inst.collector.get() = None };
     inst.busy.store(false, Ordering::Release);
     shadowstack::detach_current();
+    if region::is_active() && shadowstack::attached_count() > 0 {
+        fatal!(
+            "rgc_shutdown",
+            "{} other threads are still attached; in region mode their shadow stacks live in the region, \
+             so every thread must call rgc_thread_detach before rgc_shutdown",
+            shadowstack::attached_count()
+        );
+    }
+    leave_region("rgc_shutdown");
 }
 
 /// # Safety
@@ -547,6 +590,7 @@ macro_rules! export_c_abi {
             use $crate::{RgcConfig, RgcStats, RgcType};
             type C = $collector;
             static INSTANCE: glue::Instance<C> = glue::Instance::new();
+            $crate::rgc_global_allocator!();
 
             /// Link-time tag of this collector (see rgc.h, "Choosing a collector").
             #[no_mangle]

@@ -94,7 +94,38 @@ pub const KNOBS: &[Knob] = &[
         unit: "0/1",
         doc: "Check the heap's invariants after every collection (slow).",
     },
+    Knob {
+        env: "RGC_META_BYTES",
+        field: "meta_bytes",
+        default: 0,
+        unit: "bytes (K/M/G suffixes)",
+        doc: "Region mode only (rgc_config.region set): bytes at the start of the region for the \
+              collector's own tables (types, finalizer and weak-reference tables, roots, mark stack) \
+              and every thread's shadow stack. 0: shadowstack_slots × 8 + region_size / 32.",
+    },
 ];
+
+/// Smallest `region_size` accepted: room for the table area and a heap of
+/// a few blocks.
+pub const REGION_MIN: usize = 256 * 1024;
+
+/// A caller-provided region, split at init into the table area and the heap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    /// Address of the region, aligned up to 16.
+    pub base: usize,
+    /// Usable bytes from `base`.
+    pub len: usize,
+    /// Bytes from `base` given to the collector's tables; the heap gets the rest.
+    pub meta_bytes: usize,
+}
+
+impl Region {
+    /// The heap's part: `(address, bytes)`.
+    pub fn heap_part(&self) -> (usize, usize) {
+        (self.base + self.meta_bytes, self.len - self.meta_bytes)
+    }
+}
 
 /// Validated configuration, as the collectors use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +142,8 @@ pub struct Config {
     pub window_ns: u64,
     /// Reference counting: objects a reconciliation frees at least.
     pub free_budget: usize,
+    /// Region mode: the caller's buffer (None: `mmap`).
+    pub region: Option<Region>,
 }
 
 fn knob_default(field: &str) -> u64 {
@@ -131,8 +164,9 @@ pub fn default_c_config() -> RgcConfig {
         pause_us: knob_default("pause_us") as u32,
         window_us: knob_default("window_us") as u32,
         free_budget: knob_default("free_budget") as u32,
-        reserved32: 0,
-        reserved: [0; 2],
+        meta_bytes: knob_default("meta_bytes") as u32,
+        region: core::ptr::null_mut(),
+        region_size: 0,
     }
 }
 
@@ -201,6 +235,7 @@ impl Config {
                     "pause_us" => c.pause_us = u32::try_from(value).map_err(|_| too_big())?,
                     "window_us" => c.window_us = u32::try_from(value).map_err(|_| too_big())?,
                     "free_budget" => c.free_budget = u32::try_from(value).map_err(|_| too_big())?,
+                    "meta_bytes" => c.meta_bytes = u32::try_from(value).map_err(|_| too_big())?,
                     _ => unreachable!("knob {} has no config field", knob.field),
                 }
             }
@@ -217,6 +252,7 @@ impl Config {
             pause_ns: c.pause_us as u64 * 1000,
             window_ns: c.window_us as u64 * 1000,
             free_budget: c.free_budget as usize,
+            region: region_of(&c)?,
         };
         check_pacing(cfg.pause_ns, cfg.window_ns)
             .map_err(|e| format!("{e} (pause_us {}, window_us {})", c.pause_us, c.window_us))?;
@@ -236,6 +272,42 @@ impl Config {
         }
         Ok(cfg)
     }
+}
+
+/// Validates `region`, `region_size` and `meta_bytes` and splits the region.
+fn region_of(c: &RgcConfig) -> Result<Option<Region>, String> {
+    if c.region.is_null() {
+        if c.region_size != 0 {
+            return Err(format!("region is NULL but region_size is {}", c.region_size));
+        }
+        return Ok(None);
+    }
+    let size = usize::try_from(c.region_size)
+        .map_err(|_| format!("region_size {} does not fit in this address space", c.region_size))?;
+    let addr = c.region as usize;
+    if addr % 8 != 0 {
+        return Err(format!("region {:p} is not 8-byte aligned", c.region));
+    }
+    if size < REGION_MIN || addr.checked_add(size).is_none() {
+        return Err(format!("region_size {size} is below the minimum of {REGION_MIN} (256K)"));
+    }
+    let base = (addr + 15) & !15;
+    let len = (size - (base - addr)) & !15;
+    let meta_bytes = match c.meta_bytes as usize {
+        0 => (c.shadowstack_slots as usize).saturating_mul(8).saturating_add(len / 32),
+        n => n,
+    };
+    let meta_bytes = meta_bytes.saturating_add(15) & !15;
+    // The heap needs its metadata, alignment slack and two blocks at least.
+    let heap_min = 4 * 32 * 1024;
+    if meta_bytes >= len || len - meta_bytes < heap_min {
+        return Err(format!(
+            "meta_bytes {meta_bytes} (shadowstack_slots {} × 8 + region_size / 32 when meta_bytes is 0) leaves \
+             less than {heap_min} bytes of the {size}-byte region for the heap",
+            c.shadowstack_slots
+        ));
+    }
+    Ok(Some(Region { base, len, meta_bytes }))
 }
 
 #[cfg(test)]
@@ -271,5 +343,31 @@ mod tests {
         assert!(err.contains("between 1 µs and 1 s"), "{err}");
         let capped = Config::from_c(&c, |k| (k == "RGC_HEAP_MAX").then(|| "1M".into())).unwrap();
         assert_eq!(capped.heap_initial, 1 << 20);
+    }
+
+    #[test]
+    fn a_region_is_validated_and_split() {
+        let mut buf = alloc::vec![0u64; (1 << 20) / 8];
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        c.shadowstack_slots = 1024;
+        c.region_size = 4096;
+        let err = Config::from_c(&c, |_| None).unwrap_err();
+        assert!(err.contains("region is NULL but region_size is 4096"), "{err}");
+        c.region = buf.as_mut_ptr().cast();
+        let err = Config::from_c(&c, |_| None).unwrap_err();
+        assert!(err.contains("region_size 4096 is below the minimum"), "{err}");
+        c.region_size = 1 << 20;
+        let r = Config::from_c(&c, |_| None).unwrap().region.expect("region mode");
+        assert_eq!((r.base, r.len), (buf.as_ptr() as usize, 1 << 20));
+        assert_eq!(r.meta_bytes, 1024 * 8 + (1 << 20) / 32, "automatic split");
+        assert_eq!(r.heap_part(), (r.base + r.meta_bytes, (1 << 20) - r.meta_bytes));
+        c.meta_bytes = 1000 << 10;
+        let err = Config::from_c(&c, |_| None).unwrap_err();
+        assert!(err.contains("meta_bytes 1024000") && err.contains("less than"), "{err}");
+        c.meta_bytes = 0;
+        c.region = buf.as_mut_ptr().cast::<u8>().wrapping_add(4).cast();
+        let err = Config::from_c(&c, |_| None).unwrap_err();
+        assert!(err.contains("not 8-byte aligned"), "{err}");
     }
 }

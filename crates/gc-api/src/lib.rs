@@ -19,6 +19,8 @@
 //!   turns any `Collector` into a library exporting the `rgc_*` symbols.
 //! - [`fatal`](mod@fatal): the one way rgc reports misuse: a message naming the call and
 //!   the offending value, then `abort()`.
+//! - [`region`]: region mode's table area, the global allocator that keeps
+//!   every allocation rgc makes inside the caller's buffer.
 //!
 //! Start reading at [`collector::Collector`], then `include/rgc.h`.
 //!
@@ -39,6 +41,7 @@ pub mod collector;
 pub mod config;
 pub mod event;
 pub mod fatal;
+pub mod region;
 pub mod types;
 
 pub use abi::{RgcConfig, RgcEvent, RgcStats, RgcType};

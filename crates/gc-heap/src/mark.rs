@@ -33,6 +33,17 @@ use alloc::vec::Vec;
 use gc_api::fatal;
 use gc_api::types::TypeTable;
 
+/// Mark-bitmap words read per step of an overflow rescan (4096 granules).
+const RESCAN_WORDS: usize = 64;
+
+/// Whether scanning the object with header `h` can find pointers.
+fn holds_pointers(types: &TypeTable, h: crate::object::Header) -> bool {
+    match h.bytes_len() {
+        Some(len) => h.is_words() && len >= core::mem::size_of::<usize>(),
+        None => types.get(h.kind).is_some_and(|info| info.has_pointers()),
+    }
+}
+
 /// Items of an array scanned per mark-stack entry.
 pub const ARRAY_CHUNK: usize = 256;
 /// Words of a `<words>` object scanned per mark-stack entry.
@@ -46,13 +57,17 @@ struct Entry {
     next_item: usize,
 }
 
-/// Entries per mark-stack segment (64 KiB).
-const SEGMENT: usize = 4096;
+/// Entries per mark-stack segment (16 KiB).
+const SEGMENT: usize = 1024;
 
 /// A stack in fixed-size segments: a push never copies the stack (a
 /// growing `Vec` would copy megabytes inside one increment). Pushes and
 /// pops touch only `top`; crossing a segment boundary is the cold path.
-#[derive(Default)]
+///
+/// The first segment is allocated with the stack and never freed, so a
+/// push onto an empty stack always succeeds. A later segment the memory
+/// cannot provide (region mode's table area is full) makes the push fail:
+/// the marker then falls back to rescanning the heap (see [`Marker::drain`]).
 struct MarkStack {
     /// The segment being pushed to and popped from.
     top: Vec<Entry>,
@@ -61,11 +76,19 @@ struct MarkStack {
     /// One emptied segment kept, so a stack oscillating at a segment
     /// boundary does not allocate on every push.
     spare: Option<Vec<Entry>>,
+    /// Segments the stack may hold at once ([`Marker::limit_stack`]).
+    max_segments: usize,
 }
 
 impl MarkStack {
+    fn new() -> MarkStack {
+        MarkStack { top: Vec::with_capacity(SEGMENT), below: Vec::new(), spare: None, max_segments: usize::MAX }
+    }
+
+    /// False when the stack is full and no segment could be had.
     #[inline]
-    fn push(&mut self, e: Entry) {
+    #[must_use]
+    fn push(&mut self, e: Entry) -> bool {
         let len = self.top.len();
         if len < self.top.capacity() {
             // SAFETY: within capacity; `len + 1` entries are then initialised.
@@ -73,20 +96,33 @@ impl MarkStack {
                 self.top.as_mut_ptr().add(len).write(e);
                 self.top.set_len(len + 1);
             }
+            true
         } else {
-            self.push_segment(e);
+            self.push_segment(e)
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn push_segment(&mut self, e: Entry) {
-        let fresh = self.spare.take().unwrap_or_else(|| Vec::with_capacity(SEGMENT));
-        let full = core::mem::replace(&mut self.top, fresh);
-        if full.capacity() > 0 {
-            self.below.push(full);
+    fn push_segment(&mut self, e: Entry) -> bool {
+        if self.below.len() + 1 >= self.max_segments {
+            return false;
         }
+        let fresh = match self.spare.take() {
+            Some(spare) => spare,
+            None => {
+                let mut fresh = Vec::new();
+                if !gc_api::region::try_reserve(&mut fresh, SEGMENT) || !gc_api::region::try_reserve(&mut self.below, 1)
+                {
+                    return false;
+                }
+                fresh
+            }
+        };
+        let full = core::mem::replace(&mut self.top, fresh);
+        self.below.push(full);
         self.top.push(e);
+        true
     }
 
     #[inline]
@@ -109,9 +145,14 @@ impl MarkStack {
         self.top.is_empty() && self.below.is_empty()
     }
 
+    /// Empties the stack, keeping one segment.
     fn clear(&mut self) {
+        if let Some(bottom) = self.below.first_mut() {
+            core::mem::swap(&mut self.top, bottom);
+        }
         self.top.clear();
         self.below.clear();
+        self.spare = None;
     }
 
     fn iter(&self) -> impl Iterator<Item = &Entry> {
@@ -135,9 +176,13 @@ pub struct MarkCounts {
 /// (the LIFO mark stack would pop the object again too soon for that).
 const PREFETCH_RING: usize = 16;
 
-#[derive(Default)]
 pub struct Marker {
     stack: MarkStack,
+    /// A push failed since the last rescan began: some marked object
+    /// holding pointers may be on no stack (see [`Marker::drain`]).
+    overflowed: bool,
+    /// While rescanning: the heap granule to look for marked objects from.
+    rescan_from: Option<usize>,
     /// See [`PREFETCH_RING`]; empty (all [`Found::NONE`]) outside [`Marker::drain`].
     ring: [Found; PREFETCH_RING],
     ring_at: usize,
@@ -214,9 +259,25 @@ pub fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
     }
 }
 
+impl Default for Marker {
+    fn default() -> Self {
+        Marker {
+            stack: MarkStack::new(),
+            overflowed: false,
+            rescan_from: None,
+            ring: [Found::NONE; PREFETCH_RING],
+            ring_at: 0,
+            counts: MarkCounts::default(),
+            units: 0,
+        }
+    }
+}
+
 impl Marker {
     pub fn reset(&mut self) {
         self.stack.clear();
+        self.overflowed = false;
+        self.rescan_from = None;
         self.ring = [Found::NONE; PREFETCH_RING];
         self.counts = MarkCounts::default();
         self.units = 0;
@@ -229,8 +290,32 @@ impl Marker {
         self.stack.iter().map(|e| (e.obj, e.next_item))
     }
 
+    /// No grey object is left: the stack is empty and no overflow awaits
+    /// a rescan.
     pub fn is_empty(&self) -> bool {
-        self.stack.is_empty()
+        self.stack.is_empty() && !self.overflowed && self.rescan_from.is_none()
+    }
+
+    /// Caps the mark stack at `segments` segments of [`SEGMENT`] entries
+    /// (at least one): past it, marking falls back to rescanning the heap.
+    /// Without a cap the stack is limited by memory only.
+    pub fn limit_stack(&mut self, segments: usize) {
+        self.stack.max_segments = segments.max(1);
+    }
+
+    /// Whether [`Marker::grey`] may be missing grey objects: the stack
+    /// overflowed, and some marked objects wait for a rescan of the heap.
+    pub fn grey_is_partial(&self) -> bool {
+        self.overflowed || self.rescan_from.is_some()
+    }
+
+    /// Queues `e`; on overflow the object stays marked and a rescan of the
+    /// heap will queue it again.
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        if !self.stack.push(e) {
+            self.overflowed = true;
+        }
     }
 
     /// Marks `value` (null is ignored) and queues it for scanning if it
@@ -285,7 +370,7 @@ impl Marker {
         let bytes = match h.bytes_len() {
             Some(len) => {
                 if h.is_words() && len >= core::mem::size_of::<usize>() {
-                    self.stack.push(Entry { obj: value, next_item: 0 });
+                    self.push(Entry { obj: value, next_item: 0 });
                 }
                 len
             }
@@ -294,7 +379,7 @@ impl Marker {
                     fatal!("collector", "object {value:p} has corrupt type id {} in its header (heap corruption: a write past the end of a neighbouring object?)", h.kind)
                 };
                 if info.has_pointers() {
-                    self.stack.push(Entry { obj: value, next_item: 0 });
+                    self.push(Entry { obj: value, next_item: 0 });
                 }
                 if info.varsize {
                     // SAFETY: varsize objects carry their length in the fixed part.
@@ -388,7 +473,7 @@ impl Marker {
         let words = len / core::mem::size_of::<usize>();
         let limit = WORDS_CHUNK.min(budget.max(1));
         let end = if words - from > limit {
-            self.stack.push(Entry { obj, next_item: from + limit });
+            self.push(Entry { obj, next_item: from + limit });
             from + limit
         } else {
             words
@@ -412,14 +497,44 @@ impl Marker {
     /// `obj` passes [`Heap::is_object`].
     pub unsafe fn scan_children(&mut self, types: &TypeTable, obj: *mut u8) {
         // SAFETY: caller contract.
-        let h = unsafe { header(obj) };
-        let scanned = match h.bytes_len() {
-            Some(len) => h.is_words() && len >= core::mem::size_of::<usize>(),
-            None => types.get(h.kind).is_some_and(|info| info.has_pointers()),
-        };
-        if scanned {
-            self.stack.push(Entry { obj, next_item: 0 });
+        if holds_pointers(types, unsafe { header(obj) }) {
+            // An unmarked object would be missed by a rescan: this push
+            // must not fail, so the stack must be empty.
+            assert!(self.stack.is_empty(), "scan_children needs an empty mark stack");
+            let pushed = self.stack.push(Entry { obj, next_item: 0 });
+            debug_assert!(pushed, "the first segment is never freed");
         }
+    }
+
+    /// One step of the fallback for a mark stack that overflowed: a pass
+    /// over the heap's mark bitmap queues every marked object that holds
+    /// pointers, one at a time (the stack is empty each time, so the push
+    /// succeeds), and the drain loop scans it before the pass goes on.
+    /// Scanning an object twice only finds its children marked already. A
+    /// pass during which the stack overflowed again is followed by another;
+    /// each overflow drops a newly marked object, so passes end. Returns
+    /// the work units spent: one per bitmap word read.
+    #[cold]
+    #[inline(never)]
+    fn rescan_step(&mut self, view: &MarkView, types: &TypeTable) -> usize {
+        let from = self.rescan_from.unwrap_or_else(|| {
+            self.overflowed = false;
+            0
+        });
+        let (next, resume, words) = view.next_marked(from, RESCAN_WORDS);
+        self.rescan_from = Some(resume);
+        if let Some(obj) = next {
+            // SAFETY: a marked object (mark bits are set on objects only).
+            if holds_pointers(types, unsafe { header(obj) }) {
+                let pushed = self.stack.push(Entry { obj, next_item: 0 });
+                debug_assert!(pushed, "the first segment is never freed");
+            }
+        } else if resume >= view.granule_limit() {
+            // A pass that overflowed again is followed by another.
+            self.rescan_from = self.overflowed.then_some(0);
+            self.overflowed = false;
+        }
+        words
     }
 
     /// Counts a live object of `bytes` requested bytes.
@@ -439,6 +554,10 @@ impl Marker {
                 if self.queue_oldest_in_ring(types) {
                     continue;
                 }
+                if self.overflowed || self.rescan_from.is_some() {
+                    spent += self.rescan_step(view, types);
+                    continue;
+                }
                 break;
             };
             // SAFETY: only marked, validated objects are pushed.
@@ -453,7 +572,7 @@ impl Marker {
         // and, if it holds pointers, on the stack.
         self.flush_ring(types);
         self.units += spent as u64;
-        self.stack.is_empty()
+        self.is_empty()
     }
 
     /// Scans the typed object `obj` from item `next_item` (0: its fixed
@@ -487,7 +606,7 @@ impl Marker {
             let left = budget.saturating_sub(spent) / info.item_ptr_offsets.len();
             let end = len.min(next_item + ARRAY_CHUNK.min(left.max(1)));
             if end < len {
-                self.stack.push(Entry { obj, next_item: end });
+                self.push(Entry { obj, next_item: end });
             }
             let item_size = info.item_size as usize;
             for i in next_item..end {
@@ -514,13 +633,27 @@ mod tests {
     use alloc::vec;
     use gc_api::types::{BYTES_TYPE, WORDS_TYPE};
 
+    /// A heap of `blocks` blocks over a buffer (returned: it must outlive the heap).
+    fn heap_of(blocks: usize) -> (Heap, Vec<u64>) {
+        let bytes = Heap::region_bytes_for_blocks(blocks);
+        let mut buf = vec![0u64; bytes / 8 + 1];
+        // SAFETY: the buffer is returned with the heap; callers drop the heap first.
+        let mem = unsafe { FixedMemory::new(buf.as_mut_ptr().cast(), bytes, false) };
+        (Heap::new(alloc::boxed::Box::new(mem)).unwrap(), buf)
+    }
+
+    /// A `<words>` object of `n` words.
+    fn words(heap: &mut Heap, n: usize) -> *mut usize {
+        heap.alloc(n * 8, Header::new(WORDS_TYPE, n * 8, 0)) as *mut usize
+    }
+
     #[test]
     fn the_segmented_stack_is_lifo_across_segments() {
-        let mut stack = MarkStack::default();
+        let mut stack = MarkStack::new();
         let entry = |i: usize| Entry { obj: (i * 8) as *mut u8, next_item: i };
         for round in 0..2 {
             for i in 0..3 * SEGMENT + 5 {
-                stack.push(entry(i));
+                assert!(stack.push(entry(i)));
             }
             assert_eq!(stack.iter().count(), 3 * SEGMENT + 5);
             for i in (0..3 * SEGMENT + 5).rev() {
@@ -529,6 +662,55 @@ mod tests {
             }
             assert!(stack.pop().is_none() && stack.is_empty());
         }
+        stack.max_segments = 2;
+        assert!((0..2 * SEGMENT).all(|i| stack.push(entry(i))));
+        assert!(!stack.push(entry(0)), "a capped stack refuses the push");
+        assert_eq!(stack.pop().map(|e| e.next_item), Some(2 * SEGMENT - 1));
+    }
+
+    /// A mark stack capped at one segment overflows on a `<words>` object
+    /// holding more pointers than the segment has entries; the rescan of
+    /// the heap must still mark everything reachable, and count each
+    /// object once, whatever the budget.
+    #[test]
+    fn an_overflowing_mark_stack_falls_back_to_rescanning_the_heap() {
+        const FAN: usize = if cfg!(miri) { SEGMENT + 50 } else { 3 * SEGMENT };
+        let (mut heap, _buf) = heap_of(32);
+        let types = TypeTable::new();
+        let hub = words(&mut heap, FAN);
+        // Each spoke points to a leaf: what only a scan of the spoke finds.
+        let spokes: Vec<*mut usize> = (0..FAN).map(|_| words(&mut heap, 1)).collect();
+        let leaves: Vec<*mut usize> = (0..FAN).map(|_| words(&mut heap, 1)).collect();
+        let garbage = words(&mut heap, 1);
+        for i in 0..FAN {
+            // SAFETY: the hub has FAN words, spokes one each.
+            let (spoke, leaf) = (spokes[i], leaves[i]);
+            unsafe {
+                *hub.add(i) = spoke as usize;
+                *spoke = leaf as usize;
+                *leaf = 777;
+            }
+        }
+        for budget in [usize::MAX, 300] {
+            heap.clear_marks();
+            let mut marker = Marker::default();
+            marker.limit_stack(1);
+            marker.visit_ambiguous(&mut heap, &types, hub as usize);
+            let mut rounds = 0;
+            while !marker.drain(&mut heap, &types, budget) {
+                rounds += 1;
+                assert!(rounds < 100_000, "budget {budget}: marking does not finish");
+            }
+            assert!(marker.is_empty() && !marker.grey_is_partial());
+            for &o in spokes.iter().chain(&leaves) {
+                // SAFETY: objects of this heap.
+                assert!(unsafe { heap.is_marked(o.cast()) }, "budget {budget}: reachable object lost");
+            }
+            // SAFETY: as above.
+            assert!(!unsafe { heap.is_marked(garbage.cast()) }, "garbage marked");
+            assert_eq!(marker.counts.objects, 1 + 2 * FAN as u64, "budget {budget}: objects counted once");
+        }
+        drop(heap);
     }
 
     /// A binary tree of `<words>` objects linked through interior and
@@ -539,13 +721,8 @@ mod tests {
         // Miri interprets every step: a smaller tree still spans several
         // blocks and far more marks than the prefetch ring holds.
         const NODES: usize = if cfg!(miri) { 200 } else { 3000 };
-        let bytes = Heap::region_bytes_for_blocks(64);
-        let mut buf = vec![0u64; bytes / 8 + 1];
-        // SAFETY: the buffer outlives the heap.
-        let mem = unsafe { FixedMemory::new(buf.as_mut_ptr().cast(), bytes, false) };
-        let mut heap = Heap::new(alloc::boxed::Box::new(mem)).unwrap();
+        let (mut heap, _buf) = heap_of(64);
         let types = TypeTable::new();
-        let words = |heap: &mut Heap, n: usize| heap.alloc(n * 8, Header::new(WORDS_TYPE, n * 8, 0)) as *mut usize;
         let nodes: Vec<*mut usize> = (0..NODES).map(|_| words(&mut heap, 3)).collect();
         let garbage: Vec<*mut usize> = (0..NODES / 6).map(|_| words(&mut heap, 3)).collect();
         let atomic = heap.alloc(8, Header::new(BYTES_TYPE, 8, 0)) as *mut usize;

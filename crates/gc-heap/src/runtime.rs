@@ -121,9 +121,29 @@ pub struct Runtime {
 }
 
 impl Runtime {
+    /// Builds a runtime on the memory `config` asks for: the heap part of
+    /// the caller's region (region mode), else an `mmap` reservation.
+    pub fn new(config: Config) -> Result<Runtime, InitError> {
+        let Some(region) = config.region else {
+            return Self::reserved(config);
+        };
+        let (base, len) = region.heap_part();
+        // SAFETY: the caller lent the region for the collector's life (rgc.h);
+        // its heap part is used by nothing else (the table area is before it).
+        let mem = unsafe { crate::memory::FixedMemory::new(base as *mut u8, len, false) };
+        let mut rt = Self::with_memory(config, Box::new(mem))?;
+        rt.heap.set_limit_bytes(config.heap_max);
+        Ok(rt)
+    }
+
+    #[cfg(not(feature = "std"))]
+    fn reserved(_config: Config) -> Result<Runtime, InitError> {
+        Err(InitError("this build has no mmap: give rgc_init a region (rgc_config.region, region_size)".into()))
+    }
+
     /// Builds a runtime with an `mmap`-reserved heap of `config.heap_max`.
     #[cfg(feature = "std")]
-    pub fn new(config: Config) -> Result<Runtime, InitError> {
+    fn reserved(config: Config) -> Result<Runtime, InitError> {
         let bytes = Heap::region_bytes_for(config.heap_max);
         let mem = crate::memory::MmapMemory::reserve(bytes).map_err(|e| {
             InitError(alloc::format!(
@@ -240,14 +260,32 @@ impl Runtime {
 
     /// Queues unreachable finalizable objects and keeps what they reach (phase 4).
     pub fn queue_dead_finalizable(&mut self) {
-        let mut dead = Vec::new();
+        let first_dead = self.pending_finalizers.len();
         let mut cursor = TableCursor::default();
-        while !self.take_dead_finalizable_some(&mut cursor, usize::MAX, &mut dead) {}
-        for &o in &dead {
+        let (table, pending, heap) = (&mut self.finalizable, &mut self.pending_finalizers, &self.heap);
+        // Never allocates: the queue has room for every finalizable object
+        // (see `reserve_finalizable`).
+        // SAFETY: listed objects are allocated until queued.
+        while !compact_some(table, &mut cursor, usize::MAX, |o| unsafe { heap.is_marked(o) } || {
+            pending.push_back(o);
+            false
+        }) {}
+        for i in first_dead..self.pending_finalizers.len() {
+            let o = self.pending_finalizers[i];
             self.marker.visit(&mut self.heap, &self.types, o, Source::FinalizerQueue);
         }
         self.mark_transitive();
-        self.pending_finalizers.extend(dead);
+    }
+
+    /// Makes room for one more finalizable object: a table entry, and room
+    /// in the finalizer queue for every finalizable object, so that
+    /// queueing them during a collection never allocates. False when the
+    /// memory for that is exhausted (region mode: the table area).
+    #[cold]
+    fn reserve_finalizable(&mut self) -> bool {
+        let (table, pending) = (&mut self.finalizable, &mut self.pending_finalizers);
+        gc_api::region::try_reserve(table, 1)
+            && gc_api::region::fallibly(|| pending.try_reserve(table.len() + 1).is_ok())
     }
 
     /// Moves unmarked objects of the finalizable table to `dead`, keeping
@@ -389,8 +427,23 @@ impl Runtime {
 
     /// Allocates from the heap and does the bookkeeping; no collection.
     /// Returns the object (null when the heap is full) and its footprint.
+    /// An object that needs a table entry (a finalizer, a weak-reference
+    /// cell) gets its room first, and is not allocated without it.
     #[inline]
     pub fn try_alloc(&mut self, req: &AllocRequest) -> (*mut u8, usize) {
+        let typed = req.type_id >= gc_api::types::FIRST_USER_TYPE;
+        let (varsize, length_offset, finalizable) = if typed {
+            let info = self.types.get(req.type_id).expect("registered type");
+            (info.varsize, info.length_offset as usize, info.finalizer.is_some())
+        } else {
+            (false, 0, false)
+        };
+        if finalizable && self.finalizable.len() == self.finalizable.capacity() && !self.reserve_finalizable() {
+            return (core::ptr::null_mut(), 0);
+        }
+        if req.type_id == gc_api::types::WEAKREF_TYPE && !gc_api::region::try_reserve(&mut self.weakrefs, 1) {
+            return (core::ptr::null_mut(), 0);
+        }
         let (p, footprint) = self.heap.alloc_sized(req.bytes, Header::new(req.type_id, req.length, 0));
         if p.is_null() {
             return (p, 0);
@@ -401,15 +454,12 @@ impl Runtime {
         if self.allocate_black {
             self.allocated_black(p, req.bytes);
         }
-        if req.type_id >= gc_api::types::FIRST_USER_TYPE {
-            let info = self.types.get(req.type_id).expect("registered type");
-            if info.varsize {
-                // SAFETY: the length field is inside the fresh object's fixed part.
-                unsafe { *(p.add(info.length_offset as usize) as *mut usize) = req.length };
-            }
-            if info.finalizer.is_some() {
-                self.finalizable.push(p);
-            }
+        if varsize {
+            // SAFETY: the length field is inside the fresh object's fixed part.
+            unsafe { *(p.add(length_offset) as *mut usize) = req.length };
+        }
+        if finalizable {
+            self.finalizable.push(p);
         }
         (p, footprint)
     }
@@ -572,16 +622,10 @@ impl<P: Plan> Collector for Gc<P> {
     const NAME: &'static str = P::NAME;
     const PRECISE: bool = P::PRECISE;
 
-    #[cfg(feature = "std")]
     fn new(config: Config) -> Result<Self, InitError> {
         let mut rt = Runtime::new(config)?;
         let plan = P::new(&mut rt);
         Ok(Gc { rt, plan })
-    }
-
-    #[cfg(not(feature = "std"))]
-    fn new(_config: Config) -> Result<Self, InitError> {
-        Err(InitError("this build has no memory source: use Runtime::with_memory".into()))
     }
 
     fn config(&self) -> &Config {

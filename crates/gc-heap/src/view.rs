@@ -140,6 +140,37 @@ pub struct MarkView<'h> {
 }
 
 impl<'h> MarkView<'h> {
+    /// One past the last granule of the blocks below the frontier.
+    pub fn granule_limit(&self) -> usize {
+        self.geometry.used_bytes >> GRANULE_SHIFT
+    }
+
+    /// Looks for the first marked object whose cell starts at granule
+    /// `from` or later, reading at most `max_words` words of the mark
+    /// bitmap. Returns the object, if found, the granule to resume from
+    /// (past the object, or past the words read; [`Self::granule_limit`]
+    /// at the end), and the words read.
+    pub fn next_marked(&self, from: usize, max_words: usize) -> (Option<*mut u8>, usize, usize) {
+        let limit = self.granule_limit();
+        let mut g = from;
+        let mut words = 0;
+        while g < limit && words < max_words {
+            // SAFETY: g is below the frontier, inside the mark bitmap.
+            let word = unsafe { *self.mark_bits.add(g >> 6) } >> (g & 63);
+            words += 1;
+            if word != 0 {
+                let found = g + word.trailing_zeros() as usize;
+                if found >= limit {
+                    break;
+                }
+                let cell = self.geometry.base + (found << GRANULE_SHIFT);
+                return (Some((cell + HEADER) as *mut u8), found + 1, words);
+            }
+            g = (g | 63) + 1;
+        }
+        (None, g.min(limit), words)
+    }
+
     pub(crate) fn new(geometry: Geometry, mark_bits: *mut u64) -> MarkView<'h> {
         MarkView { geometry, mark_bits, _heap: PhantomData }
     }

@@ -170,6 +170,9 @@ impl Incremental {
             CyclePhase::Weak { next } => loop {
                 *next = rt.clear_dead_weakrefs_some(*next, ENTRIES_PER_CHECK);
                 if *next >= rt.weakrefs.len() {
+                    // Objects allocated from now on are black, so at most
+                    // the objects listed now can be found dead.
+                    self.dead_finalizable.reserve(rt.finalizable.len());
                     return Some(CyclePhase::FinalizeScan { cursor: TableCursor::default(), shaded: 0 });
                 }
                 if budget.charge(ENTRIES_PER_CHECK) {

@@ -75,6 +75,15 @@ pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
         for (grey, first_item) in rt.marker.grey() {
             children(rt, grey, first_item, |v| work.push(v));
         }
+        if rt.marker.grey_is_partial() {
+            // The mark stack overflowed: any marked object may still be
+            // grey, waiting for the marker's rescan of the heap.
+            heap.for_each_object(|o| {
+                if marked(o) {
+                    children(rt, o, 0, |v| work.push(v));
+                }
+            });
+        }
         if let CyclePhase::Roots { next } = phase {
             work.extend_from_slice(&rt.roots.values[next.min(rt.roots.values.len())..]);
         }

@@ -39,6 +39,7 @@ impl Refcount {
             unsafe { list_in_zct(&mut self.zct, rt.pending_finalizers[i]) };
         }
         self.prev_roots.extend(rt.roots.values.iter().copied().filter(|v| !v.is_null()));
+        crate::tables::clear_lost();
         rt.counters.backup_traces += 1;
         rt.counters.collections += 1;
         rt.events.end(Phase::Pause);

@@ -225,7 +225,8 @@ impl Refcount {
                     list.append(&mut self.candidates);
                 }
             } else {
-                roots.push(s);
+                // Dropping a root loses at most the cycles through it.
+                crate::tables::note(&mut roots, s);
             }
         }
         // Frees above may have freed or zeroed earlier entries.
@@ -240,7 +241,7 @@ impl Refcount {
                     if rt.heap.is_marked(s) {
                         list_in_zct(&mut self.zct, s);
                     } else {
-                        zeroed.push(s);
+                        crate::tables::note(&mut zeroed, s);
                     }
                 }
             }

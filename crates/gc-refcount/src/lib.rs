@@ -19,6 +19,7 @@
 //!   saturated ([`word`] explains saturation).
 //! - [`plan`]: when each of these runs, and the tuning constants.
 //! - [`verify`]: the invariants, checked under `RGC_VERIFY=1`.
+//! - [`tables`]: what happens when a hint table cannot grow (region mode).
 //!
 //! ## Invariants
 //! 1. Outside a reconciliation an object's count is the number of heap
@@ -30,6 +31,11 @@
 //!    (a cycle of new objects only: from a young candidate).
 //! 4. Mark bits mean "is a root" and are set only during a reconciliation;
 //!    colour bits are black outside the cycle collector.
+//!
+//! Invariants 2 and 3 have one exception: a table that could not grow for
+//! want of memory (region mode) drops the entry, and the next collection is
+//! a full one ending with the backup trace, which restores them (see
+//! [`tables`]).
 //!
 //! From 1 and 2, a reconciliation frees every unreachable object that no
 //! garbage cycle holds; from 3, a cycle collection over every candidate
@@ -53,6 +59,7 @@ pub mod cycles;
 pub mod plan;
 pub mod reconcile;
 pub mod store_barrier;
+pub mod tables;
 pub mod verify;
 pub mod word;
 

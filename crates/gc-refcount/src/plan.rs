@@ -97,6 +97,9 @@ pub struct Refcount {
     pub(crate) cycle_backoff: u64,
     /// The cycle collection in progress (it may span several `rgc_step`s).
     pub(crate) pass: CyclePass,
+    /// Most allocation between reconciliations (lowered when the nursery
+    /// could not grow; see [`crate::tables`]).
+    pub(crate) interval_cap: usize,
 }
 
 /// A cycle collection for a reconciliation to run.
@@ -161,7 +164,16 @@ impl Refcount {
     pub(crate) fn set_reconcile_interval(&mut self, rt: &mut Runtime) {
         let roots = self.prev_roots.len();
         rt.allocated_since_gc = 0;
-        rt.poll_at = RECONCILE_MIN_BYTES.max(roots.saturating_mul(RECONCILE_BYTES_PER_ROOT));
+        rt.poll_at = RECONCILE_MIN_BYTES.max(roots.saturating_mul(RECONCILE_BYTES_PER_ROOT)).min(self.interval_cap);
+    }
+
+    /// The nursery could not grow (region mode's table area is full): the
+    /// next allocation runs a full collection, and reconciliations come
+    /// sooner from now on, before the nursery fills up again.
+    #[cold]
+    pub(crate) fn tables_overflowed(&mut self, rt: &mut Runtime) {
+        self.interval_cap = (rt.allocated_since_gc / 4 * 3).max(BLOCK_SIZE);
+        rt.poll_at = 0;
     }
 
     /// Anything new for a reconciliation to examine?
@@ -180,7 +192,7 @@ impl Refcount {
                 break;
             }
         }
-        if store_barrier::sticky() {
+        if store_barrier::sticky() || crate::tables::lost() {
             self.backup_trace(rt);
         }
         self.tidy_heap(rt);
@@ -231,6 +243,7 @@ impl Plan for Refcount {
             zct_kept: 0,
             cycle_backoff: 1,
             pass: CyclePass::default(),
+            interval_cap: usize::MAX,
         };
         rc.set_cycle_trigger(rt);
         rc.set_reconcile_interval(rt);
@@ -243,6 +256,9 @@ impl Plan for Refcount {
 
     fn poll(&mut self, rt: &mut Runtime) {
         if rt.config.torture {
+            return self.full_collection(rt);
+        }
+        if crate::tables::lost() {
             return self.full_collection(rt);
         }
         let cycles = self.cycles_due(rt, 1, u64::MAX);
@@ -286,7 +302,9 @@ impl Plan for Refcount {
 
     fn flush_store_log(&mut self, _rt: &mut Runtime) -> *mut *mut u8 {
         let zct = &mut self.zct;
-        store_log::drain(|o| zct.push(o))
+        store_log::drain(|o| {
+            crate::tables::note(zct, o);
+        })
     }
 
     fn verify(&mut self, rt: &mut Runtime) {

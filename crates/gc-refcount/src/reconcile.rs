@@ -52,6 +52,7 @@
 //! (`rgc_collect`, heap exhaustion, torture mode) has no budget.
 
 use crate::plan::CycleRequest;
+use crate::tables;
 use crate::word::{self, ACYCLIC, BUFFERED, DOOMED, FINALIZABLE, LOGGED, WEAK_TARGET, YOUNG};
 use crate::Refcount;
 use alloc::vec::Vec;
@@ -139,7 +140,7 @@ pub(crate) unsafe fn list_in_zct(zct: &mut Vec<*mut u8>, obj: *mut u8) {
     if w & LOGGED == 0 {
         // SAFETY: caller contract.
         unsafe { word::set(obj, w | LOGGED) };
-        zct.push(obj);
+        tables::note(zct, obj);
     }
 }
 
@@ -156,7 +157,7 @@ pub(crate) unsafe fn add_candidate(candidates: &mut Vec<*mut u8>, obj: *mut u8) 
     if w & (ACYCLIC | BUFFERED) == 0 {
         // SAFETY: caller contract.
         unsafe { word::set(obj, (w | BUFFERED) & !YOUNG) };
-        candidates.push(obj);
+        tables::note(candidates, obj);
     }
 }
 
@@ -176,7 +177,9 @@ impl Refcount {
         }
         // SAFETY: obj was just allocated.
         unsafe { word::set(obj, w) };
-        self.nursery.push(obj);
+        if !tables::note(&mut self.nursery, obj) {
+            self.tables_overflowed(rt);
+        }
         let c = &mut rt.counters;
         c.live_objects += 1;
         c.live_bytes += req.bytes as u64;
@@ -208,7 +211,9 @@ impl Refcount {
         rt.events.start(Phase::Pause);
         rt.events.start(Phase::Reconcile);
         let zct = &mut self.zct;
-        store_log::drain(|o| zct.push(o));
+        store_log::drain(|o| {
+            tables::note(zct, o);
+        });
         self.mark_roots(rt);
         self.examine_former_roots(rt);
         self.examine_nursery(rt);
@@ -338,7 +343,7 @@ impl Refcount {
         } else if !root && w & (ACYCLIC | BUFFERED | YOUNG) == 0 && unsafe { has_child(rt, o) } {
             // SAFETY: as above.
             unsafe { word::set(o, w | YOUNG) };
-            self.young_candidates.push(o);
+            tables::note(&mut self.young_candidates, o);
         }
     }
 
@@ -392,7 +397,7 @@ impl Refcount {
         }
         // SAFETY: as above.
         unsafe { word::set(o, word::with_colour(w, DOOMED)) };
-        self.free_work.push(o);
+        tables::note(&mut self.free_work, o);
     }
 
     /// Frees doomed `o`. Its children lose a reference: one left with a
@@ -412,9 +417,9 @@ impl Refcount {
                         // `doom`'s common case, inline: its count was not zero
                         // before, so it is not doomed yet.
                         word::set(c, word::with_colour(v, DOOMED));
-                        free_work.push(c);
+                        tables::note(free_work, c);
                     } else {
-                        zeroed.push(c);
+                        tables::note(zeroed, c);
                     }
                 }
                 Some(_) => add_candidate(candidates, c),
@@ -491,7 +496,7 @@ impl Refcount {
             if !v.is_null() {
                 // SAFETY: validated when marked; roots are never freed.
                 unsafe { rt.heap.unmark(v) };
-                self.prev_roots.push(v);
+                tables::note(&mut self.prev_roots, v);
             }
         }
         for &o in &self.extra_roots {

@@ -111,7 +111,7 @@ impl Refcount {
                 if must_log(v) {
                     // SAFETY: as above.
                     unsafe { word::set(old, (v | LOGGED) & !word::YOUNG) };
-                    self.zct.push(old);
+                    crate::tables::note(&mut self.zct, old);
                 }
             }
         }

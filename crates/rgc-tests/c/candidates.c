@@ -10,7 +10,10 @@
  *   explicit rgc_collect, by the heap-growth trigger. */
 #include "rgct.h"
 
-static int paced(void) { return rgct_is("refcount") && !rgct_torture(); }
+/* Refcount's pacing of cycle collections, checked at full size only (not
+ * under torture, which collects everything at every allocation, nor in a
+ * small region, where the tables and the heap are a few MB). */
+static int paced(void) { return rgct_is("refcount") && !rgct_torture() && !rgct_in_region(); }
 
 static void prompt_free_of_a_candidate(void) {
     RGC_FRAME(f, 3); /* f[0]: holder, f[1]: helper, f[2]: weak ref to the candidate */

@@ -6,6 +6,7 @@
  * Ops whose preconditions fail are no-ops, with the same rules as the model,
  * so that a minimised program stays meaningful. */
 #include "rgc.h"
+#include "rgct_region.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,7 @@ int main(int argc, char **argv) {
     if (argc != 2) { fprintf(stderr, "usage: difftest PROGRAM\n"); return 2; }
     FILE *in = fopen(argv[1], "r");
     if (!in) { perror(argv[1]); return 2; }
-    if (rgc_init(NULL) != 0) return 2;
+    if (rgct_init_with(NULL) != 0) return 2;
     char op[8];
     long a, b, c;
     while (fscanf(in, "%7s", op) == 1) {

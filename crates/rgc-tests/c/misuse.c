@@ -23,6 +23,27 @@ int main(int argc, char **argv) {
         CHECK(rgc_init(NULL) == -1, "init accepted a window shorter than the pause");
         return 0;
     }
+    if (!strncmp(c, "region_", 7)) {
+        static uint64_t region[(1 << 20) / 8];
+        rgc_config cfg;
+        rgc_config_default(&cfg);
+        cfg.region = region;
+        cfg.region_size = sizeof region;
+        cfg.shadowstack_slots = 1024;
+        if (!strcmp(c, "region_too_small")) cfg.region_size = 4096;
+        if (!strcmp(c, "region_meta_too_big")) cfg.meta_bytes = 1000 << 10;
+        if (strcmp(c, "region_tables_full")) {
+            CHECK(rgc_init(&cfg) == -1, "init accepted %s", c);
+            return 0;
+        }
+        /* A 1 MB region with 32K of tables: registering thousands of
+         * roots fills them; the error names meta_bytes. */
+        cfg.meta_bytes = 32 << 10;
+        CHECK(rgc_init(&cfg) == 0, "init in a 1 MB region");
+        static void *roots[100000];
+        for (int i = 0; i < 100000; i++) rgc_add_root(&roots[i]);
+        return 0;
+    }
     rgct_init();
     RGC_FRAME(f, 2);
     if (!strcmp(c, "unaligned_field")) rgc_alloc(&Bad_unaligned);

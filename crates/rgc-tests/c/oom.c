@@ -19,7 +19,7 @@ int main(void) {
     cfg.heap_initial = 1 << 20;
     cfg.flags = RGC_CONFIG_NO_ENV;
     cfg.torture = rgct_torture();
-    CHECK(rgc_init(&cfg) == 0, "init");
+    CHECK(rgct_init_with(&cfg) == 0, "init");
     rgc_set_oom_handler(on_oom, &oom_calls);
     RGC_FRAME(f, 1);
     long kept = 0;

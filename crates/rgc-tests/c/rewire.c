@@ -9,7 +9,7 @@ int main(void) {
     rgc_config cfg;
     rgc_config_default(&cfg);
     cfg.heap_initial = 64 << 10; /* cycles start often */
-    CHECK(rgc_init(&cfg) == 0, "init");
+    CHECK(rgct_init_with(&cfg) == 0, "init");
     RGC_FRAME(f, 1);
     long chains = rgct_scale(64, 8), per_chain = rgct_scale(64, 8), n = chains * per_chain;
     rgct_build_chains(&f[0], chains, per_chain);

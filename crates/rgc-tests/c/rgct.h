@@ -3,6 +3,7 @@
 #ifndef RGCT_H
 #define RGCT_H
 #include "rgc.h"
+#include "rgct_region.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,13 @@ static int rgct_torture(void) { return rgct_env("RGC_TORTURE"); }
  * bound what it keeps (RGCT_RETAINED_MAX objects of a batch) instead. */
 static int rgct_exact(void) { return rgct_precise() && rgct_collects(); }
 #define RGCT_RETAINED_MAX 16
-/* Torture mode collects at every allocation: scale work down there. */
-static long rgct_scale(long normal, long torture) { return rgct_torture() ? torture : normal; }
+/* Torture mode collects at every allocation, and region mode (see
+ * rgct_region.h) has a heap of a few MB: scale work down there. */
+static long rgct_scale(long normal, long small) { return rgct_torture() || rgct_in_region() ? small : normal; }
 
 static rgc_stats rgct_stats(void) { rgc_stats s; rgc_get_stats(&s); return s; }
 
-static void rgct_init(void) { CHECK(rgc_init(NULL) == 0, "rgc_init failed"); }
+static void rgct_init(void) { CHECK(rgct_init_with(NULL) == 0, "rgc_init failed"); }
 
 /* A node: two pointers and a payload derived from its id. */
 typedef struct Node {

@@ -6,7 +6,9 @@
 
 int main(void) {
     rgct_init();
-    size_t refs = ((size_t)1 << 24) + 10;
+    /* Saturating takes a 128 MB array: in a small region this is a plain
+     * reachability test. */
+    size_t refs = rgct_in_region() ? 100000 : ((size_t)1 << 24) + 10;
     RGC_FRAME(f, 2);
     f[0] = rgc_alloc_array(&PtrArray_type, refs);
     f[1] = new_node(42);
@@ -23,7 +25,7 @@ int main(void) {
     check_node(a->items[refs - 1]);
     CHECK(a->items[refs - 1]->id == 42, "the node lost its payload");
     rgc_stats s = rgct_stats();
-    if (rgct_is("refcount")) CHECK(s.backup_traces >= 1, "a saturated count needs the backup trace");
+    if (rgct_is("refcount") && !rgct_in_region()) CHECK(s.backup_traces >= 1, "a saturated count needs the backup trace");
     /* Drop the last one: the node is garbage now. */
     RGC_STORE(a, a->items[refs - 1], (Node *)NULL);
     f[0] = NULL;

@@ -5,7 +5,7 @@ int main(void) {
     rgc_config cfg;
     rgc_config_default(&cfg);
     cfg.heap_initial = 1 << 20;
-    CHECK(rgc_init(&cfg) == 0, "init");
+    CHECK(rgct_init_with(&cfg) == 0, "init");
     RGC_FRAME(f, 1);
     f[0] = new_node(1);
     int did = 0;
@@ -18,7 +18,7 @@ int main(void) {
     RGC_POP(f);
     rgc_shutdown();
     /* init again after shutdown */
-    CHECK(rgc_init(&cfg) == 0, "re-init");
+    CHECK(rgct_init_with(&cfg) == 0, "re-init");
     Node *n = new_node(5);
     CHECK(n->id == 5, "alloc after re-init");
     rgc_shutdown();

@@ -33,7 +33,7 @@ int main(void) {
             CHECK(rgc_weakref_get(f[2]) == f[1], "the weak reference was cleared while its target is held");
         }
     }
-    if (rgct_is("incremental") && !rgct_torture())
+    if (rgct_is("incremental") && !rgct_torture() && !rgct_in_region())
         CHECK(got_during_cycle > 0, "no weak read happened during a cycle: the test did not test anything");
     long count, id_sum;
     rgct_check_chains(f[0], &count, &id_sum);

@@ -72,6 +72,67 @@ pub fn build(gc: &str, name: &str) -> PathBuf {
     })
 }
 
+/// Functions rgc must not call in region mode: `c/rgct_region.h` defines a
+/// trap `rgct_trapped_<name>` for each.
+pub const TRAPPED: &[&str] = &[
+    "malloc",
+    "calloc",
+    "realloc",
+    "free",
+    "posix_memalign",
+    "aligned_alloc",
+    "memalign",
+    "mmap",
+    "mmap64",
+    "munmap",
+    "mremap",
+    "madvise",
+];
+
+/// `librgc_<gc>.a` with every call to a [`TRAPPED`] function renamed to
+/// its trap (`objcopy --redefine-sym`), so that a region-mode program
+/// linked with it aborts if rgc ever reaches the system allocator.
+pub fn trapped_lib(gc: &str) -> PathBuf {
+    let out = toolchain().lib_dir.join("rgc-tests").join("trapped").join(format!("librgc_{gc}.a"));
+    build_once(out, |tmp| {
+        let mut cmd = Command::new("objcopy");
+        for f in TRAPPED {
+            cmd.arg(format!("--redefine-sym={f}=rgct_trapped_{f}"));
+        }
+        let status = cmd
+            .arg(toolchain().static_lib(gc))
+            .arg(tmp)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run objcopy (binutils): {e}"));
+        assert!(status.success(), "objcopy failed on librgc_{gc}.a");
+    })
+}
+
+/// [`build`] for region mode: `c/<name>.c` with the traps of
+/// `c/rgct_region.h`, linked with [`trapped_lib`].
+pub fn build_region(gc: &str, name: &str) -> PathBuf {
+    let exe = toolchain().lib_dir.join("rgc-tests").join("region").join(gc).join(name);
+    let lib = trapped_lib(gc);
+    build_once(exe, |tmp| {
+        let src = c_dir().join(format!("{name}.c"));
+        let mut args: Vec<String> = C_FLAGS.iter().map(|f| f.to_string()).collect();
+        args.extend([
+            "-DRGCT_TRAP_SYSTEM_ALLOC".into(),
+            format!("-I{}", c_dir().display()),
+            src.display().to_string(),
+            "-o".into(),
+            tmp.display().to_string(),
+        ]);
+        let cc = toolchain().cc_command(gc, &args, Link::Static);
+        let plain = toolchain().static_lib(gc);
+        let out = Command::new(cc.get_program())
+            .args(cc.get_args().map(|a| if Path::new(a) == plain { lib.as_os_str() } else { a }))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run the C compiler: {e}"));
+        assert!(out.status.success(), "compiling {name} for region mode failed:\n{}", describe(&out));
+    })
+}
+
 /// Runs `exe` with the collector's property variables and `env`.
 pub fn run(gc: &str, exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let info = rgc_cli::find_collector(gc).unwrap();

@@ -20,9 +20,31 @@ fn passes(name: &str) {
     }
 }
 
+/// Runs a passing program inside a 4 MB region (`rgc_config.region`),
+/// linked so that any call rgc makes to malloc, free or mmap aborts it.
+/// `none` never frees, so it gets a region as large as everything the
+/// programs allocate (64 MB).
+fn passes_in_region(name: &str) {
+    for gc in COLLECTORS {
+        let exe = rgc_tests::build_region(gc.name, name);
+        let region = if gc.collects { "4194304" } else { "67108864" };
+        let out = run(gc.name, &exe, &[], &[("RGCT_REGION", region)]);
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+            "{name} failed under --gc={} in a {region}-byte region\n{}",
+            gc.name,
+            describe(&out)
+        );
+    }
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         $( #[test] fn $name() { passes(stringify!($name)); } )*
+        /// The whole suite again, each program in a 4 MB region.
+        mod in_a_4mb_region {
+            $( #[test] fn $name() { super::passes_in_region(stringify!($name)); } )*
+        }
         const PROGRAMS: &[&str] = &[$(stringify!($name)),*];
     };
 }
@@ -102,6 +124,9 @@ const MISUSES: &[Misuse] = &[
     m("before_init", Aborts(&["rgc: rgc_alloc:", "not initialised"])),
     m("bad_env", Reports(&["rgc: rgc_init:", "RGC_HEAP_MAX='12q'"])),
     m("double_init", Reports(&["rgc: rgc_init:", "already initialised"])),
+    m("region_too_small", Reports(&["rgc: rgc_init:", "region_size 4096 is below the minimum"])),
+    m("region_meta_too_big", Reports(&["rgc: rgc_init:", "meta_bytes 1024000", "for the heap"])),
+    m("region_tables_full", Aborts(&["rgc: region: the table area is full", "raise rgc_config.meta_bytes"])),
     m(
         "unaligned_field",
         Aborts(&["rgc: rgc_alloc:", "'Unaligned' is invalid", "ptr_offsets[0] = 4 is not a multiple of 8"]),

@@ -205,9 +205,21 @@ pub fn attach_current(slots: usize) -> Result<(), String> {
 /// Releases the calling thread's shadow stack; a no-op if it has none.
 pub fn detach_current() {
     let ss = current();
-    with_registry(|r| r.retain(|&s| s != ss));
+    with_registry(|r| {
+        r.retain(|&s| s != ss);
+        if r.is_empty() {
+            // Hand the buffer back: in region mode it lives in the caller's
+            // region, which is the caller's again after rgc_shutdown.
+            *r = Vec::new();
+        }
+    });
     // SAFETY: this thread's own descriptor, made by attach_current.
     unsafe { (*ss).free() };
+}
+
+/// How many threads are attached.
+pub fn attached_count() -> usize {
+    with_registry(|r| r.len())
 }
 
 /// Visits every root slot of every attached thread.
