@@ -84,7 +84,7 @@
 //!
 //! Start reading at [`cycle::Incremental::increment`].
 #![deny(unsafe_op_in_unsafe_fn)]
-#![no_std]
+#![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 

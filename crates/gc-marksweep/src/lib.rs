@@ -25,15 +25,23 @@
 //! collector cannot split one), so idle time is put to use early.
 //!
 //! Start reading at [`collection::collect`].
+//!
+//! Without the `std` feature only [`MarkSweep`] is built: scanning the C
+//! stack and data segments needs the host's threads and loader.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 extern crate alloc;
 
+#[cfg(feature = "std")]
 pub mod ambiguous_roots;
 pub mod collection;
+#[cfg(feature = "std")]
 mod conservative;
+#[cfg(feature = "std")]
 pub mod finalization;
 mod precise;
 
+#[cfg(feature = "std")]
 pub use conservative::{Conservative, ConservativeGc};
 pub use precise::{MarkSweep, MarkSweepGc};

@@ -6,6 +6,7 @@
 //! references are never cleared. When `heap_max` is used up, the OOM handler
 //! runs. `rgc_collect` and `rgc_step` do nothing, and `live_bytes` stays 0
 //! because no collection ever measures it.
+#![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use gc_heap::{Gc, Plan, Runtime};

@@ -50,7 +50,7 @@
 //!
 //! Start reading at [`reconcile`], then [`cycles`].
 #![deny(unsafe_op_in_unsafe_fn)]
-#![no_std]
+#![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
