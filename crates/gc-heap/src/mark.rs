@@ -628,8 +628,19 @@ impl Marker {
 mod tests {
     use super::*;
     use crate::layout::footprint_bytes;
+    use crate::memory::FixedMemory;
     use crate::object::Header;
+    use alloc::vec;
     use gc_api::types::{BYTES_TYPE, WORDS_TYPE};
+
+    /// A heap of `blocks` blocks over a buffer (returned: it must outlive the heap).
+    fn heap_of(blocks: usize) -> (Heap, Vec<u64>) {
+        let bytes = Heap::region_bytes_for_blocks(blocks);
+        let mut buf = vec![0u64; bytes / 8 + 1];
+        // SAFETY: the buffer is returned with the heap; callers drop the heap first.
+        let mem = unsafe { FixedMemory::new(buf.as_mut_ptr().cast(), bytes, false) };
+        (Heap::new(alloc::boxed::Box::new(mem)).unwrap(), buf)
+    }
 
     /// A `<words>` object of `n` words.
     fn words(heap: &mut Heap, n: usize) -> *mut usize {
@@ -664,7 +675,7 @@ mod tests {
     #[test]
     fn an_overflowing_mark_stack_falls_back_to_rescanning_the_heap() {
         const FAN: usize = if cfg!(miri) { SEGMENT + 50 } else { 3 * SEGMENT };
-        let (mut heap, _buf) = crate::heap::tests::heap(32);
+        let (mut heap, _buf) = heap_of(32);
         let types = TypeTable::new();
         let hub = words(&mut heap, FAN);
         // Each spoke points to a leaf: what only a scan of the spoke finds.
@@ -710,7 +721,7 @@ mod tests {
         // Miri interprets every step: a smaller tree still spans several
         // blocks and far more marks than the prefetch ring holds.
         const NODES: usize = if cfg!(miri) { 200 } else { 3000 };
-        let (mut heap, _buf) = crate::heap::tests::heap(64);
+        let (mut heap, _buf) = heap_of(64);
         let types = TypeTable::new();
         let nodes: Vec<*mut usize> = (0..NODES).map(|_| words(&mut heap, 3)).collect();
         let garbage: Vec<*mut usize> = (0..NODES / 6).map(|_| words(&mut heap, 3)).collect();
