@@ -67,15 +67,16 @@ extern "C" {
  *
  * Rules (a descriptor that breaks one is a fatal error at its first use,
  * naming the type and the field):
- *   - pointer fields are 8-byte aligned and lie inside their area
+ *   - pointer fields are pointer-aligned (8 bytes; 4 on a 32-bit target)
+ *     and lie inside their area
  *     (ptr_offsets inside the fixed part, item_ptr_offsets inside one item),
  *     each listed once;
  *   - RGC_TYPE_POINTER_FREE types list no pointer fields;
  *   - RGC_TYPE_VARSIZE types have item_size > 0 and a size_t length field
- *     at length_offset (8-byte aligned, inside the fixed part, not a pointer
+ *     at length_offset (pointer-aligned, inside the fixed part, not a pointer
  *     field); rgc writes the length at allocation, the program must not
  *     change it; if items hold pointers, size and item_size are multiples
- *     of 8;
+ *     of the pointer size;
  *   - fixed-size types leave item_size, item_num_ptrs and length_offset 0;
  *   - size is at most 1 GiB; only the flags below are set.
  * `id` and `generation` must be 0 until rgc assigns them (rgc writes them on
@@ -244,29 +245,43 @@ typedef struct rgc_shadowstack {
     void **base;  /* first slot */
 } rgc_shadowstack;
 
-#ifdef __cplusplus
+/* On a bare-metal toolchain (no __unix__, __APPLE__ or _WIN32: a board
+ * without an operating system, such as arm-none-eabi or riscv32-unknown-elf)
+ * there is one thread, and the descriptor is a plain global: no thread
+ * pointer, no __aeabi_read_tp. Define RGC_SINGLE_THREAD to get the same on a
+ * hosted system; the library must then be built the same way (the linker
+ * rejects a mix: "TLS reference mismatches non-TLS definition"). */
+#if !defined(RGC_SINGLE_THREAD) && !defined(__unix__) && !defined(__APPLE__) && !defined(_WIN32)
+#define RGC_SINGLE_THREAD 1
+#endif
+#if defined(RGC_SINGLE_THREAD)
+extern rgc_shadowstack rgc_ss;
+#elif defined(__cplusplus)
 extern thread_local rgc_shadowstack rgc_ss;
 #else
 extern _Thread_local rgc_shadowstack rgc_ss;
 #endif
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-_Static_assert(sizeof(rgc_type) == 64, "rgc_type layout");
-_Static_assert(offsetof(rgc_type, finalizer) == 40, "rgc_type layout");
-_Static_assert(offsetof(rgc_type, id) == 56, "rgc_type layout");
+/* 64-bit and 32-bit targets (32-bit: pointers are 4 bytes, uint64_t is
+ * 8-byte aligned, as on ARM EABI and RISC-V ILP32). */
+_Static_assert(sizeof(void *) == 8 || sizeof(void *) == 4, "rgc supports 64-bit and 32-bit targets");
+_Static_assert(sizeof(rgc_type) == 32 + 4 * sizeof(void *), "rgc_type layout");
+_Static_assert(offsetof(rgc_type, finalizer) == 24 + 2 * sizeof(void *), "rgc_type layout");
+_Static_assert(offsetof(rgc_type, id) == 24 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, free_budget) == 48, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, region) == 56, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, region_size) == 64, "rgc_config layout");
 _Static_assert(sizeof(rgc_stats) == 184, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, freed_by_count) == 144, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");
 _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
-_Static_assert(sizeof(rgc_shadowstack) == 24, "rgc_shadowstack layout");
-_Static_assert(sizeof(void *) == 8, "rgc supports 64-bit targets only for now");
+_Static_assert(sizeof(rgc_shadowstack) == 3 * sizeof(void *), "rgc_shadowstack layout");
 #endif
 
 /* Reports "shadow stack overflow" (or "thread not attached") and aborts. */

@@ -56,9 +56,10 @@ pub struct RgcType {
     /// the next `rgc_init`.
     pub generation: u32,
 }
-const_assert_eq!(core::mem::size_of::<RgcType>(), 64);
-const_assert_eq!(core::mem::offset_of!(RgcType, finalizer), 40);
-const_assert_eq!(core::mem::offset_of!(RgcType, id), 56);
+// 64-bit: 64 bytes, finalizer at 40, id at 56; 32-bit: 48, 32, 40.
+const_assert_eq!(core::mem::size_of::<RgcType>(), 32 + 4 * core::mem::size_of::<usize>());
+const_assert_eq!(core::mem::offset_of!(RgcType, finalizer), 24 + 2 * core::mem::size_of::<usize>());
+const_assert_eq!(core::mem::offset_of!(RgcType, id), 24 + 4 * core::mem::size_of::<usize>());
 
 /// Config flag: ignore `RGC_*` environment overrides.
 pub const CONFIG_NO_ENV: u32 = 1;
@@ -100,6 +101,7 @@ const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, free_budget), 48);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, region), 56);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, region_size), 64);
 
 /// `rgc_stats`: cumulative counters since `rgc_init`.
 #[repr(C)]

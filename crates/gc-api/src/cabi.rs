@@ -16,9 +16,8 @@ use crate::event::{Phase, PHASE_NAMES};
 use crate::fatal;
 use crate::region;
 use crate::types::{BYTES_TYPE, WEAKREF_TYPE};
-use alloc::string::String;
 use core::cell::UnsafeCell;
-use core::ffi::{c_char, c_int, c_void, CStr};
+use core::ffi::{c_char, c_int, c_void};
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// The one collector instance of a process, plus the glue's own state.
@@ -130,18 +129,6 @@ fn not_attached(call: &'static str) -> ! {
     )
 }
 
-fn getenv(name: &str) -> Option<String> {
-    let mut buf = [0u8; 64];
-    buf[..name.len()].copy_from_slice(name.as_bytes());
-    // SAFETY: `buf` is NUL-terminated (names are short constants).
-    let v = unsafe { libc::getenv(buf.as_ptr().cast()) };
-    if v.is_null() {
-        return None;
-    }
-    // SAFETY: getenv returns a NUL-terminated string owned by the environment.
-    Some(String::from_utf8_lossy(unsafe { CStr::from_ptr(v) }.to_bytes()).into_owned())
-}
-
 /// `rgc_config_default`.
 ///
 /// # Safety
@@ -182,6 +169,23 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         // SAFETY: non-null and readable per contract.
         unsafe { *cfg }
     };
+    if !crate::platform::HAS_SYSTEM_MEMORY
+        && (c_cfg.region.is_null() || c_cfg.region_size < crate::config::REGION_MIN as u64)
+    {
+        // Checked before anything allocates: without a system allocator
+        // even an error message could not be built outside a region.
+        fatal::report(
+            CALL,
+            format_args!(
+                "this build has no system allocator (no std): set rgc_config.region to a buffer of at least {} bytes \
+                 (region {:p}, region_size {})",
+                crate::config::REGION_MIN,
+                c_cfg.region,
+                c_cfg.region_size
+            ),
+        );
+        return -1;
+    }
     let config = match parse_config(&c_cfg) {
         Ok(c) => c,
         Err(()) => return -1,
@@ -223,7 +227,8 @@ fn parse_config(c_cfg: &RgcConfig) -> Result<Config, ()> {
         // SAFETY: the caller lent the region (rgc.h) and no area is active.
         unsafe { region::activate(base, len) };
     }
-    let parsed = Config::from_c(c_cfg, getenv).map_err(|msg| fatal::report("rgc_init", format_args!("{msg}")));
+    let parsed =
+        Config::from_c(c_cfg, crate::platform::getenv).map_err(|msg| fatal::report("rgc_init", format_args!("{msg}")));
     if whole.is_some() {
         leave_region("rgc_init");
     }

@@ -8,7 +8,7 @@
 //! listener sees, so the two can never disagree.
 
 use crate::abi::{EventListener, RgcEvent};
-use crate::clock::now_ns;
+use crate::platform::now_ns;
 use core::ffi::{c_void, CStr};
 
 pub const EVENT_START: u32 = 0;

@@ -7,12 +7,12 @@
 
 use core::fmt::{self, Write};
 
-struct StderrBuf {
+struct MessageBuf {
     buf: [u8; 1024],
     len: usize,
 }
 
-impl Write for StderrBuf {
+impl Write for MessageBuf {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let n = s.len().min(self.buf.len() - self.len);
         self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
@@ -21,13 +21,12 @@ impl Write for StderrBuf {
     }
 }
 
-/// Writes `rgc: <call>: <message>` to stderr without allocating.
+/// Writes `rgc: <call>: <message>` to stderr (on a board: the message
+/// hook, see [`crate::platform`]) without allocating.
 pub fn report(call: &str, args: fmt::Arguments<'_>) {
-    let mut out = StderrBuf { buf: [0; 1024], len: 0 };
+    let mut out = MessageBuf { buf: [0; 1024], len: 0 };
     let _ = write!(out, "rgc: {call}: {args}\n");
-    // SAFETY: the buffer holds `len` initialised bytes; fd 2 may be closed, in
-    // which case write fails harmlessly.
-    unsafe { libc::write(2, out.buf.as_ptr().cast(), out.len) };
+    crate::platform::write_message(&out.buf[..out.len]);
 }
 
 /// Reports and aborts. Never returns.
@@ -35,8 +34,7 @@ pub fn report(call: &str, args: fmt::Arguments<'_>) {
 #[inline(never)]
 pub fn fatal(call: &str, args: fmt::Arguments<'_>) -> ! {
     report(call, args);
-    // SAFETY: abort has no preconditions.
-    unsafe { libc::abort() }
+    crate::platform::abort()
 }
 
 /// `fatal!("rgc_alloc", "type {} is ...", name)`.
@@ -44,5 +42,28 @@ pub fn fatal(call: &str, args: fmt::Arguments<'_>) -> ! {
 macro_rules! fatal {
     ($call:expr, $($arg:tt)*) => {
         $crate::fatal::fatal($call, format_args!($($arg)*))
+    };
+}
+
+/// What a bare-metal collector library does on a Rust panic (a failed
+/// internal assertion or bounds check: an rgc bug, or memory corrupted by
+/// the program): the same one-line report and abort hook as any fatal
+/// error. Hosted builds keep std's handler, which aborts too (`panic =
+/// "abort"`).
+#[cold]
+#[inline(never)]
+pub fn panicked(info: &core::panic::PanicInfo<'_>) -> ! {
+    fatal("internal error", format_args!("{info}"))
+}
+
+/// Defines the `#[panic_handler]` of a `no_std` collector library (see
+/// [`panicked`]). Each library invokes it when its `std` feature is off.
+#[macro_export]
+macro_rules! bare_metal_panic_handler {
+    () => {
+        #[panic_handler]
+        fn rgc_panic(info: &core::panic::PanicInfo<'_>) -> ! {
+            $crate::fatal::panicked(info)
+        }
     };
 }

@@ -21,6 +21,8 @@
 //!   the offending value, then `abort()`.
 //! - [`region`]: region mode's table area, the global allocator that keeps
 //!   every allocation rgc makes inside the caller's buffer.
+//! - [`platform`]: the clock, message output and abort, from libc or (on a
+//!   bare-metal target) from hooks the program supplies.
 //!
 //! Start reading at [`collector::Collector`], then `include/rgc.h`.
 //!
@@ -36,11 +38,11 @@ extern crate alloc;
 
 pub mod abi;
 pub mod cabi;
-pub mod clock;
 pub mod collector;
 pub mod config;
 pub mod event;
 pub mod fatal;
+pub mod platform;
 pub mod region;
 pub mod types;
 

@@ -226,17 +226,21 @@ unsafe fn read_offsets(ptr: *const u32, count: u32) -> Vec<u32> {
     unsafe { core::slice::from_raw_parts(ptr, count as usize) }.to_vec()
 }
 
+/// Bytes of a pointer and of a `size_t` on this target (8, or 4 on a
+/// 32-bit board): the alignment rgc.h asks of pointer and length fields.
+const WORD: u32 = core::mem::size_of::<usize>() as u32;
+
 fn check_offsets(offsets: &[u32], area: u32, what: &str) -> Result<(), String> {
     for (i, &off) in offsets.iter().enumerate() {
-        if off % 8 != 0 {
+        if off % WORD != 0 {
             return Err(alloc::format!(
-                "{what}[{i}] = {off} is not a multiple of 8 (pointer fields must be 8-byte aligned)"
+                "{what}[{i}] = {off} is not a multiple of {WORD} (pointer fields must be {WORD}-byte aligned)"
             ));
         }
-        if off as u64 + 8 > area as u64 {
+        if off as u64 + WORD as u64 > area as u64 {
             return Err(alloc::format!(
                 "{what}[{i}] = {off} does not fit: the pointer would end at {} but the area is {area} bytes",
-                off as u64 + 8
+                off as u64 + WORD as u64
             ));
         }
         if offsets[..i].contains(&off) {
@@ -282,9 +286,9 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
         if d.item_size == 0 {
             return Err(fail("RGC_TYPE_VARSIZE is set but item_size is 0".into()));
         }
-        if d.length_offset % 8 != 0 || d.length_offset as u64 + 8 > d.size as u64 {
+        if d.length_offset % WORD != 0 || d.length_offset as u64 + WORD as u64 > d.size as u64 {
             return Err(fail(alloc::format!(
-                "length_offset {} must be 8-byte aligned and leave room for a size_t inside the fixed part of {} bytes",
+                "length_offset {} must be {WORD}-byte aligned and leave room for a size_t inside the fixed part of {} bytes",
                 d.length_offset,
                 d.size
             )));
@@ -293,9 +297,9 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
             return Err(fail(alloc::format!("length_offset {} is also listed as a pointer field", d.length_offset)));
         }
         check_offsets(&item_ptr_offsets, d.item_size, "item_ptr_offsets").map_err(fail)?;
-        if !item_ptr_offsets.is_empty() && (d.size % 8 != 0 || d.item_size % 8 != 0) {
+        if !item_ptr_offsets.is_empty() && (d.size % WORD != 0 || d.item_size % WORD != 0) {
             return Err(fail(alloc::format!(
-                "items hold pointers, so size ({}) and item_size ({}) must be multiples of 8",
+                "items hold pointers, so size ({}) and item_size ({}) must be multiples of {WORD}",
                 d.size,
                 d.item_size
             )));

@@ -320,18 +320,19 @@ impl Runtime {
 
     /// Marks every object that a word of `[lo, hi)` points into (interior
     /// pointers included), for conservative root scanning. Words are read
-    /// at 8-byte alignment; words that do not point into an allocated
+    /// at pointer alignment; words that do not point into an allocated
     /// object are ignored.
     ///
     /// # Safety
     /// `[lo, hi)` is readable memory.
     pub unsafe fn mark_ambiguous_range(&mut self, lo: usize, hi: usize) {
-        let mut at = (lo + 7) & !7;
-        while at + 8 <= hi {
+        const WORD: usize = core::mem::size_of::<usize>();
+        let mut at = (lo + WORD - 1) & !(WORD - 1);
+        while at + WORD <= hi {
             // SAFETY: caller contract; aligned above.
             let v = unsafe { (at as *const usize).read_volatile() };
             self.marker.visit_ambiguous(&mut self.heap, &self.types, v);
-            at += 8;
+            at += WORD;
         }
     }
 

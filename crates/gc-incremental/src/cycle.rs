@@ -8,8 +8,8 @@
 use crate::barrier::{self, set_marking};
 use crate::pacing::*;
 use alloc::vec::Vec;
-use gc_api::clock::now_ns;
 use gc_api::event::Phase as Event;
+use gc_api::platform::now_ns;
 use gc_heap::heap::{ReleaseCursor, SweepCounts};
 use gc_heap::layout::BLOCK_SIZE;
 use gc_heap::mark::Source;

@@ -24,7 +24,7 @@
 //! the tax applies at every poll until it finishes; if the heap still runs
 //! out, the plan finishes the cycle synchronously and counts an overrun.
 
-use gc_api::clock::now_ns;
+use gc_api::platform::now_ns;
 
 /// Bytes allocated between polls while a cycle runs (capped at 1/64 of the
 /// cycle's headroom, so small heaps are polled often enough).

@@ -63,7 +63,7 @@ use crate::reconcile::{add_candidate, for_each_child, list_in_zct};
 use crate::word::{self, colour, with_colour, BLACK, BUFFERED, DOOMED, FINALIZABLE, GRAY, WEAK_TARGET, WHITE, YOUNG};
 use crate::Refcount;
 use alloc::vec::Vec;
-use gc_api::clock::now_ns;
+use gc_api::platform::now_ns;
 use gc_heap::Runtime;
 
 /// Which edges a trial-deletion run follows.

@@ -30,7 +30,7 @@
 
 use crate::store_barrier;
 use alloc::vec::Vec;
-use gc_api::clock::now_ns;
+use gc_api::platform::now_ns;
 use gc_api::AllocRequest;
 use gc_heap::layout::BLOCK_SIZE;
 use gc_heap::{store_log, Plan, Runtime};

@@ -41,7 +41,7 @@ pub struct ShadowStack {
     pub base: *mut Slot,
 }
 
-const _: () = assert!(core::mem::size_of::<ShadowStack>() == 24);
+const _: () = assert!(core::mem::size_of::<ShadowStack>() == 3 * core::mem::size_of::<usize>());
 
 impl ShadowStack {
     /// A descriptor with no storage (what an unattached thread has).
@@ -149,15 +149,32 @@ impl ShadowStack {
     }
 }
 
+#[cfg(not(target_os = "none"))]
 extern "C" {
     /// Returns this thread's `rgc_ss` (defined in `tls.c`).
     fn rgc__shadowstack_current() -> *mut ShadowStack;
 }
 
 /// The calling thread's descriptor.
+#[cfg(not(target_os = "none"))]
 pub fn current() -> *mut ShadowStack {
     // SAFETY: a plain accessor for a thread-local with static storage.
     unsafe { rgc__shadowstack_current() }
+}
+
+/// The one thread's descriptor on a bare-metal target (`target_os =
+/// "none"`), where `rgc.h` declares `rgc_ss` as a plain global
+/// (`RGC_SINGLE_THREAD`). Defined here rather than in `tls.c` so that
+/// building the library for a board needs no C compiler.
+#[cfg(target_os = "none")]
+#[no_mangle]
+#[allow(non_upper_case_globals)]
+pub static mut rgc_ss: ShadowStack = ShadowStack::empty();
+
+/// The calling thread's descriptor.
+#[cfg(target_os = "none")]
+pub fn current() -> *mut ShadowStack {
+    core::ptr::addr_of_mut!(rgc_ss)
 }
 
 /// True when the calling thread is attached (has a shadow stack).
