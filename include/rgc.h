@@ -110,6 +110,7 @@ typedef struct rgc_type {
  * RGC_CONFIG_NO_ENV is set in flags, each field is overridden by its
  * environment variable (sizes accept K, M, G suffixes):
  *   heap_max          RGC_HEAP_MAX           4G    heap limit; address space is reserved, pages committed on use
+ *                                                  (1G on a 32-bit target)
  *   heap_initial      RGC_HEAP_INITIAL       4M    bytes allocated before the first collection
  *                                                  (capped at heap_max)
  *   growth_percent    RGC_GROWTH_PERCENT     100   next collection when heap holds live*(1+growth/100)
@@ -124,8 +125,8 @@ typedef struct rgc_type {
  *                                                  increment per allocation)
  *   verify            RGC_VERIFY             0     1: check heap invariants after every collection
  *   meta_bytes        RGC_META_BYTES         0     region mode: bytes of the region for the collector's own
- *                                                  tables and the shadow stacks; 0: shadowstack_slots*8 +
- *                                                  region_size/32
+ *                                                  tables and the shadow stacks; 0: shadowstack_slots *
+ *                                                  sizeof(void *) + region_size/32
  * `rgc config` prints this table from the library's own source of truth.
  *
  * Region mode (a board without an MMU, or a hard memory budget): set region
@@ -583,6 +584,29 @@ void rgc_verify_heap(void);
  */
 void *rgc_weakref_new(void *target);
 void *rgc_weakref_get(void *weakref);
+
+/* ------------------------------------------------------------------------
+ * Bare-metal platform hooks
+ * ------------------------------------------------------------------------
+ * A collector library built for a target without an operating system
+ * (cargo build --no-default-features --target thumbv7em-none-eabihf, say;
+ * README, "On a board") uses no libc. The program defines these three
+ * functions instead; a missing one is a link error naming it. Such a
+ * build has no system allocator: rgc_init needs config->region (without
+ * one it fails with a message), and it reads no environment variables.
+ * There is one thread: rgc_ss is a plain global (RGC_SINGLE_THREAD).
+ */
+#if defined(RGC_SINGLE_THREAD)
+/* Monotonic time in nanoseconds, for events, pause statistics and the
+ * incremental collector's pacing. Any free-running counter scaled to ns
+ * will do; its resolution bounds how finely pauses are measured. */
+uint64_t rgc_platform_now_ns(void);
+/* Writes one error message of len bytes (a UART, semihosting, a log). */
+void rgc_platform_write(const char *msg, size_t len);
+/* Called after a fatal error's message; must not return (reset, halt, or
+ * hand over to a debugger). */
+RGC_NORETURN void rgc_platform_abort(void);
+#endif
 
 #ifdef __cplusplus
 }

@@ -26,9 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#if !defined(RGC_SINGLE_THREAD)
+#include <sys/resource.h>
+#endif
 
 /* The smallest heap limit a scenario gets: a heap needs a few blocks per
  * size class in use, whatever the live data. */
@@ -40,6 +42,13 @@ static char **sc_argv;
 static uint64_t sc_max_live, sc_heap_limit;
 static uint64_t sc_t0, sc_t1, sc_cpu0, sc_cpu1;
 
+#if defined(RGC_SINGLE_THREAD)
+/* On a board (rgc.h's bare-metal build): the board's clock is rgc's clock,
+ * the one core only runs this program, and there is no RSS to read. */
+static uint64_t sc_now_ns(void) { return rgc_platform_now_ns(); }
+static uint64_t sc_cpu_ns(void) { return rgc_platform_now_ns(); }
+static long sc_peak_rss_kb(void) { return 0; }
+#else
 static uint64_t sc_now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -50,6 +59,12 @@ static uint64_t sc_cpu_ns(void) {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
+static long sc_peak_rss_kb(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+#endif
 
 static void sc_die(const char *fmt, ...) {
     va_list ap;
@@ -143,6 +158,15 @@ static void sc_init_heap(uint64_t max_live) {
         if (sc_heap_limit < SC_MIN_HEAP) sc_heap_limit = SC_MIN_HEAP;
         cfg.heap_max = sc_heap_limit;
     }
+#if defined(RGC_SINGLE_THREAD)
+    /* A board's build of rgc has no system allocator: lend it a region
+     * from malloc (the board's RAM) with room for the limit, the tables and
+     * the shadow stack (12 MB when there is no limit). */
+    cfg.shadowstack_slots = 4096;
+    cfg.region_size = sc_heap_limit ? sc_heap_limit + sc_heap_limit / 4 + (256u << 10) : (12u << 20);
+    cfg.region = malloc(cfg.region_size);
+    if (!cfg.region) sc_die("cannot malloc a %llu-byte region", (unsigned long long)cfg.region_size);
+#endif
     if (rgc_init(&cfg) != 0) sc_die("rgc_init failed");
     if (mult == 0) sc_heap_limit = 0;
     rgc_set_oom_handler(sc_oom, NULL);
@@ -170,8 +194,6 @@ static void sc_finish(uint64_t checksum, const char *extra) {
     rgc_set_event_listener(NULL, NULL);
     rgc_stats s;
     rgc_get_stats(&s);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
     printf("{\"scenario\":\"%s\",\"collector\":\"%s\",\"params\":{", sc_name, rgc_collector_name());
     for (int i = 1; i < sc_argc; i++) {
         const char *eq = strchr(sc_argv[i], '=');
@@ -183,7 +205,7 @@ static void sc_finish(uint64_t checksum, const char *extra) {
            "\"freed_by_cycles\":%llu,\"reconciliations\":%llu,\"cycle_collections\":%llu,\"backup_traces\":%llu%s%s",
            (unsigned long long)sc_max_live, (unsigned long long)sc_heap_limit, (unsigned long long)sc_t0,
            (unsigned long long)sc_t1, (unsigned long long)(sc_cpu1 - sc_cpu0), (unsigned long long)s.collections,
-           (unsigned long long)s.bytes_allocated, (unsigned long long)s.peak_heap_size, ru.ru_maxrss,
+           (unsigned long long)s.bytes_allocated, (unsigned long long)s.peak_heap_size, sc_peak_rss_kb(),
            (unsigned long long)s.overruns, (unsigned long long)checksum, (unsigned long long)s.freed_by_count,
            (unsigned long long)s.freed_by_cycles, (unsigned long long)s.reconciliations,
            (unsigned long long)s.cycle_collections, (unsigned long long)s.backup_traces, *extra ? "," : "", extra);

@@ -219,14 +219,7 @@ fn run_cc(cmd: &mut Command) -> Result<(), String> {
 
 /// The `text` size `size(1)` reports for an object or executable.
 pub fn text_size(path: &Path) -> Result<u64, String> {
-    let out = Command::new("size").arg(path).output().map_err(|e| format!("cannot run size(1): {e}"))?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .nth(1)
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| format!("cannot read the text size of {} from size(1): {stdout}", path.display()))
+    rgc_cli::size::text_of("size", path)
 }
 
 /// Runs one built scenario and computes its metrics.

@@ -26,10 +26,12 @@ pub const KNOBS: &[Knob] = &[
     Knob {
         env: "RGC_HEAP_MAX",
         field: "heap_max",
-        default: 4096 * MIB,
+        // 1G on a 32-bit target, where 4G is the whole address space.
+        default: if usize::BITS >= 64 { 4096 * MIB } else { 1024 * MIB },
         unit: "bytes (K/M/G suffixes)",
         doc: "Upper bound on the heap. Address space for it is reserved at init; \
-              pages are committed only when used. Past it the OOM handler runs.",
+              pages are committed only when used. Past it the OOM handler runs. \
+              Default 4G (1G on a 32-bit target); in region mode the region bounds it too.",
     },
     Knob {
         env: "RGC_HEAP_INITIAL",
@@ -241,8 +243,13 @@ impl Config {
             }
         }
         let cfg = Config {
-            heap_max: usize::try_from(c.heap_max)
-                .map_err(|_| format!("heap_max {} does not fit in this address space", c.heap_max))?,
+            // In region mode the region bounds the heap, so a larger
+            // limit than the address space is harmless there.
+            heap_max: match usize::try_from(c.heap_max) {
+                Ok(max) => max,
+                Err(_) if !c.region.is_null() => usize::MAX,
+                Err(_) => return Err(format!("heap_max {} does not fit in this address space", c.heap_max)),
+            },
             heap_initial: usize::try_from(c.heap_initial)
                 .map_err(|_| format!("heap_initial {} is too large", c.heap_initial))?,
             growth_percent: c.growth_percent,
@@ -294,7 +301,7 @@ fn region_of(c: &RgcConfig) -> Result<Option<Region>, String> {
     let base = (addr + 15) & !15;
     let len = (size - (base - addr)) & !15;
     let meta_bytes = match c.meta_bytes as usize {
-        0 => (c.shadowstack_slots as usize).saturating_mul(8).saturating_add(len / 32),
+        0 => (c.shadowstack_slots as usize).saturating_mul(core::mem::size_of::<usize>()).saturating_add(len / 32),
         n => n,
     };
     let meta_bytes = meta_bytes.saturating_add(15) & !15;

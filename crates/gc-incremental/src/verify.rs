@@ -16,18 +16,23 @@
 use crate::cycle::CyclePhase;
 use alloc::format;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 use gc_api::types::BYTES_TYPE;
 use gc_heap::object::{for_each_pointer, header};
 use gc_heap::{Heap, Runtime};
 
+/// The verifier's scratch memory ran out. In region mode its work lists
+/// and object sets come from the table area, which is sized for the
+/// collector, not for a heap-sized traversal: the check is then skipped
+/// (and says so), never turned into a fatal error.
+struct OutOfScratch;
+
 /// A set of objects as a bitmap over [`Heap::object_index`].
 struct ObjectSet(Vec<u64>);
 
 impl ObjectSet {
-    fn new(heap: &Heap) -> ObjectSet {
-        ObjectSet(vec![0; heap.index_limit().div_ceil(64)])
+    fn new(heap: &Heap) -> Result<ObjectSet, OutOfScratch> {
+        gc_api::region::scratch(heap.index_limit().div_ceil(64), 0u64).map(ObjectSet).ok_or(OutOfScratch)
     }
     /// Adds `obj`; true if it was not there.
     fn insert(&mut self, heap: &Heap, obj: *mut u8) -> bool {
@@ -57,21 +62,63 @@ fn children(rt: &Runtime, obj: *mut u8, first_item: usize, mut f: impl FnMut(*mu
     unsafe { for_each_pointer(obj, info, first_item, |_, v| f(v)) };
 }
 
+/// A work list whose growth may fail (see [`OutOfScratch`]).
+struct WorkList<T> {
+    items: Vec<T>,
+    out_of_scratch: bool,
+}
+
+impl<T> WorkList<T> {
+    fn new() -> Self {
+        WorkList { items: Vec::new(), out_of_scratch: false }
+    }
+    fn push(&mut self, v: T) {
+        if self.items.len() == self.items.capacity() && !gc_api::region::try_reserve(&mut self.items, 64) {
+            self.out_of_scratch = true;
+            return;
+        }
+        self.items.push(v);
+    }
+    fn pop(&mut self) -> Result<Option<T>, OutOfScratch> {
+        if self.out_of_scratch {
+            return Err(OutOfScratch);
+        }
+        Ok(self.items.pop())
+    }
+}
+
 fn is_live_object(rt: &Runtime, v: *mut u8) -> bool {
     !v.is_null() && rt.heap.is_object(v)
 }
 
 /// Checks the invariant for `phase`; returns the first violation.
 pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
-    let heap = &rt.heap;
     if let CyclePhase::Idle = phase {
-        return heap.check_structure(true);
+        return rt.heap.check_structure(true);
     }
+    check_reachable_colours(rt, phase).unwrap_or_else(|OutOfScratch| {
+        // Said once: under torture mode the verifier runs at every allocation.
+        static SAID: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !SAID.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            gc_api::fatal::report(
+                "heap verifier",
+                format_args!(
+                    "colour check skipped (phase {phase:?}, and later ones like it): \
+                     no room for its work lists in the region's table area"
+                ),
+            );
+        }
+        Ok(())
+    })
+}
+
+fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(), String>, OutOfScratch> {
+    let heap = &rt.heap;
     // SAFETY (is_marked calls below): applied to objects only.
     let marked = |o: *mut u8| unsafe { heap.is_marked(o) };
-    let mut protected = ObjectSet::new(heap);
+    let mut protected = ObjectSet::new(heap)?;
     if phase.is_marking() {
-        let mut work: Vec<*mut u8> = Vec::new();
+        let mut work: WorkList<*mut u8> = WorkList::new();
         for (grey, first_item) in rt.marker.grey() {
             children(rt, grey, first_item, |v| work.push(v));
         }
@@ -85,23 +132,23 @@ pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
             });
         }
         if let CyclePhase::Roots { next } = phase {
-            work.extend_from_slice(&rt.roots.values[next.min(rt.roots.values.len())..]);
+            rt.roots.values[next.min(rt.roots.values.len())..].iter().for_each(|&v| work.push(v));
         }
-        while let Some(o) = work.pop() {
+        while let Some(o) = work.pop()? {
             if is_live_object(rt, o) && !marked(o) && protected.insert(heap, o) {
                 children(rt, o, 0, |v| work.push(v));
             }
         }
     }
-    let mut seen = ObjectSet::new(heap);
-    let mut work: Vec<(*mut u8, &'static str)> = Vec::new();
+    let mut seen = ObjectSet::new(heap)?;
+    let mut work: WorkList<(*mut u8, &'static str)> = WorkList::new();
     // SAFETY: one-mutator rule: no shadow stack changes while we read.
     unsafe { shadowstack::for_each_root(|slot| work.push((*slot, "a shadow-stack slot"))) };
     // SAFETY: rgc_add_root's contract keeps registered slots valid.
-    work.extend(rt.globals.iter().map(|&s| (unsafe { *s }, "a global root")));
-    work.extend(rt.temps.iter().map(|&v| (v, "a temp root")));
-    work.extend(rt.pending_finalizers.iter().map(|&v| (v, "the finalizer queue")));
-    while let Some((o, from)) = work.pop() {
+    rt.globals.iter().for_each(|&s| work.push((unsafe { *s }, "a global root")));
+    rt.temps.iter().for_each(|&v| work.push((v, "a temp root")));
+    rt.pending_finalizers.iter().for_each(|&v| work.push((v, "the finalizer queue")));
+    while let Some((o, from)) = work.pop()? {
         if !is_live_object(rt, o) || !seen.insert(heap, o) {
             continue;
         }
@@ -115,12 +162,12 @@ pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
         if !ok {
             let t = rt.object_type(o).unwrap_or(0);
             let name = rt.types.get(t).map(|i| i.name.as_str()).unwrap_or("?");
-            return Err(format!(
+            return Ok(Err(format!(
                 "colour invariant broken in phase {phase:?}: object {o:p} of type '{name}', reachable from {from}, \
                  is white and no grey object reaches it through white objects (a store missed the write barrier?)"
-            ));
+            )));
         }
         children(rt, o, 0, |v| work.push((v, "the heap")));
     }
-    Ok(())
+    Ok(Ok(()))
 }

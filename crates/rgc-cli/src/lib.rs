@@ -11,8 +11,11 @@
 //! program never links a stale library. With `RGC_LIB_DIR` set it uses the
 //! libraries found there and builds nothing.
 
+pub mod board;
+pub mod size;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// A collector that `--gc=NAME` accepts.
 pub struct CollectorInfo {
@@ -101,6 +104,11 @@ pub struct Toolchain {
     /// `Some(profile)` when libraries are built from this source checkout.
     pub cargo_profile: Option<String>,
     pub cc: String,
+}
+
+/// Runs `cmd` to completion, naming the program if it cannot start.
+pub(crate) fn run_tool(cmd: &mut Command) -> Result<Output, String> {
+    cmd.output().map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))
 }
 
 fn workspace_root() -> PathBuf {

@@ -23,7 +23,10 @@ static void rgct_apply_region(rgc_config *cfg) {
     static size_t region_size;
     if (!region) {
         region_size = strtoull(size, NULL, 0);
-        region = aligned_alloc(64, region_size);
+        /* malloc and round up, rather than aligned_alloc: newlib-nano (the
+           board runs) has no posix_memalign behind its aligned_alloc. */
+        char *raw = malloc(region_size + 64);
+        region = raw ? (void *)(((uintptr_t)raw + 63) & ~(uintptr_t)63) : NULL;
         if (!region) {
             fprintf(stderr, "cannot allocate a %zu-byte region\n", region_size);
             exit(1);
@@ -37,11 +40,17 @@ static void rgct_apply_region(rgc_config *cfg) {
     if (cfg->heap_initial > region_size / 8) cfg->heap_initial = region_size / 8;
 }
 
-/* rgc_init(cfg) (NULL: the defaults), in a region if the runner asks for one. */
+/* rgc_init(cfg) (NULL: the defaults), in a region if the runner asks for one.
+ * RGC_TORTURE and RGC_VERIFY are copied into the config too: on a board rgc
+ * reads no environment (the runner compiles these settings into the
+ * program's getenv instead); on a host this repeats rgc's own override. */
 static int rgct_init_with(const rgc_config *cfg) {
     rgc_config c;
     if (cfg) c = *cfg;
     else rgc_config_default(&c);
+    const char *torture = getenv("RGC_TORTURE"), *verify = getenv("RGC_VERIFY");
+    if (torture) c.torture = (uint32_t)atoi(torture);
+    if (verify) c.verify = (uint32_t)atoi(verify);
     rgct_apply_region(&c);
     return rgc_init(&c);
 }

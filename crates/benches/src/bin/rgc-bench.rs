@@ -92,6 +92,34 @@ fn parse_sizes(list: &str) -> Result<Vec<f64>, String> {
         .collect()
 }
 
+/// The embedded code-size table (`rgc size`), printed and written to
+/// `code-size.md`, when the board's tools are installed.
+fn print_code_size_table(out: &std::path::Path) {
+    let board = &rgc_cli::board::MPS2_AN386;
+    let missing = board.missing_tools();
+    if !missing.is_empty() {
+        println!("\ncode size table skipped: {missing:?} not installed (see README, \"On a board\")");
+        return;
+    }
+    let rows = rgc_cli::size::measure_board(board).and_then(|mut rows| {
+        rows.extend(rgc_cli::size::measure_host()?);
+        Ok(rows)
+    });
+    match rows {
+        Ok(rows) => {
+            let table = format!(
+                "Text each no_std collector adds to embedded/size/minimal.c (-Os, LTO, --gc-sections):\n\n{}",
+                rgc_cli::size::table(&rows)
+            );
+            println!("\n{table}");
+            if let Err(e) = std::fs::write(out.join("code-size.md"), table) {
+                eprintln!("rgc bench: cannot write code-size.md: {e}");
+            }
+        }
+        Err(e) => eprintln!("rgc bench: code size table failed: {e}"),
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     match bench(&args) {
@@ -262,6 +290,7 @@ fn bench(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
     print!("{}", text_report(&results));
     println!("\n{floor_note}");
+    print_code_size_table(&args.out);
     println!(
         "\nwrote {} , {} and {} charts in {}",
         json_path.display(),
