@@ -41,16 +41,19 @@ static void rgct_apply_region(rgc_config *cfg) {
 }
 
 /* rgc_init(cfg) (NULL: the defaults), in a region if the runner asks for one.
- * RGC_TORTURE and RGC_VERIFY are copied into the config too: on a board rgc
- * reads no environment (the runner compiles these settings into the
- * program's getenv instead); on a host this repeats rgc's own override. */
+ * Unless the config says RGC_CONFIG_NO_ENV, RGC_TORTURE and RGC_VERIFY are
+ * copied into it: on a board rgc reads no environment (the runner compiles
+ * these settings into the program's getenv instead); on a host this
+ * repeats rgc's own override, with the same exception. */
 static int rgct_init_with(const rgc_config *cfg) {
     rgc_config c;
     if (cfg) c = *cfg;
     else rgc_config_default(&c);
-    const char *torture = getenv("RGC_TORTURE"), *verify = getenv("RGC_VERIFY");
-    if (torture) c.torture = (uint32_t)atoi(torture);
-    if (verify) c.verify = (uint32_t)atoi(verify);
+    if (!(c.flags & RGC_CONFIG_NO_ENV)) {
+        const char *torture = getenv("RGC_TORTURE"), *verify = getenv("RGC_VERIFY");
+        if (torture) c.torture = (uint32_t)atoi(torture);
+        if (verify) c.verify = (uint32_t)atoi(verify);
+    }
     rgct_apply_region(&c);
     return rgc_init(&c);
 }
