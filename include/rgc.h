@@ -200,6 +200,14 @@ typedef struct rgc_stats {
     uint64_t reconciliations;   /* refcount: zero-count-table reconciliations (pauses) */
     uint64_t cycle_collections; /* refcount: cycle collections */
     uint64_t backup_traces;     /* refcount: backup traces (run only after a count saturated) */
+    uint64_t metadata_bytes;    /* the heap's side tables (block table, mark and allocation
+                                   bitmaps): in region mode everything in front of the blocks,
+                                   fixed at init; otherwise those of the blocks used so far */
+    uint64_t table_bytes;       /* the collector's tables (types, roots, finalizer and weak-
+                                   reference tables, mark stack, zero-count table, shadow
+                                   stacks) now in use: in region mode, of the table area */
+    uint64_t peak_table_bytes;  /* most table_bytes at once since rgc_init (in region mode,
+                                   what meta_bytes must cover) */
 } rgc_stats;
 
 /* ------------------------------------------------------------------------
@@ -277,7 +285,8 @@ _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, free_budget) == 48, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, region) == 56, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, region_size) == 64, "rgc_config layout");
-_Static_assert(sizeof(rgc_stats) == 184, "rgc_stats layout");
+_Static_assert(sizeof(rgc_stats) == 208, "rgc_stats layout");
+_Static_assert(offsetof(rgc_stats, metadata_bytes) == 184, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, freed_by_count) == 144, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");

@@ -5,6 +5,8 @@
 //!   runs them at equal memory (a heap of `--heap-mult` × each scenario's
 //!   analytic max live data), and writes tables, `results.json`, charts and
 //!   an HTML page. Start at [`scenarios`], then [`run`] and [`metrics`].
+//!   It also prints the memory-fit table ([`memory`]: overhead at 75 %
+//!   occupancy, peak RSS with 1 MB live) and the embedded code-size table.
 //! - `benches/alloc.rs`: criterion microbenchmark of small-object allocation
 //!   through the C ABI, against glibc `malloc` and bdwgc's `GC_malloc`.
 //!
@@ -14,6 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod memory;
 pub mod metrics;
 pub mod plots;
 pub mod report;

@@ -16,6 +16,9 @@ pub struct Results {
     /// Collectors that were asked for but could not run, and why.
     pub skipped: Vec<(String, String)>,
     pub runs: Vec<RunResult>,
+    /// The memory-fit runs (see [`crate::memory`]).
+    #[serde(default)]
+    pub memory_fit: Vec<crate::memory::FitRun>,
     /// Files written next to results.json.
     pub plots: Vec<String>,
     pub notes: Vec<String>,
@@ -416,6 +419,7 @@ mod tests {
             },
             skipped: vec![],
             runs,
+            memory_fit: vec![],
             plots: vec![],
             notes: vec![],
         }

@@ -148,8 +148,18 @@ pub struct RgcStats {
     pub cycle_collections: u64,
     /// Reference counting: backup traces (needed only once a count saturated).
     pub backup_traces: u64,
+    /// The heap's side tables (block table, bitmaps): in region mode all
+    /// of the region in front of the blocks (fixed at init, padding
+    /// included); otherwise those of the blocks used so far.
+    pub metadata_bytes: u64,
+    /// Bytes the collector's own tables hold now (region mode: of the
+    /// table area; see [`crate::region::table_usage`]).
+    pub table_bytes: u64,
+    /// Most `table_bytes` at once since `rgc_init`.
+    pub peak_table_bytes: u64,
 }
-const_assert_eq!(core::mem::size_of::<RgcStats>(), 184);
+const_assert_eq!(core::mem::size_of::<RgcStats>(), 208);
+const_assert_eq!(core::mem::offset_of!(RgcStats, metadata_bytes), 184);
 const_assert_eq!(core::mem::offset_of!(RgcStats, freed_by_count), 144);
 const_assert_eq!(core::mem::offset_of!(RgcStats, increments), 120);
 const_assert_eq!(core::mem::offset_of!(RgcStats, live_bytes), 32);

@@ -190,6 +190,7 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         Ok(c) => c,
         Err(()) => return -1,
     };
+    region::reset_table_peak();
     if let Some(r) = config.region {
         // SAFETY: the caller lent the region (rgc.h); the table area is its
         // first `meta_bytes`, and no area is active (not initialised).

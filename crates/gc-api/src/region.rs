@@ -140,6 +140,34 @@ pub fn usage() -> (usize, usize, usize) {
     (used, AREA.peak.load(Ordering::Relaxed), size)
 }
 
+/// Bytes rgc's tables hold from the system allocator (hosted builds
+/// outside region mode), and the most at once since [`reset_table_peak`].
+static SYSTEM_IN_USE: AtomicUsize = AtomicUsize::new(0);
+static SYSTEM_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn count_system(grown: usize, shrunk: usize) {
+    let now = SYSTEM_IN_USE.fetch_add(grown, Ordering::Relaxed).wrapping_add(grown);
+    SYSTEM_IN_USE.fetch_sub(shrunk, Ordering::Relaxed);
+    SYSTEM_PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+/// `(bytes in use, most in use at once)` of rgc's tables: the table area's
+/// while it is active, else what rgc holds from the system allocator.
+/// The peak counts from activation, or from [`reset_table_peak`].
+pub fn table_usage() -> (usize, usize) {
+    if AREA.is_active() {
+        let (used, peak, _) = usage();
+        (used, peak)
+    } else {
+        (SYSTEM_IN_USE.load(Ordering::Relaxed), SYSTEM_PEAK.load(Ordering::Relaxed))
+    }
+}
+
+/// Restarts the system allocator's peak from what is in use now (`rgc_init`).
+pub fn reset_table_peak() {
+    SYSTEM_PEAK.store(SYSTEM_IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);
+}
+
 /// Runs `f`, during which an allocation the table area cannot serve
 /// returns null instead of stopping the program: for `try_reserve` calls
 /// whose failure the caller turns into the OOM path.
@@ -181,7 +209,34 @@ unsafe impl GlobalAlloc for RgcAllocator {
             AREA.alloc(layout)
         } else {
             // SAFETY: forwarded GlobalAlloc contract.
-            unsafe { system::alloc(layout) }
+            let p = unsafe { system::alloc(layout) };
+            if !p.is_null() {
+                count_system(layout.size(), 0);
+            }
+            p
+        }
+    }
+
+    /// Forwarded rather than left to the default (alloc, then zero every
+    /// byte): the system's calloc hands big blocks out as fresh pages, which
+    /// cost no memory until touched. A default shadow stack is 8 MB that
+    /// mostly stays untouched; zeroing it by hand made it all resident.
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if AREA.is_active() {
+            let p = AREA.alloc(layout);
+            if !p.is_null() {
+                // SAFETY: the area just handed out `layout.size()` bytes at `p`.
+                unsafe { core::ptr::write_bytes(p, 0, layout.size()) };
+            }
+            p
+        } else {
+            // SAFETY: forwarded GlobalAlloc contract.
+            let p = unsafe { system::alloc_zeroed(layout) };
+            if !p.is_null() {
+                count_system(layout.size(), 0);
+            }
+            p
         }
     }
 
@@ -191,6 +246,7 @@ unsafe impl GlobalAlloc for RgcAllocator {
             // SAFETY: `ptr` came from the area with this layout (GlobalAlloc contract).
             AREA.with_free_list(|fl| unsafe { fl.deallocate(NonNull::new_unchecked(ptr), layout) });
         } else {
+            count_system(0, layout.size());
             // SAFETY: not the area's, so the system allocator's.
             unsafe { system::dealloc(ptr, layout) }
         }
@@ -199,7 +255,11 @@ unsafe impl GlobalAlloc for RgcAllocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if !AREA.is_active() && !AREA.contains(ptr) {
             // SAFETY: the system allocator's block, forwarded contract.
-            return unsafe { system::realloc(ptr, layout, new_size) };
+            let p = unsafe { system::realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                count_system(new_size, layout.size());
+            }
+            return p;
         }
         // SAFETY: `new_size` with the old alignment is a valid layout (GlobalAlloc contract).
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
@@ -228,6 +288,12 @@ mod system {
         unsafe { System.alloc(layout) }
     }
     /// # Safety
+    /// As for [`GlobalAlloc::alloc_zeroed`].
+    pub unsafe fn alloc_zeroed(layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    /// # Safety
     /// As for [`GlobalAlloc::dealloc`].
     pub unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
         // SAFETY: forwarded.
@@ -249,6 +315,11 @@ mod system {
     /// # Safety
     /// None: always fails.
     pub unsafe fn alloc(_layout: Layout) -> *mut u8 {
+        core::ptr::null_mut()
+    }
+    /// # Safety
+    /// None: always fails.
+    pub unsafe fn alloc_zeroed(_layout: Layout) -> *mut u8 {
         core::ptr::null_mut()
     }
     /// # Safety

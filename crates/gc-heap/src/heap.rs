@@ -192,6 +192,17 @@ impl Heap {
         Ok(heap)
     }
 
+    /// Memory the side tables take: in a caller's region, everything in
+    /// front of the blocks (tables and alignment padding); in a reservation,
+    /// the tables of the blocks below the frontier (the rest is untouched).
+    pub fn metadata_bytes(&self) -> usize {
+        if self.mem.commits_on_touch() {
+            Plan::for_blocks(self.frontier).meta_end
+        } else {
+            self.blocks_base as usize - self.mem.base() as usize
+        }
+    }
+
     pub fn capacity_blocks(&self) -> usize {
         self.limit_blocks
     }
@@ -1012,7 +1023,7 @@ mod tests {
 
     #[test]
     fn incremental_sweep_never_frees_what_was_allocated_meanwhile() {
-        let (mut h, _buf) = heap(32);
+        let (mut h, _buf) = heap(128);
         let old: Vec<*mut u8> = (0..4000).map(|_| h.alloc(48, hdr(3))).collect();
         let big_old = h.alloc(2 * BLOCK_SIZE, hdr(3));
         for &o in old.iter().step_by(3) {

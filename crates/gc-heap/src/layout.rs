@@ -7,34 +7,41 @@
 //!   struct takes a 40-byte cell, not 48 (a 16-byte granule wasted up to
 //!   15 bytes per object, 17 % of GCBench's heap). The bitmaps cost 1 bit
 //!   per 8 bytes (1.6 % each, alloc and mark together 3.1 %).
-//! - `BLOCK_SIZE` (32 KiB) keeps per-class slack small enough for an 8 MB
-//!   board (each in-use size class pins at most one partly used block) while
-//!   holding 4 cells of the largest small class.
+//! - `BLOCK_SIZE` (8 KiB) is sized for small heaps (issue 7: a 4 MB heap
+//!   on an 8 MB board). Every size class in use pins one partly used
+//!   block, and a large object wastes the tail of its last block, so both
+//!   costs scale with the block: with 32 KiB blocks a 4 MB heap could not
+//!   even be filled to 75 % with mixed sizes (`c/memory_fit.c` in the
+//!   benches: 33 % overhead at 70 %); with 8 KiB it fills with 20 %.
+//!   Smaller blocks (4 KiB) would push objects from 2 to 4 KB into whole
+//!   blocks.
 //! - Small classes step by 8 B up to 64 B, by 16 B up to 128 B, then by
-//!   quarters of a power of two, so internal fragmentation stays under 25 %
-//!   (under 12.5 % past 128 B on average); objects whose cell exceeds
-//!   `MAX_SMALL_CELL` get whole blocks.
+//!   quarters of a power of two up to 1 KB, so internal fragmentation stays
+//!   under 25 % (under 12.5 % past 128 B on average). Past 1 KB the classes
+//!   are the largest cells that fit 7, 6, 5, 4, 3 and 2 to a block, so the
+//!   block's remainder is under one granule per cell. Objects whose cell
+//!   exceeds `MAX_SMALL_CELL` (half a block) get whole blocks.
 
 /// Bytes per bitmap granule; cells are multiples of it.
 pub const GRANULE: usize = 8;
 pub const GRANULE_SHIFT: u32 = 3;
 /// Bytes per block.
-pub const BLOCK_SIZE: usize = 32 * 1024;
-pub const BLOCK_SHIFT: u32 = 15;
+pub const BLOCK_SIZE: usize = 8 * 1024;
+pub const BLOCK_SHIFT: u32 = 13;
 pub const GRANULES_PER_BLOCK: usize = BLOCK_SIZE / GRANULE;
 /// Bitmap bytes per block (one bit per granule).
 pub const BITMAP_BYTES_PER_BLOCK: usize = GRANULES_PER_BLOCK / 8;
 /// Object header in front of every object.
 pub const HEADER: usize = 8;
 /// Largest cell (header included) served from size-class blocks.
-pub const MAX_SMALL_CELL: usize = 8192;
+pub const MAX_SMALL_CELL: usize = 4096;
 
 /// Cell sizes of the small size classes, header included.
-pub const CLASS_SIZES: [u32; 35] = [
+pub const CLASS_SIZES: [u32; 29] = [
     16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, //
     160, 192, 224, 256, 320, 384, 448, 512, //
-    640, 768, 896, 1024, 1280, 1536, 1792, 2048, //
-    2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
+    640, 768, 896, 1024, //
+    1168, 1360, 1632, 2048, 2728, 4096, // 7, 6, 5, 4, 3, 2 per block
 ];
 pub const NUM_CLASSES: usize = CLASS_SIZES.len();
 
@@ -126,6 +133,13 @@ mod tests {
                 assert_eq!((off * CLASS_RECIPROCALS[c]) >> 32, off / size as u64, "offset {off}, cell {size}");
             }
         }
-        assert!(BLOCK_SIZE / MAX_SMALL_CELL >= 4);
+        assert!(BLOCK_SIZE / MAX_SMALL_CELL >= 2);
+        for &size in CLASS_SIZES.iter().filter(|&&s| s > 1024) {
+            let per_block = BLOCK_SIZE / size as usize;
+            assert!(
+                BLOCK_SIZE % (size as usize) < GRANULE * per_block,
+                "class {size} leaves a granule per cell unused"
+            );
+        }
     }
 }

@@ -17,6 +17,11 @@ pub trait Memory {
     /// True if every byte of the region read zero when it was handed over
     /// (lets the heap skip clearing its metadata, which would commit it).
     fn starts_zeroed(&self) -> bool;
+    /// True if pages cost memory only once touched (a reservation), so the
+    /// untouched tail of the metadata is not memory spent.
+    fn commits_on_touch(&self) -> bool {
+        false
+    }
     /// The heap will not read `[offset, offset + len)` again before writing
     /// it; the source may drop the pages. Contents afterwards are unspecified.
     fn release(&mut self, offset: usize, len: usize);
@@ -85,6 +90,9 @@ mod mmap {
             self.map.len()
         }
         fn starts_zeroed(&self) -> bool {
+            true
+        }
+        fn commits_on_touch(&self) -> bool {
             true
         }
         fn release(&mut self, offset: usize, len: usize) {

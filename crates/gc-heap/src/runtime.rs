@@ -475,6 +475,7 @@ impl Runtime {
 
     pub fn stats(&self) -> RgcStats {
         let c = &self.counters;
+        let (table_bytes, peak_table_bytes) = gc_api::region::table_usage();
         RgcStats {
             struct_size: core::mem::size_of::<RgcStats>() as u32,
             reserved0: 0,
@@ -500,6 +501,9 @@ impl Runtime {
             reconciliations: c.reconciliations,
             cycle_collections: c.cycle_collections,
             backup_traces: c.backup_traces,
+            metadata_bytes: self.heap.metadata_bytes() as u64,
+            table_bytes: table_bytes as u64,
+            peak_table_bytes: peak_table_bytes as u64,
         }
     }
 

@@ -46,8 +46,9 @@ pub const MARK_UNITS_PER_CHECK: usize = 64;
 /// Roots or table entries handled between two clock checks.
 pub const ENTRIES_PER_CHECK: usize = 256;
 /// Units charged for sweeping one block (a block is a few microseconds of
-/// work, so each is followed by a clock check).
-pub const SWEEP_UNITS_PER_BLOCK: usize = 64;
+/// work, so each is followed by a clock check): 64 per 32 KB, as sweeping
+/// costs per granule of bitmap.
+pub const SWEEP_UNITS_PER_BLOCK: usize = gc_heap::layout::BLOCK_SIZE / 512;
 /// Blocks examined (and at most released) between two clock checks.
 pub const RELEASE_BLOCKS_PER_CHECK: usize = 8;
 

@@ -235,6 +235,8 @@ fn bench(args: &Args) -> Result<(), String> {
     }
     bar.finish_and_clear();
     set_overheads(&mut runs);
+    eprintln!("rgc bench: memory fit (overhead at 75 % occupancy, peak RSS with 1 MB live) ...");
+    let memory_fit = benches::memory::measure(&builder, &contenders);
 
     // Sized like the incremental collector's default increment.
     let floor_ns = gc_api::config::Config::default().pause_ns;
@@ -262,6 +264,7 @@ fn bench(args: &Args) -> Result<(), String> {
         },
         skipped,
         runs,
+        memory_fit,
         plots: vec![],
         notes: vec![
             "bdw pauses: bdwgc's event API reports stop-the-world collections; in bdw-inc only the world-stopped \
@@ -290,6 +293,15 @@ fn bench(args: &Args) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
     print!("{}", text_report(&results));
     println!("\n{floor_note}");
+    let fit = format!(
+        "Memory fit (crates/benches/c/memory_fit.c): overhead = side tables + collector tables + waste, as % of \
+         the heap's capacity, with the live payload at 75 % of it:\n\n{}",
+        benches::memory::table(&results.memory_fit)
+    );
+    println!("\n{fit}");
+    if let Err(e) = std::fs::write(args.out.join("memory-fit.md"), &fit) {
+        eprintln!("rgc bench: cannot write memory-fit.md: {e}");
+    }
     print_code_size_table(&args.out);
     println!(
         "\nwrote {} , {} and {} charts in {}",

@@ -1,0 +1,64 @@
+//! Memory fit (issue 7): each collector's overhead with the live payload
+//! at 75 % of a 4 MB region's heap, guarded by a ceiling per collector.
+//! `c/memory_fit.c` is deterministic (a seeded generator, a fixed heap
+//! layout), so the figures move only when the heap's layout or a
+//! collector's tables change.
+
+use benches::memory::{run_one, runs_for, FitRun};
+use benches::run::Builder;
+use benches::scenarios::Contender;
+use rgc_cli::{Toolchain, COLLECTORS};
+
+/// Issue 7's goal: side tables, collector tables and waste within this
+/// share of the heap at 75 % occupancy.
+const GOAL_PERCENT: f64 = 10.0;
+
+/// `(collector, run, ceiling %)`: what the layout achieves today on the
+/// `fill` run, with a little room. Lower it as the layout improves.
+const CEILINGS: &[(&str, f64)] =
+    &[("marksweep", 21.0), ("conservative", 21.0), ("incremental", 21.0), ("refcount", 21.0), ("none", 21.0)];
+
+fn fit_runs() -> Vec<FitRun> {
+    let builder = Builder::new(Toolchain::for_profile("dev")).unwrap_or_else(|e| panic!("{e}"));
+    let mut rows = Vec::new();
+    for gc in COLLECTORS {
+        let c = Contender::Rgc(gc.name);
+        let (exe, _) = builder.build(&benches::memory::MEMORY_FIT, &c).unwrap_or_else(|e| panic!("{e}"));
+        for (run, args) in runs_for(&c).into_iter().filter(|(run, _)| *run == "fill") {
+            rows.push(run_one(&exe, gc.name, run, &args));
+        }
+    }
+    rows
+}
+
+#[test]
+fn a_heap_three_quarters_full_of_mixed_sizes_fits_under_each_ceiling() {
+    let rows = fit_runs();
+    println!("{}", benches::memory::table(&rows));
+    for r in &rows {
+        let info = COLLECTORS.iter().find(|c| c.name == r.collector).unwrap();
+        assert!(r.failed.is_none(), "{} ({}) failed: {:?}", r.collector, r.run, r.failed);
+        assert!(
+            r.live_payload * 100 >= r.heap_capacity * 74,
+            "{}: live {} is not 75 % of {}",
+            r.collector,
+            r.live_payload,
+            r.heap_capacity
+        );
+        if info.precise && info.collects {
+            // A precise collector's statistics count exactly the live payload.
+            assert_eq!(r.stats_live_bytes, r.live_payload, "{}: rgc_stats.live_bytes", r.collector);
+        }
+        assert!(r.metadata_bytes > 0 && r.peak_table_bytes > 0, "{}: the table figures must be reported", r.collector);
+        let overhead = r.metadata_bytes as i64 + r.peak_table_bytes as i64 + r.waste_bytes;
+        let percent = 100.0 * overhead as f64 / r.heap_capacity as f64;
+        assert!((percent - r.overhead_percent).abs() < 0.01, "{}: the program's arithmetic", r.collector);
+        let ceiling = CEILINGS.iter().find(|(gc, _)| *gc == r.collector).map(|c| c.1).unwrap_or(GOAL_PERCENT);
+        assert!(
+            r.overhead_percent <= ceiling,
+            "{}: {:.1} % overhead at 75 % occupancy, past its ceiling of {ceiling} % (goal {GOAL_PERCENT} %)",
+            r.collector,
+            r.overhead_percent
+        );
+    }
+}
