@@ -14,11 +14,14 @@ use crate::collector::{AllocRequest, Collector};
 use crate::config::{default_c_config, Config};
 use crate::event::{Phase, PHASE_NAMES};
 use crate::fatal;
+use crate::message::Message;
+use crate::msg;
 use crate::region;
 use crate::types::{BYTES_TYPE, WEAKREF_TYPE};
 use core::cell::UnsafeCell;
 use core::ffi::{c_char, c_int, c_void};
 use core::sync::atomic::{AtomicBool, Ordering};
+use shadowstack::StackError;
 
 /// The one collector instance of a process, plus the glue's own state.
 pub struct Instance<C> {
@@ -150,9 +153,10 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
     if !abi_matches {
         fatal::report(
             CALL,
-            format_args!(
-                "this program was compiled for a different collector than '{}' (its rgc.h ABI tag does not match)",
-                C::NAME
+            &msg!(
+                "this program was compiled for a different collector than '",
+                C::NAME,
+                "' (its rgc.h ABI tag does not match)"
             ),
         );
         return -1;
@@ -160,7 +164,7 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
     // SAFETY: nothing else can hold the collector while `busy` is clear,
     // and init is not called re-entrantly (checked below).
     if inst.busy.load(Ordering::Acquire) || unsafe { (*inst.collector.get()).is_some() } {
-        fatal::report(CALL, format_args!("rgc is already initialised (call rgc_shutdown first)"));
+        fatal::report(CALL, &msg!("rgc is already initialised (call rgc_shutdown first)"));
         return -1;
     }
     let c_cfg = if cfg.is_null() {
@@ -176,12 +180,14 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         // even an error message could not be built outside a region.
         fatal::report(
             CALL,
-            format_args!(
-                "this build has no system allocator (no std): set rgc_config.region to a buffer of at least {} bytes \
-                 (region {:p}, region_size {})",
+            &msg!(
+                "this build has no system allocator (no std): set rgc_config.region to a buffer of at least ",
                 crate::config::REGION_MIN,
+                " bytes (region ",
                 c_cfg.region,
-                c_cfg.region_size
+                ", region_size ",
+                c_cfg.region_size,
+                ")"
             ),
         );
         return -1;
@@ -196,13 +202,13 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         // first `meta_bytes`, and no area is active (not initialised).
         unsafe { region::activate(r.base as *mut u8, r.meta_bytes) };
     }
-    let failed = |msg: core::fmt::Arguments<'_>| {
+    let failed = |msg: &Message| {
         fatal::report(CALL, msg);
         leave_region(CALL);
         -1
     };
-    if let Err(msg) = shadowstack::attach_current(config.shadowstack_slots) {
-        return failed(format_args!("cannot create the main thread's shadow stack: {msg}"));
+    if let Err(e) = shadowstack::attach_current(config.shadowstack_slots) {
+        return failed(&msg!("cannot create the main thread's shadow stack: ", stack_error_message(e)));
     }
     match C::new(config) {
         Ok(collector) => {
@@ -212,7 +218,7 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         }
         Err(e) => {
             shadowstack::detach_current();
-            failed(format_args!("{}", e.0))
+            failed(&e.0)
         }
     }
 }
@@ -228,8 +234,7 @@ fn parse_config(c_cfg: &RgcConfig) -> Result<Config, ()> {
         // SAFETY: the caller lent the region (rgc.h) and no area is active.
         unsafe { region::activate(base, len) };
     }
-    let parsed =
-        Config::from_c(c_cfg, crate::platform::getenv).map_err(|msg| fatal::report("rgc_init", format_args!("{msg}")));
+    let parsed = Config::from_c(c_cfg, crate::platform::getenv).map_err(|msg| fatal::report("rgc_init", &msg));
     if whole.is_some() {
         leave_region("rgc_init");
     }
@@ -241,7 +246,7 @@ fn parse_config(c_cfg: &RgcConfig) -> Result<Config, ()> {
 fn leave_region(call: &'static str) {
     if region::is_active() {
         if let Err(left) = region::deactivate() {
-            fatal!(call, "{left} bytes of collector tables are still allocated in the region (an rgc bug)");
+            fatal!(call, left, " bytes of collector tables are still allocated in the region (an rgc bug)");
         }
     }
 }
@@ -263,9 +268,9 @@ pub fn shutdown<C: Collector>(inst: &Instance<C>) {
     if region::is_active() && shadowstack::attached_count() > 0 {
         fatal!(
             "rgc_shutdown",
-            "{} other threads are still attached; in region mode their shadow stacks live in the region, \
-             so every thread must call rgc_thread_detach before rgc_shutdown",
-            shadowstack::attached_count()
+            shadowstack::attached_count(),
+            " other threads are still attached; in region mode their shadow stacks live in the region, \
+             so every thread must call rgc_thread_detach before rgc_shutdown"
         );
     }
     leave_region("rgc_shutdown");
@@ -280,7 +285,7 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
     // SAFETY: forwarded contract.
     match unsafe { c.types().resolve(desc) } {
         Ok(id) => id,
-        Err(e) => fatal!(call, "{e}"),
+        Err(e) => fatal!(call, e.message()),
     }
 }
 
@@ -307,7 +312,17 @@ fn out_of_memory<C: Collector>(inst: &Instance<C>, call: &'static str, bytes: us
         }
         None => {
             let s = inst.enter(call).stats();
-            fatal!(call, "out of memory: cannot allocate {bytes} bytes; heap_max is {} bytes, {} bytes were live after the last collection (raise RGC_HEAP_MAX, or install a handler with rgc_set_oom_handler)", s.heap_max, s.live_bytes)
+            fatal!(
+                call,
+                "out of memory: cannot allocate ",
+                bytes,
+                " bytes; heap_max is ",
+                s.heap_max,
+                " bytes, ",
+                s.live_bytes,
+                " bytes were live after the last collection (raise RGC_HEAP_MAX, or install a handler with \
+                 rgc_set_oom_handler)"
+            )
         }
     }
 }
@@ -390,16 +405,19 @@ pub unsafe fn alloc<C: Collector>(
         let type_id = unsafe { resolve(&mut *c, call, desc) };
         let info = c.types_ref().get(type_id).expect("resolved type exists");
         match (info.varsize, length) {
-            (true, None) => fatal!(call, "type '{}' is variable-size: allocate it with rgc_alloc_array", info.name),
-            (false, Some(_)) => fatal!(call, "type '{}' is fixed-size: allocate it with rgc_alloc", info.name),
+            (true, None) => fatal!(call, "type '", info.name, "' is variable-size: allocate it with rgc_alloc_array"),
+            (false, Some(_)) => fatal!(call, "type '", info.name, "' is fixed-size: allocate it with rgc_alloc"),
             _ => {}
         }
         let length = length.unwrap_or(0);
         let Some(bytes) = info.size_with_items(length).filter(|&b| b <= isize::MAX as usize) else {
             fatal!(
                 call,
-                "type '{}' with length {length} needs more than isize::MAX bytes (is the length negative?)",
-                info.name
+                "type '",
+                info.name,
+                "' with length ",
+                length,
+                " needs more than isize::MAX bytes (is the length negative?)"
             )
         };
         let req = AllocRequest { type_id, length, bytes, call };
@@ -416,8 +434,11 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
     if n > crate::types::MAX_BYTES_LEN {
         fatal!(
             CALL,
-            "size {n} exceeds the byte-buffer limit of {} bytes, 1 GiB - 1 (use an array type for larger data)",
-            crate::types::MAX_BYTES_LEN
+            "size ",
+            n,
+            " exceeds the byte-buffer limit of ",
+            crate::types::MAX_BYTES_LEN,
+            " bytes, 1 GiB - 1 (use an array type for larger data)"
         );
     }
     let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL };
@@ -443,10 +464,10 @@ pub unsafe fn write_barrier<C: Collector>(
     let mut c = inst.enter(CALL);
     if c.config().verify {
         if c.object_type(obj.cast()).is_none() {
-            fatal!(CALL, "object {obj:p} is not a live rgc object");
+            fatal!(CALL, "object ", obj, " is not a live rgc object");
         }
         if !value.is_null() && c.object_type(value.cast()).is_none() {
-            fatal!(CALL, "stored value {value:p} is not a live rgc object");
+            fatal!(CALL, "stored value ", value, " is not a live rgc object");
         }
     }
     // SAFETY: forwarded contract.
@@ -470,7 +491,7 @@ pub unsafe fn add_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void)
 
 pub fn remove_root<C: Collector>(inst: &Instance<C>, slot: *mut *mut c_void) {
     if !inst.enter("rgc_remove_root").remove_root(slot.cast()) {
-        fatal!("rgc_remove_root", "slot {slot:p} was never registered with rgc_add_root");
+        fatal!("rgc_remove_root", "slot ", slot, " was never registered with rgc_add_root");
     }
 }
 
@@ -509,7 +530,7 @@ pub fn set_oom_handler<C: Collector>(inst: &Instance<C>, f: Option<OomHandler>, 
 fn expect_object<C: Collector>(c: &C, call: &'static str, what: &str, p: *const c_void) -> u32 {
     match c.object_type(p.cast()) {
         Some(t) => t,
-        None => fatal!(call, "{what} {p:p} is not a live rgc object (NULL, freed, foreign, or an interior pointer)"),
+        None => fatal!(call, what, " ", p, " is not a live rgc object (NULL, freed, foreign, or an interior pointer)"),
     }
 }
 
@@ -542,7 +563,7 @@ pub unsafe fn weakref_get<C: Collector>(inst: &Instance<C>, weakref: *mut c_void
     let t = expect_object(&*c, CALL, "weakref", weakref);
     if t != WEAKREF_TYPE {
         let name = c.types_ref().get(t).map(|i| i.name.clone()).unwrap_or_default();
-        fatal!(CALL, "{weakref:p} is an object of type '{name}', not a weak reference from rgc_weakref_new");
+        fatal!(CALL, weakref, " is an object of type '", name, "', not a weak reference from rgc_weakref_new");
     }
     // SAFETY: validated as a live weakref object.
     unsafe { c.weakref_get(weakref.cast()) }.cast()
@@ -552,7 +573,7 @@ pub unsafe fn weakref_get<C: Collector>(inst: &Instance<C>, weakref: *mut c_void
 pub fn set_pacing<C: Collector>(inst: &Instance<C>, pause_ns: u64, window_ns: u64) -> c_int {
     const CALL: &str = "rgc_set_pacing";
     if let Err(e) = crate::config::check_pacing(pause_ns, window_ns) {
-        fatal!(CALL, "{e}");
+        fatal!(CALL, e);
     }
     inst.enter(CALL).set_pacing(pause_ns, window_ns) as c_int
 }
@@ -572,8 +593,8 @@ pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
     let slots = inst.enter("rgc_thread_attach").config().shadowstack_slots;
     match shadowstack::attach_current(slots) {
         Ok(()) => 0,
-        Err(msg) => {
-            fatal::report("rgc_thread_attach", format_args!("{msg}"));
+        Err(e) => {
+            fatal::report("rgc_thread_attach", &stack_error_message(e));
             -1
         }
     }
@@ -728,5 +749,28 @@ pub fn shadowstack_detach() {
 }
 
 pub fn shadowstack_overflow(requested: usize) -> ! {
-    fatal!("rgc_frame_push", "{}", shadowstack::overflow_message(requested))
+    fatal!("rgc_frame_push", stack_error_message(shadowstack::overflow_error(requested)))
+}
+
+/// What a [`StackError`] means to the program.
+fn stack_error_message(e: StackError) -> Message {
+    match e {
+        StackError::TooLarge { slots } => msg!(slots, " slots is too large"),
+        StackError::NoSlots => msg!("a shadow stack needs at least one slot"),
+        StackError::OutOfMemory { bytes, slots } => msg!("cannot allocate ", bytes, " bytes for ", slots, " slots"),
+        StackError::NotAttached => msg!(
+            "this thread has no shadow stack: call rgc_thread_attach() in every thread that uses rgc before \
+             pushing frames"
+        ),
+        StackError::Overflow { requested, depth, capacity } => msg!(
+            "shadow stack overflow: pushing a frame of ",
+            requested,
+            " slots at depth ",
+            depth,
+            " exceeds the capacity of ",
+            capacity,
+            " slots (raise RGC_SHADOWSTACK_SLOTS, or look for frames that are pushed but never popped)"
+        ),
+        StackError::AlreadyAttached => msg!("this thread is already attached (rgc_thread_attach called twice?)"),
+    }
 }

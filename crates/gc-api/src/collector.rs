@@ -3,8 +3,8 @@
 use crate::abi::{Finalizer, RgcStats};
 use crate::config::Config;
 use crate::event::EventSink;
+use crate::message::Message;
 use crate::types::{TypeId, TypeTable};
-use alloc::string::String;
 
 /// One allocation, already validated by the glue.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +21,7 @@ pub struct AllocRequest {
 
 /// Why `rgc_init` failed.
 #[derive(Debug, Clone)]
-pub struct InitError(pub String);
+pub struct InitError(pub Message);
 
 /// A garbage collector behind the `rgc_*` C ABI.
 ///

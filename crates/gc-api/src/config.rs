@@ -7,7 +7,8 @@
 //! variable's name and value; they are never silently clamped.
 
 use crate::abi::{RgcConfig, CONFIG_NO_ENV};
-use alloc::format;
+use crate::message::{Message, Piece};
+use crate::msg;
 use alloc::string::String;
 
 /// One row of the knob table (also printed by `rgc config`).
@@ -148,8 +149,33 @@ pub struct Config {
     pub region: Option<Region>,
 }
 
-fn knob_default(field: &str) -> u64 {
-    KNOBS.iter().find(|k| k.field == field).map(|k| k.default).unwrap_or(0)
+/// The default of the knob whose field is `field`, at compile time, so
+/// that code reading defaults does not keep the table (and its text) in a
+/// board's image.
+const fn knob_default(field: &str) -> u64 {
+    let mut i = 0;
+    while i < KNOBS.len() {
+        if const_str_eq(KNOBS[i].field, field) {
+            return KNOBS[i].default;
+        }
+        i += 1;
+    }
+    panic!("no knob has this field")
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The C struct filled with defaults (what `rgc_config_default` returns).
@@ -157,16 +183,16 @@ pub fn default_c_config() -> RgcConfig {
     RgcConfig {
         struct_size: core::mem::size_of::<RgcConfig>() as u32,
         flags: 0,
-        heap_max: knob_default("heap_max"),
-        heap_initial: knob_default("heap_initial"),
-        growth_percent: knob_default("growth_percent") as u32,
-        shadowstack_slots: knob_default("shadowstack_slots") as u32,
-        torture: knob_default("torture") as u32,
-        verify: knob_default("verify") as u32,
-        pause_us: knob_default("pause_us") as u32,
-        window_us: knob_default("window_us") as u32,
-        free_budget: knob_default("free_budget") as u32,
-        meta_bytes: knob_default("meta_bytes") as u32,
+        heap_max: const { knob_default("heap_max") },
+        heap_initial: const { knob_default("heap_initial") },
+        growth_percent: const { knob_default("growth_percent") as u32 },
+        shadowstack_slots: const { knob_default("shadowstack_slots") as u32 },
+        torture: const { knob_default("torture") as u32 },
+        verify: const { knob_default("verify") as u32 },
+        pause_us: const { knob_default("pause_us") as u32 },
+        window_us: const { knob_default("window_us") as u32 },
+        free_budget: const { knob_default("free_budget") as u32 },
+        meta_bytes: const { knob_default("meta_bytes") as u32 },
         region: core::ptr::null_mut(),
         region_size: 0,
     }
@@ -183,12 +209,12 @@ pub const MAX_PAUSE_NS: u64 = 1_000_000_000;
 
 /// Validates an incremental pause budget `pause_ns` (Q) and window
 /// `window_ns` (W): 1 µs ≤ Q ≤ 1 s and Q ≤ W. Used at init and by `rgc_set_pacing`.
-pub fn check_pacing(pause_ns: u64, window_ns: u64) -> Result<(), String> {
+pub fn check_pacing(pause_ns: u64, window_ns: u64) -> Result<(), Message> {
     if !(1000..=MAX_PAUSE_NS).contains(&pause_ns) {
-        return Err(format!("the pause budget {pause_ns} ns must be between 1 µs and 1 s"));
+        return Err(msg!("the pause budget ", pause_ns, " ns must be between 1 µs and 1 s"));
     }
     if window_ns < pause_ns {
-        return Err(format!("the window {window_ns} ns is shorter than the pause budget {pause_ns} ns"));
+        return Err(msg!("the window ", window_ns, " ns is shorter than the pause budget ", pause_ns, " ns"));
     }
     Ok(())
 }
@@ -207,51 +233,37 @@ pub fn parse_size(s: &str) -> Option<u64> {
 
 impl Config {
     /// Validates a C config, applying environment overrides through `getenv`
-    /// unless the struct says not to.
-    pub fn from_c(c: &RgcConfig, getenv: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+    /// unless the struct says not to. A bare-metal target has no
+    /// environment, so there the overrides (and the knob table's text) are
+    /// left out.
+    pub fn from_c(c: &RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<Config, Message> {
         if c.struct_size as usize != core::mem::size_of::<RgcConfig>() {
-            return Err(format!(
-                "rgc_config.struct_size is {} but this library expects {} (header and library versions differ, \
-                 or the struct was not filled with rgc_config_default)",
+            return Err(msg!(
+                "rgc_config.struct_size is ",
                 c.struct_size,
-                core::mem::size_of::<RgcConfig>()
+                " but this library expects ",
+                core::mem::size_of::<RgcConfig>(),
+                " (header and library versions differ, or the struct was not filled with rgc_config_default)"
             ));
         }
         let mut c = *c;
-        if c.flags & CONFIG_NO_ENV == 0 {
-            for knob in KNOBS {
-                let Some(text) = getenv(knob.env) else {
-                    continue;
-                };
-                let value = parse_size(&text).ok_or_else(|| {
-                    format!("environment variable {}='{}' is not a number ({})", knob.env, text, knob.unit)
-                })?;
-                let too_big = || format!("environment variable {}='{}' is out of range", knob.env, text);
-                match knob.field {
-                    "heap_max" => c.heap_max = value,
-                    "heap_initial" => c.heap_initial = value,
-                    "growth_percent" => c.growth_percent = u32::try_from(value).map_err(|_| too_big())?,
-                    "shadowstack_slots" => c.shadowstack_slots = u32::try_from(value).map_err(|_| too_big())?,
-                    "torture" => c.torture = value as u32,
-                    "verify" => c.verify = value as u32,
-                    "pause_us" => c.pause_us = u32::try_from(value).map_err(|_| too_big())?,
-                    "window_us" => c.window_us = u32::try_from(value).map_err(|_| too_big())?,
-                    "free_budget" => c.free_budget = u32::try_from(value).map_err(|_| too_big())?,
-                    "meta_bytes" => c.meta_bytes = u32::try_from(value).map_err(|_| too_big())?,
-                    _ => unreachable!("knob {} has no config field", knob.field),
-                }
-            }
+        if c.flags & CONFIG_NO_ENV == 0 && !cfg!(target_os = "none") {
+            apply_env(&mut c, getenv)?;
         }
+        let region = region_of(&c)?;
+        let out_of_range = |what: &str, v: &dyn Piece, why: &str| Err(msg!(what, " ", v, why));
         let cfg = Config {
             // In region mode the region bounds the heap, so a larger
             // limit than the address space is harmless there.
             heap_max: match usize::try_from(c.heap_max) {
                 Ok(max) => max,
-                Err(_) if !c.region.is_null() => usize::MAX,
-                Err(_) => return Err(format!("heap_max {} does not fit in this address space", c.heap_max)),
+                Err(_) if region.is_some() => usize::MAX,
+                Err(_) => return out_of_range("heap_max", &c.heap_max, " does not fit in this address space"),
             },
-            heap_initial: usize::try_from(c.heap_initial)
-                .map_err(|_| format!("heap_initial {} is too large", c.heap_initial))?,
+            heap_initial: match usize::try_from(c.heap_initial) {
+                Ok(n) => n,
+                Err(_) => return out_of_range("heap_initial", &c.heap_initial, " is too large"),
+            },
             growth_percent: c.growth_percent,
             shadowstack_slots: c.shadowstack_slots as usize,
             torture: c.torture != 0,
@@ -259,44 +271,72 @@ impl Config {
             pause_ns: c.pause_us as u64 * 1000,
             window_ns: c.window_us as u64 * 1000,
             free_budget: c.free_budget as usize,
-            region: region_of(&c)?,
+            region,
         };
         check_pacing(cfg.pause_ns, cfg.window_ns)
-            .map_err(|e| format!("{e} (pause_us {}, window_us {})", c.pause_us, c.window_us))?;
+            .map_err(|e| msg!(e, " (pause_us ", c.pause_us, ", window_us ", c.window_us, ")"))?;
         if cfg.heap_max < 64 * 1024 {
-            return Err(format!("heap_max {} is below the minimum of 64K", cfg.heap_max));
+            return out_of_range("heap_max", &cfg.heap_max, " is below the minimum of 64K");
         }
         // Documented: an initial allowance above the limit means "up to the limit".
         let cfg = Config { heap_initial: cfg.heap_initial.min(cfg.heap_max), ..cfg };
         if cfg.free_budget == 0 {
-            return Err("free_budget 0 would never free anything at a reconciliation: it must be at least 1".into());
+            return Err(msg!("free_budget 0 would never free anything at a reconciliation: it must be at least 1"));
         }
         if cfg.shadowstack_slots < 16 {
-            return Err(format!("shadowstack_slots {} is below the minimum of 16", cfg.shadowstack_slots));
+            return out_of_range("shadowstack_slots", &cfg.shadowstack_slots, " is below the minimum of 16");
         }
         if cfg.growth_percent == 0 || cfg.growth_percent > 10_000 {
-            return Err(format!("growth_percent {} must be between 1 and 10000", cfg.growth_percent));
+            return out_of_range("growth_percent", &cfg.growth_percent, " must be between 1 and 10000");
         }
         Ok(cfg)
     }
 }
 
+/// Applies the `RGC_*` environment variables to `c`.
+fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<(), Message> {
+    for knob in KNOBS {
+        let Some(text) = getenv(knob.env) else {
+            continue;
+        };
+        let value = parse_size(&text).ok_or_else(|| {
+            msg!("environment variable ", knob.env, "='", text, "' is not a number (", knob.unit, ")")
+        })?;
+        let too_big = || msg!("environment variable ", knob.env, "='", text, "' is out of range");
+        let narrow = |v: u64| u32::try_from(v).map_err(|_| too_big());
+        match knob.field {
+            "heap_max" => c.heap_max = value,
+            "heap_initial" => c.heap_initial = value,
+            "growth_percent" => c.growth_percent = narrow(value)?,
+            "shadowstack_slots" => c.shadowstack_slots = narrow(value)?,
+            "torture" => c.torture = value as u32,
+            "verify" => c.verify = value as u32,
+            "pause_us" => c.pause_us = narrow(value)?,
+            "window_us" => c.window_us = narrow(value)?,
+            "free_budget" => c.free_budget = narrow(value)?,
+            "meta_bytes" => c.meta_bytes = narrow(value)?,
+            _ => unreachable!("knob {} has no config field", knob.field),
+        }
+    }
+    Ok(())
+}
+
 /// Validates `region`, `region_size` and `meta_bytes` and splits the region.
-fn region_of(c: &RgcConfig) -> Result<Option<Region>, String> {
+fn region_of(c: &RgcConfig) -> Result<Option<Region>, Message> {
     if c.region.is_null() {
         if c.region_size != 0 {
-            return Err(format!("region is NULL but region_size is {}", c.region_size));
+            return Err(msg!("region is NULL but region_size is ", c.region_size));
         }
         return Ok(None);
     }
     let size = usize::try_from(c.region_size)
-        .map_err(|_| format!("region_size {} does not fit in this address space", c.region_size))?;
+        .map_err(|_| msg!("region_size ", c.region_size, " does not fit in this address space"))?;
     let addr = c.region as usize;
     if addr % 8 != 0 {
-        return Err(format!("region {:p} is not 8-byte aligned", c.region));
+        return Err(msg!("region ", c.region, " is not 8-byte aligned"));
     }
     if size < REGION_MIN || addr.checked_add(size).is_none() {
-        return Err(format!("region_size {size} is below the minimum of {REGION_MIN} (256K)"));
+        return Err(msg!("region_size ", size, " is below the minimum of ", REGION_MIN, " (256K)"));
     }
     let base = (addr + 15) & !15;
     let len = (size - (base - addr)) & !15;
@@ -308,10 +348,16 @@ fn region_of(c: &RgcConfig) -> Result<Option<Region>, String> {
     // The heap needs its metadata, alignment slack and two blocks at least.
     let heap_min = 4 * 32 * 1024;
     if meta_bytes >= len || len - meta_bytes < heap_min {
-        return Err(format!(
-            "meta_bytes {meta_bytes} (shadowstack_slots {} × 8 + region_size / 32 when meta_bytes is 0) leaves \
-             less than {heap_min} bytes of the {size}-byte region for the heap",
-            c.shadowstack_slots
+        return Err(msg!(
+            "meta_bytes ",
+            meta_bytes,
+            " (shadowstack_slots ",
+            c.shadowstack_slots,
+            " × 8 + region_size / 32 when meta_bytes is 0) leaves less than ",
+            heap_min,
+            " bytes of the ",
+            size,
+            "-byte region for the heap"
         ));
     }
     Ok(Some(Region { base, len, meta_bytes }))

@@ -4,56 +4,59 @@
 //! descriptor or an impossible size cannot continue without risking freeing
 //! live objects, so it stops the process. The message always starts with
 //! `rgc: <call>:` and names the offending value, so a user can grep for it.
+//! Messages are [`Message`]s, built without `core::fmt` (see
+//! [`crate::message`]).
 
-use core::fmt::{self, Write};
+use crate::message::Message;
 
-struct MessageBuf {
-    buf: [u8; 1024],
-    len: usize,
-}
-
-impl Write for MessageBuf {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let n = s.len().min(self.buf.len() - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
+/// Writes `rgc: <call>: <message>` and a newline to stderr (on a board:
+/// the message hook, see [`crate::platform`]) in one write, without
+/// allocating.
+pub fn report(call: &str, message: &Message) {
+    let mut line = [0u8; Message::CAPACITY + 64];
+    let mut len = 0;
+    for part in [b"rgc: ".as_slice(), call.as_bytes(), b": ", message.as_bytes()] {
+        let n = part.len().min(line.len() - 1 - len);
+        line[len..len + n].copy_from_slice(&part[..n]);
+        len += n;
     }
-}
-
-/// Writes `rgc: <call>: <message>` to stderr (on a board: the message
-/// hook, see [`crate::platform`]) without allocating.
-pub fn report(call: &str, args: fmt::Arguments<'_>) {
-    let mut out = MessageBuf { buf: [0; 1024], len: 0 };
-    let _ = write!(out, "rgc: {call}: {args}\n");
-    crate::platform::write_message(&out.buf[..out.len]);
+    line[len] = b'\n';
+    crate::platform::write_message(&line[..len + 1]);
 }
 
 /// Reports and aborts. Never returns.
 #[cold]
 #[inline(never)]
-pub fn fatal(call: &str, args: fmt::Arguments<'_>) -> ! {
-    report(call, args);
+pub fn fatal(call: &str, message: &Message) -> ! {
+    report(call, message);
     crate::platform::abort()
 }
 
-/// `fatal!("rgc_alloc", "type {} is ...", name)`.
+/// `fatal!("rgc_alloc", "type '", name, "' is ...")`: the pieces are those
+/// of [`msg!`](crate::msg).
 #[macro_export]
 macro_rules! fatal {
-    ($call:expr, $($arg:tt)*) => {
-        $crate::fatal::fatal($call, format_args!($($arg)*))
+    ($call:expr, $($piece:tt)+) => {
+        $crate::fatal::fatal($call, &$crate::msg!($($piece)+))
     };
 }
 
 /// What a bare-metal collector library does on a Rust panic (a failed
 /// internal assertion or bounds check: an rgc bug, or memory corrupted by
-/// the program): the same one-line report and abort hook as any fatal
-/// error. Hosted builds keep std's handler, which aborts too (`panic =
+/// the program): `rgc: internal error: panicked at <file>:<line>` through
+/// the same message and abort hooks as any fatal error. It names the
+/// source line but not the panic's own text, which would need `core::fmt`
+/// (see [`crate::message`]); the line identifies the check. Hosted builds
+/// keep std's handler, which prints the text and aborts too (`panic =
 /// "abort"`).
 #[cold]
 #[inline(never)]
 pub fn panicked(info: &core::panic::PanicInfo<'_>) -> ! {
-    fatal("internal error", format_args!("{info}"))
+    let m = match info.location() {
+        Some(at) => crate::msg!("panicked at ", at.file(), ":", at.line()),
+        None => crate::msg!("panicked"),
+    };
+    fatal("internal error", &m)
 }
 
 /// Defines the `#[panic_handler]` of a `no_std` collector library (see

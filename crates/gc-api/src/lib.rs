@@ -19,6 +19,8 @@
 //!   turns any `Collector` into a library exporting the `rgc_*` symbols.
 //! - [`fatal`](mod@fatal): the one way rgc reports misuse: a message naming the call and
 //!   the offending value, then `abort()`.
+//! - [`message`]: error text built without `core::fmt` (the [`msg!`] macro),
+//!   which keeps formatting code out of a board's image.
 //! - [`region`]: region mode's table area, the global allocator that keeps
 //!   every allocation rgc makes inside the caller's buffer.
 //! - [`platform`]: the clock, message output and abort, from libc or (on a
@@ -42,6 +44,7 @@ pub mod collector;
 pub mod config;
 pub mod event;
 pub mod fatal;
+pub mod message;
 pub mod platform;
 pub mod region;
 pub mod types;
@@ -50,4 +53,5 @@ pub use abi::{RgcConfig, RgcEvent, RgcStats, RgcType};
 pub use collector::{AllocRequest, Collector, InitError};
 pub use config::Config;
 pub use event::{EventSink, Phase};
+pub use message::{Hex, Message};
 pub use types::{TypeError, TypeId, TypeInfo, TypeTable};

@@ -93,8 +93,13 @@ impl TableArea {
         let (size, used) = self.with_free_list(|fl| (fl.size(), fl.used()));
         crate::fatal!(
             "region",
-            "the table area is full: cannot allocate {bytes} bytes for the collector's tables ({used} of \
-             meta_bytes {size} in use); raise rgc_config.meta_bytes (RGC_META_BYTES)"
+            "the table area is full: cannot allocate ",
+            bytes,
+            " bytes for the collector's tables (",
+            used,
+            " of meta_bytes ",
+            size,
+            " in use); raise rgc_config.meta_bytes (RGC_META_BYTES)"
         )
     }
 }

@@ -8,6 +8,8 @@
 //! type and the offending field; it is never half-registered.
 
 use crate::abi::{Finalizer, RgcType, TYPE_KNOWN_FLAGS, TYPE_POINTER_FREE, TYPE_VARSIZE};
+use crate::message::{Hex, Message};
+use crate::msg;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ffi::c_char;
@@ -77,12 +79,19 @@ impl TypeInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeError {
     pub type_name: String,
-    pub reason: String,
+    pub reason: Message,
+}
+
+impl TypeError {
+    /// `type descriptor '<name>' is invalid: <reason>`.
+    pub fn message(&self) -> Message {
+        msg!("type descriptor '", self.type_name, "' is invalid: ", self.reason)
+    }
 }
 
 impl fmt::Display for TypeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "type descriptor '{}' is invalid: {}", self.type_name, self.reason)
+        f.write_str(self.message().as_str())
     }
 }
 
@@ -168,9 +177,11 @@ impl TypeTable {
                 _ => Err(TypeError {
                     // SAFETY: rule 3.
                     type_name: unsafe { read_name((*desc).name) },
-                    reason: alloc::format!(
-                        "its id field holds {id}, which this rgc instance never assigned to it \
-                         (was the descriptor copied after registration, or is it uninitialised memory?)"
+                    reason: msg!(
+                        "its id field holds ",
+                        id,
+                        ", which this rgc instance never assigned to it (was the descriptor copied after \
+                         registration, or is it uninitialised memory?)"
                     ),
                 }),
             };
@@ -180,7 +191,7 @@ impl TypeTable {
         if self.types.len() >= MAX_TYPES {
             return Err(TypeError {
                 type_name: info.name,
-                reason: alloc::format!("rgc supports at most {MAX_TYPES} type ids, and all are in use"),
+                reason: msg!("rgc supports at most ", MAX_TYPES, " type ids, and all are in use"),
             });
         }
         info.desc = desc;
@@ -230,21 +241,31 @@ unsafe fn read_offsets(ptr: *const u32, count: u32) -> Vec<u32> {
 /// 32-bit board): the alignment rgc.h asks of pointer and length fields.
 const WORD: u32 = core::mem::size_of::<usize>() as u32;
 
-fn check_offsets(offsets: &[u32], area: u32, what: &str) -> Result<(), String> {
+fn check_offsets(offsets: &[u32], area: u32, what: &str) -> Result<(), Message> {
     for (i, &off) in offsets.iter().enumerate() {
+        let field = || msg!(what, "[", i, "] = ", off);
         if off % WORD != 0 {
-            return Err(alloc::format!(
-                "{what}[{i}] = {off} is not a multiple of {WORD} (pointer fields must be {WORD}-byte aligned)"
+            return Err(msg!(
+                field(),
+                " is not a multiple of ",
+                WORD,
+                " (pointer fields must be ",
+                WORD,
+                "-byte aligned)"
             ));
         }
         if off as u64 + WORD as u64 > area as u64 {
-            return Err(alloc::format!(
-                "{what}[{i}] = {off} does not fit: the pointer would end at {} but the area is {area} bytes",
-                off as u64 + WORD as u64
+            return Err(msg!(
+                field(),
+                " does not fit: the pointer would end at ",
+                off as u64 + WORD as u64,
+                " but the area is ",
+                area,
+                " bytes"
             ));
         }
         if offsets[..i].contains(&off) {
-            return Err(alloc::format!("{what}[{i}] = {off} is listed twice"));
+            return Err(msg!(field(), " is listed twice"));
         }
     }
     Ok(())
@@ -259,18 +280,18 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
     let d = unsafe { &*desc };
     // SAFETY: rule 3.
     let name = unsafe { read_name(d.name) };
-    let fail = |reason: String| TypeError { type_name: name.clone(), reason };
+    let fail = |reason: Message| TypeError { type_name: name.clone(), reason };
     if d.flags & !TYPE_KNOWN_FLAGS != 0 {
-        return Err(fail(alloc::format!("unknown flag bits 0x{:x}", d.flags & !TYPE_KNOWN_FLAGS)));
+        return Err(fail(msg!("unknown flag bits ", Hex((d.flags & !TYPE_KNOWN_FLAGS) as u64))));
     }
     if d.size > MAX_FIXED_SIZE {
-        return Err(fail(alloc::format!("size {} exceeds the maximum fixed size {MAX_FIXED_SIZE}", d.size)));
+        return Err(fail(msg!("size ", d.size, " exceeds the maximum fixed size ", MAX_FIXED_SIZE)));
     }
     if d.num_ptrs > 0 && d.ptr_offsets.is_null() {
-        return Err(fail(alloc::format!("num_ptrs is {} but ptr_offsets is NULL", d.num_ptrs)));
+        return Err(fail(msg!("num_ptrs is ", d.num_ptrs, " but ptr_offsets is NULL")));
     }
     if d.item_num_ptrs > 0 && d.item_ptr_offsets.is_null() {
-        return Err(fail(alloc::format!("item_num_ptrs is {} but item_ptr_offsets is NULL", d.item_num_ptrs)));
+        return Err(fail(msg!("item_num_ptrs is ", d.item_num_ptrs, " but item_ptr_offsets is NULL")));
     }
     let varsize = d.flags & TYPE_VARSIZE != 0;
     let pointer_free = d.flags & TYPE_POINTER_FREE != 0;
@@ -279,33 +300,40 @@ unsafe fn validate(desc: *const RgcType) -> Result<TypeInfo, TypeError> {
     // SAFETY: as above.
     let item_ptr_offsets = unsafe { read_offsets(d.item_ptr_offsets, d.item_num_ptrs) };
     if pointer_free && (!ptr_offsets.is_empty() || !item_ptr_offsets.is_empty()) {
-        return Err(fail("RGC_TYPE_POINTER_FREE is set but the descriptor lists pointer fields".into()));
+        return Err(fail(msg!("RGC_TYPE_POINTER_FREE is set but the descriptor lists pointer fields")));
     }
     check_offsets(&ptr_offsets, d.size, "ptr_offsets").map_err(fail)?;
     if varsize {
         if d.item_size == 0 {
-            return Err(fail("RGC_TYPE_VARSIZE is set but item_size is 0".into()));
+            return Err(fail(msg!("RGC_TYPE_VARSIZE is set but item_size is 0")));
         }
         if d.length_offset % WORD != 0 || d.length_offset as u64 + WORD as u64 > d.size as u64 {
-            return Err(fail(alloc::format!(
-                "length_offset {} must be {WORD}-byte aligned and leave room for a size_t inside the fixed part of {} bytes",
+            return Err(fail(msg!(
+                "length_offset ",
                 d.length_offset,
-                d.size
+                " must be ",
+                WORD,
+                "-byte aligned and leave room for a size_t inside the fixed part of ",
+                d.size,
+                " bytes"
             )));
         }
         if ptr_offsets.contains(&d.length_offset) {
-            return Err(fail(alloc::format!("length_offset {} is also listed as a pointer field", d.length_offset)));
+            return Err(fail(msg!("length_offset ", d.length_offset, " is also listed as a pointer field")));
         }
         check_offsets(&item_ptr_offsets, d.item_size, "item_ptr_offsets").map_err(fail)?;
         if !item_ptr_offsets.is_empty() && (d.size % WORD != 0 || d.item_size % WORD != 0) {
-            return Err(fail(alloc::format!(
-                "items hold pointers, so size ({}) and item_size ({}) must be multiples of {WORD}",
+            return Err(fail(msg!(
+                "items hold pointers, so size (",
                 d.size,
-                d.item_size
+                ") and item_size (",
+                d.item_size,
+                ") must be multiples of ",
+                WORD
             )));
         }
     } else if d.item_size != 0 || d.item_num_ptrs != 0 || d.length_offset != 0 {
-        return Err(fail("item_size, item_num_ptrs or length_offset is set but RGC_TYPE_VARSIZE is not".into()));
+        return Err(fail(msg!("item_size, item_num_ptrs or length_offset is set but RGC_TYPE_VARSIZE is not")));
     }
     // A type with no pointer fields at all is pointer-free whether or not the
     // flag says so; recording that skips scanning it.

@@ -886,8 +886,8 @@ impl Heap {
 
     /// Checks the block table and bitmaps; returns a description of the
     /// first inconsistency. `marks_clear` asks to check invariant 3 too.
-    pub fn check_structure(&self, marks_clear: bool) -> Result<(), alloc::string::String> {
-        use alloc::format;
+    pub fn check_structure(&self, marks_clear: bool) -> Result<(), gc_api::Message> {
+        use gc_api::msg;
         let mut in_use = 0;
         let mut b = 0;
         while b < self.frontier {
@@ -895,19 +895,25 @@ impl Heap {
             match self.block_state(b) {
                 BlockState::Free => {
                     if !free {
-                        return Err(format!("block {b} is free but not in the free-block bitmap"));
+                        return Err(msg!("block ", b, " is free but not in the free-block bitmap"));
                     }
                     b += 1;
                     continue;
                 }
-                _ if free => return Err(format!("block {b} is in use but marked free")),
-                BlockState::LargeTail => return Err(format!("block {b} is a large-object tail without a head")),
+                _ if free => return Err(msg!("block ", b, " is in use but marked free")),
+                BlockState::LargeTail => return Err(msg!("block ", b, " is a large-object tail without a head")),
                 BlockState::LargeHead => {
                     let n = self.info(b).aux as usize;
                     for t in b + 1..b + n {
                         if self.block_state(t) != BlockState::LargeTail || self.info(t).aux as usize != b {
-                            return Err(format!(
-                                "large object at block {b} spans {n} blocks but block {t} does not point back"
+                            return Err(msg!(
+                                "large object at block ",
+                                b,
+                                " spans ",
+                                n,
+                                " blocks but block ",
+                                t,
+                                " does not point back"
                             ));
                         }
                     }
@@ -922,14 +928,14 @@ impl Heap {
                 for w in 0..GRANULES_PER_BLOCK / 64 {
                     // SAFETY: inside the bitmap for block b.
                     if unsafe { *self.mark_bits.add(g0 / 64 + w) } != 0 {
-                        return Err(format!("block {b} has mark bits set outside a collection"));
+                        return Err(msg!("block ", b, " has mark bits set outside a collection"));
                     }
                 }
             }
             b += 1;
         }
         if in_use != self.blocks_in_use {
-            return Err(format!("{} blocks are counted in use but the table shows {in_use}", self.blocks_in_use));
+            return Err(msg!(self.blocks_in_use, " blocks are counted in use but the table shows ", in_use));
         }
         Ok(())
     }

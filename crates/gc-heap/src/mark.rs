@@ -227,24 +227,41 @@ pub fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
     match source {
         Source::ShadowStack(i) => fatal!(
             "collector",
-            "shadow-stack slot #{i} (counting from the bottom) holds {value:p}, which is not a live rgc object \
-             (a stale pointer kept across a collection, or a slot written with a non-object?)"
+            "shadow-stack slot #",
+            i,
+            " (counting from the bottom) holds ",
+            value,
+            ", which is not a live rgc object (a stale pointer kept across a collection, or a slot written with a \
+             non-object?)"
         ),
         Source::GlobalRoot(slot) => fatal!(
             "collector",
-            "global root {slot:p} (from rgc_add_root) holds {value:p}, which is not a live rgc object"
+            "global root ",
+            slot,
+            " (from rgc_add_root) holds ",
+            value,
+            ", which is not a live rgc object"
         ),
         Source::WeakRef(w) => fatal!(
             "collector",
-            "weak reference {w:p} holds {value:p}, which is not a live rgc object (was the weakref cell overwritten?)"
+            "weak reference ",
+            w,
+            " holds ",
+            value,
+            ", which is not a live rgc object (was the weakref cell overwritten?)"
         ),
         Source::StoreLog => fatal!(
             "collector",
-            "RGC_STORE overwrote {value:p} in a heap object, and that is not a live rgc object \
-             (a pointer field held a foreign pointer, a freed object, or uninitialised data?)"
+            "RGC_STORE overwrote ",
+            value,
+            " in a heap object, and that is not a live rgc object (a pointer field held a foreign pointer, a freed \
+             object, or uninitialised data?)"
         ),
-        Source::TempRoot | Source::FinalizerQueue => {
-            fatal!("collector", "internal root {value:p} is not a live object ({source:?}); this is an rgc bug")
+        Source::TempRoot => {
+            fatal!("collector", "internal root ", value, " is not a live object (TempRoot); this is an rgc bug")
+        }
+        Source::FinalizerQueue => {
+            fatal!("collector", "internal root ", value, " is not a live object (FinalizerQueue); this is an rgc bug")
         }
         Source::Field { obj, offset } => {
             // SAFETY: `obj` was validated and marked before its fields were read.
@@ -252,8 +269,15 @@ pub fn bad_pointer(types: &TypeTable, value: *mut u8, source: Source) -> ! {
             let name = types.get(t).map(|i| i.name.as_str()).unwrap_or("<corrupt type id>");
             fatal!(
                 "collector",
-                "object {obj:p} of type '{name}' holds {value:p} in the pointer field at byte offset {offset}, \
-                 which is not a live rgc object (a foreign pointer, a freed object, or uninitialised data?)"
+                "object ",
+                obj,
+                " of type '",
+                name,
+                "' holds ",
+                value,
+                " in the pointer field at byte offset ",
+                offset,
+                ", which is not a live rgc object (a foreign pointer, a freed object, or uninitialised data?)"
             )
         }
     }
@@ -376,7 +400,14 @@ impl Marker {
             }
             None => {
                 let Some(info) = types.get(h.kind) else {
-                    fatal!("collector", "object {value:p} has corrupt type id {} in its header (heap corruption: a write past the end of a neighbouring object?)", h.kind)
+                    fatal!(
+                        "collector",
+                        "object ",
+                        value,
+                        " has corrupt type id ",
+                        h.kind,
+                        " in its header (heap corruption: a write past the end of a neighbouring object?)"
+                    )
                 };
                 if info.has_pointers() {
                     self.push(Entry { obj: value, next_item: 0 });

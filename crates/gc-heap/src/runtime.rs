@@ -27,6 +27,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use gc_api::abi::{Finalizer, RgcStats};
 use gc_api::event::{EventSink, Phase};
+use gc_api::msg;
 use gc_api::types::{TypeId, TypeTable};
 use gc_api::{AllocRequest, Collector, Config, InitError};
 
@@ -138,7 +139,7 @@ impl Runtime {
 
     #[cfg(not(feature = "std"))]
     fn reserved(_config: Config) -> Result<Runtime, InitError> {
-        Err(InitError("this build has no mmap: give rgc_init a region (rgc_config.region, region_size)".into()))
+        Err(InitError(msg!("this build has no mmap: give rgc_init a region (rgc_config.region, region_size)")))
     }
 
     /// Builds a runtime with an `mmap`-reserved heap of `config.heap_max`.
@@ -146,9 +147,15 @@ impl Runtime {
     fn reserved(config: Config) -> Result<Runtime, InitError> {
         let bytes = Heap::region_bytes_for(config.heap_max);
         let mem = crate::memory::MmapMemory::reserve(bytes).map_err(|e| {
-            InitError(alloc::format!(
-                "cannot reserve {bytes} bytes of address space for heap_max {}: {e}",
-                config.heap_max
+            // Hosted only, so the OS error may go through core::fmt.
+            let why = alloc::string::ToString::to_string(&e);
+            InitError(msg!(
+                "cannot reserve ",
+                bytes,
+                " bytes of address space for heap_max ",
+                config.heap_max,
+                ": ",
+                why
             ))
         })?;
         Self::with_memory(config, Box::new(mem))
@@ -156,7 +163,7 @@ impl Runtime {
 
     /// Builds a runtime on any memory source (e.g. a caller's fixed region).
     pub fn with_memory(config: Config, mem: Box<dyn crate::memory::Memory>) -> Result<Runtime, InitError> {
-        let heap = Heap::new(mem).map_err(|e| InitError(e.into()))?;
+        let heap = Heap::new(mem).map_err(|e| InitError(msg!(e)))?;
         let trigger = config.heap_initial.max(crate::layout::BLOCK_SIZE);
         Ok(Runtime {
             trigger,
@@ -420,7 +427,7 @@ impl Runtime {
     pub fn verify_or_abort(&mut self, after_full_collection: bool) {
         let expect = after_full_collection.then_some((self.counters.live_objects, self.counters.live_bytes));
         if let Err(msg) = crate::verify::verify(self, expect) {
-            gc_api::fatal!("heap verifier", "{msg}");
+            gc_api::fatal!("heap verifier", msg);
         }
     }
 

@@ -8,13 +8,12 @@
 
 use crate::object::{for_each_pointer, header, object_bytes};
 use crate::runtime::Runtime;
-use alloc::format;
-use alloc::string::String;
+use gc_api::{msg, Message};
 
 /// Returns the first violated invariant. `expect_live` is
 /// `(objects, bytes)` counted by the last full collection, when the heap
 /// should hold exactly those.
-pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), String> {
+pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Message> {
     let heap = &rt.heap;
     heap.check_structure(expect_live.is_some())?;
     let mut error = None;
@@ -29,7 +28,7 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
         // SAFETY: for_each_object yields allocated objects.
         let h = unsafe { header(obj) };
         let Some(info) = rt.types.get(h.type_id()) else {
-            error = Some(format!("object {obj:p} has unregistered type id {}", h.kind));
+            error = Some(msg!("object ", obj, " has unregistered type id ", h.kind));
             return;
         };
         objects += 1;
@@ -39,10 +38,16 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
         unsafe {
             for_each_pointer(obj, info, 0, |offset, v| {
                 if !v.is_null() && !heap.is_object(v) && error.is_none() {
-                    error = Some(format!(
-                        "object {obj:p} of type '{}' holds {v:p} in the pointer field at byte offset {offset}, \
-                         which is not a live rgc object",
-                        info.name
+                    error = Some(msg!(
+                        "object ",
+                        obj,
+                        " of type '",
+                        info.name,
+                        "' holds ",
+                        v,
+                        " in the pointer field at byte offset ",
+                        offset,
+                        ", which is not a live rgc object"
                     ));
                 }
             })
@@ -51,11 +56,11 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
     if let Some(e) = error {
         return Err(e);
     }
-    let live = |what: &str, v: *mut u8| -> Result<(), String> {
+    let live = |what: &str, v: *mut u8| -> Result<(), Message> {
         if v.is_null() || heap.is_object(v) {
             Ok(())
         } else {
-            Err(format!("{what} holds {v:p}, not a live object"))
+            Err(msg!(what, " holds ", v, ", not a live object"))
         }
     };
     let mut root_error = Ok(());
@@ -74,20 +79,27 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Strin
     }
     for &o in rt.finalizable.iter().chain(rt.pending_finalizers.iter()) {
         if !heap.is_object(o) {
-            return Err(format!("finalizer table lists {o:p}, which is not a live object"));
+            return Err(msg!("finalizer table lists ", o, ", which is not a live object"));
         }
     }
     for &w in &rt.weakrefs {
         if rt.object_type(w) != Some(gc_api::types::WEAKREF_TYPE) {
-            return Err(format!("weak-reference table lists {w:p}, which is not a live weakref"));
+            return Err(msg!("weak-reference table lists ", w, ", which is not a live weakref"));
         }
         // SAFETY: a live weakref cell.
         live("a weak reference", unsafe { *(w as *const *mut u8) })?;
     }
     if let Some((o, b)) = expect_live {
         if (o, b) != (objects, bytes) {
-            return Err(format!(
-                "after a full collection the heap holds {objects} objects / {bytes} bytes but marking found {o} / {b}"
+            return Err(msg!(
+                "after a full collection the heap holds ",
+                objects,
+                " objects / ",
+                bytes,
+                " bytes but marking found ",
+                o,
+                " / ",
+                b
             ));
         }
     }

@@ -40,6 +40,21 @@ pub enum CyclePhase {
 }
 
 impl CyclePhase {
+    /// The variant's name, for the verifier's messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            CyclePhase::Idle => "Idle",
+            CyclePhase::Roots { .. } => "Roots",
+            CyclePhase::Mark => "Mark",
+            CyclePhase::Weak { .. } => "Weak",
+            CyclePhase::FinalizeScan { .. } => "FinalizeScan",
+            CyclePhase::FinalizeMark => "FinalizeMark",
+            CyclePhase::PruneWeak { .. } => "PruneWeak",
+            CyclePhase::Sweep => "Sweep",
+            CyclePhase::Release { .. } => "Release",
+        }
+    }
+
     /// The event phase reported for this cycle phase.
     pub fn event(self) -> Event {
         match self {
@@ -312,7 +327,7 @@ impl Incremental {
         barrier::shade_store_log(rt);
         rt.verify_or_abort(after_full_collection);
         if let Err(msg) = crate::verify::check_colours(rt, self.phase) {
-            gc_api::fatal!("heap verifier", "{msg}");
+            gc_api::fatal!("heap verifier", msg);
         }
     }
 }

@@ -14,10 +14,9 @@
 //! - `Idle`: no mark bit is set.
 
 use crate::cycle::CyclePhase;
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 use gc_api::types::BYTES_TYPE;
+use gc_api::{msg, Message};
 use gc_heap::object::{for_each_pointer, header};
 use gc_heap::{Heap, Runtime};
 
@@ -92,7 +91,7 @@ fn is_live_object(rt: &Runtime, v: *mut u8) -> bool {
 }
 
 /// Checks the invariant for `phase`; returns the first violation.
-pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
+pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), Message> {
     if let CyclePhase::Idle = phase {
         return rt.heap.check_structure(true);
     }
@@ -102,9 +101,10 @@ pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
         if !SAID.swap(true, core::sync::atomic::Ordering::Relaxed) {
             gc_api::fatal::report(
                 "heap verifier",
-                format_args!(
-                    "colour check skipped (phase {phase:?}, and later ones like it): \
-                     no room for its work lists in the region's table area"
+                &msg!(
+                    "colour check skipped (phase ",
+                    phase.name(),
+                    ", and later ones like it): no room for its work lists in the region's table area"
                 ),
             );
         }
@@ -112,7 +112,7 @@ pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), String> {
     })
 }
 
-fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(), String>, OutOfScratch> {
+fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(), Message>, OutOfScratch> {
     let heap = &rt.heap;
     // SAFETY (is_marked calls below): applied to objects only.
     let marked = |o: *mut u8| unsafe { heap.is_marked(o) };
@@ -162,9 +162,16 @@ fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(),
         if !ok {
             let t = rt.object_type(o).unwrap_or(0);
             let name = rt.types.get(t).map(|i| i.name.as_str()).unwrap_or("?");
-            return Ok(Err(format!(
-                "colour invariant broken in phase {phase:?}: object {o:p} of type '{name}', reachable from {from}, \
-                 is white and no grey object reaches it through white objects (a store missed the write barrier?)"
+            return Ok(Err(msg!(
+                "colour invariant broken in phase ",
+                phase.name(),
+                ": object ",
+                o,
+                " of type '",
+                name,
+                "', reachable from ",
+                from,
+                ", is white and no grey object reaches it through white objects (a store missed the write barrier?)"
             )));
         }
         children(rt, o, 0, |v| work.push((v, "the heap")));

@@ -27,7 +27,7 @@ use crate::word::{self, must_log, LOGGED};
 use crate::Refcount;
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use gc_api::fatal;
+use gc_api::{fatal, msg, Message};
 use gc_heap::layout::BLOCK_SIZE;
 use gc_heap::object::header;
 use gc_heap::{store_log, Runtime};
@@ -128,22 +128,34 @@ fn store_error(obj: *mut u8, slot: *mut *mut u8, old: *mut u8, value: *mut u8) -
         } else {
             (old, "the value overwritten (written without RGC_STORE?)")
         };
-        alloc::format!("{role}, {bad:p}, is not a live rgc object")
+        msg!(role, ", ", bad, ", is not a live rgc object")
     } else {
         // Both in the heap: the old value's count was already zero.
-        alloc::format!(
-            "the count of the overwritten value {old:p} is already zero: a pointer to it was written \
-             into a heap object without RGC_STORE"
+        msg!(
+            "the count of the overwritten value ",
+            old,
+            " is already zero: a pointer to it was written into a heap object without RGC_STORE"
         )
     };
     let type_name = if in_heap(obj) {
         // SAFETY: obj lies in the heap's blocks; its header word is readable.
         let t = unsafe { header(obj) }.type_id();
-        alloc::format!(" (type id {t})")
+        msg!(" (type id ", t, ")")
     } else {
-        alloc::string::String::new()
+        Message::new()
     };
-    fatal!("RGC_STORE", "storing {value:p} into the field at byte offset {offset} of object {obj:p}{type_name}: {what}")
+    fatal!(
+        "RGC_STORE",
+        "storing ",
+        value,
+        " into the field at byte offset ",
+        offset,
+        " of object ",
+        obj,
+        type_name,
+        ": ",
+        what
+    )
 }
 
 /// `RGC_STORE`'s error path (inline C under `-DRGC_GC_REFCOUNT`).

@@ -22,11 +22,10 @@
 
 use crate::word::{self, BLACK, BUFFERED, DOOMED, FINALIZABLE, LOGGED, YOUNG};
 use crate::Refcount;
-use alloc::format;
-use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use gc_api::fatal;
+use gc_api::{msg, Message};
 use gc_heap::object::{for_each_pointer, header};
 use gc_heap::{store_log, Runtime};
 
@@ -55,11 +54,11 @@ impl Refcount {
             .and_then(|()| self.check_counts(rt))
             .and_then(|()| if after_full_collection { check_all_reachable(rt) } else { Ok(()) });
         if let Err(msg) = result {
-            fatal!("heap verifier", "{msg}");
+            fatal!("heap verifier", msg);
         }
     }
 
-    fn check_counts(&self, rt: &Runtime) -> Result<(), String> {
+    fn check_counts(&self, rt: &Runtime) -> Result<(), Message> {
         if crate::tables::lost() {
             // Tables dropped entries (see `tables`): the flags and the
             // tables disagree until the backup trace that is due.
@@ -72,7 +71,7 @@ impl Refcount {
         let Some(mut refs) = gc_api::region::scratch(n, 0u32) else {
             gc_api::fatal::report(
                 "heap verifier",
-                format_args!("count check skipped: no room for its {n}-entry scratch table in the region's table area"),
+                &msg!("count check skipped: no room for its ", n, "-entry scratch table in the region's table area"),
             );
             return Ok(());
         };
@@ -127,25 +126,28 @@ impl Refcount {
             let (w, t) = unsafe { (word::get(o), header(o).type_id()) };
             let name = rt.types.get(t).map_or("?", |i| i.name.as_str());
             let (count, expected) = (word::count(w), refs[index(o)]);
+            let object = || msg!("object ", o, " of type '", name, "'");
             error = if word::colour(w) != BLACK && !(word::colour(w) == DOOMED && doomed.get(index(o))) {
-                Some(format!("object {o:p} of type '{name}' is not black outside the cycle collector"))
+                Some(msg!(object(), " is not black outside the cycle collector"))
             } else if doomed.get(index(o)) && (word::colour(w) != DOOMED || count != 0) {
-                Some(format!("object {o:p} of type '{name}' awaits its free but is not doomed with count zero"))
+                Some(msg!(object(), " awaits its free but is not doomed with count zero"))
             } else if !word::is_sticky(w) && count != expected {
-                Some(format!(
-                    "object {o:p} of type '{name}' has reference count {count} but {expected} heap pointer fields \
-                     refer to it (a pointer written without RGC_STORE?)"
+                Some(msg!(
+                    object(),
+                    " has reference count ",
+                    count,
+                    " but ",
+                    expected,
+                    " heap pointer fields refer to it (a pointer written without RGC_STORE?)"
                 ))
             } else if count == 0 && !listed.get(index(o)) {
-                Some(format!(
-                    "object {o:p} of type '{name}' has count 0 but no table lists it: it would never be freed"
-                ))
+                Some(msg!(object(), " has count 0 but no table lists it: it would never be freed"))
             } else if (w & FINALIZABLE != 0) != finalizable.get(index(o)) {
-                Some(format!("object {o:p} of type '{name}': finalizable bit and finalizer table disagree"))
+                Some(msg!(object(), ": finalizable bit and finalizer table disagree"))
             } else if let Some((_, flag, table, _)) =
                 flag_tables.iter().find(|(bit, _, _, set)| w & bit != 0 && !set.get(index(o)))
             {
-                Some(format!("object {o:p} of type '{name}' is flagged {flag} but the {table} does not list it"))
+                Some(msg!(object(), " is flagged ", flag, " but the ", table, " does not list it"))
             } else {
                 None
             };
@@ -155,17 +157,23 @@ impl Refcount {
 }
 
 /// Traces from the roots and checks that it reaches every object in the heap.
-fn check_all_reachable(rt: &mut Runtime) -> Result<(), String> {
+fn check_all_reachable(rt: &mut Runtime) -> Result<(), Message> {
     rt.mark_roots();
     rt.mark_transitive();
     let reached = rt.marker.counts;
     rt.heap.clear_marks();
     let c = &rt.counters;
     if (reached.objects, reached.bytes) != (c.live_objects, c.live_bytes) {
-        return Err(format!(
-            "after a full collection the heap holds {} objects / {} bytes but only {} / {} are reachable: \
-             garbage survived",
-            c.live_objects, c.live_bytes, reached.objects, reached.bytes
+        return Err(msg!(
+            "after a full collection the heap holds ",
+            c.live_objects,
+            " objects / ",
+            c.live_bytes,
+            " bytes but only ",
+            reached.objects,
+            " / ",
+            reached.bytes,
+            " are reachable: garbage survived"
         ));
     }
     Ok(())

@@ -145,8 +145,10 @@ pub unsafe fn decrement(obj: *mut u8) -> Option<u32> {
 pub fn underflow(obj: *mut u8) -> ! {
     fatal!(
         "collector",
-        "the reference count of object {obj:p} would drop below zero: a pointer to it was written into a heap \
-         object without RGC_STORE (under --gc=refcount every heap pointer store must use it)"
+        "the reference count of object ",
+        obj,
+        " would drop below zero: a pointer to it was written into a heap object without RGC_STORE (under \
+         --gc=refcount every heap pointer store must use it)"
     )
 }
 

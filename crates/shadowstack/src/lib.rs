@@ -22,8 +22,6 @@
 
 extern crate alloc;
 
-use alloc::format;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use core::ptr::null_mut;
@@ -43,6 +41,25 @@ pub struct ShadowStack {
 
 const _: () = assert!(core::mem::size_of::<ShadowStack>() == 3 * core::mem::size_of::<usize>());
 
+/// Why a shadow stack could not be made or pushed. The C layer
+/// (`gc_api::cabi`) turns each into its message; they are data here so
+/// that this crate needs no formatting code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StackError {
+    /// `slots` slots would need more than `isize::MAX` bytes.
+    TooLarge { slots: usize },
+    /// A shadow stack of zero slots.
+    NoSlots,
+    /// The allocator refused `bytes` bytes for `slots` slots.
+    OutOfMemory { bytes: usize, slots: usize },
+    /// A push on a thread that has no shadow stack.
+    NotAttached,
+    /// A push of `requested` slots at `depth` past `capacity`.
+    Overflow { requested: usize, depth: usize, capacity: usize },
+    /// `attach_current` on a thread that already has a stack.
+    AlreadyAttached,
+}
+
 impl ShadowStack {
     /// A descriptor with no storage (what an unattached thread has).
     pub const fn empty() -> Self {
@@ -50,17 +67,17 @@ impl ShadowStack {
     }
 
     /// Allocates zeroed storage for `slots` roots.
-    pub fn with_capacity(slots: usize) -> Result<Self, String> {
-        let layout = core::alloc::Layout::array::<Slot>(slots).map_err(|_| format!("{slots} slots is too large"))?;
+    pub fn with_capacity(slots: usize) -> Result<Self, StackError> {
+        let layout = core::alloc::Layout::array::<Slot>(slots).map_err(|_| StackError::TooLarge { slots })?;
         // SAFETY: the layout has non-zero size (callers ask for >= 16 slots;
         // checked here for the zero case).
         if layout.size() == 0 {
-            return Err("a shadow stack needs at least one slot".into());
+            return Err(StackError::NoSlots);
         }
         // SAFETY: non-zero layout.
         let base = unsafe { alloc::alloc::alloc_zeroed(layout) } as *mut Slot;
         if base.is_null() {
-            return Err(format!("cannot allocate {} bytes for {slots} slots", layout.size()));
+            return Err(StackError::OutOfMemory { bytes: layout.size(), slots });
         }
         // SAFETY: `base` points to `slots` slots.
         Ok(ShadowStack { top: base, limit: unsafe { base.add(slots) }, base })
@@ -83,9 +100,9 @@ impl ShadowStack {
     }
 
     /// Pushes a frame of `n` NULL slots (the Rust twin of `rgc_frame_push`).
-    pub fn push_frame(&mut self, n: usize) -> Result<*mut Slot, String> {
+    pub fn push_frame(&mut self, n: usize) -> Result<*mut Slot, StackError> {
         if self.capacity() - self.depth() < n || self.base.is_null() {
-            return Err(self.overflow_text(n));
+            return Err(self.overflow_error(n));
         }
         let frame = self.top;
         for i in 0..n {
@@ -122,16 +139,11 @@ impl ShadowStack {
         }
     }
 
-    fn overflow_text(&self, requested: usize) -> String {
+    fn overflow_error(&self, requested: usize) -> StackError {
         if self.base.is_null() {
-            return "this thread has no shadow stack: call rgc_thread_attach() in every thread that uses rgc before pushing frames".into();
+            return StackError::NotAttached;
         }
-        format!(
-            "shadow stack overflow: pushing a frame of {requested} slots at depth {} exceeds the capacity of {} slots \
-             (raise RGC_SHADOWSTACK_SLOTS, or look for frames that are pushed but never popped)",
-            self.depth(),
-            self.capacity()
-        )
+        StackError::Overflow { requested, depth: self.depth(), capacity: self.capacity() }
     }
 
     /// Frees the storage.
@@ -206,11 +218,11 @@ fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut ShadowStack>) -> R) -> R {
 }
 
 /// Gives the calling thread a shadow stack of `slots` slots.
-pub fn attach_current(slots: usize) -> Result<(), String> {
+pub fn attach_current(slots: usize) -> Result<(), StackError> {
     let ss = current();
     // SAFETY: `ss` is this thread's own descriptor.
     if !unsafe { (*ss).base }.is_null() {
-        return Err("this thread is already attached (rgc_thread_attach called twice?)".into());
+        return Err(StackError::AlreadyAttached);
     }
     let stack = ShadowStack::with_capacity(slots)?;
     // SAFETY: as above.
@@ -250,10 +262,10 @@ pub unsafe fn for_each_root(mut f: impl FnMut(*mut Slot)) {
     with_registry(|r| r.iter().for_each(|&ss| unsafe { (*ss).for_each_slot(&mut f) }));
 }
 
-/// The message for a failed push on the calling thread.
-pub fn overflow_message(requested: usize) -> String {
+/// Why a push of `requested` slots failed on the calling thread.
+pub fn overflow_error(requested: usize) -> StackError {
     // SAFETY: this thread's own descriptor.
-    unsafe { (*current()).overflow_text(requested) }
+    unsafe { (*current()).overflow_error(requested) }
 }
 
 #[cfg(test)]
@@ -283,11 +295,11 @@ mod tests {
         let mut ss = ShadowStack::with_capacity(4).unwrap();
         ss.push_frame(3).unwrap();
         let err = ss.push_frame(2).unwrap_err();
-        assert!(err.contains("depth 3") && err.contains("capacity of 4"), "{err}");
+        assert_eq!(err, StackError::Overflow { requested: 2, depth: 3, capacity: 4 });
         assert_eq!(ss.depth(), 3);
         unsafe { ss.free() };
         let mut none = ShadowStack::empty();
-        assert!(none.push_frame(1).unwrap_err().contains("rgc_thread_attach"));
+        assert_eq!(none.push_frame(1).unwrap_err(), StackError::NotAttached);
     }
 
     #[test]

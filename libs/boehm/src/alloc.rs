@@ -52,7 +52,9 @@ fn expect_base(c: &ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
     if c.object_type(p.cast()).is_none() {
         fatal!(
             call,
-            "{p:p} is not the start of an object allocated by GC_malloc (a foreign pointer, an interior pointer, or already freed)"
+            p,
+            " is not the start of an object allocated by GC_malloc (a foreign pointer, an interior pointer, or \
+             already freed)"
         );
     }
     // SAFETY: validated just above.
@@ -60,7 +62,7 @@ fn expect_base(c: &ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
     match h.bytes_len() {
         Some(_) if h.is_words() => Kind::Scanned,
         Some(_) => Kind::Atomic,
-        None => fatal!(call, "{p:p} is a typed rgc object, not one from GC_malloc"),
+        None => fatal!(call, p, " is a typed rgc object, not one from GC_malloc"),
     }
 }
 

@@ -36,17 +36,16 @@ fn after_collection(collections: u64) {
         let c = enter("GC (after a collection)");
         if PRINT_STATS.load(Ordering::Relaxed) {
             let s = c.stats();
-            gc_api::fatal::report(
-                "GC_PRINT_STATS",
-                format_args!(
-                    "collection {}: {} bytes live in {} objects, heap {} bytes, last pause at most {:.3} ms",
-                    s.collections,
-                    s.live_bytes,
-                    s.live_objects,
-                    s.heap_size,
-                    s.max_pause_ns as f64 / 1e6
-                ),
+            // A hosted library: the fraction may go through core::fmt.
+            let line = format!(
+                "collection {}: {} bytes live in {} objects, heap {} bytes, last pause at most {:.3} ms",
+                s.collections,
+                s.live_bytes,
+                s.live_objects,
+                s.heap_size,
+                s.max_pause_ns as f64 / 1e6
             );
+            gc_api::fatal::report("GC_PRINT_STATS", &gc_api::msg!(line));
         }
         c.plan.finalizers.ready_count()
     };
@@ -207,11 +206,11 @@ pub extern "C" fn GC_get_finalizer_notifier() -> Option<NotifierFn> {
 pub extern "C" fn GC_general_register_disappearing_link(link: *mut *mut c_void, obj: *const c_void) -> c_int {
     const CALL: &str = "GC_general_register_disappearing_link";
     if link.is_null() || (link as usize) % core::mem::align_of::<*mut c_void>() != 0 {
-        fatal!(CALL, "link {link:p} is not an aligned, non-NULL pointer");
+        fatal!(CALL, "link ", link, " is not an aligned, non-NULL pointer");
     }
     let mut c = enter(CALL);
     let Some(base) = c.rt.heap.object_containing(obj as usize) else {
-        fatal!(CALL, "object {obj:p} is not inside a live GC_malloc object");
+        fatal!(CALL, "object ", obj, " is not inside a live GC_malloc object");
     };
     if c.plan.finalizers.register_link(link, base) {
         GC_SUCCESS
