@@ -124,6 +124,8 @@ typedef struct rgc_type {
  *   torture           RGC_TORTURE            0     1: collect at every allocation (incremental: one tiny
  *                                                  increment per allocation)
  *   verify            RGC_VERIFY             0     1: check heap invariants after every collection
+ *                                                  (rgc_init fails if the library was built
+ *                                                  without its verifier: cargo feature "verify")
  *   meta_bytes        RGC_META_BYTES         0     region mode: bytes of the region for the collector's own
  *                                                  tables and the shadow stacks; 0: shadowstack_slots *
  *                                                  sizeof(void *) + region_size/32
@@ -567,7 +569,9 @@ const char *rgc_phase_name(uint32_t phase);
  * heap_max and the live bytes, and aborts. */
 void rgc_set_oom_handler(rgc_oom_handler handler, void *user);
 
-/* Checks every heap invariant now (fatal with a description on failure). */
+/* Checks every heap invariant now (fatal with a description on failure).
+ * Fatal too, saying so, in a library built without the verifier (the
+ * board build by default: cargo feature "verify"). */
 void rgc_verify_heap(void);
 
 /* ------------------------------------------------------------------------

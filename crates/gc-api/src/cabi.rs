@@ -462,7 +462,7 @@ pub unsafe fn write_barrier<C: Collector>(
 ) {
     const CALL: &str = "rgc_write_barrier";
     let mut c = inst.enter(CALL);
-    if c.config().verify {
+    if c.config().verifying() {
         if c.object_type(obj.cast()).is_none() {
             fatal!(CALL, "object ", obj, " is not a live rgc object");
         }
@@ -586,6 +586,9 @@ pub fn object_size<C: Collector>(inst: &Instance<C>, p: *const c_void) -> usize 
 }
 
 pub fn verify_heap<C: Collector>(inst: &Instance<C>) {
+    if !crate::config::HAS_VERIFIER {
+        fatal!("rgc_verify_heap", "this library was built without the heap verifier (cargo feature \"verify\")");
+    }
     inst.enter("rgc_verify_heap").verify();
 }
 

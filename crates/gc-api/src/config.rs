@@ -108,6 +108,12 @@ pub const KNOBS: &[Knob] = &[
     },
 ];
 
+/// Whether this build has the heap verifier (cargo feature `verify`, on by
+/// default). Without it, `verify` = 1 is rejected at init and
+/// `rgc_verify_heap` is a fatal error, and the verifier's code (2 to 4 KB
+/// of a board image) is left out.
+pub const HAS_VERIFIER: bool = cfg!(feature = "verify");
+
 /// Smallest `region_size` accepted: room for the table area and a heap of
 /// a few blocks.
 pub const REGION_MIN: usize = 256 * 1024;
@@ -198,6 +204,15 @@ pub fn default_c_config() -> RgcConfig {
     }
 }
 
+impl Config {
+    /// Whether to check the heap after collections (`verify`). Always
+    /// false without the verifier, so its code drops out of the build.
+    #[inline]
+    pub fn verifying(&self) -> bool {
+        HAS_VERIFIER && self.verify
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config::from_c(&default_c_config(), |_| None).expect("defaults are valid")
@@ -285,6 +300,12 @@ impl Config {
         }
         if cfg.shadowstack_slots < 16 {
             return out_of_range("shadowstack_slots", &cfg.shadowstack_slots, " is below the minimum of 16");
+        }
+        if cfg.verify && !HAS_VERIFIER {
+            return Err(msg!(
+                "verify is set (RGC_VERIFY) but this library was built without the heap verifier (cargo feature \
+                 \"verify\")"
+            ));
         }
         if cfg.growth_percent == 0 || cfg.growth_percent > 10_000 {
             return out_of_range("growth_percent", &cfg.growth_percent, " must be between 1 and 10000");
@@ -396,6 +417,21 @@ mod tests {
         assert!(err.contains("between 1 µs and 1 s"), "{err}");
         let capped = Config::from_c(&c, |k| (k == "RGC_HEAP_MAX").then(|| "1M".into())).unwrap();
         assert_eq!(capped.heap_initial, 1 << 20);
+    }
+
+    /// Both ways: CI also runs these tests with the feature off
+    /// (`--no-default-features --features std`).
+    #[test]
+    fn verify_needs_the_verifier() {
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        c.verify = 1;
+        match Config::from_c(&c, |_| None) {
+            Ok(cfg) => assert!(HAS_VERIFIER && cfg.verifying()),
+            Err(e) => assert!(!HAS_VERIFIER && e.contains("built without the heap verifier"), "{e}"),
+        }
+        c.verify = 0;
+        assert!(!Config::from_c(&c, |_| None).unwrap().verifying());
     }
 
     #[test]

@@ -36,10 +36,13 @@ impl Message {
         Message { len: 0, buf: [0; Message::CAPACITY] }
     }
 
-    /// The text so far. Cutting happens only at a piece boundary or inside
-    /// ASCII, so this is always valid UTF-8 (see [`Message::push_str`]).
+    /// The text so far.
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("<message is not UTF-8>")
+        // SAFETY: the buffer up to `len` only ever receives whole `&str`s,
+        // prefixes of them cut at a character boundary, and ASCII (see
+        // `push_str`, the only writer), so it is valid UTF-8. (Checking
+        // would link core's UTF-8 validator into a board image.)
+        unsafe { core::str::from_utf8_unchecked(&self.buf[..self.len]) }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -91,7 +94,14 @@ impl Message {
                 break;
             }
         }
-        self.push_str(core::str::from_utf8(&digits[at..]).unwrap_or("?"));
+        self.push_ascii(&digits[at..]);
+    }
+
+    /// Appends ASCII bytes (digits).
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        debug_assert!(ascii.is_ascii());
+        // SAFETY: ASCII is valid UTF-8.
+        self.push_str(unsafe { core::str::from_utf8_unchecked(ascii) })
     }
 
     /// Appends `v` as `0x` and lowercase hex digits.
@@ -111,7 +121,7 @@ impl Message {
         at -= 2;
         digits[at] = b'0';
         digits[at + 1] = b'x';
-        self.push_str(core::str::from_utf8(&digits[at..]).unwrap_or("?"));
+        self.push_ascii(&digits[at..]);
     }
 }
 

@@ -214,7 +214,9 @@ impl Heap {
     /// at most the region). Blocks already in use stay; the cap only stops
     /// new ones. Returns the cap in bytes.
     pub fn set_limit_bytes(&mut self, bytes: usize) -> usize {
-        self.limit_blocks = (bytes / BLOCK_SIZE).clamp(2, self.nblocks);
+        // Not `clamp`, whose panic path keeps core::fmt in a board image;
+        // a heap always has two blocks at least (`Heap::new`).
+        self.limit_blocks = (bytes / BLOCK_SIZE).max(2).min(self.nblocks);
         self.capacity_bytes()
     }
     pub fn blocks_in_use(&self) -> usize {

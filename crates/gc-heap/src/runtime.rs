@@ -419,7 +419,7 @@ impl Runtime {
 
     /// Runs the heap verifier if configured; aborts on a violation.
     pub fn verify_if_enabled(&mut self, after_full_collection: bool) {
-        if self.config.verify {
+        if self.config.verifying() {
             self.verify_or_abort(after_full_collection);
         }
     }

@@ -315,7 +315,7 @@ impl Incremental {
     }
 
     fn verify_if_enabled(&mut self, rt: &mut Runtime, after_full_collection: bool) {
-        if rt.config.verify {
+        if rt.config.verifying() {
             self.verify_now(rt, after_full_collection);
         }
     }

@@ -197,7 +197,7 @@ impl Refcount {
         }
         self.tidy_heap(rt);
         self.set_reconcile_interval(rt);
-        if rt.config.verify {
+        if rt.config.verifying() {
             self.verify(rt, true);
         }
     }

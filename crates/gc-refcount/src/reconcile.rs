@@ -244,7 +244,7 @@ impl Refcount {
         rt.counters.collections += 1;
         self.set_reconcile_interval(rt);
         rt.events.end(Phase::Pause);
-        if rt.config.verify {
+        if rt.config.verifying() {
             self.verify(rt, false);
         }
     }

@@ -59,8 +59,11 @@ pub const MPS2_AN386: Board = Board {
 };
 
 /// Builds the `no_std` libraries of `gcs` for `rust_target` with cargo
-/// profile `profile` and returns the directory holding `librgc_<gc>.a`.
-pub fn build_no_std(gcs: &[&str], rust_target: &str, profile: &str) -> Result<PathBuf, String> {
+/// profile `profile` and the libraries' cargo `features` (besides `std`,
+/// which is off), and returns the directory holding `librgc_<gc>.a`.
+/// Builds with different features need different profiles: they share
+/// the profile's output directory.
+pub fn build_no_std(gcs: &[&str], rust_target: &str, profile: &str, features: &[&str]) -> Result<PathBuf, String> {
     for gc in gcs {
         if !NO_STD_COLLECTORS.contains(gc) {
             return Err(format!("--gc={gc} needs an operating system (no_std builds: {NO_STD_COLLECTORS:?})"));
@@ -77,6 +80,9 @@ pub fn build_no_std(gcs: &[&str], rust_target: &str, profile: &str) -> Result<Pa
         "--target",
         rust_target,
     ]);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
     for gc in gcs {
         cmd.args(["-p", &format!("rgc-{gc}")]);
     }
