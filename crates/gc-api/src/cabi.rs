@@ -403,7 +403,7 @@ pub unsafe fn alloc<C: Collector>(
         let mut c = inst.enter_to_allocate(call);
         // SAFETY: forwarded contract.
         let type_id = unsafe { resolve(&mut *c, call, desc) };
-        let info = c.types_ref().get(type_id).expect("resolved type exists");
+        let info = c.types_ref().get(type_id).unwrap_or_else(|| fatal::internal("a resolved type is not in the table"));
         match (info.varsize, length) {
             (true, None) => fatal!(call, "type '", info.name, "' is variable-size: allocate it with rgc_alloc_array"),
             (false, Some(_)) => fatal!(call, "type '", info.name, "' is fixed-size: allocate it with rgc_alloc"),

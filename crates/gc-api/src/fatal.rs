@@ -32,6 +32,16 @@ pub fn fatal(call: &str, message: &Message) -> ! {
     crate::platform::abort()
 }
 
+/// Stops on a broken internal invariant (an rgc bug, or memory the program
+/// corrupted): `rgc: internal error: <what>`. Used where `expect` would
+/// be, because `expect`'s message goes through `core::fmt`, which a
+/// board's image otherwise does without (see [`crate::message`]).
+#[cold]
+#[inline(never)]
+pub fn internal(what: &str) -> ! {
+    fatal("internal error", &crate::msg!(what))
+}
+
 /// `fatal!("rgc_alloc", "type '", name, "' is ...")`: the pieces are those
 /// of [`msg!`](crate::msg).
 #[macro_export]

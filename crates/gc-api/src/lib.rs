@@ -44,6 +44,7 @@ pub mod collector;
 pub mod config;
 pub mod event;
 pub mod fatal;
+mod free_list;
 pub mod message;
 pub mod platform;
 pub mod region;

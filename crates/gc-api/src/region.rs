@@ -5,7 +5,7 @@
 //! allocator. While a [`TableArea`] is active (between `rgc_init` with a
 //! region and `rgc_shutdown`) it serves every allocation from the first
 //! `meta_bytes` of the caller's region, through a first-fit free list
-//! (`linked_list_allocator`); otherwise it forwards to the system allocator
+//! ([`crate::free_list`]); otherwise it forwards to the system allocator
 //! (`std` builds) or fails (`no_std` builds, which have none). Freeing goes
 //! by address, so a block the system allocator handed out before init can
 //! still be freed after it.
@@ -21,11 +21,10 @@
 //! rgc allows one mutator at a time, so the lock is uncontended in
 //! practice; it exists because `GlobalAlloc` may be called from any thread.
 
+use crate::free_list::FreeList;
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
-use core::ptr::NonNull;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use linked_list_allocator::Heap as FreeList;
 
 /// The table area of the process's one collector instance.
 pub struct TableArea {
@@ -76,12 +75,12 @@ impl TableArea {
 
     fn alloc(&self, layout: Layout) -> *mut u8 {
         let got = self.with_free_list(|fl| {
-            let r = fl.allocate_first_fit(layout).ok();
+            let r = fl.allocate_first_fit(layout);
             self.peak.fetch_max(fl.used(), Ordering::Relaxed);
             r
         });
         match got {
-            Some(p) => p.as_ptr(),
+            Some(p) => p,
             None if self.fallible.load(Ordering::Relaxed) > 0 => core::ptr::null_mut(),
             None => self.exhausted(layout.size()),
         }
@@ -249,7 +248,7 @@ unsafe impl GlobalAlloc for RgcAllocator {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if AREA.contains(ptr) {
             // SAFETY: `ptr` came from the area with this layout (GlobalAlloc contract).
-            AREA.with_free_list(|fl| unsafe { fl.deallocate(NonNull::new_unchecked(ptr), layout) });
+            AREA.with_free_list(|fl| unsafe { fl.deallocate(ptr, layout) });
         } else {
             count_system(0, layout.size());
             // SAFETY: not the area's, so the system allocator's.

@@ -619,7 +619,8 @@ impl Marker {
         next_item: usize,
         budget: usize,
     ) -> usize {
-        let info = types.get(kind).expect("pushed objects have valid types");
+        let info =
+            types.get(kind).unwrap_or_else(|| gc_api::fatal::internal("a marked object holds an unregistered type"));
         let mut spent = 0;
         if next_item == 0 {
             for &off in &info.ptr_offsets {

@@ -129,7 +129,8 @@ pub unsafe fn object_bytes(obj: *const u8, types: &TypeTable) -> usize {
     if let Some(len) = h.bytes_len() {
         return len;
     }
-    let info = types.get(h.kind).expect("header holds a registered type");
+    let info =
+        types.get(h.kind).unwrap_or_else(|| gc_api::fatal::internal("an object header holds an unregistered type"));
     // SAFETY: caller contract.
     unsafe { object_bytes_of(obj, info) }
 }

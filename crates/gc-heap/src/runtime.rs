@@ -277,8 +277,8 @@ impl Runtime {
             pending.push_back(o);
             false
         }) {}
-        for i in first_dead..self.pending_finalizers.len() {
-            let o = self.pending_finalizers[i];
+        // `skip`, not indexing: VecDeque's index check panics through core::fmt.
+        for &o in self.pending_finalizers.iter().skip(first_dead) {
             self.marker.visit(&mut self.heap, &self.types, o, Source::FinalizerQueue);
         }
         self.mark_transitive();
@@ -441,7 +441,10 @@ impl Runtime {
     pub fn try_alloc(&mut self, req: &AllocRequest) -> (*mut u8, usize) {
         let typed = req.type_id >= gc_api::types::FIRST_USER_TYPE;
         let (varsize, length_offset, finalizable) = if typed {
-            let info = self.types.get(req.type_id).expect("registered type");
+            let info = self
+                .types
+                .get(req.type_id)
+                .unwrap_or_else(|| gc_api::fatal::internal("an allocation's type is not registered"));
             (info.varsize, info.length_offset as usize, info.finalizer.is_some())
         } else {
             (false, 0, false)
@@ -712,7 +715,7 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     fn pop_temp_root(&mut self) -> *mut u8 {
-        self.rt.temps.pop().expect("temp roots are pushed and popped in pairs")
+        self.rt.temps.pop().unwrap_or_else(|| gc_api::fatal::internal("temp roots popped more often than pushed"))
     }
 
     unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8) {
@@ -739,7 +742,8 @@ impl<P: Plan> Collector for Gc<P> {
         let obj = self.rt.pending_finalizers.pop_front()?;
         // SAFETY: queued objects are kept alive as roots until popped.
         let t = unsafe { header(obj) }.type_id();
-        let f = self.rt.types.get(t).and_then(|i| i.finalizer).expect("queued objects have finalizers");
+        let f = self.rt.types.get(t).and_then(|i| i.finalizer);
+        let f = f.unwrap_or_else(|| gc_api::fatal::internal("an object queued for finalization has no finalizer"));
         self.rt.counters.finalizers_run += 1;
         Some((f, obj))
     }

@@ -213,7 +213,12 @@ impl Incremental {
                 }
                 // Everything the dead objects reach is marked: their
                 // finalizers may run (after this call returns).
-                rt.pending_finalizers.extend(self.dead_finalizable.drain(..));
+                // One by one: VecDeque::extend's capacity check panics
+                // through core::fmt; the queue has room already (see
+                // `Runtime::reserve_finalizable`).
+                for o in self.dead_finalizable.drain(..) {
+                    rt.pending_finalizers.push_back(o);
+                }
                 Some(CyclePhase::PruneWeak { cursor: TableCursor::default() })
             }
             CyclePhase::PruneWeak { cursor } => loop {

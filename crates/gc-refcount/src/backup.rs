@@ -34,9 +34,9 @@ impl Refcount {
         self.recount(rt, queued_from);
         rt.sweep();
         rt.events.end(Phase::Sweep);
-        for i in 0..rt.pending_finalizers.len() {
+        for &o in rt.pending_finalizers.iter() {
             // SAFETY: queued objects are live (the trace kept them).
-            unsafe { list_in_zct(&mut self.zct, rt.pending_finalizers[i]) };
+            unsafe { list_in_zct(&mut self.zct, o) };
         }
         self.prev_roots.extend(rt.roots.values.iter().copied().filter(|v| !v.is_null()));
         crate::tables::clear_lost();

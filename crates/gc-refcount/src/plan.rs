@@ -154,7 +154,9 @@ impl Refcount {
     /// Sets the next cycle collection's heap trigger from the live heap now.
     pub(crate) fn set_cycle_trigger(&mut self, rt: &Runtime) {
         let live = rt.counters.live_footprint;
-        let growth = live / 100 * rt.config.growth_percent as u64;
+        // In usize: the live heap fits the address space, and on a 32-bit
+        // board a u64 division would link a 1 KB routine for this one line.
+        let growth = (live as usize / 100 * rt.config.growth_percent as usize) as u64;
         self.cycle_base = live;
         self.cycle_trigger = live + growth.max(rt.config.heap_initial as u64).max(BLOCK_SIZE as u64);
     }

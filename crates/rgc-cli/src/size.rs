@@ -30,10 +30,10 @@ pub struct Budget {
 }
 
 pub const BUDGETS: &[Budget] = &[
-    Budget { gc: "none", goal: 4 << 10, ceiling: 31_200 },
-    Budget { gc: "marksweep", goal: 16 << 10, ceiling: 47_100 },
-    Budget { gc: "incremental", goal: 24 << 10, ceiling: 52_000 },
-    Budget { gc: "refcount", goal: 16 << 10, ceiling: 66_800 },
+    Budget { gc: "none", goal: 4 << 10, ceiling: 26_000 },
+    Budget { gc: "marksweep", goal: 16 << 10, ceiling: 41_700 },
+    Budget { gc: "incremental", goal: 24 << 10, ceiling: 46_100 },
+    Budget { gc: "refcount", goal: 16 << 10, ceiling: 57_700 },
 ];
 
 /// How far past its ceiling a collector may grow before `--check` fails.

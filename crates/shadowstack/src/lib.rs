@@ -154,7 +154,14 @@ impl ShadowStack {
         if self.base.is_null() {
             return;
         }
-        let layout = core::alloc::Layout::array::<Slot>(self.capacity()).expect("layout was valid at allocation");
+        // SAFETY: `with_capacity` allocated exactly this layout, so it is valid
+        // (size within isize::MAX, alignment a power of two).
+        let layout = unsafe {
+            core::alloc::Layout::from_size_align_unchecked(
+                self.capacity() * core::mem::size_of::<Slot>(),
+                core::mem::align_of::<Slot>(),
+            )
+        };
         // SAFETY: allocated with this layout in with_capacity.
         unsafe { alloc::alloc::dealloc(self.base.cast(), layout) };
         *self = ShadowStack::empty();
