@@ -1,4 +1,5 @@
-//! Blocks, size classes, large objects, side bitmaps and the block table.
+//! Blocks, size classes, packed runs ([`packed`]), large objects, side
+//! bitmaps and the block table.
 //!
 //! The heap knows nothing about roots or types beyond the header it writes:
 //! it hands out cells, answers "is this an object?" in O(1), keeps mark
@@ -11,6 +12,9 @@ use crate::object::Header;
 use crate::view::{Geometry, MarkView};
 use alloc::boxed::Box;
 use core::ptr::null_mut;
+
+mod packed;
+pub use packed::{MAX_PACKED_RUN_BLOCKS, PACKED_RUN_CHUNK};
 
 const NONE: u32 = u32::MAX;
 
@@ -26,6 +30,10 @@ pub enum BlockState {
     LargeHead = 2,
     /// Later block of a large object; `aux` = index of its head block.
     LargeTail = 3,
+    /// First block of a run of packed cells; `aux` = number of blocks.
+    PackedHead = 4,
+    /// Later block of a packed run; `aux` = index of its head block.
+    PackedTail = 5,
 }
 
 /// One block-table entry.
@@ -97,6 +105,12 @@ pub struct Heap {
     /// During a sweep, blocks below this index have not been swept yet.
     sweep_cursor: usize,
     sweeping: bool,
+    /// Free space in packed runs ([`packed`]).
+    packed_holes: packed::Holes,
+    /// The packed run the allocator may extend, or `NONE`.
+    packed_last: u32,
+    /// Blocks in packed runs.
+    packed_blocks: usize,
 }
 
 /// Where an incremental release of free blocks resumes.
@@ -180,6 +194,9 @@ impl Heap {
                 peak_blocks: 0,
                 sweep_cursor: 0,
                 sweeping: false,
+                packed_holes: packed::Holes::new(MIN_PACKED_CELL),
+                packed_last: NONE,
+                packed_blocks: 0,
                 mem,
             }
         };
@@ -276,6 +293,8 @@ impl Heap {
             1 => BlockState::Small,
             2 => BlockState::LargeHead,
             3 => BlockState::LargeTail,
+            4 => BlockState::PackedHead,
+            5 => BlockState::PackedTail,
             _ => BlockState::Free,
         }
     }
@@ -336,9 +355,12 @@ impl Heap {
     /// # Safety
     /// `obj` passes [`Heap::is_object`].
     pub unsafe fn cell_capacity(&self, obj: *const u8) -> usize {
-        let b = (obj as usize - self.blocks_base as usize) >> BLOCK_SHIFT;
+        // SAFETY: caller contract: the header is HEADER bytes before obj.
+        let header_g = self.granule_of(unsafe { obj.sub(HEADER) });
+        let b = header_g / GRANULES_PER_BLOCK;
         match self.block_state(b) {
             BlockState::Small => CLASS_SIZES[self.info(b).class as usize] as usize - HEADER,
+            BlockState::PackedHead | BlockState::PackedTail => self.packed_size_at(header_g) - PACKED_PREFIX,
             _ => self.info(b).aux as usize * BLOCK_SIZE - HEADER,
         }
     }
@@ -509,15 +531,24 @@ impl Heap {
                 Self::check_zero_cell(cell, cell_size);
                 (cell, CLASS_SIZES[class] as usize)
             }
-            None => {
-                let cell = self.alloc_large(bytes);
-                if cell.is_null() {
-                    return (cell, 0);
+            None => match packed_cell_bytes(bytes) {
+                Some(packed) => {
+                    let header_at = self.alloc_packed(packed);
+                    if header_at.is_null() {
+                        return (header_at, 0);
+                    }
+                    (header_at, packed)
                 }
-                (cell, large_blocks(bytes) * BLOCK_SIZE)
-            }
+                None => {
+                    let cell = self.alloc_large(bytes);
+                    if cell.is_null() {
+                        return (cell, 0);
+                    }
+                    (cell, large_blocks(bytes) * BLOCK_SIZE)
+                }
+            },
         };
-        // SAFETY: the cell is ours and at least HEADER bytes long.
+        // SAFETY: the cell (from here) is ours and at least HEADER bytes long.
         unsafe { (cell as *mut Header).write(header) };
         Self::set_bit(self.alloc_bits, self.granule_of(cell), true);
         // SAFETY: inside the cell.
@@ -636,6 +667,8 @@ impl Heap {
         for c in self.classes.iter_mut() {
             *c = ClassState { free: null_mut(), partial: NONE };
         }
+        self.packed_holes.clear();
+        self.packed_last = NONE;
         self.sweep_cursor = self.frontier;
         self.sweeping = true;
     }
@@ -669,7 +702,8 @@ impl Heap {
                         counts.freed_blocks += n;
                     }
                 }
-                BlockState::Free | BlockState::LargeTail => {}
+                BlockState::PackedHead => self.sweep_packed(b, counts),
+                BlockState::Free | BlockState::LargeTail | BlockState::PackedTail => {}
             }
         }
         self.sweeping = self.sweep_cursor > 0;
@@ -679,7 +713,8 @@ impl Heap {
     /// Frees one object now (reference counting: its count reached zero or
     /// the cycle collector found it garbage). A small cell goes to the front
     /// of its class's free list, so the next allocation of that class reuses
-    /// it; a large object's blocks become free blocks. Returns the heap
+    /// it; a packed cell becomes a hole; a large object's blocks become free
+    /// blocks. Returns the heap
     /// bytes released (the object's footprint). Empty small blocks stay
     /// until [`Heap::rebuild_free_lists`].
     ///
@@ -710,6 +745,7 @@ impl Heap {
                 }
                 size
             }
+            BlockState::PackedHead | BlockState::PackedTail => self.free_packed(g),
             _ => {
                 let n = self.info(b).aux as usize;
                 (b..b + n).for_each(|x| self.free_block(x));
@@ -742,7 +778,7 @@ impl Heap {
         }
         let b = ((obj as usize).wrapping_sub(HEADER) - self.blocks_base as usize) >> BLOCK_SHIFT;
         let head = match self.block_state(b) {
-            BlockState::LargeTail => self.info(b).aux as usize,
+            BlockState::LargeTail | BlockState::PackedTail => self.info(b).aux as usize,
             _ => b,
         };
         head < self.sweep_cursor && self.info(head).fresh == 0
@@ -881,6 +917,9 @@ impl Heap {
                         f(cell.wrapping_add(HEADER));
                     }
                 }
+                BlockState::PackedHead => {
+                    self.for_each_packed(b, |hg| f(self.blocks_base.wrapping_add((hg << GRANULE_SHIFT) + HEADER)))
+                }
                 _ => {}
             }
         }
@@ -890,7 +929,7 @@ impl Heap {
     /// first inconsistency. `marks_clear` asks to check invariant 3 too.
     pub fn check_structure(&self, marks_clear: bool) -> Result<(), gc_api::Message> {
         use gc_api::msg;
-        let mut in_use = 0;
+        let (mut in_use, mut packed_in_use) = (0, 0);
         let mut b = 0;
         while b < self.frontier {
             let free = Self::bit(self.free_bits, b);
@@ -904,6 +943,25 @@ impl Heap {
                 }
                 _ if free => return Err(msg!("block ", b, " is in use but marked free")),
                 BlockState::LargeTail => return Err(msg!("block ", b, " is a large-object tail without a head")),
+                BlockState::PackedTail => return Err(msg!("block ", b, " is a packed-run tail without a head")),
+                BlockState::PackedHead => {
+                    let n = self.check_packed_run(b)?;
+                    if marks_clear {
+                        let mut marked = None;
+                        self.for_each_packed(b, |hg| {
+                            if Self::bit(self.mark_bits, hg) {
+                                marked = Some(hg);
+                            }
+                        });
+                        if let Some(hg) = marked {
+                            return Err(msg!("packed cell at granule ", hg, " is marked outside a collection"));
+                        }
+                    }
+                    in_use += n;
+                    packed_in_use += n;
+                    b += n;
+                    continue;
+                }
                 BlockState::LargeHead => {
                     let n = self.info(b).aux as usize;
                     for t in b + 1..b + n {
@@ -939,7 +997,14 @@ impl Heap {
         if in_use != self.blocks_in_use {
             return Err(msg!(self.blocks_in_use, " blocks are counted in use but the table shows ", in_use));
         }
-        Ok(())
+        if packed_in_use != self.packed_blocks {
+            return Err(msg!(
+                self.packed_blocks,
+                " blocks are counted in packed runs but the table shows ",
+                packed_in_use
+            ));
+        }
+        self.check_holes()
     }
 }
 
@@ -965,8 +1030,8 @@ mod tests {
 
     #[test]
     fn alloc_sized_reports_the_footprint() {
-        let (mut h, _buf) = heap(16);
-        for n in [1, 24, 100, MAX_SMALL_CELL - HEADER, MAX_SMALL_CELL, 3 * BLOCK_SIZE] {
+        let (mut h, _buf) = heap(24);
+        for n in [1, 24, 100, MAX_SMALL_CELL - HEADER, MAX_SMALL_CELL, 3 * BLOCK_SIZE, MAX_PACKED_CELL] {
             let (p, footprint) = h.alloc_sized(n, hdr(3));
             assert!(!p.is_null());
             assert_eq!(footprint, footprint_bytes(n), "object of {n} bytes");
@@ -997,10 +1062,11 @@ mod tests {
 
     #[test]
     fn sweep_frees_exactly_the_unmarked() {
-        let (mut h, _buf) = heap(16);
+        let (mut h, _buf) = heap(40);
         let objs: Vec<*mut u8> = (0..500).map(|i| h.alloc(16 + (i % 3) * 40, hdr(3))).collect();
-        let big_live = h.alloc(2 * BLOCK_SIZE - 64, hdr(3));
-        let big_dead = h.alloc(2 * BLOCK_SIZE - 64, hdr(3));
+        // Whole-block objects (packed ones have their own tests).
+        let big_live = h.alloc(2 * BLOCK_SIZE - 64 + MAX_PACKED_CELL, hdr(3));
+        let big_dead = h.alloc(2 * BLOCK_SIZE - 64 + MAX_PACKED_CELL, hdr(3));
         assert!(!big_live.is_null() && !big_dead.is_null());
         for (i, &o) in objs.iter().enumerate() {
             if i % 2 == 0 {
@@ -1013,9 +1079,10 @@ mod tests {
         unsafe { h.mark(big_live) };
         let in_use = h.blocks_in_use();
         let counts = h.sweep();
+        let big_blocks = large_blocks(2 * BLOCK_SIZE - 64 + MAX_PACKED_CELL);
         assert_eq!(counts.freed_cells, 251);
-        assert_eq!(counts.freed_blocks, 2);
-        assert_eq!(h.blocks_in_use(), in_use - 2);
+        assert_eq!(counts.freed_blocks, big_blocks);
+        assert_eq!(h.blocks_in_use(), in_use - big_blocks);
         for (i, &o) in objs.iter().enumerate() {
             assert_eq!(h.is_object(o), i % 2 == 0, "object {i}");
         }
@@ -1085,13 +1152,14 @@ mod tests {
 
     #[test]
     fn freed_objects_are_reused_and_empty_blocks_return_on_rebuild() {
-        let (mut h, _buf) = heap(16);
+        let (mut h, _buf) = heap(32);
         let objs: Vec<*mut u8> = (0..2000).map(|_| h.alloc(40, hdr(3))).collect();
-        let big = h.alloc(2 * BLOCK_SIZE, hdr(3));
+        let big = h.alloc(MAX_PACKED_CELL, hdr(3));
+        let n = large_blocks(MAX_PACKED_CELL);
         let in_use = h.blocks_in_use();
         // SAFETY: each object is freed once and not read again.
-        assert_eq!(unsafe { h.free_object(big) }, 3 * BLOCK_SIZE, "a large object's blocks");
-        assert_eq!(h.blocks_in_use(), in_use - 3, "large blocks are freed at once");
+        assert_eq!(unsafe { h.free_object(big) }, n * BLOCK_SIZE, "a large object's blocks");
+        assert_eq!(h.blocks_in_use(), in_use - n, "large blocks are freed at once");
         for &o in &objs[..1990] {
             // SAFETY: as above.
             assert_eq!(unsafe { h.free_object(o) }, 48);
@@ -1107,6 +1175,160 @@ mod tests {
         for &o in objs[1990..].iter().chain([&objs[1989]]) {
             assert!(h.is_object(o), "the survivors are kept");
         }
+        h.check_structure(true).unwrap();
+    }
+
+    /// A packed object's first and last 16 bytes and middle word (enough
+    /// to see an overlapping neighbour, cheap enough for Miri).
+    fn probes(p: *mut u8, n: usize) -> impl Iterator<Item = *mut u8> {
+        let ends = (0..16.min(n)).chain(n.saturating_sub(16)..n).chain([n / 2]);
+        ends.map(move |i| p.wrapping_add(i))
+    }
+
+    #[test]
+    fn packed_objects_pack_across_blocks_and_resolve_interior_pointers() {
+        let (mut h, _buf) = heap(64);
+        let sizes = [MAX_SMALL_CELL, 5000, 12_345, 20_000, 7000, MAX_PACKED_CELL - PACKED_PREFIX];
+        let objs: Vec<*mut u8> = sizes.iter().map(|&n| h.alloc(n, hdr(3))).collect();
+        let mut expect_at = h.blocks_base() as usize + PACKED_PREFIX;
+        let mut total = 0;
+        for (&p, &n) in objs.iter().zip(&sizes) {
+            let cell = packed_cell_bytes(n).unwrap();
+            assert_eq!(p as usize, expect_at, "packed cells follow each other");
+            assert_eq!(p as usize % PACKED_ALIGN, 0);
+            expect_at += cell;
+            total += cell;
+            assert!(h.is_object(p));
+            // SAFETY: p is an object.
+            assert_eq!(unsafe { h.cell_capacity(p) }, cell - PACKED_PREFIX);
+            // SAFETY: as above.
+            assert_eq!(unsafe { h.geometry().footprint_of(p) }, cell);
+            // Every address of the cell resolves to it, size word included.
+            let step = if cfg!(miri) { 997 } else { 8 };
+            for a in (p as usize - PACKED_PREFIX..p as usize + cell - PACKED_PREFIX).step_by(step) {
+                let found = h.geometry().object_containing(a);
+                assert_eq!(found.map(|f| (f.obj, f.footprint)), Some((p, cell)), "address {a:#x}, object {p:p}");
+            }
+            assert!(!h.is_object(p.wrapping_add(16)));
+        }
+        assert_eq!(h.blocks_in_use(), total.div_ceil(BLOCK_SIZE), "one run, grown block by block");
+        // The rest of the run is a hole: no object there.
+        assert_eq!(h.object_containing(expect_at), None);
+        assert_eq!(h.object_containing(expect_at - PACKED_PREFIX + 8), None);
+        h.check_structure(true).unwrap();
+        // Free the second and fourth; their cells are found by first fit.
+        for i in [1, 3] {
+            // SAFETY: objects, freed once.
+            unsafe { h.free_object(objs[i]) };
+            assert_eq!(h.object_containing(objs[i] as usize + 100), None);
+        }
+        h.check_structure(true).unwrap();
+        assert_eq!(h.alloc(5000, hdr(4)), objs[1], "first fit reuses the lowest hole");
+        let in_use = h.blocks_in_use();
+        assert!(!h.alloc(19_000, hdr(4)).is_null());
+        assert_eq!(h.blocks_in_use(), in_use, "a freed cell's hole serves a smaller object");
+        h.check_structure(true).unwrap();
+    }
+
+    #[test]
+    fn packed_cells_survive_random_sweeps_and_frees() {
+        // Under Miri (CI), a smaller heap and fewer rounds: 10 s, not 50.
+        let (blocks, rounds, per_round) = if cfg!(miri) { (48, 4, 10) } else { (160, 60, 25) };
+        let (mut h, _buf) = heap(blocks);
+        // (object, bytes, tag): the model of what lives.
+        let mut live: Vec<(*mut u8, usize, u8)> = Vec::new();
+        let mut seed = 7u32;
+        let mut rand = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as usize
+        };
+        let mut tag = 0u8;
+        let mut alloc_some =
+            |h: &mut Heap, live: &mut Vec<(*mut u8, usize, u8)>, rand: &mut dyn FnMut() -> usize, k| {
+                for _ in 0..k {
+                    let bytes = match rand() % 5 {
+                        0 => 100 + rand() % 3000,
+                        1..=3 => MAX_SMALL_CELL + rand() % (MAX_PACKED_CELL - MAX_SMALL_CELL - PACKED_PREFIX),
+                        _ => MAX_PACKED_CELL + rand() % 20_000,
+                    };
+                    let p = h.alloc(bytes, hdr(3));
+                    if p.is_null() {
+                        return;
+                    }
+                    tag = tag.wrapping_add(1) | 1;
+                    for q in probes(p, bytes) {
+                        // SAFETY: inside the new object.
+                        unsafe {
+                            assert_eq!(*q, 0, "a new object of {bytes} bytes is not zeroed");
+                            *q = tag;
+                        }
+                    }
+                    live.push((p, bytes, tag));
+                }
+            };
+        for round in 0..rounds {
+            alloc_some(&mut h, &mut live, &mut rand, per_round);
+            for &(p, n, t) in &live {
+                assert!(h.is_object(p));
+                // SAFETY: reads inside a live object.
+                assert!(probes(p, n).all(|q| unsafe { *q } == t), "object {p:p} of {n} bytes was overwritten");
+                assert_eq!(h.object_containing(p as usize + n - 1), Some(p));
+            }
+            // About half dies: freed one by one, or left unmarked for a sweep.
+            let (dead, kept): (Vec<_>, Vec<_>) = live.drain(..).partition(|_| rand() % 2 == 0);
+            live = kept;
+            match round % 3 {
+                0 => {
+                    for &(p, _, _) in &dead {
+                        // SAFETY: each dead object is freed once and not read again.
+                        unsafe { h.free_object(p) };
+                    }
+                    if round % 2 == 0 {
+                        h.rebuild_free_lists();
+                    }
+                }
+                r => {
+                    for &(p, _, _) in &live {
+                        // SAFETY: live objects.
+                        unsafe { h.mark(p) };
+                    }
+                    if r == 1 {
+                        h.sweep();
+                    } else {
+                        // Incremental: objects allocated meanwhile must survive.
+                        h.begin_sweep();
+                        let mut counts = SweepCounts::default();
+                        while !h.sweep_some(3, &mut counts) {
+                            alloc_some(&mut h, &mut live, &mut rand, 1);
+                        }
+                    }
+                }
+            }
+            for &(p, _, _) in &dead {
+                assert!(
+                    !h.is_object(p) || live.iter().any(|&(q, _, _)| q == p),
+                    "a dead object at {p:p} is still allocated"
+                );
+            }
+            h.check_structure(true).unwrap();
+        }
+        assert!(live.len() > 4, "the test kept objects alive");
+    }
+
+    #[test]
+    fn a_sweep_gives_back_the_blocks_past_a_runs_last_live_cell() {
+        let (mut h, _buf) = heap(32);
+        let objs: Vec<*mut u8> = (0..6).map(|_| h.alloc(10_000, hdr(3))).collect();
+        let cell = packed_cell_bytes(10_000).unwrap();
+        assert_eq!(h.blocks_in_use(), (6 * cell).div_ceil(BLOCK_SIZE));
+        // SAFETY: objects.
+        unsafe { h.mark(objs[1]) };
+        let counts = h.sweep();
+        assert_eq!(counts.freed_cells, 5);
+        assert_eq!(h.blocks_in_use(), (2 * cell).div_ceil(BLOCK_SIZE), "only the blocks up to the live cell stay");
+        h.check_structure(true).unwrap();
+        // The space in front of the live cell is a hole: the next cell goes there.
+        assert_eq!(h.alloc(10_000, hdr(4)), objs[0]);
         h.check_structure(true).unwrap();
     }
 }

@@ -13,13 +13,16 @@
 //! [block table][mark bitmap][alloc bitmap][free-block bitmap][pad][block 0][block 1]...
 //! ```
 //! Blocks are [`layout::BLOCK_SIZE`] bytes, aligned to their size. A block
-//! is free, holds cells of one size class, or is part of a large object.
-//! Every object lives in a *cell*: an 8-byte header followed by the object.
+//! is free, holds cells of one size class, is part of a run of packed cells
+//! (objects from 4 to 64 KB, see [`heap`]'s `packed` module), or is part of
+//! a large object. Every object lives in a *cell*: an 8-byte header
+//! followed by the object (a packed cell has its size in a word in front).
 //!
 //! ## Invariants
 //! 1. An address's block is `(addr - blocks_base) >> BLOCK_SHIFT`: O(1).
 //! 2. The alloc bit of a granule is set iff a live (not yet swept) object's
-//!    cell starts at that granule. Hence a pointer `p` is an object exactly
+//!    header starts at that granule (its cell's start, except in a packed
+//!    cell, whose size word comes first). Hence a pointer `p` is an object exactly
 //!    when `p - HEADER` is granule-aligned, inside the heap, and has its alloc
 //!    bit set; no pointer is ever dereferenced before passing that check.
 //! 3. Mark bits are clear outside a collection; during one, a set mark bit
@@ -33,6 +36,8 @@
 //!    small object writes only its header: cells are zeroed in bulk when
 //!    the allocator takes a block (a whole dirty block, or each run of
 //!    free cells of a partly used one) and by [`Heap::free_object`].
+//!    (Packed cells are zeroed when handed out instead: their free space
+//!    is one list of holes of any size, not cells of a class.)
 //!
 //! The crate uses only `core` and `alloc` except the `mmap` memory
 //! source (feature `std`).

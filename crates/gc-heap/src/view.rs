@@ -95,8 +95,12 @@ impl Geometry {
                 return None; // the block's tail, past its last cell
             }
             ((block << BLOCK_SHIFT) + cell_in_block, size)
+        } else if info.state >= BlockState::PackedHead as u8 {
+            let (cell, size) = self.large_cell(block, info, off)?;
+            // Found from its allocation bit: it is an object.
+            return Some(Found { obj: (self.base + cell + PACKED_PREFIX) as *mut u8, footprint: size });
         } else {
-            self.large_cell(block, info)?
+            self.large_cell(block, info, off)?
         };
         self.alloc_bit(cell_off >> GRANULE_SHIFT)
             .then(|| Found { obj: (self.base + cell_off + HEADER) as *mut u8, footprint })
@@ -108,26 +112,64 @@ impl Geometry {
     /// `obj` passes [`Geometry::is_object`].
     #[inline]
     pub unsafe fn footprint_of(&self, obj: *const u8) -> usize {
-        let block = (obj as usize - self.base) >> BLOCK_SHIFT;
-        let info = self.info(block);
+        let header = obj as usize - HEADER;
+        let info = self.info((header - self.base) >> BLOCK_SHIFT);
         if info.state == BlockState::Small as u8 {
             CLASS_SIZES[info.class as usize] as usize
+        } else if info.state >= BlockState::PackedHead as u8 {
+            // SAFETY: caller contract: a packed object's cell, starting
+            // with its size word, begins PACKED_PREFIX bytes before it.
+            unsafe { ((obj as usize - PACKED_PREFIX) as *const u32).read() as usize }
         } else {
-            // An object's cell starts its first block, so this is the head.
+            // A large object's cell starts its first block, so this is the head.
             info.aux as usize * BLOCK_SIZE
         }
     }
 
-    /// The cell offset and footprint of the large object owning `block`,
-    /// if the block belongs to one.
+    /// The cell offset and footprint of the large object or packed cell
+    /// holding `off` in `block`, if there is one.
     #[cold]
-    fn large_cell(&self, block: usize, info: BlockInfo) -> Option<(usize, usize)> {
+    fn large_cell(&self, block: usize, info: BlockInfo, off: usize) -> Option<(usize, usize)> {
         let head = match info.state {
             s if s == BlockState::LargeHead as u8 => block,
             s if s == BlockState::LargeTail as u8 => info.aux as usize,
+            s if s == BlockState::PackedHead as u8 => return self.packed_cell(block, off),
+            s if s == BlockState::PackedTail as u8 => return self.packed_cell(info.aux as usize, off),
             _ => return None,
         };
         Some((head << BLOCK_SHIFT, self.info(head).aux as usize * BLOCK_SIZE))
+    }
+
+    /// The packed cell containing heap offset `off` in the run at `head`:
+    /// the nearest allocation bit at or before `off`'s granule (or the next
+    /// granule, when `off` is a cell's size word), no further back than a
+    /// packed cell can reach, and then the cell's size word decides.
+    fn packed_cell(&self, head: usize, off: usize) -> Option<(usize, usize)> {
+        let g = off >> GRANULE_SHIFT;
+        let run_start = head * GRANULES_PER_BLOCK;
+        let run_end = run_start + self.info(head).aux as usize * GRANULES_PER_BLOCK;
+        let lowest = run_start.max((g + 1).saturating_sub(MAX_PACKED_CELL / GRANULE));
+        let mut at = (g + 1).min(run_end - 1);
+        // The header granule of the candidate cell: scan down word by word.
+        let header_g = loop {
+            // SAFETY: `at` is inside the run, below the frontier.
+            let word = unsafe { *self.alloc_bits.add(at >> 6) } & (u64::MAX >> (63 - (at & 63)));
+            if word != 0 {
+                let found = (at & !63) + 63 - word.leading_zeros() as usize;
+                if found < lowest {
+                    return None;
+                }
+                break found;
+            }
+            if at & !63 <= lowest {
+                return None;
+            }
+            at = (at & !63) - 1;
+        };
+        let cell = (header_g - 1) << GRANULE_SHIFT;
+        // SAFETY: a cell whose allocation bit is set starts with its size word.
+        let size = unsafe { ((self.base + cell) as *const u32).read() } as usize;
+        (off >= cell && off < cell + size).then_some((cell, size))
     }
 }
 
