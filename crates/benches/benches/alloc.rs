@@ -2,7 +2,7 @@
 //! bdwgc's GC_malloc, in one run.
 //!
 //! Each iteration allocates a 32-byte object (two pointer fields and two
-//! words) and drops it, so the rgc and bdwgc figures include the amortised
+//! words), or a byte buffer of a given size, and drops it, so the rgc and bdwgc figures include the amortised
 //! cost of collecting the garbage; `malloc` is measured alone (frees happen
 //! outside the timed region) and as a malloc+free pair.
 
@@ -16,6 +16,7 @@ use rgc_marksweep as _;
 extern "C" {
     fn rgc_init_abi(cfg: *const c_void, tag: *const u8) -> i32;
     fn rgc_alloc(t: *mut RgcType) -> *mut c_void;
+    fn rgc_alloc_bytes(n: usize) -> *mut c_void;
     static rgc_abi_generic_v1: u8;
 }
 
@@ -77,6 +78,16 @@ fn alloc(c: &mut Criterion) {
     }
     #[cfg(not(has_bdwgc))]
     eprintln!("bdwgc not installed (apt-get install libgc-dev): GC_malloc skipped");
+    g.finish();
+    // Byte buffers past the size classes take the packed path (first fit
+    // in runs of blocks, zeroed at allocation); 200 bytes is a class.
+    let mut g = c.benchmark_group("alloc-bytes");
+    for n in [200usize, 300, 700, 3000] {
+        g.bench_function(format!("rgc_alloc_bytes({n}) (marksweep)"), |b| {
+            // SAFETY: initialised above; the result is dropped at once.
+            b.iter(|| black_box(unsafe { rgc_alloc_bytes(black_box(n)) }))
+        });
+    }
     g.finish();
 }
 

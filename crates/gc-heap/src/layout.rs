@@ -7,14 +7,14 @@
 //!   struct takes a 40-byte cell, not 48 (a 16-byte granule wasted up to
 //!   15 bytes per object, 17 % of GCBench's heap). The bitmaps cost 1 bit
 //!   per 8 bytes (1.6 % each, alloc and mark together 3.1 %).
-//! - `BLOCK_SIZE` (8 KiB) is sized for small heaps (issue 7: a 4 MB heap
+//! - `BLOCK_SIZE` (4 KiB) is sized for small heaps (issue 7: a 4 MB heap
 //!   on an 8 MB board). Every size class in use pins one partly used
-//!   block, and a large object wastes the tail of its last block, so both
-//!   costs scale with the block: with 32 KiB blocks a 4 MB heap could not
-//!   even be filled to 75 % with mixed sizes (`c/memory_fit.c` in the
-//!   benches: 33 % overhead at 70 %); with 8 KiB it fills with 20 %.
-//!   Smaller blocks (4 KiB) would cap packed runs (below) lower and make
-//!   the block table twice as long.
+//!   block, so that cost scales with the block: with 32 KiB blocks a 4 MB
+//!   heap could not even be filled to 75 % with mixed sizes
+//!   (`c/memory_fit.c` in the benches: 33 % overhead at 70 %); 8 KiB
+//!   blocks filled with 19.7 %. Once objects past 1 KB were packed (below),
+//!   4 KiB blocks took the overhead from 12.1 % to 11.3 %: the block table
+//!   doubles (0.2 % to 0.4 % of the heap) and the pinned blocks halve.
 //! - Small classes step by 8 B up to 64 B, by 16 B up to 128 B, then by
 //!   quarters of a power of two up to 1 KB, so internal fragmentation stays
 //!   under 25 % (under 12.5 % past 128 B on average).
@@ -24,21 +24,22 @@
 //!   the header (see `heap`'s `packed` module). In `c/memory_fit.c`'s mix
 //!   (a 4 MB heap filled to 75 %) this took the overhead from 19.7 % to
 //!   12.7 % (12.1 % once a sweep also gave back the blocks past a run's
-//!   last live cell): objects over 4 KB had whole blocks and wasted the tail of
-//!   their last one, half a block on average; objects from 1 to 4 KB had
+//!   last live cell; 8 KiB blocks then): objects over 4 KB had whole
+//!   blocks and wasted the tail of their last one, half a block on average; objects from 1 to 4 KB had
 //!   size classes that fit 7 to 2 cells to a block, so a 2,100-byte object
 //!   took a 2,728-byte cell, and every class pinned a partly used block.
 //!   (Moving the limit step by step: 4 KB gave 17.7 %, 2 KB 14.8 %.)
-//!   Below 1 KB classes stay: a free-list pop is cheaper than a first-fit
-//!   search, and quarter steps waste little at those sizes.
+//!   Below 1 KB classes stay. Packing from 256 B up measured 9.2 %, but
+//!   the packed path grows a run a block at a time, and 700-byte buffers
+//!   took 83 ns each instead of 46 (criterion, `benches/alloc.rs`).
 //! - Larger objects get whole blocks: their tail is under 1/8 of them.
 
 /// Bytes per bitmap granule; cells are multiples of it.
 pub const GRANULE: usize = 8;
 pub const GRANULE_SHIFT: u32 = 3;
 /// Bytes per block.
-pub const BLOCK_SIZE: usize = 8 * 1024;
-pub const BLOCK_SHIFT: u32 = 13;
+pub const BLOCK_SIZE: usize = 4 * 1024;
+pub const BLOCK_SHIFT: u32 = 12;
 pub const GRANULES_PER_BLOCK: usize = BLOCK_SIZE / GRANULE;
 /// Bitmap bytes per block (one bit per granule).
 pub const BITMAP_BYTES_PER_BLOCK: usize = GRANULES_PER_BLOCK / 8;

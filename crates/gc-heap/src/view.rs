@@ -119,7 +119,7 @@ impl Geometry {
         } else if info.state >= BlockState::PackedHead as u8 {
             // SAFETY: caller contract: a packed object's cell, starting
             // with its size word, begins PACKED_PREFIX bytes before it.
-            unsafe { ((obj as usize - PACKED_PREFIX) as *const u32).read() as usize }
+            unsafe { (obj.sub(PACKED_PREFIX) as *const u32).read() as usize }
         } else {
             // A large object's cell starts its first block, so this is the head.
             info.aux as usize * BLOCK_SIZE
