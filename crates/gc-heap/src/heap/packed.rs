@@ -201,6 +201,16 @@ impl Holes {
     }
 }
 
+/// One allocated cell of a packed run, as a run walk finds it.
+struct PackedCell {
+    /// The granule of its object header (one after the size word).
+    header_g: usize,
+    /// Its cell size in bytes, from the size word.
+    size: usize,
+    /// The granule just past the cell.
+    end_g: usize,
+}
+
 impl Heap {
     /// The cell size written in front of the packed object whose header
     /// is at granule `header_g`.
@@ -225,6 +235,25 @@ impl Heap {
             g = (g | 63) + 1;
         }
         None
+    }
+
+    /// The packed run at `head`: its length in blocks and its granules
+    /// `start..limit`.
+    fn packed_run_span(&self, head: usize) -> (usize, usize, usize) {
+        let n = self.info(head).aux as usize;
+        (n, head * GRANULES_PER_BLOCK, (head + n) * GRANULES_PER_BLOCK)
+    }
+
+    /// The first packed cell whose header granule is at or after `from`
+    /// and before `limit`. Walking a run is `from = cell.end_g` until
+    /// this returns `None`.
+    fn next_packed_cell(&self, from: usize, limit: usize) -> Option<PackedCell> {
+        let header_g = self.next_alloc_bit(from, limit)?;
+        let size = self.packed_size_at(header_g);
+        // The `max` keeps a walk moving even over a corrupt size word, so
+        // `check_packed_run` reports it instead of looping.
+        let end_g = (header_g - 1 + (size >> GRANULE_SHIFT)).max(header_g + 1);
+        Some(PackedCell { header_g, size, end_g })
     }
 
     /// A zeroed packed cell of `cell` bytes with its size word written;
@@ -308,24 +337,21 @@ impl Heap {
     /// cells, clears the marks of the others, and lists the gaps between
     /// them as holes (or frees the run when nothing in it lives).
     pub(super) fn sweep_packed(&mut self, head: usize, counts: &mut SweepCounts) {
-        let n = self.info(head).aux as usize;
-        let (g0, limit) = (head * GRANULES_PER_BLOCK, (head + n) * GRANULES_PER_BLOCK);
+        let (n, g0, limit) = self.packed_run_span(head);
         let mut gap = g0;
         let mut any_live = false;
         let mut from = g0;
-        while let Some(hg) = self.next_alloc_bit(from, limit) {
-            let cell_g = hg - 1;
-            let size_g = self.packed_size_at(hg) >> GRANULE_SHIFT;
-            if Self::bit(self.mark_bits, hg) {
-                Self::set_bit(self.mark_bits, hg, false);
-                self.add_hole(gap, cell_g);
-                gap = cell_g + size_g;
+        while let Some(cell) = self.next_packed_cell(from, limit) {
+            if Self::bit(self.mark_bits, cell.header_g) {
+                Self::set_bit(self.mark_bits, cell.header_g, false);
+                self.add_hole(gap, cell.header_g - 1);
+                gap = cell.end_g;
                 any_live = true;
             } else {
-                Self::set_bit(self.alloc_bits, hg, false);
+                Self::set_bit(self.alloc_bits, cell.header_g, false);
                 counts.freed_cells += 1;
             }
-            from = (cell_g + size_g).max(hg + 1);
+            from = cell.end_g;
         }
         if !any_live {
             (head..head + n).for_each(|b| self.free_block(b));
@@ -383,12 +409,10 @@ impl Heap {
 
     /// Calls `f(header granule)` for every packed cell of the run at `head`.
     pub(super) fn for_each_packed(&self, head: usize, mut f: impl FnMut(usize)) {
-        let n = self.info(head).aux as usize;
-        let limit = (head + n) * GRANULES_PER_BLOCK;
-        let mut from = head * GRANULES_PER_BLOCK;
-        while let Some(hg) = self.next_alloc_bit(from, limit) {
-            f(hg);
-            from = (hg - 1 + (self.packed_size_at(hg) >> GRANULE_SHIFT)).max(hg + 1);
+        let (_, mut from, limit) = self.packed_run_span(head);
+        while let Some(cell) = self.next_packed_cell(from, limit) {
+            f(cell.header_g);
+            from = cell.end_g;
         }
     }
 
@@ -396,7 +420,7 @@ impl Heap {
     /// aligned, sized for packing and disjoint.
     pub(super) fn check_packed_run(&self, head: usize) -> Result<usize, gc_api::Message> {
         use gc_api::msg;
-        let n = self.info(head).aux as usize;
+        let (n, mut from, limit) = self.packed_run_span(head);
         if n == 0 || n > MAX_PACKED_RUN_BLOCKS || head + n > self.frontier {
             return Err(msg!("packed run at block ", head, " claims ", n, " blocks"));
         }
@@ -413,23 +437,20 @@ impl Heap {
                 ));
             }
         }
-        let limit = (head + n) * GRANULES_PER_BLOCK;
-        let mut from = head * GRANULES_PER_BLOCK;
-        while let Some(hg) = self.next_alloc_bit(from, limit) {
-            let size = self.packed_size_at(hg);
-            let cell_g = hg - 1;
+        while let Some(cell) = self.next_packed_cell(from, limit) {
+            let cell_g = cell.header_g - 1;
             if (cell_g << GRANULE_SHIFT) % PACKED_ALIGN != 0
-                || size % PACKED_ALIGN != 0
-                || size <= MAX_SMALL_CELL
-                || size > MAX_PACKED_CELL
-                || cell_g + (size >> GRANULE_SHIFT) > limit
+                || cell.size % PACKED_ALIGN != 0
+                || cell.size <= MAX_SMALL_CELL
+                || cell.size > MAX_PACKED_CELL
+                || cell.end_g > limit
             {
-                return Err(msg!("packed cell at granule ", cell_g, " of run ", head, " has size ", size));
+                return Err(msg!("packed cell at granule ", cell_g, " of run ", head, " has size ", cell.size));
             }
-            if self.next_alloc_bit(hg + 1, cell_g + (size >> GRANULE_SHIFT)).is_some() {
+            if self.next_alloc_bit(cell.header_g + 1, cell.end_g).is_some() {
                 return Err(msg!("packed cell at granule ", cell_g, " overlaps the next cell"));
             }
-            from = cell_g + (size >> GRANULE_SHIFT);
+            from = cell.end_g;
         }
         Ok(n)
     }
