@@ -79,8 +79,9 @@ fn alloc(c: &mut Criterion) {
     #[cfg(not(has_bdwgc))]
     eprintln!("bdwgc not installed (apt-get install libgc-dev): GC_malloc skipped");
     g.finish();
-    // Byte buffers past the size classes take the packed path (first fit
-    // in runs of blocks, zeroed at allocation); 200 bytes is a class.
+    // Byte buffers past the size classes (256 B) take the packed path:
+    // runs of blocks whose holes sit in bins by size, cells zeroed when
+    // handed out. 200 bytes is a class.
     let mut g = c.benchmark_group("alloc-bytes");
     for n in [200usize, 300, 700, 3000] {
         g.bench_function(format!("rgc_alloc_bytes({n}) (marksweep)"), |b| {

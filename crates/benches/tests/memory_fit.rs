@@ -1,5 +1,5 @@
 //! Memory fit (issue 7): each collector's overhead with the live payload
-//! at 75 % of a 4 MB region's heap, guarded by a ceiling per collector.
+//! at 75 % of a 4 MB region's heap, held to the issue's goal.
 //! `c/memory_fit.c` is deterministic (a seeded generator, a fixed heap
 //! layout), so the figures move only when the heap's layout or a
 //! collector's tables change.
@@ -10,13 +10,9 @@ use benches::scenarios::Contender;
 use rgc_cli::{Toolchain, COLLECTORS};
 
 /// Issue 7's goal: side tables, collector tables and waste within this
-/// share of the heap at 75 % occupancy.
+/// share of the heap at 75 % occupancy. Every collector meets it (9.2 %,
+/// refcount 9.5 %, with objects past 256 bytes packed).
 const GOAL_PERCENT: f64 = 10.0;
-
-/// `(collector, run, ceiling %)`: what the layout achieves today on the
-/// `fill` run, with a little room. Lower it as the layout improves.
-const CEILINGS: &[(&str, f64)] =
-    &[("marksweep", 12.5), ("conservative", 12.5), ("incremental", 12.5), ("refcount", 13.5), ("none", 13.5)];
 
 fn fit_runs() -> Vec<FitRun> {
     let builder = Builder::new(Toolchain::for_profile("dev")).unwrap_or_else(|e| panic!("{e}"));
@@ -32,7 +28,7 @@ fn fit_runs() -> Vec<FitRun> {
 }
 
 #[test]
-fn a_heap_three_quarters_full_of_mixed_sizes_fits_under_each_ceiling() {
+fn a_heap_three_quarters_full_of_mixed_sizes_fits_within_the_goal() {
     let rows = fit_runs();
     println!("{}", benches::memory::table(&rows));
     for r in &rows {
@@ -53,10 +49,9 @@ fn a_heap_three_quarters_full_of_mixed_sizes_fits_under_each_ceiling() {
         let overhead = r.metadata_bytes as i64 + r.peak_table_bytes as i64 + r.waste_bytes;
         let percent = 100.0 * overhead as f64 / r.heap_capacity as f64;
         assert!((percent - r.overhead_percent).abs() < 0.01, "{}: the program's arithmetic", r.collector);
-        let ceiling = CEILINGS.iter().find(|(gc, _)| *gc == r.collector).map(|c| c.1).unwrap_or(GOAL_PERCENT);
         assert!(
-            r.overhead_percent <= ceiling,
-            "{}: {:.1} % overhead at 75 % occupancy, past its ceiling of {ceiling} % (goal {GOAL_PERCENT} %)",
+            r.overhead_percent <= GOAL_PERCENT,
+            "{}: {:.1} % overhead at 75 % occupancy, past the goal of {GOAL_PERCENT} %",
             r.collector,
             r.overhead_percent
         );

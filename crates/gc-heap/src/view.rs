@@ -149,23 +149,9 @@ impl Geometry {
         let run_start = head * GRANULES_PER_BLOCK;
         let run_end = run_start + self.info(head).aux as usize * GRANULES_PER_BLOCK;
         let lowest = run_start.max((g + 1).saturating_sub(MAX_PACKED_CELL / GRANULE));
-        let mut at = (g + 1).min(run_end - 1);
-        // The header granule of the candidate cell: scan down word by word.
-        let header_g = loop {
-            // SAFETY: `at` is inside the run, below the frontier.
-            let word = unsafe { *self.alloc_bits.add(at >> 6) } & (u64::MAX >> (63 - (at & 63)));
-            if word != 0 {
-                let found = (at & !63) + 63 - word.leading_zeros() as usize;
-                if found < lowest {
-                    return None;
-                }
-                break found;
-            }
-            if at & !63 <= lowest {
-                return None;
-            }
-            at = (at & !63) - 1;
-        };
+        // The header granule of the candidate cell.
+        // SAFETY: granules of the run, below the frontier.
+        let header_g = unsafe { last_set_bit(self.alloc_bits, lowest, (g + 1).min(run_end - 1)) }?;
         let cell = (header_g - 1) << GRANULE_SHIFT;
         // SAFETY: a cell whose allocation bit is set starts with its size word.
         let size = unsafe { ((self.base + cell) as *const u32).read() } as usize;
@@ -236,5 +222,26 @@ impl<'h> MarkView<'h> {
             *word |= bit;
         }
         true
+    }
+}
+
+/// The highest set bit of the bitmap `words` in `lowest..=at`, scanning
+/// down a word at a time.
+///
+/// # Safety
+/// The bitmap covers bit `at`.
+pub(crate) unsafe fn last_set_bit(words: *const u64, lowest: usize, at: usize) -> Option<usize> {
+    let mut at = at;
+    loop {
+        // SAFETY: caller contract; `at` only goes down.
+        let word = unsafe { *words.add(at >> 6) } & (u64::MAX >> (63 - (at & 63)));
+        if word != 0 {
+            let found = (at & !63) + 63 - word.leading_zeros() as usize;
+            return (found >= lowest).then_some(found);
+        }
+        if at & !63 <= lowest {
+            return None;
+        }
+        at = (at & !63) - 1;
     }
 }

@@ -30,10 +30,10 @@ pub struct Budget {
 }
 
 pub const BUDGETS: &[Budget] = &[
-    Budget { gc: "none", goal: 4 << 10, ceiling: 26_300 },
-    Budget { gc: "marksweep", goal: 16 << 10, ceiling: 43_300 },
-    Budget { gc: "incremental", goal: 24 << 10, ceiling: 47_700 },
-    Budget { gc: "refcount", goal: 16 << 10, ceiling: 59_600 },
+    Budget { gc: "none", goal: 4 << 10, ceiling: 27_500 },
+    Budget { gc: "marksweep", goal: 16 << 10, ceiling: 44_200 },
+    Budget { gc: "incremental", goal: 24 << 10, ceiling: 48_600 },
+    Budget { gc: "refcount", goal: 16 << 10, ceiling: 60_800 },
 ];
 
 /// How far past its ceiling a collector may grow before `--check` fails.

@@ -20,21 +20,29 @@
 //! [`MAX_PACKED_RUN_BLOCKS`] long, which bounds that step's work.
 //!
 //! ## Holes
-//! Free space in runs is one list of holes in address order, each holding
-//! its size and the next hole in its first two words (hence the 16-byte
-//! alignment: every gap can hold them). Holes are not zeroed; a packed
-//! cell is zeroed when it is handed out. Like the size classes' free
-//! lists, the list is emptied when a sweep begins, so that during an
+//! Every free byte of a run is in exactly one hole, and holes are maximal:
+//! a hole is followed by a cell or the run's end, never by another hole.
+//! So the free space next to a cell is found from the allocation bitmap
+//! alone: after a cell at granule `e` there is a hole exactly when no
+//! header sits at `e + 1`; before a cell, the free space starts where the
+//! last cell before it ends (a bitmap scan back, within the run). Holes
+//! are kept in bins by size ([`super::holes`]); they are not zeroed, a
+//! packed cell is zeroed when it is handed out. Like the size classes'
+//! free lists, the bins are emptied when a sweep begins, so that during an
 //! incremental sweep packed cells come only from runs already swept or
-//! taken since, never from space the sweeper has yet to judge.
+//! taken since, never from space the sweeper has yet to judge; sweeping a
+//! run lists its gaps again, maximal by construction.
 //!
 //! ## Growth
 //! When no hole fits, the run the allocator last took or grew
 //! ([`Heap::packed_last`]) is extended over the free blocks right after
-//! it, so consecutive objects pack across block boundaries, up to
-//! [`MAX_PACKED_RUN_BLOCKS`] (which bounds the work of sweeping one run in
-//! one step). Otherwise a new run is taken: the blocks the cell needs, or
-//! more when packed runs already hold many blocks: half as many as they
+//! it, its free tail and the new blocks becoming one hole, so consecutive
+//! objects pack across block boundaries, up to [`MAX_PACKED_RUN_BLOCKS`]
+//! (which bounds the work of sweeping one run in one step). It grows by
+//! at least [`PACKED_GROW_BLOCKS`]: a block at a time, runs of 700-byte
+//! cells grew every fifth allocation, and 700-byte buffers took 83 ns
+//! instead of 32. Otherwise a new run is taken: the blocks the cell needs,
+//! or more when packed runs already hold many blocks: half as many as they
 //! hold, up to [`PACKED_RUN_CHUNK`]. Small objects take the blocks after a
 //! run long before the next big object comes, so extension seldom works
 //! while a heap fills, and a run of exactly the blocks needed leaves its
@@ -42,8 +50,8 @@
 //! model of `c/memory_fit.c`'s mix, the packed waste of a 4 MB heap's
 //! fill (47 objects) falls from 89 KB to 61 KB this way, and with 200
 //! objects from 280 KB to 114 KB, while a program with 5 such objects
-//! wastes 25 KB instead of 14 KB (8 KiB blocks and a chunk of 8 then; the
-//! chunk is the same 64 KB in 4 KiB blocks now).
+//! wastes 25 KB instead of 14 KB (8 KiB blocks, 1 KB cells and a chunk of
+//! 8 then; the chunk is the same 64 KB in 4 KiB blocks now).
 //!
 //! ## Interior pointers
 //! A cell containing an address starts at most [`MAX_PACKED_CELL`] bytes
@@ -51,155 +59,21 @@
 //! scans the allocation bitmap back at most that far (128 words) and
 //! checks the address against the found cell's size word.
 
+use super::holes::Holes;
 use super::{BlockState, Heap, SweepCounts, NONE};
 use crate::layout::*;
+use crate::view::last_set_bit;
 use core::ptr::null_mut;
 
 /// Longest packed run, in blocks (128 KB), which bounds the work of sweeping one run.
 pub const MAX_PACKED_RUN_BLOCKS: usize = 32;
 /// Most blocks a new packed run takes beyond what its first cell needs.
 pub const PACKED_RUN_CHUNK: usize = 16;
+/// Fewest blocks the last run grows by when it is extended, so runs of
+/// small packed cells do not grow (and walk the bins) a block at a time.
+pub const PACKED_GROW_BLOCKS: usize = 4;
 const _: () =
     assert!(PACKED_RUN_CHUNK <= MAX_PACKED_RUN_BLOCKS && MAX_PACKED_CELL <= MAX_PACKED_RUN_BLOCKS * BLOCK_SIZE);
-
-/// The address-ordered list of free space in packed runs.
-///
-/// Space too small for any packed cell (under `min` bytes) is left out of
-/// the list: every allocation would walk past it. A sweep finds it again
-/// (it recomputes the gaps between live cells), and it joins the list
-/// earlier if a neighbouring cell is freed (reference counting).
-pub(super) struct Holes {
-    first: *mut u8,
-    min: usize,
-}
-
-/// The two words at the start of every hole.
-#[repr(C)]
-struct Hole {
-    size: usize,
-    next: *mut u8,
-}
-
-impl Holes {
-    pub(super) const fn new(min: usize) -> Holes {
-        Holes { first: null_mut(), min }
-    }
-
-    pub(super) fn clear(&mut self) {
-        self.first = null_mut();
-    }
-
-    /// # Safety
-    /// `h` is a hole of this list.
-    unsafe fn get(h: *mut u8) -> Hole {
-        // SAFETY: caller contract: a hole's first two words are a `Hole`
-        // (16-byte aligned: PACKED_ALIGN).
-        unsafe { (h as *mut Hole).read() }
-    }
-
-    /// # Safety
-    /// `h` is `len` free bytes of a packed run, 16-byte aligned.
-    unsafe fn put(h: *mut u8, size: usize, next: *mut u8) {
-        // SAFETY: caller contract.
-        unsafe { (h as *mut Hole).write(Hole { size, next }) };
-    }
-
-    /// Adds `len` free bytes at `start`, merging with the holes it touches
-    /// unless `run_starts_at` says the boundary between them starts a run
-    /// (holes never span two runs, which may be adjacent).
-    ///
-    /// # Safety
-    /// `start..start + len` lies in a packed run, is free (no cell's
-    /// allocation bit in it) and in no hole; both are multiples of 16.
-    pub(super) unsafe fn insert(&mut self, start: *mut u8, len: usize, run_starts_at: impl Fn(*mut u8) -> bool) {
-        debug_assert!(start as usize % PACKED_ALIGN == 0 && len % PACKED_ALIGN == 0 && len > 0);
-        let mut prev: *mut u8 = null_mut();
-        let mut next = self.first;
-        // SAFETY (all hole accesses): holes of this list, and the range the
-        // caller gives.
-        unsafe {
-            while !next.is_null() && next < start {
-                prev = next;
-                next = Self::get(next).next;
-            }
-            let (mut at, mut size) = (start, len);
-            if !next.is_null() && start.wrapping_add(len) == next && !run_starts_at(next) {
-                let n = Self::get(next);
-                size += n.size;
-                next = n.next;
-            }
-            if !prev.is_null() {
-                let p = Self::get(prev);
-                if prev.wrapping_add(p.size) == start && !run_starts_at(start) {
-                    at = prev;
-                    size += p.size;
-                    Self::put(at, size, next);
-                    return;
-                }
-                if size < self.min {
-                    return;
-                }
-                Self::put(prev, p.size, at);
-            } else if size < self.min {
-                return;
-            } else {
-                self.first = at;
-            }
-            Self::put(at, size, next);
-        }
-    }
-
-    /// Takes `len` bytes from the first hole big enough.
-    pub(super) fn take_first_fit(&mut self, len: usize) -> Option<*mut u8> {
-        let mut link: *mut *mut u8 = &mut self.first;
-        // SAFETY: `link` is `self.first` or the `next` word of a hole of
-        // this list; holes are free space in packed runs.
-        unsafe {
-            while !(*link).is_null() {
-                let h = *link;
-                let hole = Self::get(h);
-                if hole.size >= len {
-                    if hole.size - len < self.min {
-                        // The rest could serve no cell: leave it out.
-                        *link = hole.next;
-                    } else {
-                        let rest = h.add(len);
-                        Self::put(rest, hole.size - len, hole.next);
-                        *link = rest;
-                    }
-                    return Some(h);
-                }
-                link = &mut (*(h as *mut Hole)).next;
-            }
-        }
-        None
-    }
-
-    /// Size of the hole that ends at `end`, or 0.
-    pub(super) fn size_ending_at(&self, end: *mut u8) -> usize {
-        let mut h = self.first;
-        while !h.is_null() && h < end {
-            // SAFETY: a hole of this list.
-            let hole = unsafe { Self::get(h) };
-            if h.wrapping_add(hole.size) == end {
-                return hole.size;
-            }
-            h = hole.next;
-        }
-        0
-    }
-
-    /// Calls `f(start, size)` for every hole, in address order.
-    pub(super) fn for_each(&self, mut f: impl FnMut(*mut u8, usize)) {
-        let mut h = self.first;
-        while !h.is_null() {
-            // SAFETY: a hole of this list.
-            let hole = unsafe { Self::get(h) };
-            f(h, hole.size);
-            h = hole.next;
-        }
-    }
-}
 
 /// One allocated cell of a packed run, as a run walk finds it.
 struct PackedCell {
@@ -260,9 +134,13 @@ impl Heap {
     /// returns where its header goes, or null when the heap is full.
     pub(super) fn alloc_packed(&mut self, cell: usize) -> *mut u8 {
         loop {
-            if let Some(start) = self.packed_holes.take_first_fit(cell) {
-                // SAFETY: `cell` bytes of free space in a packed run are ours.
+            if let Some((start, size)) = self.packed_holes.take(cell) {
+                // SAFETY: the hole's `size` bytes of free space are ours;
+                // its rest stays free space of the same run.
                 unsafe {
+                    if size > cell {
+                        self.packed_holes.push(start.add(cell), size - cell);
+                    }
                     core::ptr::write_bytes(start, 0, cell);
                     (start as *mut u32).write(cell as u32);
                     return start.add(SIZE_WORD);
@@ -274,22 +152,32 @@ impl Heap {
         }
     }
 
-    /// Makes room for a packed cell of `cell` bytes: extends the last run,
-    /// or takes a new one. False when the heap has no room.
+    /// Makes room for a packed cell of `cell` bytes: extends the last run
+    /// over the free blocks after it, or takes a new run. False when the
+    /// heap has no room.
     fn grow_packed(&mut self, cell: usize) -> bool {
         if self.packed_last != NONE {
             let head = self.packed_last as usize;
-            let len = self.info(head).aux as usize;
-            let end = head + len;
-            let have = self.packed_holes.size_ending_at(self.block_addr(end));
+            let (len, _, end_g) = self.packed_run_span(head);
+            let tail_g = self.free_space_before(end_g, head * GRANULES_PER_BLOCK);
+            let have = (end_g - tail_g) << GRANULE_SHIFT;
+            // No hole fits `cell`, so the free tail is smaller.
             let extra = (cell - have).div_ceil(BLOCK_SIZE);
-            if len + extra <= MAX_PACKED_RUN_BLOCKS && self.take_blocks_at(end, extra) {
-                for b in end..end + extra {
+            let room = MAX_PACKED_RUN_BLOCKS.saturating_sub(len);
+            let step = extra.max(PACKED_GROW_BLOCKS).min(room);
+            let end = head + len;
+            if let Some(n) = [step, extra].into_iter().find(|&n| n >= extra && n <= room && self.take_blocks_at(end, n))
+            {
+                for b in end..end + n {
                     self.set_packed_block(b, BlockState::PackedTail, head);
                 }
-                self.info_mut(head).aux = (len + extra) as u32;
-                self.packed_blocks += extra;
-                self.add_hole(end * GRANULES_PER_BLOCK, (end + extra) * GRANULES_PER_BLOCK);
+                self.info_mut(head).aux = (len + n) as u32;
+                self.packed_blocks += n;
+                if tail_g < end_g {
+                    let listed = self.packed_holes.remove(self.granule_addr(tail_g), have);
+                    debug_assert!(listed, "a run's free tail is one hole");
+                }
+                self.add_hole(tail_g, (end + n) * GRANULES_PER_BLOCK);
                 return true;
             }
         }
@@ -309,6 +197,25 @@ impl Heap {
         self.packed_last = head as u32;
         self.add_hole(head * GRANULES_PER_BLOCK, (head + n) * GRANULES_PER_BLOCK);
         true
+    }
+
+    /// The granule where the free space that ends at granule `g` of a
+    /// packed run starting at granule `run_start` begins: the end of the
+    /// last cell before `g`, or the run's start (`g` itself when a cell
+    /// ends there). Scans the allocation bitmap back, within the run.
+    fn free_space_before(&self, g: usize, run_start: usize) -> usize {
+        if g == run_start {
+            return g;
+        }
+        // SAFETY: granules of one run, below the frontier.
+        match unsafe { last_set_bit(self.alloc_bits, run_start, g - 1) } {
+            Some(hg) => hg - 1 + (self.packed_size_at(hg) >> GRANULE_SHIFT),
+            None => run_start,
+        }
+    }
+
+    fn granule_addr(&self, g: usize) -> *mut u8 {
+        self.blocks_base.wrapping_add(g << GRANULE_SHIFT)
     }
 
     fn set_packed_block(&mut self, b: usize, state: BlockState, aux: usize) {
@@ -374,36 +281,42 @@ impl Heap {
         self.add_hole(gap, (head + keep) * GRANULES_PER_BLOCK);
     }
 
-    /// Lists granules `from..to` of one packed run (free space, in no
-    /// hole yet) as a hole.
+    /// Lists granules `from..to` of one packed run as a hole: free space,
+    /// in no hole yet, with no free space right before or after it in the
+    /// run (holes stay maximal, which `free_packed` relies on).
     fn add_hole(&mut self, from: usize, to: usize) {
-        if to <= from {
-            return;
+        if to > from {
+            // SAFETY: callers pass free granules of one run, which no hole holds.
+            unsafe { self.packed_holes.push(self.granule_addr(from), (to - from) << GRANULE_SHIFT) };
         }
-        let (base, table, frontier) = (self.blocks_base as usize, self.table, self.frontier);
-        let run_starts_at = |at: *mut u8| {
-            let off = at as usize - base;
-            let b = off >> BLOCK_SHIFT;
-            // SAFETY: b < frontier has a table entry.
-            off & (BLOCK_SIZE - 1) == 0
-                && b < frontier
-                && unsafe { (*table.add(b)).state } == BlockState::PackedHead as u8
-        };
-        // SAFETY: callers pass free granules of one run, which no hole holds.
-        unsafe {
-            self.packed_holes.insert(
-                self.blocks_base.add(from << GRANULE_SHIFT),
-                (to - from) << GRANULE_SHIFT,
-                run_starts_at,
-            )
-        };
     }
 
     /// Frees the packed object whose header is at granule `header_g`
-    /// (reference counting); returns its cell size.
+    /// (reference counting; its allocation bit is already clear), merging
+    /// its cell with the holes right before and after it; returns its
+    /// cell size.
     pub(super) fn free_packed(&mut self, header_g: usize) -> usize {
         let size = self.packed_size_at(header_g);
-        self.add_hole(header_g - 1, header_g - 1 + (size >> GRANULE_SHIFT));
+        let (cell_g, end_g) = (header_g - 1, header_g - 1 + (size >> GRANULE_SHIFT));
+        let b = cell_g / GRANULES_PER_BLOCK;
+        let head = if self.block_state(b) == BlockState::PackedHead { b } else { self.info(b).aux as usize };
+        let (_, run_start, run_end) = self.packed_run_span(head);
+        let from = self.free_space_before(cell_g, run_start);
+        if from < cell_g {
+            let listed = self.packed_holes.remove(self.granule_addr(from), (cell_g - from) << GRANULE_SHIFT);
+            debug_assert!(listed, "free space before a cell is one hole");
+        }
+        let mut to = end_g;
+        // Free space after the cell (no header one granule in) is a hole.
+        if end_g < run_end && !Self::bit(self.alloc_bits, end_g + 1) {
+            let at = self.granule_addr(end_g);
+            // SAFETY: a hole starts at the end of the cell (holes are maximal).
+            let after = unsafe { Holes::size_at(at) };
+            let listed = self.packed_holes.remove(at, after);
+            debug_assert!(listed, "free space after a cell is one hole");
+            to += after >> GRANULE_SHIFT;
+        }
+        self.add_hole(from, to);
         size
     }
 
@@ -417,8 +330,9 @@ impl Heap {
     }
 
     /// The packed run at `head`: its tails point back, its cells are
-    /// aligned, sized for packing and disjoint.
-    pub(super) fn check_packed_run(&self, head: usize) -> Result<usize, gc_api::Message> {
+    /// aligned, sized for packing and disjoint. Returns its length in
+    /// blocks and its free bytes (what its cells leave).
+    pub(super) fn check_packed_run(&self, head: usize) -> Result<(usize, usize), gc_api::Message> {
         use gc_api::msg;
         let (n, mut from, limit) = self.packed_run_span(head);
         if n == 0 || n > MAX_PACKED_RUN_BLOCKS || head + n > self.frontier {
@@ -437,6 +351,7 @@ impl Heap {
                 ));
             }
         }
+        let mut cell_bytes = 0;
         while let Some(cell) = self.next_packed_cell(from, limit) {
             let cell_g = cell.header_g - 1;
             if (cell_g << GRANULE_SHIFT) % PACKED_ALIGN != 0
@@ -451,20 +366,27 @@ impl Heap {
                 return Err(msg!("packed cell at granule ", cell_g, " overlaps the next cell"));
             }
             from = cell.end_g;
+            cell_bytes += cell.size;
         }
-        Ok(n)
+        Ok((n, n * BLOCK_SIZE - cell_bytes))
     }
 
-    /// Every hole lies in a packed run and holds no cell.
-    pub(super) fn check_holes(&self) -> Result<(), gc_api::Message> {
+    /// Every hole lies in one packed run, holds no cell and is maximal
+    /// (a cell or the run's end follows it), and the bins are consistent.
+    /// Outside a sweep the holes hold exactly the `free_in_runs` bytes the
+    /// runs' cells leave free; during one, runs not yet swept have none.
+    pub(super) fn check_holes(&self, free_in_runs: usize) -> Result<(), gc_api::Message> {
         use gc_api::msg;
+        self.packed_holes.check_bins()?;
         let mut result = Ok(());
+        let mut listed = 0;
         self.packed_holes.for_each(|h, size| {
+            listed += size;
             if result.is_err() {
                 return;
             }
             let g = (h as usize - self.blocks_base as usize) >> GRANULE_SHIFT;
-            let last = g + (size >> GRANULE_SHIFT) - 1;
+            let end = g + (size >> GRANULE_SHIFT);
             let run_of = |g: usize| {
                 let b = g / GRANULES_PER_BLOCK;
                 match self.block_state(b) {
@@ -473,95 +395,19 @@ impl Heap {
                     _ => None,
                 }
             };
-            if last / GRANULES_PER_BLOCK >= self.frontier || run_of(g).is_none() || run_of(g) != run_of(last) {
+            let run = run_of(g);
+            if (end - 1) / GRANULES_PER_BLOCK >= self.frontier || run.is_none() || run != run_of(end - 1) {
                 result = Err(msg!("a hole of ", size, " bytes at granule ", g, " is not inside one packed run"));
-            } else if let Some(hg) = self.next_alloc_bit(g, last + 1) {
+            } else if let Some(hg) = self.next_alloc_bit(g, end) {
                 result = Err(msg!("a hole at granule ", g, " holds an allocated cell at granule ", hg));
+            } else if run.is_some_and(|r| end < self.packed_run_span(r).2 && !Self::bit(self.alloc_bits, end + 1)) {
+                result = Err(msg!("the hole at granule ", g, " is followed by free space (holes are maximal)"));
             }
         });
-        result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use alloc::vec;
-    use alloc::vec::Vec;
-
-    /// The hole list against a model: which units are free, and which of
-    /// those are listed (space under the list's minimum is left out).
-    #[test]
-    fn holes_merge_and_fit_first() {
-        const UNITS: usize = 64;
-        for min_units in [1, 3] {
-            let mut buf: Vec<u128> = vec![0; UNITS];
-            let base = buf.as_mut_ptr() as *mut u8;
-            let (mut free, mut listed) = ([false; UNITS], [false; UNITS]);
-            let mut holes = Holes::new(min_units * 16);
-            let mut seed = 12345u32;
-            let steps = if cfg!(miri) { 100 } else { 5000 };
-            for _ in 0..steps {
-                seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-                let at = (seed >> 8) as usize % UNITS;
-                let len = 1 + (seed >> 20) as usize % 4;
-                if seed & 1 == 0 {
-                    // Free a run of taken units, if one starts here.
-                    if at + len <= UNITS && free[at..at + len].iter().all(|&f| !f) {
-                        // SAFETY: the units are inside `buf` and not in a hole.
-                        unsafe { holes.insert(base.wrapping_add(at * 16), len * 16, |_| false) };
-                        free[at..at + len].iter_mut().for_each(|f| *f = true);
-                        let touches = (at > 0 && listed[at - 1]) || (at + len < UNITS && listed[at + len]);
-                        if touches || len >= min_units {
-                            listed[at..at + len].iter_mut().for_each(|l| *l = true);
-                        }
-                    }
-                } else {
-                    // First fit: the start of the lowest hole of `len` units or more.
-                    let want = runs_of(&listed).into_iter().find(|&(_, n)| n >= len).map(|(s, _)| s);
-                    let got = holes.take_first_fit(len * 16).map(|p| (p as usize - base as usize) / 16);
-                    assert_eq!(got, want, "taking {len} units (minimum {min_units})");
-                    if let Some(s) = got {
-                        let mut end = s + len;
-                        free[s..end].iter_mut().for_each(|f| *f = false);
-                        listed[s..end].iter_mut().for_each(|l| *l = false);
-                        let rest = listed[end..].iter().take_while(|&&l| l).count();
-                        if rest < min_units {
-                            while end < UNITS && listed[end] {
-                                listed[end] = false;
-                                end += 1;
-                            }
-                        }
-                    }
-                }
-                // The list is exactly the maximal listed runs, in order.
-                let mut in_list = Vec::new();
-                holes.for_each(|h, size| in_list.push(((h as usize - base as usize) / 16, size / 16)));
-                let runs = runs_of(&listed);
-                assert_eq!(in_list, runs, "minimum {min_units}");
-                assert!(listed.iter().zip(&free).all(|(&l, &f)| !l || f), "a listed unit is free");
-                if let Some(&(s, n)) = runs.last() {
-                    let end = base.wrapping_add((s + n) * 16);
-                    assert_eq!(holes.size_ending_at(end), n * 16);
-                }
-            }
+        result?;
+        if listed > free_in_runs || (!self.sweeping && listed != free_in_runs) {
+            return Err(msg!("holes list ", listed, " bytes but packed runs have ", free_in_runs, " free"));
         }
-    }
-
-    fn runs_of(units: &[bool]) -> Vec<(usize, usize)> {
-        let mut runs = Vec::new();
-        let mut u = 0;
-        while u < units.len() {
-            if units[u] {
-                let s = u;
-                while u < units.len() && units[u] {
-                    u += 1;
-                }
-                runs.push((s, u - s));
-            } else {
-                u += 1;
-            }
-        }
-        runs
+        Ok(())
     }
 }
