@@ -5,7 +5,7 @@
  * mode=occupancy (default): in a region of region_kb (default 4096) KB,
  *   fill the heap with objects of mixed sizes until the live payload is
  *   live_percent (default 75) % of the heap's capacity (rgc_stats'
- *   heap_max), then churn: replace random objects with new ones of new
+ *   heap_max), or live_kb KB when given, then churn: replace random objects with new ones of new
  *   sizes until churn (default 4) times the live bytes were allocated,
  *   holding the live payload at its target. Then collect and report
  *     metadata   the heap's side tables (rgc_stats.metadata_bytes)
@@ -69,7 +69,10 @@ int main(int argc, char **argv) {
         if (rgc_init(&cfg) != 0) sc_die("rgc_init failed");
         rgc_set_oom_handler(sc_oom, NULL);
         rgc_get_stats(&s);
-        target = (uint64_t)((double)s.heap_max * sc_param("live_percent", 75) / 100.0);
+        long live_kb = sc_param_long("live_kb", 0);
+        target = live_kb > 0 ? (uint64_t)live_kb << 10
+                             : (uint64_t)((double)s.heap_max * sc_param("live_percent", 75) / 100.0);
+        if (target > s.heap_max) sc_die("live_kb=%ld is more than the heap's %llu bytes", live_kb, (unsigned long long)s.heap_max);
         sc_max_live = target;
         sc_heap_limit = s.heap_max;
     }
