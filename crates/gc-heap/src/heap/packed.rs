@@ -118,6 +118,15 @@ impl Heap {
         (n, head * GRANULES_PER_BLOCK, (head + n) * GRANULES_PER_BLOCK)
     }
 
+    /// The head of the packed run that block `b` belongs to, if any.
+    fn packed_run_of(&self, b: usize) -> Option<usize> {
+        match self.block_state(b) {
+            BlockState::PackedHead => Some(b),
+            BlockState::PackedTail => Some(self.info(b).aux as usize),
+            _ => None,
+        }
+    }
+
     /// The first packed cell whose header granule is at or after `from`
     /// and before `limit`. Walking a run is `from = cell.end_g` until
     /// this returns `None`.
@@ -158,8 +167,8 @@ impl Heap {
     fn grow_packed(&mut self, cell: usize) -> bool {
         if self.packed_last != NONE {
             let head = self.packed_last as usize;
-            let (len, _, end_g) = self.packed_run_span(head);
-            let tail_g = self.free_space_before(end_g, head * GRANULES_PER_BLOCK);
+            let (len, run_start, end_g) = self.packed_run_span(head);
+            let tail_g = self.free_space_before(end_g, run_start);
             let have = (end_g - tail_g) << GRANULE_SHIFT;
             // No hole fits `cell`, so the free tail is smaller.
             let extra = (cell - have).div_ceil(BLOCK_SIZE);
@@ -298,8 +307,9 @@ impl Heap {
     pub(super) fn free_packed(&mut self, header_g: usize) -> usize {
         let size = self.packed_size_at(header_g);
         let (cell_g, end_g) = (header_g - 1, header_g - 1 + (size >> GRANULE_SHIFT));
-        let b = cell_g / GRANULES_PER_BLOCK;
-        let head = if self.block_state(b) == BlockState::PackedHead { b } else { self.info(b).aux as usize };
+        let head = self
+            .packed_run_of(cell_g / GRANULES_PER_BLOCK)
+            .unwrap_or_else(|| gc_api::fatal::internal("a packed cell outside a packed run"));
         let (_, run_start, run_end) = self.packed_run_span(head);
         let from = self.free_space_before(cell_g, run_start);
         if from < cell_g {
@@ -387,14 +397,7 @@ impl Heap {
             }
             let g = (h as usize - self.blocks_base as usize) >> GRANULE_SHIFT;
             let end = g + (size >> GRANULE_SHIFT);
-            let run_of = |g: usize| {
-                let b = g / GRANULES_PER_BLOCK;
-                match self.block_state(b) {
-                    BlockState::PackedHead => Some(b),
-                    BlockState::PackedTail => Some(self.info(b).aux as usize),
-                    _ => None,
-                }
-            };
+            let run_of = |g: usize| self.packed_run_of(g / GRANULES_PER_BLOCK);
             let run = run_of(g);
             if (end - 1) / GRANULES_PER_BLOCK >= self.frontier || run.is_none() || run != run_of(end - 1) {
                 result = Err(msg!("a hole of ", size, " bytes at granule ", g, " is not inside one packed run"));
