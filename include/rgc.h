@@ -79,9 +79,10 @@ extern "C" {
  *     of the pointer size;
  *   - fixed-size types leave item_size, item_num_ptrs and length_offset 0;
  *   - size is at most 1 GiB; only the flags below are set.
- * `id` and `generation` must be 0 until rgc assigns them (rgc writes them on
- * first use; after rgc_shutdown and a new rgc_init, the descriptor is
- * registered again automatically); do not copy a descriptor after use.
+ * `id`, `generation` and the alloc_* fields must be 0 until rgc
+ * assigns them (rgc writes them on first use; after rgc_shutdown and a new
+ * rgc_init, the descriptor is registered again automatically); do not copy a
+ * descriptor after use.
  * The finalizer, if any, runs once after an object of the type becomes
  * unreachable; see "Finalizers" below.
  */
@@ -101,6 +102,12 @@ typedef struct rgc_type {
     const char *name;
     uint32_t id;         /* written by rgc */
     uint32_t generation; /* written by rgc: which rgc_init the id belongs to */
+    uint16_t alloc_span; /* written by rgc: the thread's allocation span the inline
+                            rgc_alloc takes cells from (RGC_NO_SPAN: always call) */
+    uint16_t alloc_cell; /* written by rgc: bytes of one such cell, header included */
+    uint32_t alloc_key;  /* written by rgc: the inline rgc_alloc serves this descriptor
+                            while (low 32 bits of its address) ^ alloc_key equals the
+                            thread's alloc_key (so not a copy, not stale, not refused) */
 } rgc_type;
 
 /* ------------------------------------------------------------------------
@@ -248,17 +255,43 @@ typedef void (*rgc_event_listener)(const rgc_event *event, void *user);
 typedef void (*rgc_oom_handler)(const char *call, size_t requested, void *user);
 
 /* ------------------------------------------------------------------------
- * Shadow stack (precise roots)
- * ------------------------------------------------------------------------ */
+ * The mutator context: what one thread's inline code touches
+ * ------------------------------------------------------------------------
+ * Each thread has one rgc_mutator, `rgc_thread`: its shadow stack and its
+ * allocation spans. Inline code in this header reads and writes the
+ * calling thread's own context only; the library reads every attached
+ * thread's context inside rgc calls. Programs never touch it directly.
+ */
 typedef struct rgc_shadowstack {
     void **top;   /* next free slot */
     void **limit; /* one past the last slot */
     void **base;  /* first slot */
 } rgc_shadowstack;
 
+/* Free, zeroed cells [cursor, limit) of one size class, which the inline
+ * allocation path hands out by bumping cursor. Both NULL while the thread
+ * has no span of that class. */
+typedef struct rgc_alloc_span {
+    char *cursor;
+    char *limit;
+} rgc_alloc_span;
+
+/* One span per small size class, and RGC_NO_SPAN, which stays empty. */
+#define RGC_SPANS 16
+#define RGC_NO_SPAN (RGC_SPANS - 1)
+
+typedef struct rgc_mutator {
+    rgc_shadowstack ss;
+    rgc_alloc_span spans[RGC_SPANS];
+    uint64_t allocated;  /* bytes requested inline, not yet counted by the library */
+    void *local;         /* the library's state for this thread */
+    uint32_t alloc_key;  /* odd, from the rgc_init generation, while the thread allocates
+                            from spans; 0 otherwise (see rgc_type.alloc_key) */
+} rgc_mutator;
+
 /* On a bare-metal toolchain (no __unix__, __APPLE__ or _WIN32: a board
  * without an operating system, such as arm-none-eabi or riscv32-unknown-elf)
- * there is one thread, and the descriptor is a plain global: no thread
+ * there is one thread, and the context is a plain global: no thread
  * pointer, no __aeabi_read_tp. Define RGC_SINGLE_THREAD to get the same on a
  * hosted system; the library must then be built the same way (the linker
  * rejects a mix: "TLS reference mismatches non-TLS definition"). */
@@ -266,18 +299,19 @@ typedef struct rgc_shadowstack {
 #define RGC_SINGLE_THREAD 1
 #endif
 #if defined(RGC_SINGLE_THREAD)
-extern rgc_shadowstack rgc_ss;
+extern rgc_mutator rgc_thread;
 #elif defined(__cplusplus)
-extern thread_local rgc_shadowstack rgc_ss;
+extern thread_local rgc_mutator rgc_thread;
 #else
-extern _Thread_local rgc_shadowstack rgc_ss;
+extern _Thread_local rgc_mutator rgc_thread;
 #endif
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 /* 64-bit and 32-bit targets (32-bit: pointers are 4 bytes, uint64_t is
  * 8-byte aligned, as on ARM EABI and RISC-V ILP32). */
 _Static_assert(sizeof(void *) == 8 || sizeof(void *) == 4, "rgc supports 64-bit and 32-bit targets");
-_Static_assert(sizeof(rgc_type) == 32 + 4 * sizeof(void *), "rgc_type layout");
+_Static_assert(sizeof(rgc_type) == 40 + 4 * sizeof(void *), "rgc_type layout");
+_Static_assert(offsetof(rgc_type, alloc_span) == 32 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, finalizer) == 24 + 2 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, id) == 24 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
@@ -294,6 +328,8 @@ _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");
 _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
 _Static_assert(sizeof(rgc_shadowstack) == 3 * sizeof(void *), "rgc_shadowstack layout");
+_Static_assert(offsetof(rgc_mutator, allocated) == (3 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
+_Static_assert(offsetof(rgc_mutator, alloc_key) == (4 + 2 * RGC_SPANS) * sizeof(void *) + 8, "rgc_mutator layout");
 #endif
 
 /* Reports "shadow stack overflow" (or "thread not attached") and aborts. */
@@ -303,16 +339,16 @@ RGC_NORETURN void rgc_shadowstack_overflow(size_t requested);
  * overflow it reports the depth and capacity and aborts; it never writes past
  * the stack. Cost: one comparison, n stores, one store of top. */
 static inline void **rgc_frame_push(size_t n) {
-    void **frame = rgc_ss.top;
-    if (RGC_UNLIKELY((size_t)(rgc_ss.limit - frame) < n || frame == NULL))
+    void **frame = rgc_thread.ss.top;
+    if (RGC_UNLIKELY((size_t)(rgc_thread.ss.limit - frame) < n || frame == NULL))
         rgc_shadowstack_overflow(n);
     for (size_t i = 0; i < n; i++) frame[i] = NULL;
-    rgc_ss.top = frame + n;
+    rgc_thread.ss.top = frame + n;
     return frame;
 }
 
 /* Pops every frame pushed since (and including) `frame`. */
-static inline void rgc_frame_pop(void **frame) { rgc_ss.top = frame; }
+static inline void rgc_frame_pop(void **frame) { rgc_thread.ss.top = frame; }
 
 /* RGC_FRAME(f, 3); ... f[0] = obj; ... RGC_POP(f); */
 #define RGC_FRAME(name, n) void **name = rgc_frame_push(n)
@@ -384,17 +420,75 @@ void rgc_thread_detach(void);
  * and returns its id. Misuse: NULL or an invalid descriptor is fatal. */
 uint32_t rgc_register_type(rgc_type *type);
 
-/* A fixed-size object. Misuse: a VARSIZE type is fatal. */
+#if defined(RGC_GC_BDW)
+/* The harness's bdwgc reference has no spans: plain calls. */
 void *rgc_alloc(rgc_type *type);
+void *rgc_alloc_bytes(size_t n);
+#else
+/* The out-of-line halves of rgc_alloc and rgc_alloc_bytes: they refill
+ * the calling thread's span (which is where they poll for collections)
+ * and serve every request the inline path does not. Programs call
+ * rgc_alloc and rgc_alloc_bytes; other languages' FFIs may call these. */
+void *rgc_alloc_slow(rgc_type *type);
+void *rgc_alloc_bytes_slow(size_t n);
+
+/* Byte buffers of at most RGC_INLINE_BYTES_MAX bytes are served inline:
+ * rgc_bytes_spans[(n + 15) / 8] names their span and cell size. */
+#define RGC_INLINE_BYTES_MAX 248
+typedef struct rgc_span_class {
+    uint16_t span; /* index into rgc_mutator.spans */
+    uint16_t cell; /* bytes of one cell, header included */
+} rgc_span_class;
+extern const rgc_span_class rgc_bytes_spans[RGC_INLINE_BYTES_MAX / 8 + 2];
+
+/* The inline allocation path: a cell from the thread's span `span`, with
+ * the 8-byte header (`kind`, then the collector's word, 0) written in
+ * front of the object. NULL when the span is empty. No call, no lock, no
+ * locked instruction. */
+static inline void *rgc_alloc_in_span_(uint32_t span, uint32_t cell, uint32_t kind, size_t bytes) {
+    rgc_alloc_span *s = &rgc_thread.spans[span];
+    char *p = s->cursor;
+    if (RGC_UNLIKELY(p == s->limit)) return NULL;
+    s->cursor = p + cell;
+    ((uint32_t *)p)[0] = kind;
+    ((uint32_t *)p)[1] = 0;
+    rgc_thread.allocated += bytes;
+    return p + 8;
+}
+
+/* A fixed-size object. Misuse: a VARSIZE type is fatal.
+ * Inline when the type is registered (its first allocation registers it),
+ * has no finalizer, and fits a small size class, and the collector
+ * allocates from spans (not refcount, not under RGC_TORTURE): a bump of the
+ * thread's span and a header store. Otherwise, and whenever the span is
+ * empty, it calls rgc_alloc_slow. */
+static inline void *rgc_alloc(rgc_type *type) {
+    /* The NULL test costs nothing for a static descriptor (the compiler
+     * knows its address); rgc_alloc_slow reports a NULL one. */
+    if (RGC_LIKELY(type != NULL && ((uint32_t)(uintptr_t)type ^ type->alloc_key) == rgc_thread.alloc_key)) {
+        void *p = rgc_alloc_in_span_(type->alloc_span, type->alloc_cell, type->id, type->size);
+        if (RGC_LIKELY(p != NULL)) return p;
+    }
+    return rgc_alloc_slow(type);
+}
+
+/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 1 GiB is
+ * fatal. Inline up to RGC_INLINE_BYTES_MAX bytes, as rgc_alloc. */
+static inline void *rgc_alloc_bytes(size_t n) {
+    if (RGC_LIKELY(n <= RGC_INLINE_BYTES_MAX)) {
+        rgc_span_class c = rgc_bytes_spans[(n + 15) >> 3];
+        /* A byte buffer's header: bit 31 tags it, the low bits hold n. */
+        void *p = rgc_alloc_in_span_(c.span, c.cell, 0x80000000u | (uint32_t)n, n);
+        if (RGC_LIKELY(p != NULL)) return p;
+    }
+    return rgc_alloc_bytes_slow(n);
+}
+#endif
 
 /* A variable-size object with `length` items; rgc stores `length` in its
  * length field. Misuse: a fixed-size type, or a length whose byte size
  * overflows (e.g. a negative length cast to size_t), is fatal. */
 void *rgc_alloc_array(rgc_type *type, size_t length);
-
-/* A pointer-free buffer of n bytes (never scanned). Misuse: n >= 1 GiB is
- * fatal. */
-void *rgc_alloc_bytes(size_t n);
 
 /* Requested size in bytes of the object at p. Misuse: p not the start of a
  * live object is fatal. */
@@ -607,7 +701,7 @@ void *rgc_weakref_get(void *weakref);
  * functions instead; a missing one is a link error naming it. Such a
  * build has no system allocator: rgc_init needs config->region (without
  * one it fails with a message), and it reads no environment variables.
- * There is one thread: rgc_ss is a plain global (RGC_SINGLE_THREAD).
+ * There is one thread: rgc_thread is a plain global (RGC_SINGLE_THREAD).
  */
 #if defined(RGC_SINGLE_THREAD)
 /* Monotonic time in nanoseconds, for events, pause statistics and the

@@ -1,9 +1,9 @@
-// The thread-local shadow-stack descriptor must be a C `_Thread_local`:
+// The thread-local mutator context must be a C `_Thread_local`:
 // generated code reaches it from `static inline` functions in rgc.h, and
 // stable Rust cannot export an ELF TLS symbol.
 //
 // On a bare-metal target (`target_os = "none"`) there is one thread and no
-// TLS: rgc.h declares `rgc_ss` a plain global, which lib.rs defines, and no
+// TLS: rgc.h declares `rgc_thread` a plain global, which lib.rs defines, and no
 // C compiler is needed.
 fn main() {
     println!("cargo:rerun-if-changed=src/tls.c");

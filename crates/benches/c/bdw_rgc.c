@@ -19,7 +19,7 @@
 #include <time.h>
 
 const uint8_t rgc_abi_bdw_v1 = 1;
-_Thread_local rgc_shadowstack rgc_ss;
+_Thread_local rgc_mutator rgc_thread;
 
 static rgc_event_listener listener;
 static void *listener_user;
@@ -113,8 +113,8 @@ int rgc_init_abi(const rgc_config *config, const void *abi_tag) {
     void **slots = calloc(c.shadowstack_slots, sizeof(void *));
     if (!slots) return -1;
     GC_add_roots(slots, (char *)slots + ss_bytes);
-    rgc_ss.base = rgc_ss.top = slots;
-    rgc_ss.limit = slots + c.shadowstack_slots;
+    rgc_thread.ss.base = rgc_thread.ss.top = slots;
+    rgc_thread.ss.limit = slots + c.shadowstack_slots;
     initialised = 1;
     return 0;
 }

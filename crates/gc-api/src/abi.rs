@@ -55,9 +55,19 @@ pub struct RgcType {
     /// so that a descriptor used before `rgc_shutdown` re-registers after
     /// the next `rgc_init`.
     pub generation: u32,
+    /// Written by rgc: the span of the calling thread's
+    /// [`shadowstack::Context`] that `rgc.h`'s inline `rgc_alloc` takes this
+    /// type's cells from, or [`shadowstack::NO_SPAN`] (always the call).
+    pub alloc_span: u16,
+    /// Written by rgc: the bytes of one such cell, header included.
+    pub alloc_cell: u16,
+    /// Written by rgc: [`descriptor_key`] while the inline path may serve
+    /// this descriptor, else 0.
+    pub alloc_key: u32,
 }
-// 64-bit: 64 bytes, finalizer at 40, id at 56; 32-bit: 48, 32, 40.
-const_assert_eq!(core::mem::size_of::<RgcType>(), 32 + 4 * core::mem::size_of::<usize>());
+// 64-bit: 72 bytes, finalizer at 40, id at 56; 32-bit: 56, 32, 40.
+const_assert_eq!(core::mem::size_of::<RgcType>(), 40 + 4 * core::mem::size_of::<usize>());
+const_assert_eq!(core::mem::offset_of!(RgcType, alloc_span), 32 + 4 * core::mem::size_of::<usize>());
 const_assert_eq!(core::mem::offset_of!(RgcType, finalizer), 24 + 2 * core::mem::size_of::<usize>());
 const_assert_eq!(core::mem::offset_of!(RgcType, id), 24 + 4 * core::mem::size_of::<usize>());
 
@@ -188,3 +198,41 @@ pub type OomHandler = unsafe extern "C" fn(call: *const c_char, requested: usize
 
 assert_eq_size!(Option<Finalizer>, *const c_void);
 assert_eq_size!(Option<EventListener>, *const c_void);
+
+/// `rgc_span_class`: where `rgc.h`'s inline path takes cells of one size
+/// from, as a type descriptor's `alloc_span`/`alloc_cell` and the entries
+/// of `rgc_bytes_spans` say.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanClass {
+    /// Index into the thread's spans ([`shadowstack::NO_SPAN`]: none).
+    pub span: u16,
+    /// Bytes of one cell, header included.
+    pub cell: u16,
+}
+
+impl SpanClass {
+    /// Served by the out-of-line call only.
+    pub const NONE: SpanClass = SpanClass { span: shadowstack::NO_SPAN as u16, cell: 0 };
+}
+
+/// `RGC_INLINE_BYTES_MAX`: byte buffers up to this size are allocated inline.
+pub const INLINE_BYTES_MAX: usize = 248;
+/// Entries of `rgc_bytes_spans`, indexed by `(n + 15) / 8` for `n` bytes.
+pub const BYTES_SPANS_LEN: usize = INLINE_BYTES_MAX / 8 + 2;
+
+/// A thread's `alloc_key` while it allocates from spans for the type table
+/// of `generation`: odd, so that it never equals what an unregistered
+/// descriptor (key 0, 8-aligned address) yields.
+pub const fn thread_key(generation: u32) -> u32 {
+    (generation << 1) | 1
+}
+
+/// The `alloc_key` of the descriptor at `desc` registered in `generation`:
+/// `rgc.h`'s inline `rgc_alloc` serves it iff `low32(desc) ^ key` is the
+/// thread's key, which fails for a copy of the descriptor (another
+/// address), a descriptor of an earlier `rgc_init` (another generation),
+/// and a thread without spans (key 0, an even result).
+pub fn descriptor_key(desc: *const RgcType, generation: u32) -> u32 {
+    (desc as usize as u32) ^ thread_key(generation)
+}

@@ -9,7 +9,7 @@
 //!
 //! What happens on misuse is documented per call in `include/rgc.h`.
 
-use crate::abi::{EventListener, OomHandler, RgcConfig, RgcStats, RgcType};
+use crate::abi::{descriptor_key, EventListener, OomHandler, RgcConfig, RgcStats, RgcType, SpanClass};
 use crate::collector::{AllocRequest, Collector};
 use crate::config::{default_c_config, Config};
 use crate::event::{Phase, PHASE_NAMES};
@@ -283,10 +283,22 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
         fatal!(call, "the type descriptor is NULL");
     }
     // SAFETY: forwarded contract.
-    match unsafe { c.types().resolve(desc) } {
+    let id = match unsafe { c.types().resolve(desc) } {
         Ok(id) => id,
         Err(e) => fatal!(call, e.message()),
+    };
+    let class = c.span_class(id);
+    let key = if class == SpanClass::NONE { 0 } else { descriptor_key(desc, c.types_ref().generation()) };
+    // SAFETY: forwarded contract (writable); written only when it changes,
+    // so that threads reading the descriptor share its cache line.
+    unsafe {
+        if ((*desc).alloc_span, (*desc).alloc_cell, (*desc).alloc_key) != (class.span, class.cell, key) {
+            (*desc).alloc_span = class.span;
+            (*desc).alloc_cell = class.cell;
+            (*desc).alloc_key = key;
+        }
     }
+    id
 }
 
 /// `rgc_register_type`.
@@ -409,6 +421,7 @@ pub unsafe fn alloc<C: Collector>(
             (false, Some(_)) => fatal!(call, "type '", info.name, "' is fixed-size: allocate it with rgc_alloc"),
             _ => {}
         }
+        let length_is_none = length.is_none();
         let length = length.unwrap_or(0);
         let Some(bytes) = info.size_with_items(length).filter(|&b| b <= isize::MAX as usize) else {
             fatal!(
@@ -420,7 +433,7 @@ pub unsafe fn alloc<C: Collector>(
                 " needs more than isize::MAX bytes (is the length negative?)"
             )
         };
-        let req = AllocRequest { type_id, length, bytes, call };
+        let req = AllocRequest { type_id, length, bytes, call, inline: length_is_none };
         // SAFETY: the type is registered and `bytes` computed from it.
         let p = unsafe { c.alloc(&req) };
         (p, bytes, c.finalizers_pending())
@@ -441,7 +454,7 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
             " bytes, 1 GiB - 1 (use an array type for larger data)"
         );
     }
-    let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL };
+    let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL, inline: true };
     let mut c = inst.enter_to_allocate(CALL);
     // SAFETY: BYTES_TYPE is built in; `bytes` equals the length for it.
     let p = unsafe { c.alloc(&req) };
@@ -527,7 +540,7 @@ pub fn set_oom_handler<C: Collector>(inst: &Instance<C>, f: Option<OomHandler>, 
     unsafe { *inst.oom.get() = (f, user) };
 }
 
-fn expect_object<C: Collector>(c: &C, call: &'static str, what: &str, p: *const c_void) -> u32 {
+fn expect_object<C: Collector>(c: &mut C, call: &'static str, what: &str, p: *const c_void) -> u32 {
     match c.object_type(p.cast()) {
         Some(t) => t,
         None => fatal!(call, what, " ", p, " is not a live rgc object (NULL, freed, foreign, or an interior pointer)"),
@@ -536,11 +549,11 @@ fn expect_object<C: Collector>(c: &C, call: &'static str, what: &str, p: *const 
 
 pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mut c_void {
     const CALL: &str = "rgc_weakref_new";
-    let req = AllocRequest { type_id: WEAKREF_TYPE, length: 0, bytes: 8, call: CALL };
+    let req = AllocRequest { type_id: WEAKREF_TYPE, length: 0, bytes: 8, call: CALL, inline: false };
     let (w, pending) = {
         let mut c = inst.enter_to_allocate(CALL);
         if !target.is_null() {
-            expect_object(&*c, CALL, "target", target);
+            expect_object(&mut *c, CALL, "target", target);
         }
         c.push_temp_root(target.cast());
         // SAFETY: built-in type with its fixed size; the target is rooted.
@@ -560,7 +573,7 @@ pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mu
 pub unsafe fn weakref_get<C: Collector>(inst: &Instance<C>, weakref: *mut c_void) -> *mut c_void {
     const CALL: &str = "rgc_weakref_get";
     let mut c = inst.enter(CALL);
-    let t = expect_object(&*c, CALL, "weakref", weakref);
+    let t = expect_object(&mut *c, CALL, "weakref", weakref);
     if t != WEAKREF_TYPE {
         let name = c.types_ref().get(t).map(|i| i.name.clone()).unwrap_or_default();
         fatal!(CALL, weakref, " is an object of type '", name, "', not a weak reference from rgc_weakref_new");
@@ -580,8 +593,8 @@ pub fn set_pacing<C: Collector>(inst: &Instance<C>, pause_ns: u64, window_ns: u6
 
 pub fn object_size<C: Collector>(inst: &Instance<C>, p: *const c_void) -> usize {
     const CALL: &str = "rgc_object_size";
-    let c = inst.enter(CALL);
-    expect_object(&*c, CALL, "pointer", p);
+    let mut c = inst.enter(CALL);
+    expect_object(&mut *c, CALL, "pointer", p);
     c.object_size(p.cast()).unwrap_or(0)
 }
 
@@ -601,6 +614,18 @@ pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
             -1
         }
     }
+}
+
+/// `rgc_thread_detach`: counts and empties the thread's spans (if rgc is
+/// initialised), then releases its shadow stack.
+pub fn thread_detach<C: Collector>(inst: &Instance<C>) {
+    const CALL: &str = "rgc_thread_detach";
+    // SAFETY: read while not busy only to tell whether a collector exists;
+    // entering below makes the usual checks.
+    if inst.busy.load(Ordering::Relaxed) || unsafe { (*inst.collector.get()).is_some() } {
+        inst.enter(CALL).retire_thread();
+    }
+    shadowstack::detach_current();
 }
 
 pub fn phase_name(phase: u32) -> *const c_char {
@@ -653,6 +678,16 @@ macro_rules! export_c_abi {
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::register_type(&INSTANCE, t) }
             }
+            /// Where `rgc.h`'s inline `rgc_alloc_bytes` takes each small size from.
+            #[no_mangle]
+            pub static rgc_bytes_spans: [$crate::abi::SpanClass; $crate::abi::BYTES_SPANS_LEN] =
+                <C as $crate::Collector>::BYTES_SPANS;
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_alloc_slow(t: *mut RgcType) -> *mut c_void {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::alloc(&INSTANCE, "rgc_alloc", t, None) }
+            }
+            /// `rgc_alloc` for callers that cannot use rgc.h's inline path.
             #[no_mangle]
             pub unsafe extern "C" fn rgc_alloc(t: *mut RgcType) -> *mut c_void {
                 // SAFETY: contract forwarded from rgc.h.
@@ -663,6 +698,11 @@ macro_rules! export_c_abi {
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::alloc(&INSTANCE, "rgc_alloc_array", t, Some(length)) }
             }
+            #[no_mangle]
+            pub extern "C" fn rgc_alloc_bytes_slow(n: usize) -> *mut c_void {
+                glue::alloc_bytes(&INSTANCE, n)
+            }
+            /// `rgc_alloc_bytes` for callers that cannot use rgc.h's inline path.
             #[no_mangle]
             pub extern "C" fn rgc_alloc_bytes(n: usize) -> *mut c_void {
                 glue::alloc_bytes(&INSTANCE, n)
@@ -737,7 +777,7 @@ macro_rules! export_c_abi {
             }
             #[no_mangle]
             pub extern "C" fn rgc_thread_detach() {
-                $crate::cabi::shadowstack_detach()
+                glue::thread_detach(&INSTANCE)
             }
             #[no_mangle]
             pub extern "C" fn rgc_shadowstack_overflow(requested: usize) -> ! {
@@ -745,10 +785,6 @@ macro_rules! export_c_abi {
             }
         }
     };
-}
-
-pub fn shadowstack_detach() {
-    shadowstack::detach_current()
 }
 
 pub fn shadowstack_overflow(requested: usize) -> ! {

@@ -1,6 +1,6 @@
 //! The [`Collector`] trait: what the C ABI glue needs from a collector.
 
-use crate::abi::{Finalizer, RgcStats};
+use crate::abi::{Finalizer, RgcStats, SpanClass, BYTES_SPANS_LEN};
 use crate::config::Config;
 use crate::event::EventSink;
 use crate::message::Message;
@@ -17,6 +17,10 @@ pub struct AllocRequest {
     pub bytes: usize,
     /// The C entry point, for diagnostics.
     pub call: &'static str,
+    /// The request comes from `rgc.h`'s allocation path (`rgc_alloc_slow`,
+    /// `rgc_alloc_bytes_slow`): the calling thread's allocation spans may
+    /// serve it. Other callers (the Boehm API) allocate cell by cell.
+    pub inline: bool,
 }
 
 /// Why `rgc_init` failed.
@@ -38,6 +42,12 @@ pub trait Collector: Sized {
     /// True when a full collection frees every unreachable object, so that
     /// `live_bytes` equals the reachable bytes exactly.
     const PRECISE: bool;
+
+    /// `rgc_bytes_spans`: the span and cell of a byte buffer of `n` bytes
+    /// at index `(n + 15) / 8`, for `rgc.h`'s inline `rgc_alloc_bytes`.
+    /// Collectors that allocate cell by cell keep every entry at
+    /// [`SpanClass::NONE`].
+    const BYTES_SPANS: [SpanClass; BYTES_SPANS_LEN] = [SpanClass::NONE; BYTES_SPANS_LEN];
 
     fn new(config: Config) -> Result<Self, InitError>;
     fn config(&self) -> &Config;
@@ -64,6 +74,17 @@ pub trait Collector: Sized {
     /// 2. `value` is null or a live object.
     unsafe fn write_barrier(&mut self, obj: *mut u8, slot: *mut *mut u8, value: *mut u8);
 
+    /// Where `rgc.h`'s inline `rgc_alloc` takes objects of the registered
+    /// type `id` from (written into its descriptor): a span of the calling
+    /// thread, or [`SpanClass::NONE`] for the out-of-line call.
+    fn span_class(&self, _id: TypeId) -> SpanClass {
+        SpanClass::NONE
+    }
+
+    /// The calling thread is about to detach: what its spans hold is
+    /// counted and the spans are emptied, so nothing refers to it after.
+    fn retire_thread(&mut self) {}
+
     /// A full collection.
     fn collect(&mut self);
 
@@ -71,7 +92,8 @@ pub trait Collector: Sized {
     /// it did some.
     fn step(&mut self, budget_ns: u64) -> bool;
 
-    fn stats(&self) -> RgcStats;
+    /// Statistics, exact as of this call (allocation spans settled).
+    fn stats(&mut self) -> RgcStats;
 
     /// Registers a global root slot (a `void *` outside the heap).
     ///
@@ -129,10 +151,10 @@ pub trait Collector: Sized {
 
     /// The type of the object at `p`, or `None` if `p` is not the start of a
     /// live object of this heap. Never dereferences a foreign pointer.
-    fn object_type(&self, p: *const u8) -> Option<TypeId>;
+    fn object_type(&mut self, p: *const u8) -> Option<TypeId>;
 
     /// Requested size of the live object at `p` (as validated by [`Collector::object_type`]).
-    fn object_size(&self, p: *const u8) -> Option<usize>;
+    fn object_size(&mut self, p: *const u8) -> Option<usize>;
 
     /// Checks the heap's invariants, aborting with a description on failure.
     fn verify(&mut self);

@@ -142,6 +142,12 @@ impl TypeTable {
         TypeTable { types, generation }
     }
 
+    /// Which table this is: descriptors registered here carry it, and so
+    /// does each thread's context while its spans serve this table's types.
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
     /// Looks up a type by id; `None` for ids never handed out.
     #[inline]
     pub fn get(&self, id: TypeId) -> Option<&TypeInfo> {
@@ -371,6 +377,9 @@ mod tests {
             name: c"T".as_ptr(),
             id: 0,
             generation: 0,
+            alloc_span: 0,
+            alloc_cell: 0,
+            alloc_key: 0,
         }
     }
 

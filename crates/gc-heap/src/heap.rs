@@ -15,6 +15,7 @@ use core::ptr::null_mut;
 
 mod holes;
 mod packed;
+mod spans;
 pub use packed::{MAX_PACKED_RUN_BLOCKS, PACKED_RUN_CHUNK};
 
 const NONE: u32 = u32::MAX;
@@ -582,34 +583,17 @@ impl Heap {
     #[cold]
     #[inline(never)]
     fn refill(&mut self, class: usize) -> *mut u8 {
-        let partial = self.classes[class].partial;
-        if partial != NONE {
-            let b = partial as usize;
-            let info = self.info_mut(b);
-            let next = info.next;
-            info.next = NONE;
-            info.unlinked = 0;
-            self.classes[class].partial = next;
+        let Some((b, partial)) = self.take_class_block(class) else {
+            return null_mut();
+        };
+        if partial {
             let head = self.link_free_cells(b, class);
             debug_assert!(!head.is_null(), "a partial block has free cells");
             self.classes[class].free = head;
             return self.alloc_small(class);
         }
-        let Some(b) = self.alloc_block() else {
-            return null_mut();
-        };
-        let info = self.info_mut(b);
-        let was_dirty = info.dirty == 1;
-        info.state = BlockState::Small as u8;
-        info.class = class as u8;
-        info.dirty = 1;
-        info.next = NONE;
         let size = CLASS_SIZES[class] as usize;
         let start = self.block_addr(b);
-        if was_dirty {
-            // SAFETY: the whole block is ours (invariant 6 for its cells).
-            unsafe { core::ptr::write_bytes(start, 0, BLOCK_SIZE) };
-        }
         let count = BLOCK_SIZE / size;
         let mut next = null_mut();
         for i in (0..count).rev() {
@@ -622,6 +606,35 @@ impl Heap {
         }
         self.classes[class].free = next;
         self.alloc_small(class)
+    }
+
+    /// A block for `class` that its taker owns alone: the head of the
+    /// class's partial list (true: its free cells are those with a clear
+    /// alloc bit, still holding dead objects), else a free block made a
+    /// block of the class, zeroed (false: every cell is free).
+    fn take_class_block(&mut self, class: usize) -> Option<(usize, bool)> {
+        let partial = self.classes[class].partial;
+        if partial != NONE {
+            let b = partial as usize;
+            let info = self.info_mut(b);
+            let next = info.next;
+            info.next = NONE;
+            info.unlinked = 0;
+            self.classes[class].partial = next;
+            return Some((b, true));
+        }
+        let b = self.alloc_block()?;
+        let info = self.info_mut(b);
+        let was_dirty = info.dirty == 1;
+        info.state = BlockState::Small as u8;
+        info.class = class as u8;
+        info.dirty = 1;
+        info.next = NONE;
+        if was_dirty {
+            // SAFETY: the whole block is ours (invariant 6 for its cells).
+            unsafe { core::ptr::write_bytes(self.block_addr(b), 0, BLOCK_SIZE) };
+        }
+        Some((b, false))
     }
 
     #[cold]

@@ -46,6 +46,7 @@
 
 extern crate alloc;
 
+pub mod allocator;
 pub mod heap;
 pub mod layout;
 pub mod mark;

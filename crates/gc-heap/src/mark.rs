@@ -570,6 +570,14 @@ impl Marker {
 
     /// Counts a live object of `bytes` requested bytes.
     #[inline]
+    /// Counts `objects` allocated black from spans as marked: `bytes`
+    /// requested, `footprint` heap bytes.
+    pub fn count_allocated_black(&mut self, objects: usize, bytes: u64, footprint: usize) {
+        self.counts.objects += objects as u64;
+        self.counts.bytes += bytes;
+        self.counts.footprint += footprint as u64;
+    }
+
     pub fn count_bytes(&mut self, bytes: usize) {
         self.counts.bytes += bytes as u64;
         self.counts.footprint += crate::layout::footprint_bytes(bytes) as u64;

@@ -119,6 +119,10 @@ pub struct Runtime {
     pub allocate_black: bool,
     /// Reused buffer for the root values of the current collection.
     pub roots: RootSnapshot,
+    /// Threads allocate from spans (`crate::allocator`): the plan allows it
+    /// ([`Plan::ALLOCATES_FROM_SPANS`]) and torture mode, which collects at
+    /// every allocation, is off. Fixed at init.
+    pub spans_enabled: bool,
 }
 
 impl Runtime {
@@ -170,6 +174,7 @@ impl Runtime {
             poll_at: trigger,
             allocate_black: false,
             roots: RootSnapshot::default(),
+            spans_enabled: false,
             config,
             heap,
             types: TypeTable::new(),
@@ -379,7 +384,15 @@ impl Runtime {
     /// Frees unmarked objects and records survivor statistics (phase 6).
     pub fn sweep(&mut self) {
         self.record_live_counts();
+        self.retire_all();
         self.heap.sweep();
+    }
+
+    /// Starts a sweep that [`crate::Heap::sweep_some`] advances, once every
+    /// thread's spans are retired (the sweeper then owns every block).
+    pub fn begin_sweep(&mut self) {
+        self.retire_all();
+        self.heap.begin_sweep();
     }
 
     /// Marking is complete: what it counted is the live data.
@@ -567,6 +580,9 @@ impl MarkHooks for () {}
 pub trait Plan: Sized {
     const NAME: &'static str;
     const PRECISE: bool;
+    /// Threads may allocate small objects from spans without a call
+    /// (`crate::allocator`); false for plans that must see every allocation.
+    const ALLOCATES_FROM_SPANS: bool = true;
     /// The plan for a fresh runtime; it may set the runtime's first poll point.
     fn new(rt: &mut Runtime) -> Self;
     /// Whether this plan ever collects (false for `none`).
@@ -637,8 +653,12 @@ impl<P: Plan> Collector for Gc<P> {
     const NAME: &'static str = P::NAME;
     const PRECISE: bool = P::PRECISE;
 
+    const BYTES_SPANS: [gc_api::abi::SpanClass; gc_api::abi::BYTES_SPANS_LEN] =
+        if P::ALLOCATES_FROM_SPANS { crate::allocator::BYTES_SPANS } else { [gc_api::abi::SpanClass::NONE; _] };
+
     fn new(config: Config) -> Result<Self, InitError> {
         let mut rt = Runtime::new(config)?;
+        rt.spans_enabled = P::ALLOCATES_FROM_SPANS && !config.torture;
         let plan = P::new(&mut rt);
         Ok(Gc { rt, plan })
     }
@@ -659,12 +679,39 @@ impl<P: Plan> Collector for Gc<P> {
     #[inline]
     unsafe fn alloc(&mut self, req: &AllocRequest) -> *mut u8 {
         let collects = self.plan.collects();
+        if let Some(class) = self.rt.span_class_of_request(req) {
+            // SAFETY: enter_to_allocate checked that the caller is attached,
+            // and only this call touches its Local.
+            let local = unsafe { shadowstack::current_local() }
+                .unwrap_or_else(|| gc_api::fatal::internal("an attached thread has no Local"));
+            // SAFETY: the calling thread's own Local, registered.
+            unsafe { self.rt.settle(local) };
+            if collects && self.rt.collection_due() {
+                self.rt.settle_all();
+                self.plan.poll(&mut self.rt);
+            }
+            let mut attempt = 0;
+            loop {
+                // SAFETY: the caller's Local; `class` is the request's.
+                let p = unsafe { self.rt.alloc_in_span(local, class, req) };
+                if !p.is_null() || !collects {
+                    return p;
+                }
+                self.rt.settle_all();
+                if !self.plan.alloc_failed(&mut self.rt, attempt) {
+                    return p;
+                }
+                attempt += 1;
+            }
+        }
         if collects && self.rt.collection_due() {
+            self.rt.settle_all();
             self.plan.poll(&mut self.rt);
         }
         let (mut p, mut footprint) = self.rt.try_alloc(req);
         if p.is_null() && collects {
             let mut attempt = 0;
+            self.rt.settle_all();
             while p.is_null() && self.plan.alloc_failed(&mut self.rt, attempt) {
                 (p, footprint) = self.rt.try_alloc(req);
                 attempt += 1;
@@ -676,6 +723,14 @@ impl<P: Plan> Collector for Gc<P> {
         p
     }
 
+    fn span_class(&self, id: TypeId) -> gc_api::abi::SpanClass {
+        self.rt.span_class(id)
+    }
+
+    fn retire_thread(&mut self) {
+        self.rt.retire_current();
+    }
+
     #[inline]
     unsafe fn write_barrier(&mut self, obj: *mut u8, slot: *mut *mut u8, value: *mut u8) {
         // SAFETY: forwarded contract.
@@ -684,15 +739,18 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn collect(&mut self) {
         if self.plan.collects() {
+            self.rt.settle_all();
             self.plan.collect(&mut self.rt);
         }
     }
 
     fn step(&mut self, budget_ns: u64) -> bool {
+        self.rt.settle_all();
         self.plan.step(&mut self.rt, budget_ns)
     }
 
-    fn stats(&self) -> RgcStats {
+    fn stats(&mut self) -> RgcStats {
+        self.rt.settle_all();
         self.rt.stats()
     }
 
@@ -719,6 +777,7 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8) {
+        self.rt.settle_all();
         // SAFETY: a fresh weakref cell has 8 bytes of payload for the target.
         unsafe { *(weakref as *mut *mut u8) = target };
         self.rt.weakrefs.push(weakref);
@@ -726,6 +785,7 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     unsafe fn weakref_get(&mut self, weakref: *mut u8) -> *mut u8 {
+        self.rt.settle_all();
         // SAFETY: forwarded contract.
         unsafe { self.plan.weakref_get(&mut self.rt, weakref) }
     }
@@ -735,6 +795,7 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     fn flush_store_log(&mut self) -> *mut *mut u8 {
+        self.rt.settle_all();
         self.plan.flush_store_log(&mut self.rt)
     }
 
@@ -753,17 +814,28 @@ impl<P: Plan> Collector for Gc<P> {
         !self.rt.pending_finalizers.is_empty()
     }
 
-    fn object_type(&self, p: *const u8) -> Option<TypeId> {
+    fn object_type(&mut self, p: *const u8) -> Option<TypeId> {
+        self.rt.settle_all();
         self.rt.object_type(p)
     }
 
-    fn object_size(&self, p: *const u8) -> Option<usize> {
+    fn object_size(&mut self, p: *const u8) -> Option<usize> {
+        self.rt.settle_all();
         // SAFETY: validated as an object first.
         self.rt.heap.is_object(p).then(|| unsafe { object_bytes(p, &self.rt.types) })
     }
 
     fn verify(&mut self) {
+        self.rt.settle_all();
         self.plan.verify(&mut self.rt);
+    }
+}
+
+impl<P: Plan> Drop for Gc<P> {
+    /// Threads still attached keep their contexts: their spans must not
+    /// point into the heap that goes away now.
+    fn drop(&mut self) {
+        self.rt.forget_spans();
     }
 }
 

@@ -225,7 +225,7 @@ impl Incremental {
                 if rt.prune_weakrefs_some(cursor, ENTRIES_PER_CHECK) {
                     rt.record_live_counts();
                     rt.allocate_black = false;
-                    rt.heap.begin_sweep();
+                    rt.begin_sweep();
                     self.sweep_counts = SweepCounts::default();
                     return Some(CyclePhase::Sweep);
                 }

@@ -220,6 +220,9 @@ impl Refcount {
 impl Plan for Refcount {
     const NAME: &'static str = "refcount";
     const PRECISE: bool = true;
+    /// Every new object is a zero-count-table entry, so each allocation is
+    /// seen by the collector: no spans.
+    const ALLOCATES_FROM_SPANS: bool = false;
 
     fn new(rt: &mut Runtime) -> Self {
         store_barrier::attach(rt);

@@ -227,7 +227,7 @@ impl Toolchain {
     /// Links `librgc_<gc>.so` from the static library when it is missing or
     /// older. Done here rather than as a cargo `cdylib` because rustc's
     /// version script hides C symbols, and generated code must reach the
-    /// C-defined thread-local `rgc_ss`; our script exports exactly `rgc_*`.
+    /// C-defined thread-local `rgc_thread`; our script exports exactly `rgc_*`.
     pub fn ensure_shared(&self, gc: &str) -> Result<PathBuf, String> {
         let a = self.static_lib(gc);
         let so = self.shared_lib(gc);

@@ -1,22 +1,40 @@
-//! # shadowstack: precise roots written by generated code
+//! # shadowstack: each thread's mutator context
 //!
-//! Each mutator thread owns one contiguous array of root slots, the shadow
-//! stack, described by a C `_Thread_local rgc_shadowstack rgc_ss` with three
-//! pointers: `base <= top <= limit`. Generated code pushes a frame of `n`
-//! slots with one bounds check, `n` stores of NULL and one store of `top`
-//! (all `static inline` in `rgc.h`), keeps its live object pointers in those
-//! slots across any call that may collect, and pops by restoring `top`.
+//! What generated code touches without calling rgc lives in one C
+//! thread-local per thread, `rgc_mutator rgc_thread` ([`Context`]):
+//! - its **shadow stack** ([`ShadowStack`]): one contiguous array of root
+//!   slots, `base <= top <= limit`. Generated code pushes a frame of `n`
+//!   slots with one bounds check, `n` stores of NULL and one store of `top`
+//!   (all `static inline` in `rgc.h`), keeps its live object pointers in
+//!   those slots across any call that may collect, and pops by restoring
+//!   `top`;
+//! - its **allocation spans** ([`Span`], one per small size class): runs of
+//!   free, zeroed cells that `rgc.h`'s inline `rgc_alloc` bumps through.
+//!   The collector owns what a span means (`gc_heap::allocator`); this crate
+//!   only holds them.
 //!
-//! Invariants:
+//! Beside each attached thread's context the library keeps a [`Local`]
+//! (where its spans were last counted), and the registry lists them all.
+//!
+//! ## Invariants
 //! 1. Slots in `[base, top)` hold NULL or a live object pointer.
 //! 2. `top <= limit` always: a push that would pass `limit` calls
 //!    `rgc_shadowstack_overflow`, which reports and aborts, so an overflow is
 //!    never memory corruption. An unattached thread has all three pointers
 //!    NULL, so its first push lands in the same error path.
-//! 3. The registry lists exactly the attached threads' descriptors; the
-//!    collector scans all of them (one mutator at a time, per rgc's ABI).
+//! 3. The registry lists exactly the attached threads' [`Local`]s; the
+//!    collector scans every one's shadow stack and settles every one's spans.
+//! 4. A thread's spans are empty and its `alloc_key` is 0 while it is not
+//!    attached, so inline allocation always takes the out-of-line call.
 //!
-//! Start reading at [`ShadowStack`], then [`attach_current`].
+//! ## Threads
+//! Today rgc's ABI allows one mutator at a time (`rgc.h`, "Threads"): the
+//! collector reads other threads' contexts only inside an rgc call, while
+//! they are outside rgc, which the program's own lock orders. The
+//! registry itself is behind a spin lock (attach and detach may race with
+//! anything).
+//!
+//! Start reading at [`Context`], then [`attach_current`].
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -168,94 +186,211 @@ impl ShadowStack {
     }
 }
 
+/// How many allocation spans a thread has: one per small size class, and
+/// [`NO_SPAN`], which is always empty.
+pub const SPANS: usize = 16;
+/// The span a type descriptor names when rgc.h's inline path must not serve
+/// it (arrays, finalizers, big objects, collectors that count every
+/// allocation): its cursor and limit stay null, so the inline path always
+/// falls through to the out-of-line call.
+pub const NO_SPAN: usize = SPANS - 1;
+
+/// `rgc_alloc_span` from `rgc.h`: free cells `[cursor, limit)` of one size
+/// class, zeroed, that the owning thread's inline allocation bumps through.
+/// Both null while the thread has no span for that class.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub cursor: *mut u8,
+    pub limit: *mut u8,
+}
+
+impl Span {
+    pub const EMPTY: Span = Span { cursor: null_mut(), limit: null_mut() };
+}
+
+/// `rgc_mutator` from `rgc.h`: what one thread's inline code touches. Its
+/// layout is ABI (checked on both sides).
+///
+/// Who touches what:
+/// - `ss`, `spans[i].cursor`, `allocated`: the owning thread, with plain
+///   stores from inline C, and the collector while that thread is inside an
+///   rgc call or stopped (rgc's one-mutator-at-a-time rule orders the two).
+/// - `spans[i].limit`, `alloc_key`, `local`: the library, inside rgc calls.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Context {
+    pub ss: ShadowStack,
+    pub spans: [Span; SPANS],
+    /// Bytes requested by inline allocations not yet added to the
+    /// statistics (the library counts and zeroes it when it settles the
+    /// thread's spans).
+    pub allocated: u64,
+    /// The library's state for this thread ([`Local`]); null while detached.
+    pub local: *mut Local,
+    /// Odd (from the type table's generation) while the thread allocates
+    /// from spans, else 0; rgc.h's inline `rgc_alloc` serves a descriptor
+    /// only when its key matches (`gc_api::abi::descriptor_key`).
+    pub alloc_key: u32,
+}
+
+const _: () = assert!(core::mem::offset_of!(Context, ss) == 0);
+const _: () = assert!(core::mem::offset_of!(Context, spans) == 3 * core::mem::size_of::<usize>());
+
+impl Context {
+    pub const fn empty() -> Self {
+        Context { ss: ShadowStack::empty(), spans: [Span::EMPTY; SPANS], allocated: 0, local: null_mut(), alloc_key: 0 }
+    }
+}
+
+/// What the library keeps per attached thread beside its [`Context`]
+/// (C sees only a pointer to it).
+#[repr(C)]
+#[derive(Debug)]
+pub struct Local {
+    /// The thread's context (its TLS `rgc_thread`), valid while attached.
+    pub ctx: *mut Context,
+    /// Per span, where the cells not yet counted begin: inline allocation
+    /// has taken `[settled, cursor)` since the library last settled the
+    /// span (set their allocation bits and counted them).
+    pub settled: [*mut u8; SPANS],
+}
+
 #[cfg(not(target_os = "none"))]
 extern "C" {
-    /// Returns this thread's `rgc_ss` (defined in `tls.c`).
-    fn rgc__shadowstack_current() -> *mut ShadowStack;
+    /// Returns this thread's `rgc_thread` (defined in `tls.c`).
+    fn rgc__mutator_current() -> *mut Context;
 }
 
-/// The calling thread's descriptor.
+/// The calling thread's context.
 #[cfg(not(target_os = "none"))]
-pub fn current() -> *mut ShadowStack {
+pub fn current() -> *mut Context {
     // SAFETY: a plain accessor for a thread-local with static storage.
-    unsafe { rgc__shadowstack_current() }
+    unsafe { rgc__mutator_current() }
 }
 
-/// The one thread's descriptor on a bare-metal target (`target_os =
-/// "none"`), where `rgc.h` declares `rgc_ss` as a plain global
+/// The one thread's context on a bare-metal target (`target_os =
+/// "none"`), where `rgc.h` declares `rgc_thread` as a plain global
 /// (`RGC_SINGLE_THREAD`). Defined here rather than in `tls.c` so that
 /// building the library for a board needs no C compiler.
 #[cfg(target_os = "none")]
 #[no_mangle]
 #[allow(non_upper_case_globals)]
-pub static mut rgc_ss: ShadowStack = ShadowStack::empty();
+pub static mut rgc_thread: Context = Context::empty();
 
-/// The calling thread's descriptor.
+/// The calling thread's context.
 #[cfg(target_os = "none")]
-pub fn current() -> *mut ShadowStack {
-    core::ptr::addr_of_mut!(rgc_ss)
+pub fn current() -> *mut Context {
+    core::ptr::addr_of_mut!(rgc_thread)
 }
 
 /// True when the calling thread is attached (has a shadow stack).
 #[inline]
 pub fn current_is_attached() -> bool {
-    // SAFETY: this thread's own descriptor, which always exists.
-    !unsafe { (*current()).base }.is_null()
+    // SAFETY: this thread's own context, which always exists.
+    !unsafe { (*current()).ss.base }.is_null()
+}
+
+/// The calling thread's [`Local`], if it is attached.
+///
+/// # Safety
+/// The caller holds no other reference to it (it is reached from the
+/// collector only inside rgc calls, one at a time).
+#[inline]
+pub unsafe fn current_local<'a>() -> Option<&'a mut Local> {
+    // SAFETY: this thread's own context; `local` is null or a live Local
+    // (made by attach_current, freed by detach_current).
+    unsafe { (*current()).local.as_mut() }
 }
 
 /// The registry of attached threads (invariant 3).
+///
+/// Written by [`attach_current`] and [`detach_current`] (any thread), read
+/// by the collector's walks; `lock` (acquire on taking, release on
+/// leaving) protects `locals`.
 struct Registry {
     lock: AtomicBool,
-    stacks: UnsafeCell<Vec<*mut ShadowStack>>,
+    locals: UnsafeCell<Vec<*mut Local>>,
 }
 
-// SAFETY: `stacks` is only touched while `lock` is held.
+// SAFETY: `locals` is only touched while `lock` is held.
 unsafe impl Sync for Registry {}
 
-static REGISTRY: Registry = Registry { lock: AtomicBool::new(false), stacks: UnsafeCell::new(Vec::new()) };
+static REGISTRY: Registry = Registry { lock: AtomicBool::new(false), locals: UnsafeCell::new(Vec::new()) };
 
-fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut ShadowStack>) -> R) -> R {
+fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut Local>) -> R) -> R {
     while REGISTRY.lock.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
         core::hint::spin_loop();
     }
     // SAFETY: we hold the lock.
-    let r = f(unsafe { &mut *REGISTRY.stacks.get() });
+    let r = f(unsafe { &mut *REGISTRY.locals.get() });
     REGISTRY.lock.store(false, Ordering::Release);
     r
 }
 
-/// Gives the calling thread a shadow stack of `slots` slots.
+/// Gives the calling thread a shadow stack of `slots` slots and registers it.
 pub fn attach_current(slots: usize) -> Result<(), StackError> {
-    let ss = current();
-    // SAFETY: `ss` is this thread's own descriptor.
-    if !unsafe { (*ss).base }.is_null() {
+    let ctx = current();
+    // SAFETY: `ctx` is this thread's own context.
+    if !unsafe { (*ctx).ss.base }.is_null() {
         return Err(StackError::AlreadyAttached);
     }
     let stack = ShadowStack::with_capacity(slots)?;
-    // SAFETY: as above.
-    unsafe { ss.write(stack) };
-    with_registry(|r| r.push(ss));
+    let local = alloc::boxed::Box::into_raw(alloc::boxed::Box::new(Local { ctx, settled: [null_mut(); SPANS] }));
+    // SAFETY: as above; nothing else touches a detached thread's context.
+    unsafe {
+        (*ctx).ss = stack;
+        (*ctx).spans = [Span::EMPTY; SPANS];
+        (*ctx).allocated = 0;
+        (*ctx).local = local;
+    }
+    with_registry(|r| r.push(local));
     Ok(())
 }
 
-/// Releases the calling thread's shadow stack; a no-op if it has none.
+/// Releases the calling thread's shadow stack and unregisters it; a no-op
+/// if it has none. The collector must have retired the thread's spans
+/// first (their cells counted, the spans emptied).
 pub fn detach_current() {
-    let ss = current();
+    let ctx = current();
+    // SAFETY: this thread's own context.
+    let local = unsafe { (*ctx).local };
     with_registry(|r| {
-        r.retain(|&s| s != ss);
+        r.retain(|&l| l != local);
         if r.is_empty() {
             // Hand the buffer back: in region mode it lives in the caller's
             // region, which is the caller's again after rgc_shutdown.
             *r = Vec::new();
         }
     });
-    // SAFETY: this thread's own descriptor, made by attach_current.
-    unsafe { (*ss).free() };
+    // SAFETY: this thread's own context; `local` was made by attach_current
+    // and is no longer registered.
+    unsafe {
+        debug_assert!((*ctx).spans.iter().all(|s| s.cursor == s.limit), "spans retired before detaching");
+        (*ctx).ss.free();
+        if !local.is_null() {
+            drop(alloc::boxed::Box::from_raw(local));
+        }
+        (*ctx).local = null_mut();
+        (*ctx).alloc_key = 0;
+        (*ctx).spans = [Span::EMPTY; SPANS];
+    }
 }
 
 /// How many threads are attached.
 pub fn attached_count() -> usize {
     with_registry(|r| r.len())
+}
+
+/// Visits every attached thread's [`Local`] (and through it, its context).
+///
+/// # Safety
+/// No attached thread runs rgc code or inline allocation while this runs
+/// (rgc's one-mutator-at-a-time rule), and `f` does not attach or detach.
+pub unsafe fn for_each_local(mut f: impl FnMut(&mut Local)) {
+    // SAFETY: registered Locals stay valid until detached, which cannot
+    // happen during the call per the contract.
+    with_registry(|r| r.iter().for_each(|&l| f(unsafe { &mut *l })));
 }
 
 /// Visits every root slot of every attached thread.
@@ -264,15 +399,15 @@ pub fn attached_count() -> usize {
 /// No attached thread pushes, pops or detaches while this runs (rgc's
 /// one-mutator-at-a-time rule).
 pub unsafe fn for_each_root(mut f: impl FnMut(*mut Slot)) {
-    // SAFETY: registered descriptors stay valid until detached, which cannot
+    // SAFETY: registered contexts stay valid until detached, which cannot
     // happen during the call per the contract.
-    with_registry(|r| r.iter().for_each(|&ss| unsafe { (*ss).for_each_slot(&mut f) }));
+    with_registry(|r| r.iter().for_each(|&l| unsafe { (*(*l).ctx).ss.for_each_slot(&mut f) }));
 }
 
 /// Why a push of `requested` slots failed on the calling thread.
 pub fn overflow_error(requested: usize) -> StackError {
-    // SAFETY: this thread's own descriptor.
-    unsafe { (*current()).overflow_error(requested) }
+    // SAFETY: this thread's own context.
+    unsafe { (*current()).ss.overflow_error(requested) }
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
         return out_of_memory(bytes);
     }
     let type_id = if kind == Kind::Scanned { WORDS_TYPE } else { BYTES_TYPE };
-    let req = AllocRequest { type_id, length: bytes, bytes, call };
+    let req = AllocRequest { type_id, length: bytes, bytes, call, inline: false };
     let (p, collections) = {
         let mut c = enter(call);
         // SAFETY: built-in untyped types take their length in bytes.
@@ -48,7 +48,7 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
 
 /// The base of the live object that starts at `p`, or a fatal error naming
 /// `call` (an object's start is what `GC_free` and `GC_realloc` take).
-fn expect_base(c: &ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
+fn expect_base(c: &mut ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
     if c.object_type(p.cast()).is_none() {
         fatal!(
             call,
@@ -101,7 +101,7 @@ pub extern "C" fn GC_free(p: *mut c_void) {
         return;
     }
     let mut c = enter("GC_free");
-    expect_base(&c, "GC_free", p);
+    expect_base(&mut c, "GC_free", p);
     let gc = &mut *c;
     // SAFETY: validated as a live object; the client gives up its pointer.
     unsafe { gc.plan.free(&mut gc.rt, p.cast()) };
@@ -123,7 +123,7 @@ pub extern "C" fn GC_realloc(p: *mut c_void, bytes: usize) -> *mut c_void {
     }
     let (kind, uncollectable, old_len) = {
         let mut c = enter(CALL);
-        let kind = expect_base(&c, CALL, p);
+        let kind = expect_base(&mut c, CALL, p);
         let gc = &mut *c;
         // SAFETY: a live untyped object (checked by expect_base).
         if unsafe { gc.plan.resize_in_place(&mut gc.rt, p.cast(), bytes) } {

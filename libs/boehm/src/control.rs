@@ -229,7 +229,7 @@ pub extern "C" fn GC_size(p: *const c_void) -> usize {
     if !is_initialised() {
         return 0;
     }
-    let c = enter("GC_size");
+    let mut c = enter("GC_size");
     c.rt.heap.object_containing(p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
 }
 

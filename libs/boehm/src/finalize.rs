@@ -33,7 +33,7 @@ pub fn after_possible_collection(collections: u64) {
 fn after_collection(collections: u64) {
     GC_gc_no.set(collections as GcWord);
     let ready = {
-        let c = enter("GC (after a collection)");
+        let mut c = enter("GC (after a collection)");
         if PRINT_STATS.load(Ordering::Relaxed) {
             let s = c.stats();
             // A hosted library: the fraction may go through core::fmt.

@@ -1,0 +1,222 @@
+//! The collector's side of each thread's allocation spans (see
+//! `heap::spans` for the heap's side and `rgc.h` for the inline path).
+//!
+//! A thread's [`shadowstack::Context`] holds one span per small size class.
+//! Inline code bumps `cursor` and writes the header; nothing else. The
+//! library makes that exact before anyone looks:
+//! - **Settling** ([`Runtime::settle_all`]) sets the alloc bits of the cells
+//!   taken since the last settle (`Local::settled` to `cursor`), adds them to
+//!   the statistics and the allocation count that paces collections, and,
+//!   while an incremental cycle marks, sets their mark bits (allocated
+//!   black). [`crate::Gc`] settles every thread before it calls into a
+//!   plan and before it answers a lookup or reads statistics, so plans,
+//!   the marker, the verifier and `rgc_object_size` never see a cell that
+//!   was allocated and not yet settled.
+//! - **Retiring** ([`Runtime::retire_all`]) settles and then empties every
+//!   span: a sweep starts only after it, so the sweeper owns every block,
+//!   and no span hands out a cell the sweep has not judged.
+//! - **Refilling** ([`Runtime::alloc_in_span`]) settles the calling thread,
+//!   takes the next run of free cells ([`crate::Heap::take_span`]) and
+//!   allocates the request from it.
+//!
+//! Threading rule (the one-mutator-at-a-time ABI of today): the collector
+//! touches another thread's context only inside an rgc call, while that
+//! thread is outside rgc and not allocating, which the program's own lock
+//! guarantees.
+
+use crate::layout::{CLASS_SIZES, HEADER, NUM_CLASSES};
+use crate::object::Header;
+use crate::runtime::Runtime;
+use core::ptr::null_mut;
+use gc_api::abi::{SpanClass, BYTES_SPANS_LEN};
+use gc_api::AllocRequest;
+use shadowstack::{Local, Span, NO_SPAN};
+
+// Span `c` serves size class `c`; the last one is never filled.
+const _: () = assert!(NUM_CLASSES == NO_SPAN);
+
+/// The span and cell of a small size class.
+const fn span_of_class(class: usize) -> SpanClass {
+    SpanClass { span: class as u16, cell: CLASS_SIZES[class] as u16 }
+}
+
+/// The size class of an object of `bytes`, if it has one.
+const fn class_of(bytes: usize) -> Option<usize> {
+    let cell = crate::layout::cell_bytes(bytes);
+    let mut c = 0;
+    while c < NUM_CLASSES {
+        if CLASS_SIZES[c] as usize >= cell {
+            return Some(c);
+        }
+        c += 1;
+    }
+    None
+}
+
+/// `rgc_bytes_spans` of collectors that allocate from spans.
+pub const BYTES_SPANS: [SpanClass; BYTES_SPANS_LEN] = {
+    let mut t = [SpanClass::NONE; BYTES_SPANS_LEN];
+    let mut i = 1;
+    while i < BYTES_SPANS_LEN {
+        // Index i serves n with (n + 15) / 8 == i, at most 8 * i - 8 bytes.
+        if let Some(c) = class_of(8 * i - 8) {
+            t[i] = span_of_class(c);
+        }
+        i += 1;
+    }
+    t
+};
+
+impl Runtime {
+    /// The span class of requests for type `id` (registered), or
+    /// [`SpanClass::NONE`]: only fixed-size objects without a finalizer
+    /// that fit a small class, and only when spans are in use.
+    pub fn span_class(&self, id: gc_api::TypeId) -> SpanClass {
+        let Some(info) = self.types.get(id) else { return SpanClass::NONE };
+        if !self.spans_enabled || id < gc_api::types::FIRST_USER_TYPE || info.varsize || info.finalizer.is_some() {
+            return SpanClass::NONE;
+        }
+        match class_of(info.size as usize) {
+            Some(c) => span_of_class(c),
+            None => SpanClass::NONE,
+        }
+    }
+
+    /// The class a span would serve `req` from, if spans may serve it.
+    #[inline]
+    pub fn span_class_of_request(&self, req: &AllocRequest) -> Option<usize> {
+        if !req.inline || !self.spans_enabled {
+            return None;
+        }
+        let class = if req.type_id == gc_api::types::BYTES_TYPE {
+            BYTES_SPANS.get((req.bytes + 15) >> 3)?.span as usize
+        } else {
+            self.span_class(req.type_id).span as usize
+        };
+        (class != NO_SPAN).then_some(class)
+    }
+
+    /// Counts the cells `local`'s thread took from its spans since the
+    /// last settle: alloc bits (and mark bits while allocating black),
+    /// statistics, and the allocation count that paces collections.
+    ///
+    /// # Safety
+    /// `local` is a registered thread's, and that thread is not allocating
+    /// (it is the caller, or outside rgc under the one-mutator rule).
+    pub unsafe fn settle(&mut self, local: &mut Local) {
+        // SAFETY: caller contract: registered, so `ctx` is its live context.
+        let ctx = unsafe { &mut *local.ctx };
+        let black = self.allocate_black;
+        let (mut objects, mut footprint) = (0usize, 0usize);
+        for class in 0..NUM_CLASSES {
+            let (from, to) = (local.settled[class], ctx.spans[class].cursor);
+            if from != to {
+                let n = self.heap.settle_span(class, from, to, black);
+                objects += n;
+                footprint += n * CLASS_SIZES[class] as usize;
+                local.settled[class] = to;
+            }
+        }
+        if objects == 0 {
+            return;
+        }
+        let bytes = core::mem::take(&mut ctx.allocated);
+        self.counters.objects_allocated += objects as u64;
+        self.counters.bytes_allocated += bytes;
+        self.allocated_since_gc += footprint;
+        if black {
+            self.marker.count_allocated_black(objects, bytes, footprint);
+        }
+    }
+
+    /// Settles every attached thread (see the module doc).
+    pub fn settle_all(&mut self) {
+        if !self.spans_enabled {
+            return;
+        }
+        // SAFETY: rgc's one-mutator rule: the caller is inside an rgc call,
+        // every other attached thread outside one.
+        unsafe { shadowstack::for_each_local(|l| self.settle(l)) };
+    }
+
+    /// Settles every thread and empties its spans.
+    pub fn retire_all(&mut self) {
+        if !self.spans_enabled {
+            return;
+        }
+        // SAFETY: as in settle_all.
+        unsafe {
+            shadowstack::for_each_local(|l| {
+                self.settle(l);
+                retire(l);
+            })
+        };
+    }
+
+    /// Settles and empties the calling thread's spans (it is detaching).
+    pub fn retire_current(&mut self) {
+        // SAFETY: the caller's own Local, inside an rgc call.
+        if let Some(local) = unsafe { shadowstack::current_local() } {
+            // SAFETY: the calling thread, registered while it has a Local.
+            unsafe { self.settle(local) };
+            retire(local);
+        }
+    }
+
+    /// Empties every thread's spans without counting them: the heap they
+    /// point into is going away (`rgc_shutdown`).
+    pub fn forget_spans(&mut self) {
+        // SAFETY: as in settle_all.
+        unsafe {
+            shadowstack::for_each_local(|l| {
+                retire(l);
+                (*l.ctx).allocated = 0;
+                (*l.ctx).alloc_key = 0;
+            })
+        };
+    }
+
+    /// Allocates `req` (of size class `class`) from the calling thread's
+    /// span, refilling it when empty; null when the heap is full. The
+    /// object is counted when the thread is next settled.
+    ///
+    /// # Safety
+    /// `local` is the calling thread's; `req` is a request
+    /// [`Runtime::span_class_of_request`] gave `class` for.
+    pub unsafe fn alloc_in_span(&mut self, local: &mut Local, class: usize, req: &AllocRequest) -> *mut u8 {
+        // SAFETY: caller contract: the calling thread's live context.
+        let ctx = unsafe { &mut *local.ctx };
+        ctx.alloc_key = gc_api::abi::thread_key(self.types.generation());
+        let mut span = ctx.spans[class];
+        if span.cursor == span.limit {
+            // The spent span is counted before its block is left.
+            // SAFETY: the calling thread, registered.
+            unsafe { self.settle(local) };
+            let Some((start, end)) = self.heap.take_span(class, span.limit) else {
+                return null_mut();
+            };
+            local.settled[class] = start;
+            span = Span { cursor: start, limit: end };
+        }
+        let cell = span.cursor;
+        // SAFETY: `cell` is a free, zeroed cell of the class inside the
+        // span, which holds whole cells; the context is the caller's.
+        unsafe {
+            let ctx = &mut *local.ctx;
+            ctx.spans[class] = Span { cursor: cell.add(CLASS_SIZES[class] as usize), limit: span.limit };
+            ctx.allocated += req.bytes as u64;
+            (cell as *mut Header).write(Header::new(req.type_id, req.length, 0));
+            cell.add(HEADER)
+        }
+    }
+}
+
+/// Empties `local`'s spans (settled already).
+fn retire(local: &mut Local) {
+    // SAFETY: a registered thread's live context, not allocating.
+    let ctx = unsafe { &mut *local.ctx };
+    for class in 0..NUM_CLASSES {
+        ctx.spans[class] = Span::EMPTY;
+        local.settled[class] = null_mut();
+    }
+}

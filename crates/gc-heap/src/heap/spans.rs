@@ -1,0 +1,89 @@
+//! Allocation spans: runs of free cells of one size class that a thread's
+//! inline allocation (`rgc_alloc` in `rgc.h`) bumps through without a call.
+//!
+//! A span is a maximal run of free cells in a small block that one thread's
+//! allocator owns alone: a block taken from its class's partial list or a
+//! free block, which no list holds while the span is in it. The cells of a
+//! span are zeroed when it is handed out (heap invariant 6 then holds for
+//! them), so an inline allocation writes only the header.
+//!
+//! Allocation bits are not set per object: the collector *settles* a span
+//! ([`Heap::settle_span`]), setting the bits of the cells taken since it
+//! last did, before anything reads them (see `crate::allocator`).
+
+use super::Heap;
+use crate::layout::*;
+
+impl Heap {
+    /// The next span of `class` for a thread whose last span ended at
+    /// `limit` (null if it has none): the next run of free cells in that
+    /// block, else the first run of a block newly taken for the class.
+    /// Returns `(start, end)`, zeroed, or `None` when the heap is full.
+    /// The thread's last span must be settled.
+    pub fn take_span(&mut self, class: usize, limit: *mut u8) -> Option<(*mut u8, *mut u8)> {
+        let size = CLASS_SIZES[class] as usize;
+        if !limit.is_null() {
+            // `limit` may be one past its block: its last byte is inside.
+            let b = self.granule_of(limit.wrapping_sub(1)) / GRANULES_PER_BLOCK;
+            let from = (limit as usize - self.block_addr(b) as usize) / size;
+            if let Some(run) = self.free_run(b, class, from) {
+                return Some(run);
+            }
+        }
+        let (b, partial) = self.take_class_block(class)?;
+        if !partial {
+            let start = self.block_addr(b);
+            // SAFETY: the whole block is the class's cells, already zero.
+            return Some((start, unsafe { start.add(BLOCK_SIZE / size * size) }));
+        }
+        let run = self.free_run(b, class, 0);
+        debug_assert!(run.is_some(), "a partial block has free cells");
+        run
+    }
+
+    /// The first run of free cells (alloc bit clear) of the small block `b`
+    /// at or after cell `from`, zeroed: they may hold dead objects.
+    fn free_run(&mut self, b: usize, class: usize, from: usize) -> Option<(*mut u8, *mut u8)> {
+        let size = CLASS_SIZES[class] as usize;
+        let count = BLOCK_SIZE / size;
+        let g0 = b * GRANULES_PER_BLOCK;
+        let step = size >> GRANULE_SHIFT;
+        let is_free = |i: usize| !Self::bit(self.alloc_bits, g0 + i * step);
+        let mut i = from;
+        while i < count && !is_free(i) {
+            i += 1;
+        }
+        if i == count {
+            return None;
+        }
+        let first = i;
+        while i < count && is_free(i) {
+            i += 1;
+        }
+        let start = self.block_addr(b);
+        // SAFETY: cells first..i lie inside block b and are free; the taker
+        // owns the block alone.
+        unsafe {
+            core::ptr::write_bytes(start.add(first * size), 0, (i - first) * size);
+            Some((start.add(first * size), start.add(i * size)))
+        }
+    }
+
+    /// Records the cells `[from, to)` of a span of `class` as allocated:
+    /// sets their alloc bits, and their mark bits too when `black` (an
+    /// incremental cycle is marking). Returns how many cells that is.
+    pub fn settle_span(&mut self, class: usize, from: *mut u8, to: *mut u8, black: bool) -> usize {
+        let size = CLASS_SIZES[class] as usize;
+        debug_assert!(from <= to && (to as usize - from as usize) % size == 0, "a span holds whole cells");
+        let n = (to as usize - from as usize) / size;
+        let g0 = self.granule_of(from);
+        let step = size >> GRANULE_SHIFT;
+        for i in 0..n {
+            Self::set_bit(self.alloc_bits, g0 + i * step, true);
+            if black {
+                Self::set_bit(self.mark_bits, g0 + i * step, true);
+            }
+        }
+        n
+    }
+}
