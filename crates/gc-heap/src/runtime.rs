@@ -649,6 +649,39 @@ pub struct Gc<P: Plan> {
     pub plan: P,
 }
 
+impl<P: Plan> Gc<P> {
+    /// [`Collector::alloc`] for a request a span serves: the refill of
+    /// `rgc.h`'s inline path (kept out of line, away from the cell-by-cell
+    /// path's code).
+    #[inline(never)]
+    fn alloc_from_span(&mut self, class: usize, req: &AllocRequest) -> *mut u8 {
+        let collects = self.plan.collects();
+        // SAFETY: enter_to_allocate checked that the caller is attached,
+        // and only this call touches its Local.
+        let local = unsafe { shadowstack::current_local() }
+            .unwrap_or_else(|| gc_api::fatal::internal("an attached thread has no Local"));
+        // SAFETY: the calling thread's own Local, registered.
+        unsafe { self.rt.settle(local) };
+        if collects && self.rt.collection_due() {
+            self.rt.settle_all();
+            self.plan.poll(&mut self.rt);
+        }
+        let mut attempt = 0;
+        loop {
+            // SAFETY: the caller's Local; `class` is the request's.
+            let p = unsafe { self.rt.alloc_in_span(local, class, req) };
+            if !p.is_null() || !collects {
+                return p;
+            }
+            self.rt.settle_all();
+            if !self.plan.alloc_failed(&mut self.rt, attempt) {
+                return p;
+            }
+            attempt += 1;
+        }
+    }
+}
+
 impl<P: Plan> Collector for Gc<P> {
     const NAME: &'static str = P::NAME;
     const PRECISE: bool = P::PRECISE;
@@ -680,29 +713,7 @@ impl<P: Plan> Collector for Gc<P> {
     unsafe fn alloc(&mut self, req: &AllocRequest) -> *mut u8 {
         let collects = self.plan.collects();
         if let Some(class) = self.rt.span_class_of_request(req) {
-            // SAFETY: enter_to_allocate checked that the caller is attached,
-            // and only this call touches its Local.
-            let local = unsafe { shadowstack::current_local() }
-                .unwrap_or_else(|| gc_api::fatal::internal("an attached thread has no Local"));
-            // SAFETY: the calling thread's own Local, registered.
-            unsafe { self.rt.settle(local) };
-            if collects && self.rt.collection_due() {
-                self.rt.settle_all();
-                self.plan.poll(&mut self.rt);
-            }
-            let mut attempt = 0;
-            loop {
-                // SAFETY: the caller's Local; `class` is the request's.
-                let p = unsafe { self.rt.alloc_in_span(local, class, req) };
-                if !p.is_null() || !collects {
-                    return p;
-                }
-                self.rt.settle_all();
-                if !self.plan.alloc_failed(&mut self.rt, attempt) {
-                    return p;
-                }
-                attempt += 1;
-            }
+            return self.alloc_from_span(class, req);
         }
         if collects && self.rt.collection_due() {
             self.rt.settle_all();
