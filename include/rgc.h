@@ -281,9 +281,9 @@ typedef struct rgc_alloc_span {
 #define RGC_NO_SPAN (RGC_SPANS - 1)
 
 typedef struct rgc_mutator {
+    uint64_t allocated;  /* bytes requested inline, not yet counted by the library */
     rgc_shadowstack ss;
     rgc_alloc_span spans[RGC_SPANS];
-    uint64_t allocated;  /* bytes requested inline, not yet counted by the library */
     void *local;         /* the library's state for this thread */
     uint32_t alloc_key;  /* odd, from the rgc_init generation, while the thread allocates
                             from spans; 0 otherwise (see rgc_type.alloc_key) */
@@ -328,8 +328,8 @@ _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, live_bytes) == 32, "rgc_stats layout");
 _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
 _Static_assert(sizeof(rgc_shadowstack) == 3 * sizeof(void *), "rgc_shadowstack layout");
-_Static_assert(offsetof(rgc_mutator, allocated) == (3 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
-_Static_assert(offsetof(rgc_mutator, alloc_key) == (4 + 2 * RGC_SPANS) * sizeof(void *) + 8, "rgc_mutator layout");
+_Static_assert(offsetof(rgc_mutator, spans) == 8 + 3 * sizeof(void *), "rgc_mutator layout");
+_Static_assert(offsetof(rgc_mutator, alloc_key) == 8 + (4 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
 #endif
 
 /* Reports "shadow stack overflow" (or "thread not attached") and aborts. */

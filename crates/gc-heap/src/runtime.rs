@@ -712,8 +712,10 @@ impl<P: Plan> Collector for Gc<P> {
     #[inline]
     unsafe fn alloc(&mut self, req: &AllocRequest) -> *mut u8 {
         let collects = self.plan.collects();
-        if let Some(class) = self.rt.span_class_of_request(req) {
-            return self.alloc_from_span(class, req);
+        if P::ALLOCATES_FROM_SPANS {
+            if let Some(class) = self.rt.span_class_of_request(req) {
+                return self.alloc_from_span(class, req);
+            }
         }
         if collects && self.rt.collection_due() {
             self.rt.settle_all();

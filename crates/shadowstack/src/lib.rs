@@ -220,12 +220,13 @@ impl Span {
 #[repr(C)]
 #[derive(Debug)]
 pub struct Context {
-    pub ss: ShadowStack,
-    pub spans: [Span; SPANS],
     /// Bytes requested by inline allocations not yet added to the
     /// statistics (the library counts and zeroes it when it settles the
-    /// thread's spans).
+    /// thread's spans). First, so that no field needs padding on a 32-bit
+    /// target.
     pub allocated: u64,
+    pub ss: ShadowStack,
+    pub spans: [Span; SPANS],
     /// The library's state for this thread ([`Local`]); null while detached.
     pub local: *mut Local,
     /// Odd (from the type table's generation) while the thread allocates
@@ -234,12 +235,13 @@ pub struct Context {
     pub alloc_key: u32,
 }
 
-const _: () = assert!(core::mem::offset_of!(Context, ss) == 0);
-const _: () = assert!(core::mem::offset_of!(Context, spans) == 3 * core::mem::size_of::<usize>());
+// The layout rgc.h checks with _Static_assert.
+const _: () = assert!(core::mem::offset_of!(Context, spans) == 8 + 3 * core::mem::size_of::<usize>());
+const _: () = assert!(core::mem::offset_of!(Context, alloc_key) == 8 + (4 + 2 * SPANS) * core::mem::size_of::<usize>());
 
 impl Context {
     pub const fn empty() -> Self {
-        Context { ss: ShadowStack::empty(), spans: [Span::EMPTY; SPANS], allocated: 0, local: null_mut(), alloc_key: 0 }
+        Context { allocated: 0, ss: ShadowStack::empty(), spans: [Span::EMPTY; SPANS], local: null_mut(), alloc_key: 0 }
     }
 }
 
