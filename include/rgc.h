@@ -15,10 +15,15 @@
  *   5. Register pointers held in global or static variables with rgc_add_root.
  *
  * Threads: one mutator at a time. Programs with several threads serialise
- * their rgc calls (a global interpreter lock) and call rgc_thread_attach()
- * in each thread that holds roots or allocates; rgc_init attaches the
- * calling thread. Allocating from a thread that is not attached is a fatal
- * error naming the call. Under --gc=conservative only the C stack of the
+ * their rgc calls *and their inline allocations and stores* (a global
+ * interpreter lock) and call rgc_thread_attach() in each thread that holds
+ * roots or allocates; rgc_init attaches the calling thread. Each thread's
+ * inline code works on its own context, rgc_thread (its shadow stack and
+ * allocation spans); the library reads every attached thread's context
+ * inside rgc calls, which the lock orders after the other threads' work.
+ * Allocating from a thread that is not attached is a fatal error naming the
+ * call. A thread must call rgc_thread_detach() before it exits (its spans
+ * are counted then). Under --gc=conservative only the C stack of the
  * thread that collects is scanned: other threads keep their pointers in
  * shadow-stack frames or global roots, as with the precise collectors.
  * Calling into rgc from an event listener, or from two threads at once, is
@@ -405,8 +410,11 @@ void rgc_shutdown(void);
 /* The collector's name, e.g. "marksweep". */
 const char *rgc_collector_name(void);
 
-/* Attaches/detaches the calling thread's shadow stack. A thread must detach
- * before it exits. Attaching twice returns -1 with a message. */
+/* Attaches/detaches the calling thread: its shadow stack, and the
+ * allocation spans its inline rgc_alloc takes cells from (detaching counts
+ * what they handed out and gives the rest back). A thread must detach
+ * before it exits. Attaching twice returns -1 with a message; detaching a
+ * thread that is not attached does nothing. */
 int rgc_thread_attach(void);
 void rgc_thread_detach(void);
 

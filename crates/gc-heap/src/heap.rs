@@ -1024,14 +1024,14 @@ impl Heap {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::memory::FixedMemory;
     use alloc::vec;
     use alloc::vec::Vec;
 
     /// A heap over a `Vec` (what a fixed-region board would pass), `blocks` blocks big.
-    fn heap(blocks: usize) -> (Heap, Vec<u64>) {
+    pub(super) fn heap(blocks: usize) -> (Heap, Vec<u64>) {
         let bytes = Heap::region_bytes_for_blocks(blocks);
         let mut buf = vec![0xa5a5_a5a5_a5a5_a5a5u64; bytes / 8 + 1];
         // SAFETY: the buffer outlives the heap in every test (returned alongside).

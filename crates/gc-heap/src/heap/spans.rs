@@ -87,3 +87,64 @@ impl Heap {
         n
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::heap;
+    use crate::layout::*;
+    use crate::object::Header;
+
+    /// Bumps `n` cells of `class` through a span as inline code does;
+    /// returns the objects.
+    fn bump(span: &mut (*mut u8, *mut u8), class: usize, n: usize) -> alloc::vec::Vec<*mut u8> {
+        let size = CLASS_SIZES[class] as usize;
+        (0..n)
+            .map(|i| {
+                assert!(span.0 < span.1, "span has room for cell {i}");
+                let cell = span.0;
+                // SAFETY: a free cell of the span.
+                unsafe {
+                    (cell as *mut Header).write(Header::new(7, 0, 0));
+                    span.0 = cell.add(size);
+                    cell.add(HEADER)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn spans_skip_live_cells_and_settle_exactly_what_was_taken() {
+        let (mut h, _buf) = heap(8);
+        let class = 2; // 32-byte cells, 128 a block
+        let mut span = h.take_span(class, core::ptr::null_mut()).unwrap();
+        let start = span.0;
+        assert_eq!(span.1 as usize - span.0 as usize, BLOCK_SIZE / 32 * 32, "a fresh block is one span");
+        let objs = bump(&mut span, class, 10);
+        assert!(!h.is_object(objs[0]), "not an object before it is settled");
+        assert_eq!(h.settle_span(class, start, span.0, false), 10);
+        assert!(objs.iter().all(|&o| h.is_object(o)));
+        assert!(!h.is_object(span.0.wrapping_add(HEADER)), "cells past the cursor stay free");
+        // Cells 0, 2, 4, ... live: a sweep leaves runs of one free cell, and
+        // the rest of the block (cells 10..) one long run.
+        for &o in objs.iter().step_by(2) {
+            // SAFETY: settled objects of this heap.
+            unsafe { h.mark(o) };
+        }
+        h.sweep();
+        let mut taken = 0;
+        let mut limit = core::ptr::null_mut();
+        while taken < 5 {
+            let run = h.take_span(class, limit).unwrap();
+            for cell in (run.0 as usize..run.1 as usize).step_by(32) {
+                let obj = (cell + HEADER) as *mut u8;
+                assert!(!h.is_object(obj), "a span never covers a live cell");
+                // SAFETY: inside the run.
+                assert!((0..32).all(|b| unsafe { *(cell as *const u8).add(b) } == 0), "span cells are zero");
+            }
+            taken += 1;
+            limit = run.1;
+        }
+        assert!(objs.iter().step_by(2).all(|&o| h.is_object(o)), "live cells survive");
+        h.check_structure(true).unwrap();
+    }
+}
