@@ -13,4 +13,8 @@ fn main() {
         build.define("HAS_BDWGC", None);
     }
     build.compile("rgc_bench_loops");
+    if std::path::Path::new("/usr/include/gc.h").exists() || std::path::Path::new("/usr/include/gc/gc.h").exists() {
+        // After the loops' archive, which refers to GC_malloc.
+        println!("cargo:rustc-link-lib=gc");
+    }
 }

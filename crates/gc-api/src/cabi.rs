@@ -287,15 +287,20 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
         Ok(id) => id,
         Err(e) => fatal!(call, e.message()),
     };
-    let class = c.span_class(id);
-    let key = if class == SpanClass::NONE { 0 } else { descriptor_key(desc, c.types_ref().generation()) };
-    // SAFETY: forwarded contract (writable); written only when it changes,
-    // so that threads reading the descriptor share its cache line.
+    let key = descriptor_key(desc, c.types_ref().generation());
+    // SAFETY: forwarded contract (readable and writable). A matching key
+    // says the span fields were written for this id already (the common
+    // case: a refill). Written only when they change, so that threads
+    // reading the descriptor share its cache line.
     unsafe {
-        if ((*desc).alloc_span, (*desc).alloc_cell, (*desc).alloc_key) != (class.span, class.cell, key) {
-            (*desc).alloc_span = class.span;
-            (*desc).alloc_cell = class.cell;
-            (*desc).alloc_key = key;
+        if (*desc).alloc_key != key {
+            let class = c.span_class(id);
+            let key = if class == SpanClass::NONE { 0 } else { key };
+            if ((*desc).alloc_span, (*desc).alloc_cell, (*desc).alloc_key) != (class.span, class.cell, key) {
+                (*desc).alloc_span = class.span;
+                (*desc).alloc_cell = class.cell;
+                (*desc).alloc_key = key;
+            }
         }
     }
     id

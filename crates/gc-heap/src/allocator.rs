@@ -24,7 +24,7 @@
 //! thread is outside rgc and not allocating, which the program's own lock
 //! guarantees.
 
-use crate::layout::{CLASS_SIZES, HEADER, NUM_CLASSES};
+use crate::layout::{class_for_cell, CLASS_SIZES, HEADER, NUM_CLASSES};
 use crate::object::Header;
 use crate::runtime::Runtime;
 use core::ptr::null_mut;
@@ -40,7 +40,8 @@ const fn span_of_class(class: usize) -> SpanClass {
     SpanClass { span: class as u16, cell: CLASS_SIZES[class] as u16 }
 }
 
-/// The size class of an object of `bytes`, if it has one.
+/// The size class of an object of `bytes`, if it has one (a search, for
+/// building [`BYTES_SPANS`] at compile time; [`class_for_cell`] at run time).
 const fn class_of(bytes: usize) -> Option<usize> {
     let cell = crate::layout::cell_bytes(bytes);
     let mut c = 0;
@@ -76,7 +77,7 @@ impl Runtime {
         if !self.spans_enabled || id < gc_api::types::FIRST_USER_TYPE || info.varsize || info.finalizer.is_some() {
             return SpanClass::NONE;
         }
-        match class_of(info.size as usize) {
+        match class_for_cell(crate::layout::cell_bytes(info.size as usize)) {
             Some(c) => span_of_class(c),
             None => SpanClass::NONE,
         }
@@ -117,15 +118,43 @@ impl Runtime {
                 local.settled[class] = to;
             }
         }
-        if objects == 0 {
+        let bytes = core::mem::take(&mut ctx.allocated);
+        if objects == 0 && bytes == 0 {
             return;
         }
-        let bytes = core::mem::take(&mut ctx.allocated);
         self.counters.objects_allocated += objects as u64;
         self.counters.bytes_allocated += bytes;
         self.allocated_since_gc += footprint;
         if black {
             self.marker.count_allocated_black(objects, bytes, footprint);
+        }
+    }
+
+    /// [`Runtime::settle`] for one span of the thread: what a refill of
+    /// that span needs (the rest waits for the next full settle).
+    ///
+    /// # Safety
+    /// As for [`Runtime::settle`].
+    pub unsafe fn settle_span_of(&mut self, local: &mut Local, class: usize) {
+        // SAFETY: caller contract: registered, so `ctx` is its live context.
+        let ctx = unsafe { &mut *local.ctx };
+        let (from, to) = (local.settled[class], ctx.spans[class].cursor);
+        if from == to {
+            return;
+        }
+        let black = self.allocate_black;
+        let n = self.heap.settle_span(class, from, to, black);
+        let footprint = n * CLASS_SIZES[class] as usize;
+        local.settled[class] = to;
+        // The bytes of every class: the counter is the thread's, and the
+        // full settle that follows before anyone reads statistics counts
+        // the other classes' cells.
+        let bytes = core::mem::take(&mut ctx.allocated);
+        self.counters.objects_allocated += n as u64;
+        self.counters.bytes_allocated += bytes;
+        self.allocated_since_gc += footprint;
+        if black {
+            self.marker.count_allocated_black(n, bytes, footprint);
         }
     }
 
@@ -191,7 +220,7 @@ impl Runtime {
         if span.cursor == span.limit {
             // The spent span is counted before its block is left.
             // SAFETY: the calling thread, registered.
-            unsafe { self.settle(local) };
+            unsafe { self.settle_span_of(local, class) };
             let Some((start, end)) = self.heap.take_span(class, span.limit) else {
                 return null_mut();
             };

@@ -661,7 +661,7 @@ impl<P: Plan> Gc<P> {
         let local = unsafe { shadowstack::current_local() }
             .unwrap_or_else(|| gc_api::fatal::internal("an attached thread has no Local"));
         // SAFETY: the calling thread's own Local, registered.
-        unsafe { self.rt.settle(local) };
+        unsafe { self.rt.settle_span_of(local, class) };
         if collects && self.rt.collection_due() {
             self.rt.settle_all();
             self.plan.poll(&mut self.rt);
