@@ -14,20 +14,32 @@
  *   4. Write every pointer into a heap object with RGC_STORE(obj, field, v).
  *   5. Register pointers held in global or static variables with rgc_add_root.
  *
- * Threads: one mutator at a time. Programs with several threads serialise
- * their rgc calls *and their inline allocations and stores* (a global
- * interpreter lock) and call rgc_thread_attach() in each thread that holds
- * roots or allocates; rgc_init attaches the calling thread. Each thread's
- * inline code works on its own context, rgc_thread (its shadow stack and
- * allocation spans); the library reads every attached thread's context
- * inside rgc calls, which the lock orders after the other threads' work.
- * Allocating from a thread that is not attached is a fatal error naming the
- * call. A thread must call rgc_thread_detach() before it exits (its spans
- * are counted then). Under --gc=conservative only the C stack of the
- * thread that collects is scanned: other threads keep their pointers in
- * shadow-stack frames or global roots, as with the precise collectors.
- * Calling into rgc from an event listener, or from two threads at once, is
- * reported as a fatal error.
+ * Threads: call rgc_thread_attach() in each thread that holds roots or
+ * allocates (rgc_init attaches the calling thread); a thread that exits
+ * attached is detached by rgc. Each thread's inline code works on its own
+ * context, rgc_thread (its shadow stack and allocation spans). What
+ * threads may do at once depends on the collector:
+ *   - marksweep, none: any number of attached threads allocate, store and
+ *     call rgc at the same time, with no lock of the program's. A
+ *     collection stops the world: it waits until every other attached
+ *     thread is at a safepoint (see "Safepoints" below), so every thread
+ *     must reach one often.
+ *   - incremental, conservative: threads take turns: the program
+ *     serialises everything its threads do with rgc (calls, inline
+ *     allocation, stores) behind a lock of its own, and a thread waiting
+ *     for that lock does so in a blocking region (rgc_enter_blocking), so
+ *     that a collection never waits for it. Under --gc=conservative only the
+ *     C stack of the thread that collects is scanned: other threads keep
+ *     their pointers in shadow-stack frames or global roots.
+ *   - refcount: one attached thread; attaching a second is a fatal error
+ *     naming the collector.
+ * Objects may be handed between threads through anything rooted (a global
+ * root, a field of a reachable object), ordered by the program's own
+ * synchronisation. Finalizers run on the thread whose rgc call found them,
+ * after that call's collection, outside any pause; an event listener runs
+ * on the thread that collects. Allocating from a thread that is not
+ * attached is a fatal error naming the call; so is calling rgc from an
+ * event listener.
  *
  * Errors: misuse (NULL or foreign pointers, contradictory type descriptors,
  * impossible sizes, calls before rgc_init) prints one line starting with
@@ -246,7 +258,10 @@ enum rgc_phase {
     RGC_PHASE_FINALIZERS = 7,
     RGC_PHASE_OVERRUN = 8, /* an incremental cycle finished synchronously (heap ran out) */
     RGC_PHASE_RECONCILE = 9, /* refcount: zero-count table checked against the roots, garbage freed */
-    RGC_PHASE_CYCLES = 10    /* refcount: trial deletion over candidate cycle roots */
+    RGC_PHASE_CYCLES = 10,   /* refcount: trial deletion over candidate cycle roots */
+    RGC_PHASE_SAFEPOINT = 11 /* stopping the world: until every other attached thread is
+                                parked (time to safepoint); before the pause, only when
+                                another thread is attached */
 };
 
 typedef struct rgc_event {
@@ -292,6 +307,8 @@ typedef struct rgc_mutator {
     void *local;         /* the library's state for this thread */
     uint32_t alloc_key;  /* odd, from the rgc_init generation, while the thread allocates
                             from spans; 0 otherwise (see rgc_type.alloc_key) */
+    uint32_t safepoint;  /* raised by a thread that stops the world; read with
+                            rgc_safepoint() (a relaxed atomic load) */
 } rgc_mutator;
 
 /* On a bare-metal toolchain (no __unix__, __APPLE__ or _WIN32: a board
@@ -335,6 +352,7 @@ _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
 _Static_assert(sizeof(rgc_shadowstack) == 3 * sizeof(void *), "rgc_shadowstack layout");
 _Static_assert(offsetof(rgc_mutator, spans) == 8 + 3 * sizeof(void *), "rgc_mutator layout");
 _Static_assert(offsetof(rgc_mutator, alloc_key) == 8 + (4 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
+_Static_assert(sizeof(rgc_mutator) == 16 + (4 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
 #endif
 
 /* Reports "shadow stack overflow" (or "thread not attached") and aborts. */
@@ -412,11 +430,43 @@ const char *rgc_collector_name(void);
 
 /* Attaches/detaches the calling thread: its shadow stack, and the
  * allocation spans its inline rgc_alloc takes cells from (detaching counts
- * what they handed out and gives the rest back). A thread must detach
- * before it exits. Attaching twice returns -1 with a message; detaching a
- * thread that is not attached does nothing. */
+ * what they handed out and gives the rest back). A thread that exits while
+ * attached is detached by rgc as it exits (a thread-specific destructor),
+ * so its context never stays registered. Attaching is a safepoint: it
+ * waits out a collection under way. Attaching twice returns -1 with a
+ * message; detaching a thread that is not attached does nothing. Under
+ * refcount, attaching a second thread is fatal (see "Threads" above). */
 int rgc_thread_attach(void);
 void rgc_thread_detach(void);
+
+/* ------------------------------------------------------------------------
+ * Safepoints (threads)
+ * ------------------------------------------------------------------------
+ * A collection that stops the world waits until every other attached
+ * thread is at a safepoint: inside any rgc call (an allocation that
+ * refills its span counts: about every 4 KB of small objects), in
+ * rgc_safepoint(), or between rgc_enter_blocking() and
+ * rgc_leave_blocking(). A thread that runs long without allocating (a
+ * loop over data, a wait) keeps the others waiting: call rgc_safepoint()
+ * in such loops, and bracket blocking calls (read, poll, pthread_join,
+ * a lock another rgc thread may hold) with the blocking pair.
+ * Between rgc_enter_blocking and rgc_leave_blocking the thread must not
+ * touch rgc objects, its shadow-stack frames, or call rgc: its roots are
+ * scanned as they were when it entered. Misuse (entering twice, leaving
+ * without entering, any rgc call inside, or calling these from an event
+ * listener) is fatal, naming the call. */
+void rgc_safepoint_slow(void);
+void rgc_enter_blocking(void);
+void rgc_leave_blocking(void);
+
+/* One relaxed load and a branch; parks only when a collection asks. */
+static inline void rgc_safepoint(void) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (RGC_UNLIKELY(__atomic_load_n(&rgc_thread.safepoint, __ATOMIC_RELAXED))) rgc_safepoint_slow();
+#else
+    if (RGC_UNLIKELY(*(volatile uint32_t *)&rgc_thread.safepoint)) rgc_safepoint_slow();
+#endif
+}
 
 /* ------------------------------------------------------------------------
  * Allocation. All memory is zeroed. May collect: keep roots in the shadow

@@ -24,20 +24,21 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use shadowstack::StackError;
 
 /// The one collector instance of a process, plus the glue's own state.
+///
+/// Threads: `collector` is touched only by the holder of the collector lock
+/// (`shadowstack::safepoint`), which every entry takes ([`Instance::enter`]);
+/// `running_finalizers` is an atomic flag; `oom` is written and read under
+/// the lock.
 pub struct Instance<C> {
     collector: UnsafeCell<Option<C>>,
-    /// Set while a call is inside the collector; detects re-entry from an
-    /// event listener (or a second thread breaking the one-mutator rule).
-    busy: AtomicBool,
     /// Set while the glue runs finalizers, so that a finalizer that triggers
     /// a collection does not start a nested finalizer loop.
     running_finalizers: AtomicBool,
     oom: UnsafeCell<(Option<OomHandler>, *mut c_void)>,
 }
 
-// SAFETY: the rgc ABI allows one mutator at a time (documented in rgc.h);
-// `busy` turns a violation into a fatal error instead of a data race on the
-// collector.
+// SAFETY: `collector` and `oom` are only reached through `Entered`, which
+// holds the process's collector lock.
 unsafe impl<C> Sync for Instance<C> {}
 
 impl<C> Default for Instance<C> {
@@ -50,54 +51,65 @@ impl<C> Instance<C> {
     pub const fn new() -> Self {
         Instance {
             collector: UnsafeCell::new(None),
-            busy: AtomicBool::new(false),
             running_finalizers: AtomicBool::new(false),
             oom: UnsafeCell::new((None, core::ptr::null_mut())),
         }
     }
 }
 
-/// Exclusive access to the collector for the duration of one call.
-pub struct Entered<'a, C> {
-    inst: &'a Instance<C>,
+/// Exclusive access to the collector for the duration of one call: the
+/// collector lock is held until it drops.
+pub struct Entered<'a, C: Collector> {
     collector: &'a mut C,
 }
 
-impl<C> core::ops::Deref for Entered<'_, C> {
+impl<C: Collector> core::ops::Deref for Entered<'_, C> {
     type Target = C;
     fn deref(&self) -> &C {
         self.collector
     }
 }
-impl<C> core::ops::DerefMut for Entered<'_, C> {
+impl<C: Collector> core::ops::DerefMut for Entered<'_, C> {
     fn deref_mut(&mut self) -> &mut C {
         self.collector
     }
 }
-impl<C> Drop for Entered<'_, C> {
+impl<C: Collector> Drop for Entered<'_, C> {
     fn drop(&mut self) {
-        self.inst.busy.store(false, Ordering::Release);
+        self.collector.leaving();
+        shadowstack::safepoint::leave();
+    }
+}
+
+/// Takes the collector lock for `call` (a safepoint for the calling
+/// thread), or stops with a message on re-entry or inside a blocking region.
+fn lock(call: &'static str) {
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context.
+    if unsafe { shadowstack::in_blocking_region(ctx) } {
+        fatal!(
+            call,
+            "called between rgc_enter_blocking and rgc_leave_blocking (a thread in a blocking region must not \
+             use rgc or its objects)"
+        );
+    }
+    // SAFETY: as above.
+    if unsafe { shadowstack::safepoint::enter(ctx) }.is_err() {
+        fatal!(call, "called while the collector is running on this thread (from an event listener?)");
     }
 }
 
 impl<C: Collector> Instance<C> {
     /// Enters the collector, or stops with a message if it is not
-    /// initialised or already entered.
+    /// initialised or the calling thread is already inside it.
     pub fn enter(&self, call: &'static str) -> Entered<'_, C> {
-        // A plain load and store, not a locked swap: rgc allows one mutator
-        // at a time, so this guards against re-entry from callbacks (always
-        // caught) and catches most racing threads, without a locked
-        // instruction on every allocation.
-        if self.busy.load(Ordering::Relaxed) {
-            fatal!(call, "called while the collector is running (from an event listener, or from a second thread at the same time); rgc allows one mutator at a time");
-        }
-        self.busy.store(true, Ordering::Relaxed);
-        // SAFETY: `busy` was false and is now ours, so no other reference to
-        // the collector exists until the returned guard drops.
+        lock(call);
+        // SAFETY: the collector lock is ours, so no other reference to the
+        // collector exists until the returned guard drops.
         match unsafe { &mut *self.collector.get() } {
-            Some(collector) => Entered { inst: self, collector },
+            Some(collector) => Entered { collector },
             None => {
-                self.busy.store(false, Ordering::Release);
+                shadowstack::safepoint::leave();
                 fatal!(
                     call,
                     "rgc is not initialised: call rgc_init first (or rgc_init failed, or rgc_shutdown already ran)"
@@ -105,9 +117,7 @@ impl<C: Collector> Instance<C> {
             }
         }
     }
-}
 
-impl<C: Collector> Instance<C> {
     /// [`Instance::enter`] for a call that allocates: the calling thread
     /// must be attached, because an object allocated by a thread without a
     /// shadow stack has nowhere to be rooted, and (under the conservative
@@ -119,6 +129,12 @@ impl<C: Collector> Instance<C> {
             not_attached(call);
         }
         entered
+    }
+
+    /// True when a collector exists (read under the lock).
+    fn initialised(&self) -> bool {
+        // SAFETY: the caller holds the collector lock.
+        unsafe { (*self.collector.get()).is_some() }
     }
 }
 
@@ -161,9 +177,20 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         );
         return -1;
     }
-    // SAFETY: nothing else can hold the collector while `busy` is clear,
-    // and init is not called re-entrantly (checked below).
-    if inst.busy.load(Ordering::Acquire) || unsafe { (*inst.collector.get()).is_some() } {
+    lock(CALL);
+    // SAFETY: forwarded contract.
+    let result = unsafe { init_locked(inst, cfg) };
+    shadowstack::safepoint::leave();
+    result
+}
+
+/// [`init`] with the collector lock held.
+///
+/// # Safety
+/// As for [`init`].
+unsafe fn init_locked<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig) -> c_int {
+    const CALL: &str = "rgc_init";
+    if inst.initialised() {
         fatal::report(CALL, &msg!("rgc is already initialised (call rgc_shutdown first)"));
         return -1;
     }
@@ -212,7 +239,7 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
     }
     match C::new(config) {
         Ok(collector) => {
-            // SAFETY: not initialised and not busy (checked above).
+            // SAFETY: not initialised, and the lock is ours.
             unsafe { *inst.collector.get() = Some(collector) };
             0
         }
@@ -257,14 +284,14 @@ pub fn shutdown<C: Collector>(inst: &Instance<C>) {
         fatal!("rgc_shutdown", "called from a finalizer");
     }
     // Enter to get the usual checks, then drop the collector through the
-    // cell while `busy` is still held, so nothing can observe it half-gone.
+    // cell while the lock is still held, so nothing can observe it half-gone.
     let entered = inst.enter("rgc_shutdown");
     core::mem::forget(entered);
-    // SAFETY: `busy` is held (the guard was forgotten without clearing it),
-    // so no reference to the collector exists.
+    // SAFETY: the collector lock is ours (the guard was forgotten without
+    // releasing it), so no reference to the collector exists.
     unsafe { *inst.collector.get() = None };
-    inst.busy.store(false, Ordering::Release);
     shadowstack::detach_current();
+    shadowstack::safepoint::leave();
     if region::is_active() && shadowstack::attached_count() > 0 {
         fatal!(
             "rgc_shutdown",
@@ -611,11 +638,28 @@ pub fn verify_heap<C: Collector>(inst: &Instance<C>) {
 }
 
 pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
-    let slots = inst.enter("rgc_thread_attach").config().shadowstack_slots;
-    match shadowstack::attach_current(slots) {
+    const CALL: &str = "rgc_thread_attach";
+    // Attached under the lock: the new stack is allocated while no
+    // collection runs (in region mode, from the table area, whose fallible
+    // sections belong to the lock's holder).
+    let entered = inst.enter(CALL);
+    let slots = entered.config().shadowstack_slots;
+    if C::THREADS == crate::Threads::Single && shadowstack::attached_count() > 0 && !shadowstack::current_is_attached()
+    {
+        fatal!(
+            CALL,
+            "the '",
+            C::NAME,
+            "' collector runs one attached thread, and one is attached already (use marksweep or none for \
+             threads; see rgc.h, \"Threads\")"
+        );
+    }
+    let result = shadowstack::attach_current(slots);
+    drop(entered);
+    match result {
         Ok(()) => 0,
         Err(e) => {
-            fatal::report("rgc_thread_attach", &stack_error_message(e));
+            fatal::report(CALL, &stack_error_message(e));
             -1
         }
     }
@@ -625,12 +669,58 @@ pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
 /// initialised), then releases its shadow stack.
 pub fn thread_detach<C: Collector>(inst: &Instance<C>) {
     const CALL: &str = "rgc_thread_detach";
-    // SAFETY: read while not busy only to tell whether a collector exists;
-    // entering below makes the usual checks.
-    if inst.busy.load(Ordering::Relaxed) || unsafe { (*inst.collector.get()).is_some() } {
-        inst.enter(CALL).retire_thread();
+    lock(CALL);
+    if inst.initialised() {
+        // SAFETY: initialised, and the lock is ours.
+        if let Some(c) = unsafe { (*inst.collector.get()).as_mut() } {
+            c.retire_thread();
+        }
     }
+    // Unregistered under the lock: a thread stopping the world never waits
+    // for a thread that is leaving.
     shadowstack::detach_current();
+    shadowstack::safepoint::leave();
+}
+
+/// Makes the library's `rgc_thread_detach` run for threads that exit
+/// attached (`shadowstack::set_thread_exit_hook`).
+pub fn set_thread_exit_hook(detach: extern "C" fn()) {
+    shadowstack::set_thread_exit_hook(detach)
+}
+
+/// `rgc_safepoint`'s slow path: parks the calling thread until the
+/// collection that asked for it is done.
+pub fn safepoint_slow() {
+    lock("rgc_safepoint");
+    shadowstack::safepoint::leave();
+}
+
+/// `rgc_enter_blocking`: the calling thread counts as stopped until
+/// `rgc_leave_blocking`.
+pub fn enter_blocking() {
+    const CALL: &str = "rgc_enter_blocking";
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context.
+    unsafe {
+        if shadowstack::safepoint::held_by(ctx) {
+            fatal!(CALL, "called while the collector is running on this thread (from an event listener?)");
+        }
+        if !shadowstack::enter_blocking_region(ctx) {
+            fatal!(CALL, "called twice without rgc_leave_blocking in between, or from a thread that is not attached");
+        }
+    }
+}
+
+/// `rgc_leave_blocking`: waits out any collection, then runs on.
+pub fn leave_blocking() {
+    const CALL: &str = "rgc_leave_blocking";
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context.
+    if !unsafe { shadowstack::leave_blocking_region(ctx) } {
+        fatal!(CALL, "called without rgc_enter_blocking before it");
+    }
+    lock(CALL);
+    shadowstack::safepoint::leave();
 }
 
 pub fn phase_name(phase: u32) -> *const c_char {
@@ -667,6 +757,7 @@ macro_rules! export_c_abi {
             #[no_mangle]
             pub unsafe extern "C" fn rgc_init_abi(cfg: *const RgcConfig, tag: *const u8) -> c_int {
                 let ok = core::ptr::eq(tag, &$abi) || core::ptr::eq(tag, &rgc_abi_generic_v1);
+                glue::set_thread_exit_hook(rgc_thread_detach);
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::init(&INSTANCE, cfg, ok) }
             }
@@ -783,6 +874,18 @@ macro_rules! export_c_abi {
             #[no_mangle]
             pub extern "C" fn rgc_thread_detach() {
                 glue::thread_detach(&INSTANCE)
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_safepoint_slow() {
+                glue::safepoint_slow()
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_enter_blocking() {
+                glue::enter_blocking()
+            }
+            #[no_mangle]
+            pub extern "C" fn rgc_leave_blocking() {
+                glue::leave_blocking()
             }
             #[no_mangle]
             pub extern "C" fn rgc_shadowstack_overflow(requested: usize) -> ! {

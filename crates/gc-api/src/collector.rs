@@ -23,6 +23,21 @@ pub struct AllocRequest {
     pub inline: bool,
 }
 
+/// How a collector lets threads use rgc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// Any number of attached threads allocate, store and call rgc at once;
+    /// collections stop the world by handshake (`shadowstack::safepoint`).
+    Concurrent,
+    /// Several threads may attach, but the program serialises everything
+    /// they do with rgc (the rule before threads; collectors whose
+    /// threading has not landed yet).
+    OneAtATime,
+    /// One attached thread: attaching a second is an error naming the
+    /// collector.
+    Single,
+}
+
 /// Why `rgc_init` failed.
 #[derive(Debug, Clone)]
 pub struct InitError(pub Message);
@@ -42,6 +57,8 @@ pub trait Collector: Sized {
     /// True when a full collection frees every unreachable object, so that
     /// `live_bytes` equals the reachable bytes exactly.
     const PRECISE: bool;
+    /// What threads may do at once.
+    const THREADS: Threads;
 
     /// `rgc_bytes_spans`: the span and cell of a byte buffer of `n` bytes
     /// at index `(n + 15) / 8`, for `rgc.h`'s inline `rgc_alloc_bytes`.
@@ -80,6 +97,10 @@ pub trait Collector: Sized {
     fn span_class(&self, _id: TypeId) -> SpanClass {
         SpanClass::NONE
     }
+
+    /// The call that entered the collector is about to leave it (and
+    /// release the collector lock): threads it stopped may run again.
+    fn leaving(&mut self) {}
 
     /// The calling thread is about to detach: what its spans hold is
     /// counted and the spans are emptied, so nothing refers to it after.

@@ -42,10 +42,14 @@ pub enum Phase {
     Reconcile = 9,
     /// Reference counting: trial deletion over candidate cycle roots.
     Cycles = 10,
+    /// Stopping the world: from raising the other threads' safepoint flags
+    /// until every one is parked (the time to safepoint). Reported only
+    /// when another thread is attached; it precedes the pause it enables.
+    Safepoint = 11,
 }
 
 /// Phase names, NUL-terminated so `rgc_phase_name` can hand them to C as is.
-pub const PHASE_NAMES: [&CStr; 11] = [
+pub const PHASE_NAMES: [&CStr; 12] = [
     c"pause",
     c"roots",
     c"mark",
@@ -57,6 +61,7 @@ pub const PHASE_NAMES: [&CStr; 11] = [
     c"overrun",
     c"reconcile",
     c"cycles",
+    c"safepoint",
 ];
 
 impl Phase {

@@ -28,11 +28,12 @@
 //!
 //! Start reading at [`collector::Collector`], then `include/rgc.h`.
 //!
-//! Invariant of the whole ABI: one collector instance per process, driven by
-//! one mutator at a time (callers with several threads serialise their rgc
-//! calls, as under a global interpreter lock). The glue enforces that the
-//! collector is never re-entered from inside itself (an event listener that
-//! calls back into rgc gets a clear error).
+//! Invariant of the whole ABI: one collector instance per process. Every
+//! entry into it holds the collector lock (`shadowstack::safepoint`), which
+//! a thread takes as a safepoint; what threads may do at once is each
+//! collector's [`Threads`]. The glue enforces that the collector is never
+//! re-entered from inside itself (an event listener that calls back into
+//! rgc gets a clear error).
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -51,7 +52,7 @@ pub mod region;
 pub mod types;
 
 pub use abi::{RgcConfig, RgcEvent, RgcStats, RgcType};
-pub use collector::{AllocRequest, Collector, InitError};
+pub use collector::{AllocRequest, Collector, InitError, Threads};
 pub use config::Config;
 pub use event::{EventSink, Phase};
 pub use message::{Hex, Message};

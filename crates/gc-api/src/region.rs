@@ -18,8 +18,10 @@
 //!    `meta_bytes`, unless it was made inside [`fallibly`], where it returns
 //!    null so that the caller can take the OOM path (`Vec::try_reserve`).
 //!
-//! rgc allows one mutator at a time, so the lock is uncontended in
-//! practice; it exists because `GlobalAlloc` may be called from any thread.
+//! rgc allocates its tables under the collector lock (attaching a thread
+//! included), so this lock is uncontended in practice; it exists because
+//! `GlobalAlloc` may be called from any thread. [`fallibly`]'s count is
+//! global for the same reason: only the collector lock's holder uses it.
 
 use crate::free_list::FreeList;
 use core::alloc::{GlobalAlloc, Layout};

@@ -19,10 +19,10 @@
 //!   takes the next run of free cells ([`crate::Heap::take_span`]) and
 //!   allocates the request from it.
 //!
-//! Threading rule (the one-mutator-at-a-time ABI of today): the collector
-//! touches another thread's context only inside an rgc call, while that
-//! thread is outside rgc and not allocating, which the program's own lock
-//! guarantees.
+//! Threading rule: the collector touches another thread's context only
+//! while that thread is stopped: parked at a safepoint by
+//! [`Runtime::stop_the_world`] under a concurrent plan, or kept out by the
+//! program's own lock under the others (`gc_api::Threads`).
 
 use crate::layout::{class_for_cell, CLASS_SIZES, HEADER, NUM_CLASSES};
 use crate::object::Header;
@@ -103,7 +103,7 @@ impl Runtime {
     ///
     /// # Safety
     /// `local` is a registered thread's, and that thread is not allocating
-    /// (it is the caller, or outside rgc under the one-mutator rule).
+    /// (it is the caller, or stopped: see the module doc).
     pub unsafe fn settle(&mut self, local: &mut Local) {
         // SAFETY: caller contract: registered, so `ctx` is its live context.
         let ctx = unsafe { &mut *local.ctx };
@@ -158,18 +158,50 @@ impl Runtime {
         }
     }
 
-    /// Settles every attached thread (see the module doc).
+    /// Settles every attached thread (see the module doc), stopping the
+    /// others first under a concurrent plan.
     pub fn settle_all(&mut self) {
+        self.stop_the_world();
         if !self.spans_enabled {
             return;
         }
-        // SAFETY: rgc's one-mutator rule: the caller is inside an rgc call,
+        // SAFETY: the caller is inside an rgc call and the world is stopped,
         // every other attached thread outside one.
         unsafe { shadowstack::for_each_local(|l| self.settle(l)) };
     }
 
+    /// Stops every other thread (a concurrent plan; others serialise
+    /// themselves) until the current rgc call leaves the collector.
+    pub fn stop_the_world(&mut self) {
+        if self.threads != gc_api::Threads::Concurrent || self.world_stopped {
+            return;
+        }
+        let others = shadowstack::attached_count() > 1 || !shadowstack::current_is_attached();
+        if others {
+            self.events.start(gc_api::Phase::Safepoint);
+        }
+        // SAFETY: the caller is inside an rgc call, so it holds the
+        // collector lock; `current()` is its own context.
+        unsafe { shadowstack::safepoint::stop_others(shadowstack::current()) };
+        if others {
+            self.events.end(gc_api::Phase::Safepoint);
+        }
+        self.world_stopped = true;
+    }
+
+    /// Lowers the other threads' safepoint flags; they run once the
+    /// current call releases the collector lock.
+    pub fn resume_the_world(&mut self) {
+        if self.world_stopped {
+            // SAFETY: as in stop_the_world.
+            unsafe { shadowstack::safepoint::resume_others() };
+            self.world_stopped = false;
+        }
+    }
+
     /// Settles every thread and empties its spans.
     pub fn retire_all(&mut self) {
+        self.stop_the_world();
         if !self.spans_enabled {
             return;
         }

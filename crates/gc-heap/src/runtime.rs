@@ -123,6 +123,11 @@ pub struct Runtime {
     /// ([`Plan::ALLOCATES_FROM_SPANS`]) and torture mode, which collects at
     /// every allocation, is off. Fixed at init.
     pub spans_enabled: bool,
+    /// The plan's [`Plan::THREADS`]: with `Concurrent`, reading other
+    /// threads' contexts or the heap as a whole first stops the world.
+    pub threads: gc_api::Threads,
+    /// Every other thread is stopped (until the current rgc call leaves).
+    pub world_stopped: bool,
 }
 
 impl Runtime {
@@ -175,6 +180,8 @@ impl Runtime {
             allocate_black: false,
             roots: RootSnapshot::default(),
             spans_enabled: false,
+            threads: gc_api::Threads::OneAtATime,
+            world_stopped: false,
             config,
             heap,
             types: TypeTable::new(),
@@ -205,7 +212,8 @@ impl Runtime {
     pub fn snapshot_roots(&mut self) {
         let snap = &mut self.roots;
         snap.values.clear();
-        // SAFETY: rgc's one-mutator rule: no thread changes its shadow stack
+        // SAFETY: the world is stopped (Gc settles, and so stops it, before
+        // any plan call): no thread changes its shadow stack
         // while the collector runs.
         unsafe { shadowstack::for_each_root(|slot| snap.values.push(*slot)) };
         snap.stack_len = snap.values.len();
@@ -583,6 +591,9 @@ pub trait Plan: Sized {
     /// Threads may allocate small objects from spans without a call
     /// (`crate::allocator`); false for plans that must see every allocation.
     const ALLOCATES_FROM_SPANS: bool = true;
+    /// What threads may do at once ([`gc_api::Threads`]). A concurrent plan
+    /// finds every other thread stopped whenever [`Gc`] calls into it.
+    const THREADS: gc_api::Threads;
     /// The plan for a fresh runtime; it may set the runtime's first poll point.
     fn new(rt: &mut Runtime) -> Self;
     /// Whether this plan ever collects (false for `none`).
@@ -685,6 +696,7 @@ impl<P: Plan> Gc<P> {
 impl<P: Plan> Collector for Gc<P> {
     const NAME: &'static str = P::NAME;
     const PRECISE: bool = P::PRECISE;
+    const THREADS: gc_api::Threads = P::THREADS;
 
     const BYTES_SPANS: [gc_api::abi::SpanClass; gc_api::abi::BYTES_SPANS_LEN] =
         if P::ALLOCATES_FROM_SPANS { crate::allocator::BYTES_SPANS } else { [gc_api::abi::SpanClass::NONE; _] };
@@ -692,6 +704,7 @@ impl<P: Plan> Collector for Gc<P> {
     fn new(config: Config) -> Result<Self, InitError> {
         let mut rt = Runtime::new(config)?;
         rt.spans_enabled = P::ALLOCATES_FROM_SPANS && !config.torture;
+        rt.threads = P::THREADS;
         let plan = P::new(&mut rt);
         Ok(Gc { rt, plan })
     }
@@ -742,6 +755,10 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn retire_thread(&mut self) {
         self.rt.retire_current();
+    }
+
+    fn leaving(&mut self) {
+        self.rt.resume_the_world();
     }
 
     #[inline]
@@ -848,7 +865,9 @@ impl<P: Plan> Drop for Gc<P> {
     /// Threads still attached keep their contexts: their spans must not
     /// point into the heap that goes away now.
     fn drop(&mut self) {
+        self.rt.stop_the_world();
         self.rt.forget_spans();
+        self.rt.resume_the_world();
     }
 }
 

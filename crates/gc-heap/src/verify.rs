@@ -64,7 +64,7 @@ pub fn verify(rt: &Runtime, expect_live: Option<(u64, u64)>) -> Result<(), Messa
         }
     };
     let mut root_error = Ok(());
-    // SAFETY: one-mutator rule.
+    // SAFETY: the world is stopped (Gc settles before verifying).
     unsafe {
         shadowstack::for_each_root(|slot| {
             if root_error.is_ok() {

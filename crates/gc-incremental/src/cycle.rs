@@ -357,6 +357,9 @@ fn drain_marker(rt: &mut Runtime, budget: &mut Budget) -> bool {
 }
 
 impl Plan for Incremental {
+    /// Per-thread store logs and a ragged root snapshot come with the
+    /// threads' next step; until then the program serialises its threads.
+    const THREADS: gc_api::Threads = gc_api::Threads::OneAtATime;
     const NAME: &'static str = "incremental";
     const PRECISE: bool = true;
 

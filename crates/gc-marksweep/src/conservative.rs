@@ -34,6 +34,9 @@ pub struct Conservative {
 pub type ConservativeGc = Gc<Conservative>;
 
 impl Plan for Conservative {
+    /// Scanning other threads' C stacks needs them to publish their stack
+    /// and registers at the safepoint (the threads' next step).
+    const THREADS: gc_api::Threads = gc_api::Threads::OneAtATime;
     const NAME: &'static str = "conservative";
     const PRECISE: bool = false;
 

@@ -10,6 +10,7 @@ pub struct MarkSweep;
 pub type MarkSweepGc = Gc<MarkSweep>;
 
 impl Plan for MarkSweep {
+    const THREADS: gc_api::Threads = gc_api::Threads::Concurrent;
     const NAME: &'static str = "marksweep";
     const PRECISE: bool = true;
 

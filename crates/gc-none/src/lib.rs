@@ -16,6 +16,7 @@ pub struct NoCollection;
 pub type NoneGc = Gc<NoCollection>;
 
 impl Plan for NoCollection {
+    const THREADS: gc_api::Threads = gc_api::Threads::Concurrent;
     const NAME: &'static str = "none";
     const PRECISE: bool = false;
 

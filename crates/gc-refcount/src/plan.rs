@@ -218,6 +218,9 @@ impl Refcount {
 }
 
 impl Plan for Refcount {
+    /// Counts are updated by plain stores: one thread until refcount's
+    /// own threading lands.
+    const THREADS: gc_api::Threads = gc_api::Threads::Single;
     const NAME: &'static str = "refcount";
     const PRECISE: bool = true;
     /// Every new object is a zero-count-table entry, so each allocation is

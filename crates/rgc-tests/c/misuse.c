@@ -8,6 +8,7 @@ static rgc_type Bad_pointer_free = { .size = 16, .flags = RGC_TYPE_POINTER_FREE,
 
 static void *thread_push(void *arg) { (void)arg; RGC_FRAME(f, 1); (void)f; return NULL; }
 static void *thread_alloc(void *arg) { (void)arg; return rgc_alloc_bytes(16); }
+static void *thread_attach(void *arg) { (void)arg; rgc_thread_attach(); rgc_thread_detach(); return NULL; }
 static void reenter(const rgc_event *e, void *u) { (void)e; (void)u; rgc_alloc_bytes(8); }
 
 int main(int argc, char **argv) {
@@ -61,6 +62,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "interior_root")) { f[0] = (char *)new_node(1) + 8; rgc_collect(); }
     else if (!strcmp(c, "overflow")) { for (;;) rgc_frame_push(1000); }
     else if (!strcmp(c, "unattached_thread")) { pthread_t t; pthread_create(&t, NULL, thread_push, NULL); pthread_join(t, NULL); }
+    else if (!strcmp(c, "second_thread")) { pthread_t t; pthread_create(&t, NULL, thread_attach, NULL); pthread_join(t, NULL); }
+    else if (!strcmp(c, "call_in_blocking")) { rgc_enter_blocking(); rgc_collect(); }
+    else if (!strcmp(c, "blocking_twice")) { rgc_enter_blocking(); rgc_enter_blocking(); }
+    else if (!strcmp(c, "leave_without_enter")) rgc_leave_blocking();
     else if (!strcmp(c, "unattached_alloc")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
     else if (!strcmp(c, "listener_reentry")) { rgc_set_event_listener(reenter, NULL); rgc_collect(); }
     else if (!strcmp(c, "remove_unregistered")) { static void *g; rgc_remove_root(&g); }

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-/// The conformance programs a board can run: all but `roots_threads` (a
-/// board has one thread) and `rss_shrinks` (no process, no RSS).
+/// The conformance programs a board can run: all but `roots_threads` and
+/// `threads` (a board has one thread) and `rss_shrinks` (no process, no RSS).
 const PROGRAMS: &[&str] = &[
     "graph_survives",
     "reclaim_exact",

@@ -66,7 +66,8 @@ conformance!(
     weak_read,
     cycles,
     saturate,
-    candidates
+    candidates,
+    threads
 );
 
 #[test]
@@ -114,10 +115,12 @@ struct Misuse {
     env: &'static [(&'static str, &'static str)],
     /// Extra environment for one collector: (collector, variables).
     env_for: Option<(&'static str, &'static [(&'static str, &'static str)])>,
+    /// Misuse under this collector only.
+    only_for: Option<&'static str>,
 }
 
 const fn m(case: &'static str, outcome: Outcome) -> Misuse {
-    Misuse { case, outcome, collects_only: false, env: &[], env_for: None }
+    Misuse { case, outcome, collects_only: false, env: &[], env_for: None, only_for: None }
 }
 
 const MISUSES: &[Misuse] = &[
@@ -157,6 +160,13 @@ const MISUSES: &[Misuse] = &[
     },
     m("unattached_thread", Aborts(&["no shadow stack", "rgc_thread_attach()"])),
     m("unattached_alloc", Aborts(&["rgc: rgc_alloc_bytes:", "not attached", "rgc_thread_attach()"])),
+    Misuse {
+        only_for: Some("refcount"),
+        ..m("second_thread", Aborts(&["rgc: rgc_thread_attach:", "'refcount' collector runs one attached thread"]))
+    },
+    m("call_in_blocking", Aborts(&["rgc: rgc_collect:", "between rgc_enter_blocking and rgc_leave_blocking"])),
+    m("blocking_twice", Aborts(&["rgc: rgc_enter_blocking:", "called twice"])),
+    m("leave_without_enter", Aborts(&["rgc: rgc_leave_blocking:", "without rgc_enter_blocking"])),
     m("remove_unregistered", Aborts(&["rgc: rgc_remove_root:", "never registered"])),
     m("weakref_get_non_weak", Aborts(&["rgc: rgc_weakref_get:", "type 'Node', not a weak reference"])),
     m("weakref_foreign_target", Aborts(&["rgc: rgc_weakref_new: target", "not a live rgc object"])),
@@ -180,7 +190,7 @@ fn misuse_gets_a_clear_error() {
     for gc in COLLECTORS {
         let exe = build(gc.name, "misuse");
         for case in MISUSES {
-            if case.collects_only && !gc.collects {
+            if case.collects_only && !gc.collects || case.only_for.is_some_and(|only| only != gc.name) {
                 continue;
             }
             let mut env = case.env.to_vec();

@@ -28,17 +28,21 @@
 //!    attached, so inline allocation always takes the out-of-line call.
 //!
 //! ## Threads
-//! Today rgc's ABI allows one mutator at a time (`rgc.h`, "Threads"): the
-//! collector reads other threads' contexts only inside an rgc call, while
-//! they are outside rgc, which the program's own lock orders. The
-//! registry itself is behind a spin lock (attach and detach may race with
-//! anything).
+//! The collector reads another thread's context only while that thread is
+//! stopped: parked at a safepoint ([`safepoint`], for collectors whose
+//! threads run at once) or kept out of rgc by the program's own lock (for
+//! those whose threads take turns). The registry itself is behind a spin
+//! lock (attach and detach may race with anything); the lock order is the
+//! collector lock, then the registry's.
 //!
 //! Start reading at [`Context`], then [`attach_current`].
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 extern crate alloc;
+
+pub mod safepoint;
+mod sync;
 
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
@@ -215,7 +219,7 @@ impl Span {
 /// Who touches what:
 /// - `ss`, `spans[i].cursor`, `allocated`: the owning thread, with plain
 ///   stores from inline C, and the collector while that thread is inside an
-///   rgc call or stopped (rgc's one-mutator-at-a-time rule orders the two).
+///   rgc call or stopped ([`safepoint`] orders the two).
 /// - `spans[i].limit`, `alloc_key`, `local`: the library, inside rgc calls.
 #[repr(C)]
 #[derive(Debug)]
@@ -233,15 +237,32 @@ pub struct Context {
     /// from spans, else 0; rgc.h's inline `rgc_alloc` serves a descriptor
     /// only when its key matches (`gc_api::abi::descriptor_key`).
     pub alloc_key: u32,
+    /// Raised by a thread that stops the world, lowered before it lets the
+    /// world run again; the owning thread polls it (`rgc_safepoint()`,
+    /// relaxed) and parks ([`safepoint`]).
+    pub safepoint: sync::AtomicU32,
 }
 
 // The layout rgc.h checks with _Static_assert.
+#[cfg(not(loom))]
 const _: () = assert!(core::mem::offset_of!(Context, spans) == 8 + 3 * core::mem::size_of::<usize>());
+#[cfg(not(loom))]
 const _: () = assert!(core::mem::offset_of!(Context, alloc_key) == 8 + (4 + 2 * SPANS) * core::mem::size_of::<usize>());
 
+#[cfg(not(loom))]
+const _: () = assert!(core::mem::size_of::<Context>() == 8 + (4 + 2 * SPANS) * core::mem::size_of::<usize>() + 8);
+
 impl Context {
+    #[cfg(not(loom))]
     pub const fn empty() -> Self {
-        Context { allocated: 0, ss: ShadowStack::empty(), spans: [Span::EMPTY; SPANS], local: null_mut(), alloc_key: 0 }
+        Context {
+            allocated: 0,
+            ss: ShadowStack::empty(),
+            spans: [Span::EMPTY; SPANS],
+            local: null_mut(),
+            alloc_key: 0,
+            safepoint: sync::AtomicU32::new(0),
+        }
     }
 }
 
@@ -256,9 +277,16 @@ pub struct Local {
     /// has taken `[settled, cursor)` since the library last settled the
     /// span (set their allocation bits and counted them).
     pub settled: [*mut u8; SPANS],
+    /// [`safepoint::RUNNING`] or [`safepoint::PARKED`]: written by its own
+    /// thread, read by the thread that stops the world (see [`safepoint`]).
+    pub state: sync::AtomicU32,
+    /// Between `rgc_enter_blocking` and `rgc_leave_blocking`; its own
+    /// thread alone reads and writes it.
+    blocking: bool,
 }
 
 #[cfg(not(target_os = "none"))]
+#[cfg_attr(loom, allow(improper_ctypes))]
 extern "C" {
     /// Returns this thread's `rgc_thread` (defined in `tls.c`).
     fn rgc__mutator_current() -> *mut Context;
@@ -330,6 +358,79 @@ fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut Local>) -> R) -> R {
     r
 }
 
+/// Detaching a thread that exits while attached (hosted targets): a
+/// pthread key whose destructor calls the library's `rgc_thread_detach`,
+/// so an exiting thread never leaves its context registered (its TLS is
+/// about to be freed) or its shadow stack allocated.
+#[cfg(all(not(target_os = "none"), not(loom)))]
+mod thread_exit {
+    use core::ffi::c_void;
+    use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+
+    /// 0: no key yet, 1: being created, 2: `KEY` holds it. Written once,
+    /// by whichever thread attaches first (compare-and-swap).
+    static STATE: AtomicU32 = AtomicU32::new(0);
+    /// The key; written once before `STATE` becomes 2 (release).
+    static KEY: AtomicU32 = AtomicU32::new(0);
+    /// The library's `rgc_thread_detach`; written by `rgc_init`.
+    static HOOK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
+    extern "C" fn on_exit(_value: *mut c_void) {
+        let hook = HOOK.load(Ordering::Acquire);
+        if !hook.is_null() {
+            // SAFETY: only `set_hook` stores here, an `extern "C" fn()`.
+            let detach: extern "C" fn() = unsafe { core::mem::transmute(hook) };
+            detach();
+        }
+    }
+
+    pub fn set_hook(detach: extern "C" fn()) {
+        HOOK.store(detach as *mut (), Ordering::Release);
+    }
+
+    fn key() -> Option<libc::pthread_key_t> {
+        loop {
+            match STATE.compare_exchange(0, 1, Ordering::Acquire, Ordering::Acquire) {
+                Ok(_) => {
+                    let mut key: libc::pthread_key_t = 0;
+                    // SAFETY: a valid out pointer and destructor.
+                    let ok = unsafe { libc::pthread_key_create(&mut key, Some(on_exit)) } == 0;
+                    KEY.store(key as u32, Ordering::Relaxed);
+                    STATE.store(if ok { 2 } else { 0 }, Ordering::Release);
+                    return ok.then_some(key);
+                }
+                Err(2) => return Some(KEY.load(Ordering::Relaxed) as libc::pthread_key_t),
+                Err(_) => core::hint::spin_loop(),
+            }
+        }
+    }
+
+    /// The calling thread gets detached if it exits attached.
+    pub fn arm() {
+        if let Some(k) = key() {
+            // SAFETY: a key made above; any non-null value arms the destructor.
+            unsafe { libc::pthread_setspecific(k, 1 as *const c_void) };
+        }
+    }
+
+    /// The calling thread detached itself.
+    pub fn disarm() {
+        if STATE.load(Ordering::Acquire) == 2 {
+            // SAFETY: a key made by `key`; null disarms the destructor.
+            unsafe { libc::pthread_setspecific(KEY.load(Ordering::Relaxed) as libc::pthread_key_t, core::ptr::null()) };
+        }
+    }
+}
+
+/// Makes `detach` (the library's `rgc_thread_detach`) run for any thread
+/// that exits while attached. On a board (one thread) this does nothing.
+pub fn set_thread_exit_hook(detach: extern "C" fn()) {
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    thread_exit::set_hook(detach);
+    #[cfg(any(target_os = "none", loom))]
+    let _ = detach;
+}
+
 /// Gives the calling thread a shadow stack of `slots` slots and registers it.
 pub fn attach_current(slots: usize) -> Result<(), StackError> {
     let ctx = current();
@@ -338,7 +439,12 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         return Err(StackError::AlreadyAttached);
     }
     let stack = ShadowStack::with_capacity(slots)?;
-    let local = alloc::boxed::Box::into_raw(alloc::boxed::Box::new(Local { ctx, settled: [null_mut(); SPANS] }));
+    let local = alloc::boxed::Box::into_raw(alloc::boxed::Box::new(Local {
+        ctx,
+        settled: [null_mut(); SPANS],
+        state: sync::AtomicU32::new(safepoint::PARKED),
+        blocking: false,
+    }));
     // SAFETY: as above; nothing else touches a detached thread's context.
     unsafe {
         (*ctx).ss = stack;
@@ -347,6 +453,21 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         (*ctx).local = local;
     }
     with_registry(|r| r.push(local));
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    thread_exit::arm();
+    // Registered parked; run only once no collection is under way (one
+    // that began before the registration did not stop this thread).
+    #[cfg(not(loom))]
+    {
+        // SAFETY: the calling thread's own context.
+        if unsafe { safepoint::enter(ctx) }.is_ok() {
+            safepoint::leave();
+        } else {
+            // Attaching from inside rgc (a listener): already the holder.
+            // SAFETY: as above; this thread holds the lock, so it runs.
+            unsafe { (*local).state.store(safepoint::RUNNING, sync::Ordering::Relaxed) };
+        }
+    }
     Ok(())
 }
 
@@ -357,6 +478,10 @@ pub fn detach_current() {
     let ctx = current();
     // SAFETY: this thread's own context.
     let local = unsafe { (*ctx).local };
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    if !local.is_null() {
+        thread_exit::disarm();
+    }
     with_registry(|r| {
         r.retain(|&l| l != local);
         if r.is_empty() {
@@ -388,18 +513,70 @@ pub fn attached_count() -> usize {
 ///
 /// # Safety
 /// No attached thread runs rgc code or inline allocation while this runs
-/// (rgc's one-mutator-at-a-time rule), and `f` does not attach or detach.
+/// (it is stopped, see [`safepoint`]), and `f` does not attach or detach.
 pub unsafe fn for_each_local(mut f: impl FnMut(&mut Local)) {
     // SAFETY: registered Locals stay valid until detached, which cannot
     // happen during the call per the contract.
     with_registry(|r| r.iter().for_each(|&l| f(unsafe { &mut *l })));
 }
 
+/// True when the thread of `ctx` is in a blocking region.
+///
+/// # Safety
+/// `ctx` is the calling thread's context.
+pub unsafe fn in_blocking_region(ctx: *const Context) -> bool {
+    // SAFETY: caller contract; `local` is null or the thread's live Local.
+    unsafe { (*ctx).local.as_ref() }.is_some_and(|l| l.blocking)
+}
+
+/// Enters a blocking region: parks the thread ([`safepoint::park`]).
+/// False if it is not attached or already in one.
+///
+/// # Safety
+/// `ctx` is the calling thread's context, which does not hold the
+/// collector lock.
+pub unsafe fn enter_blocking_region(ctx: *mut Context) -> bool {
+    // SAFETY: caller contract; only this thread writes `blocking`.
+    match unsafe { (*ctx).local.as_mut() } {
+        Some(l) if !l.blocking => {
+            l.blocking = true;
+            safepoint::park(&l.state);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Leaves a blocking region (the caller then takes the collector lock to
+/// run again). False if the thread is not in one.
+///
+/// # Safety
+/// As for [`enter_blocking_region`].
+pub unsafe fn leave_blocking_region(ctx: *mut Context) -> bool {
+    // SAFETY: caller contract; only this thread writes `blocking`.
+    match unsafe { (*ctx).local.as_mut() } {
+        Some(l) if l.blocking => {
+            l.blocking = false;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Visits every attached thread's [`Local`], shared.
+///
+/// # Safety
+/// `f` does not attach or detach; Locals stay live while registered.
+pub unsafe fn for_each_registered(mut f: impl FnMut(&Local)) {
+    // SAFETY: registered Locals stay valid until detached.
+    with_registry(|r| r.iter().for_each(|&l| f(unsafe { &*l })));
+}
+
 /// Visits every root slot of every attached thread.
 ///
 /// # Safety
 /// No attached thread pushes, pops or detaches while this runs (rgc's
-/// one-mutator-at-a-time rule).
+/// threads are stopped, see [`safepoint`]).
 pub unsafe fn for_each_root(mut f: impl FnMut(*mut Slot)) {
     // SAFETY: registered contexts stay valid until detached, which cannot
     // happen during the call per the contract.

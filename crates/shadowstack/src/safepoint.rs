@@ -1,0 +1,183 @@
+//! Safepoints: the collector lock, each thread's state, and stopping the
+//! world by handshake.
+//!
+//! ## The protocol (model-checked in `tests/loom_safepoint.rs`)
+//! - Every attached thread is [`RUNNING`] (it may touch its context and the
+//!   heap without calling rgc: inline allocation, stores, frame pushes) or
+//!   [`PARKED`] (it touches neither: it waits for the collector lock, sits in
+//!   a blocking region, or is stopped).
+//! - The **collector lock** serialises everything rgc does outside inline
+//!   code. A thread publishes [`PARKED`] (release) *before* it waits for the
+//!   lock and [`RUNNING`] once it holds it ([`Lock::enter`]); so a
+//!   thread waiting for the lock is always at a safepoint, and two threads
+//!   that both want the lock never wait for each other's handshake.
+//! - A thread holding the lock that must stop the world
+//!   ([`stop_others`]) raises every other thread's `safepoint` flag and
+//!   waits (acquire) until each is [`PARKED`]. A running thread sees its
+//!   flag at its next poll (a span refill, any rgc call, `rgc_safepoint()`)
+//!   and parks by asking for the lock, which it gets once the collector is
+//!   done. The flags go down again before the lock is released.
+//! - A thread [attaching](crate::attach_current) registers as [`PARKED`] and
+//!   then passes through the lock, so it never runs while the world is
+//!   stopped for a collection that did not stop it.
+//!
+//! Once a stopped thread is [`PARKED`], everything it wrote before (its
+//! shadow stack, span cursors, heap stores) happens before the collector's
+//! reads (the release/acquire pair on its state); everything the collector
+//! wrote happens before the thread runs again (the lock's release/acquire).
+//!
+//! ## Who touches what
+//! | state | written by | read by | ordering |
+//! |---|---|---|---|
+//! | [`Lock`] (`owner`) | the thread taking or releasing it | threads taking it | acquire on take, release on give |
+//! | `Local::state` | its own thread | the thread holding the lock | release on [`PARKED`], acquire by the reader |
+//! | `Context::safepoint` | the thread holding the lock | its own thread (inline poll, relaxed) | a hint: the lock orders the rest |
+
+use crate::sync::{spin, tsan_acquire, tsan_release, AtomicU32, AtomicUsize, Ordering};
+use crate::Context;
+#[cfg(not(loom))]
+use crate::Local;
+
+/// May touch its context and the heap without calling rgc.
+pub const RUNNING: u32 = 0;
+/// At a safepoint: touches neither its context nor the heap.
+pub const PARKED: u32 = 1;
+
+/// The calling thread already holds the collector lock: an event listener
+/// or a finalizer's caller called back into rgc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reentered;
+
+/// The collector lock: 0 when free, else an id of its holder (the address
+/// of its [`Context`]), so that re-entry from the same thread is told apart
+/// from contention.
+pub struct Lock {
+    owner: AtomicUsize,
+}
+
+impl Lock {
+    #[cfg(not(loom))]
+    pub const fn new() -> Lock {
+        Lock { owner: AtomicUsize::new(0) }
+    }
+    #[cfg(loom)]
+    pub fn new() -> Lock {
+        Lock { owner: AtomicUsize::new(0) }
+    }
+
+    /// Parks the caller (`state`, if it is an attached thread), takes the
+    /// lock, and unparks it. Blocks while another thread holds the lock.
+    pub fn enter(&self, me: usize, state: Option<&AtomicU32>) -> Result<(), Reentered> {
+        if self.owner.load(Ordering::Relaxed) == me {
+            return Err(Reentered);
+        }
+        if let Some(s) = state {
+            tsan_release(s);
+            s.store(PARKED, Ordering::Release);
+        }
+        let mut attempt = 0u32;
+        while self.owner.compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            spin(&mut attempt);
+        }
+        tsan_acquire(&self.owner);
+        if let Some(s) = state {
+            s.store(RUNNING, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Releases the lock.
+    pub fn leave(&self) {
+        tsan_release(&self.owner);
+        self.owner.store(0, Ordering::Release);
+    }
+
+    /// True when `me` holds the lock.
+    pub fn held_by(&self, me: usize) -> bool {
+        self.owner.load(Ordering::Relaxed) == me
+    }
+}
+
+/// Raises one thread's flag and waits until it is parked; true if it had
+/// to wait. The caller holds the lock.
+pub fn stop_one(flag: &AtomicU32, state: &AtomicU32) -> bool {
+    flag.store(1, Ordering::Relaxed);
+    let waited = state.load(Ordering::Acquire) != PARKED;
+    let mut attempt = 0u32;
+    while state.load(Ordering::Acquire) != PARKED {
+        spin(&mut attempt);
+    }
+    tsan_acquire(state);
+    waited
+}
+
+/// A thread's poll: true when it must park (its flag is up).
+#[inline]
+pub fn requested(flag: &AtomicU32) -> bool {
+    flag.load(Ordering::Relaxed) != 0
+}
+
+/// Parks a thread outside the lock (a blocking region): it must not touch
+/// its context or the heap until it takes the lock again.
+pub fn park(state: &AtomicU32) {
+    tsan_release(state);
+    state.store(PARKED, Ordering::Release);
+}
+
+// ---- the process's lock and registry ------------------------------------
+
+#[cfg(not(loom))]
+static COLLECTOR_LOCK: Lock = Lock::new();
+
+/// [`Lock::enter`] on the process's collector lock for the calling thread
+/// (context `ctx`).
+///
+/// # Safety
+/// `ctx` is the calling thread's context.
+#[cfg(not(loom))]
+pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
+    // SAFETY: caller contract; `local` is null or the thread's live Local.
+    let state = unsafe { (*ctx).local.as_ref() }.map(|l: &Local| &l.state);
+    COLLECTOR_LOCK.enter(ctx as usize, state)
+}
+
+/// Releases the process's collector lock.
+#[cfg(not(loom))]
+pub fn leave() {
+    COLLECTOR_LOCK.leave()
+}
+
+/// True when the calling thread (context `ctx`) holds the collector lock.
+#[cfg(not(loom))]
+pub fn held_by(ctx: *const Context) -> bool {
+    COLLECTOR_LOCK.held_by(ctx as usize)
+}
+
+/// Stops every attached thread but the caller (context `me`): they stay
+/// parked until the caller releases the lock; [`resume_others`] lowers
+/// their flags first. Returns how many it had to wait for.
+///
+/// # Safety
+/// The caller holds the collector lock and its context is `me`.
+pub unsafe fn stop_others(me: *const Context) -> usize {
+    let mut waited = 0;
+    // SAFETY: registered Locals are live; the lock keeps them from
+    // detaching (detaching takes it).
+    unsafe {
+        crate::for_each_registered(|l| {
+            if !core::ptr::eq(l.ctx, me) && stop_one(&(*l.ctx).safepoint, &l.state) {
+                waited += 1;
+            }
+        })
+    };
+    waited
+}
+
+/// Lowers every thread's flag (the caller still holds the lock).
+///
+/// # Safety
+/// As for [`stop_others`].
+pub unsafe fn resume_others() {
+    // SAFETY: as in stop_others.
+    unsafe { crate::for_each_registered(|l| (*l.ctx).safepoint.store(0, Ordering::Relaxed)) };
+}
