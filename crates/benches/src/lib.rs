@@ -6,7 +6,8 @@
 //!   analytic max live data), and writes tables, `results.json`, charts and
 //!   an HTML page. Start at [`scenarios`], then [`run`] and [`metrics`].
 //!   It also prints the memory-fit table ([`memory`]: overhead at 75 %
-//!   occupancy, peak RSS with 1 MB live) and the embedded code-size table.
+//!   occupancy, peak RSS with 1 MB live), the embedded code-size table,
+//!   and the threads table ([`threads`]: 1, 2 and 4 workers on one heap).
 //! - `benches/alloc.rs`: criterion microbenchmark of small-object allocation
 //!   through the C ABI, against glibc `malloc` and bdwgc's `GC_malloc`.
 //!
@@ -22,6 +23,7 @@ pub mod plots;
 pub mod report;
 pub mod run;
 pub mod scenarios;
+pub mod threads;
 
 pub fn c_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("c")

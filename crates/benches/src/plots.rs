@@ -228,6 +228,38 @@ where
     finish(chart, &area, SeriesLabelPosition::UpperLeft)
 }
 
+/// Throughput with 1, 2 and 4 workers over one worker's, per work and
+/// collector (`crate::threads`).
+fn scaling_chart<DB: DrawingBackend>(area: DrawingArea<DB, Shift>, results: &Results) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE)?;
+    let rows = crate::threads::rows(results);
+    let xmax = rows.iter().map(|r| r.workers as f64).fold(2.0, f64::max) + 0.5;
+    let ymax = rows.iter().filter_map(|r| r.speedup).fold(2.0, f64::max) * 1.15;
+    let mut chart = ChartBuilder::on(&area)
+        .caption(format!("threads: throughput over one worker ({} cores)", results.settings.cores), ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.5f64..xmax, 0f64..ymax)?;
+    chart.configure_mesh().x_desc("workers").y_desc("speedup over 1 worker").draw()?;
+    let mut series: Vec<(String, String)> = rows.iter().map(|r| (r.run.collector.clone(), r.work.clone())).collect();
+    series.dedup();
+    for (i, (gc, work)) in series.iter().enumerate() {
+        let mut pts: Vec<(f64, f64)> = rows
+            .iter()
+            .filter(|r| &r.run.collector == gc && &r.work == work)
+            .filter_map(|r| r.speedup.map(|s| (r.workers as f64, s)))
+            .collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let c = PALETTE[i % PALETTE.len()];
+        line_with_points(&mut chart, pts, c, format!("{gc}, {work}"), 4)?;
+    }
+    finish(chart, &area, SeriesLabelPosition::UpperLeft)
+}
+
 /// Writes every chart into `dir`; returns the file names written.
 pub fn write_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
     init_fonts()?;
@@ -261,6 +293,9 @@ pub fn write_all(results: &Results, dir: &Path) -> Result<Vec<String>, String> {
     if sweep.iter().any(|r| r.ok() && r.pauses.count > 0) {
         let stem = format!("max-pause-vs-live-{}", results.settings.sweep_scenario);
         files.extend(both(dir, &stem, size, |a| sweep_chart(a, results, &sweep), |a| sweep_chart(a, results, &sweep))?);
+    }
+    if crate::threads::rows(results).iter().any(|r| r.speedup.is_some()) {
+        files.extend(both(dir, "threads-scaling", size, |a| scaling_chart(a, results), |a| scaling_chart(a, results))?);
     }
     Ok(files)
 }

@@ -289,6 +289,13 @@ pub fn html_report(results: &Results) -> String {
     if let Some(p) = results.plots.iter().find(|p| p.starts_with("max-pause-vs-live") && p.ends_with(".svg")) {
         let _ = write!(h, "<h2>Max pause versus live heap</h2><img src=\"{p}\" alt=\"{p}\">");
     }
+    let threads = crate::threads::table(results);
+    if !threads.is_empty() {
+        let _ = write!(h, "<h2>Threads</h2><pre>{}</pre>", esc(threads.trim()));
+        if let Some(p) = results.plots.iter().find(|p| p.starts_with("threads-scaling") && p.ends_with(".svg")) {
+            let _ = write!(h, "<img src=\"{p}\" alt=\"{p}\">");
+        }
+    }
     for (gc, why) in &results.skipped {
         let _ = write!(h, "<p class=\"fail\">skipped {}: {}</p>", esc(gc), esc(why));
     }
@@ -308,9 +315,10 @@ pub fn validate(results: &Results, dir: &std::path::Path) -> Result<(), String> 
     collectors.sort();
     collectors.dedup();
     let scenarios: Vec<&str> = SCENARIOS.iter().map(|s| s.name).filter(|n| !main_runs(results, n).is_empty()).collect();
-    if scenarios.is_empty() {
+    if scenarios.is_empty() && crate::threads::rows(results).is_empty() {
         return Err("no runs".into());
     }
+    crate::threads::validate(results)?;
     for sc in &scenarios {
         for gc in &collectors {
             let n = main_runs(results, sc).iter().filter(|r| r.collector == *gc).count();

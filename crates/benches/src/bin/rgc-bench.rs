@@ -148,10 +148,15 @@ fn bench(args: &Args) -> Result<(), String> {
     if !(args.heap_mult > 0.0) {
         return Err(format!("--heap-mult must be positive, got {}", args.heap_mult));
     }
+    let threads_group = args.scenario.is_empty() || args.scenario.iter().any(|s| s == benches::threads::SCENARIO.name);
     let scenarios: Vec<&Scenario> = if args.scenario.is_empty() {
         SCENARIOS.iter().collect()
     } else {
-        args.scenario.iter().map(|s| find_scenario(s)).collect::<Result<_, _>>()?
+        args.scenario
+            .iter()
+            .filter(|s| *s != benches::threads::SCENARIO.name)
+            .map(|s| find_scenario(s))
+            .collect::<Result<_, _>>()?
     };
     let mut contenders: Vec<Contender> = if args.gc.is_empty() {
         all_contenders()
@@ -194,6 +199,21 @@ fn bench(args: &Args) -> Result<(), String> {
                 group: "live-sweep",
                 params: params_for(sweep_scenario, args, Some(mb)),
             });
+        }
+    }
+
+    if threads_group {
+        for c in contenders.iter().filter(|c| benches::threads::COLLECTORS.contains(&c.name())) {
+            for work in benches::threads::WORKS {
+                for &n in benches::threads::WORKERS {
+                    jobs.push(Job {
+                        scenario: &benches::threads::SCENARIO,
+                        contender: c.clone(),
+                        group: benches::threads::GROUP,
+                        params: benches::threads::params(work, n, args.quick, args.heap_mult),
+                    });
+                }
+            }
         }
     }
 
@@ -292,6 +312,13 @@ fn bench(args: &Args) -> Result<(), String> {
     std::fs::write(&html_path, html_report(&results))
         .map_err(|e| format!("cannot write {}: {e}", html_path.display()))?;
     print!("{}", text_report(&results));
+    let threads_table = benches::threads::table(&results);
+    print!("{threads_table}");
+    if !threads_table.is_empty() {
+        if let Err(e) = std::fs::write(args.out.join("threads.md"), &threads_table) {
+            eprintln!("rgc bench: cannot write threads.md: {e}");
+        }
+    }
     println!("\n{floor_note}");
     let fit = format!(
         "Memory fit (crates/benches/c/memory_fit.c): overhead = side tables + collector tables + waste, as % of \
