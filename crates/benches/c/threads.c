@@ -8,8 +8,9 @@
  *                  is one node.
  *   work=requests  request-server-like: each worker parses requests into
  *                  small objects and byte buffers, keeps per-session state
- *                  in a table shared by all workers (a pthread mutex,
- *                  waited for in a blocking region), and builds a response;
+ *                  in a table shared by all workers (a pthread mutex per 16
+ *                  sessions, waited for in a blocking region), and builds a
+ *                  response;
  *                  a unit is one request.
  * The work is split evenly: N workers do the same total as one. Besides
  * the common fields the result has "threads", "work", "units" and
@@ -56,8 +57,9 @@ static Node *make_tree(int d) {
 static uint64_t count(const Node *n) { return n ? 1 + count(n->left) + count(n->right) : 0; }
 
 #define SESSIONS 1024
+#define STRIPES 64
 static PtrArray *sessions; /* a global root: session i's latest request */
-static pthread_mutex_t sessions_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t stripes[STRIPES]; /* session i: stripes[i % STRIPES] */
 
 static long units_per_worker, long_depth;
 static int concurrent;
@@ -94,15 +96,16 @@ static void *requests(void *arg) {
         RGC_STORE((Request *)f[0], ((Request *)f[0])->body, s);
         f[1] = sc_check_alloc(rgc_alloc_bytes(200)); /* the response */
         size_t i = (size_t)(seed >> 40) % SESSIONS;
+        pthread_mutex_t *lock = &stripes[i % STRIPES];
         if (concurrent) {
             rgc_enter_blocking();
-            pthread_mutex_lock(&sessions_lock);
+            pthread_mutex_lock(lock);
             rgc_leave_blocking();
         }
         Request *prev = sessions->items[i];
         if (prev) sum += (uint64_t)prev->id;
         RGC_STORE(sessions, sessions->items[i], f[0]);
-        if (concurrent) pthread_mutex_unlock(&sessions_lock);
+        if (concurrent) pthread_mutex_unlock(lock);
     }
     RGC_POP(f);
     *(uint64_t *)arg = sum;
@@ -138,6 +141,7 @@ int main(int argc, char **argv) {
     concurrent = strcmp(rgc_collector_name(), "marksweep") == 0 || strcmp(rgc_collector_name(), "none") == 0;
     if (!concurrent) nthreads = 1;
     units_per_worker = units / nthreads;
+    for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&stripes[i], NULL);
     RGC_FRAME(f, 1);
     f[0] = sc_check_alloc(rgc_alloc_array(&PtrArray_type, SESSIONS));
     sessions = f[0];

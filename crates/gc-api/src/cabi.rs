@@ -719,8 +719,10 @@ pub fn leave_blocking() {
     if !unsafe { shadowstack::leave_blocking_region(ctx) } {
         fatal!(CALL, "called without rgc_enter_blocking before it");
     }
-    lock(CALL);
-    shadowstack::safepoint::leave();
+    // SAFETY: as above; the thread was in a blocking region.
+    if unsafe { shadowstack::safepoint::unblock(ctx) }.is_err() {
+        fatal!(CALL, "called while the collector is running on this thread (from an event listener?)");
+    }
 }
 
 pub fn phase_name(phase: u32) -> *const c_char {

@@ -441,7 +441,10 @@ impl Heap {
         if self.blocks_in_use >= self.limit_blocks {
             return None;
         }
-        let words = self.frontier.div_ceil(64);
+        // Every block below the frontier is in use or free: when none is
+        // free, skip the bitmap (scanning it made each new block of a
+        // growing heap cost its whole size: 28 % of `none`'s time on trees).
+        let words = if self.frontier > self.blocks_in_use { self.frontier.div_ceil(64) } else { 0 };
         for i in 0..words {
             let w = (self.hint / 64 + i) % words;
             // SAFETY: w < words <= bitmap length.
@@ -470,7 +473,8 @@ impl Heap {
             return None;
         }
         let mut run = 0;
-        for b in 0..self.frontier {
+        let scan_to = if self.frontier > self.blocks_in_use { self.frontier } else { 0 };
+        for b in 0..scan_to {
             if Self::bit(self.free_bits, b) {
                 run += 1;
                 if run == n {

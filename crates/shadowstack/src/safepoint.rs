@@ -17,6 +17,11 @@
 //!   flag at its next poll (a span refill, any rgc call, `rgc_safepoint()`)
 //!   and parks by asking for the lock, which it gets once the collector is
 //!   done. The flags go down again before the lock is released.
+//! - A thread leaving a blocking region runs again without the lock unless
+//!   its flag is up ([`try_unpark`]): it publishes [`RUNNING`], then reads
+//!   its flag, while the stopping thread raises the flag, then reads the
+//!   state, each with a sequentially consistent fence between: one of the
+//!   two sees the other, so a stopped thread never runs unseen.
 //! - A thread [attaching](crate::attach_current) registers as [`PARKED`] and
 //!   then passes through the lock, so it never runs while the world is
 //!   stopped for a collection that did not stop it.
@@ -33,7 +38,7 @@
 //! | `Local::state` | its own thread | the thread holding the lock | release on [`PARKED`], acquire by the reader |
 //! | `Context::safepoint` | the thread holding the lock | its own thread (inline poll, relaxed) | a hint: the lock orders the rest |
 
-use crate::sync::{spin, tsan_acquire, tsan_release, AtomicU32, AtomicUsize, Ordering};
+use crate::sync::{fence, spin, tsan_acquire, tsan_release, AtomicU32, AtomicUsize, Ordering};
 use crate::Context;
 #[cfg(not(loom))]
 use crate::Local;
@@ -102,6 +107,9 @@ impl Lock {
 /// to wait. The caller holds the lock.
 pub fn stop_one(flag: &AtomicU32, state: &AtomicU32) -> bool {
     flag.store(1, Ordering::Relaxed);
+    // Pairs with the fence in `try_unpark`: either this sees the thread
+    // running (and waits for it), or the thread sees the flag (and parks).
+    fence(Ordering::SeqCst);
     let waited = state.load(Ordering::Acquire) != PARKED;
     let mut attempt = 0u32;
     while state.load(Ordering::Acquire) != PARKED {
@@ -117,11 +125,53 @@ pub fn requested(flag: &AtomicU32) -> bool {
     flag.load(Ordering::Relaxed) != 0
 }
 
+/// Leaves a blocking region without the lock when no thread is stopping
+/// the world: true if the thread runs again. False when one is (its flag
+/// is up); the thread is parked again then and must take the lock
+/// ([`Lock::enter`]), which waits out the collection.
+pub fn try_unpark(flag: &AtomicU32, state: &AtomicU32) -> bool {
+    state.store(RUNNING, Ordering::Relaxed);
+    fence(Ordering::SeqCst);
+    if flag.load(Ordering::Acquire) == 0 {
+        tsan_acquire(flag);
+        return true;
+    }
+    park(state);
+    false
+}
+
+/// Lowers a thread's flag once the world may run again (the collection's
+/// writes happen before a [`try_unpark`] that sees it down).
+pub fn lower(flag: &AtomicU32) {
+    tsan_release(flag);
+    flag.store(0, Ordering::Release);
+}
+
 /// Parks a thread outside the lock (a blocking region): it must not touch
 /// its context or the heap until it takes the lock again.
 pub fn park(state: &AtomicU32) {
     tsan_release(state);
     state.store(PARKED, Ordering::Release);
+}
+
+/// Leaves a blocking region (`rgc_leave_blocking`): without the lock
+/// unless a collection is stopping the world, in which case it waits for it.
+///
+/// # Safety
+/// `ctx` is the calling thread's context, in a blocking region.
+#[cfg(not(loom))]
+pub unsafe fn unblock(ctx: *mut Context) -> Result<(), Reentered> {
+    // SAFETY: caller contract; `local` is null or the thread's live Local.
+    if let Some(l) = unsafe { (*ctx).local.as_ref() } {
+        // SAFETY: as above.
+        if try_unpark(unsafe { &(*ctx).safepoint }, &l.state) {
+            return Ok(());
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe { enter(ctx) }?;
+    leave();
+    Ok(())
 }
 
 // ---- the process's lock and registry ------------------------------------
@@ -179,5 +229,5 @@ pub unsafe fn stop_others(me: *const Context) -> usize {
 /// As for [`stop_others`].
 pub unsafe fn resume_others() {
     // SAFETY: as in stop_others.
-    unsafe { crate::for_each_registered(|l| (*l.ctx).safepoint.store(0, Ordering::Relaxed)) };
+    unsafe { crate::for_each_registered(|l| lower(&(*l.ctx).safepoint)) };
 }

@@ -2,10 +2,10 @@
 //! (its model test), `core`'s otherwise.
 
 #[cfg(loom)]
-pub use loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+pub use loom::sync::atomic::{fence, AtomicU32, AtomicUsize, Ordering};
 
 #[cfg(not(loom))]
-pub use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+pub use core::sync::atomic::{fence, AtomicU32, AtomicUsize, Ordering};
 
 /// One round of waiting for another thread: spin briefly, then give the
 /// processor away (another thread may need it to reach its safepoint,

@@ -17,10 +17,10 @@
 #![cfg(loom)]
 
 use loom::cell::UnsafeCell;
-use loom::sync::atomic::{AtomicU32, Ordering};
+use loom::sync::atomic::AtomicU32;
 use loom::sync::Arc;
 use loom::thread;
-use shadowstack::safepoint::{park, requested, stop_one, Lock, RUNNING};
+use shadowstack::safepoint::{lower, park, requested, stop_one, try_unpark, Lock, RUNNING};
 
 /// One mutator thread as the protocol sees it.
 struct Mutator {
@@ -56,7 +56,7 @@ fn collect(lock: &Lock, me: &Mutator, my_id: usize, other: &Mutator) -> u64 {
     lock.enter(my_id, Some(&me.state)).unwrap();
     stop_one(&other.flag, &other.state);
     let seen = other.read();
-    other.flag.store(0, Ordering::Relaxed);
+    lower(&other.flag);
     lock.leave();
     seen
 }
@@ -121,6 +121,26 @@ fn a_blocking_region_counts_as_stopped() {
             park(&m.state); // rgc_enter_blocking
             lock.enter(2, Some(&m.state)).unwrap(); // rgc_leave_blocking
             lock.leave();
+            m.write(2);
+            park(&m.state);
+        },
+    );
+}
+
+#[test]
+fn leaving_a_blocking_region_without_the_lock_never_runs_unseen() {
+    model(
+        |lock, c, m| {
+            let seen = collect(lock, c, 1, m);
+            assert!(seen <= 2);
+        },
+        |lock, m, _| {
+            m.write(1);
+            park(&m.state); // rgc_enter_blocking
+            if !try_unpark(&m.flag, &m.state) {
+                lock.enter(2, Some(&m.state)).unwrap();
+                lock.leave();
+            }
             m.write(2);
             park(&m.state);
         },
