@@ -59,7 +59,8 @@ static uint64_t count(const Node *n) { return n ? 1 + count(n->left) + count(n->
 #define SESSIONS 1024
 #define STRIPES 64
 static PtrArray *sessions; /* a global root: session i's latest request */
-static pthread_mutex_t stripes[STRIPES]; /* session i: stripes[i % STRIPES] */
+/* Session i is guarded by stripes[i % STRIPES], each on its own cache line. */
+static struct { pthread_mutex_t m; char pad[64 - sizeof(pthread_mutex_t) % 64]; } stripes[STRIPES];
 
 static long units_per_worker, long_depth;
 static int concurrent;
@@ -96,7 +97,7 @@ static void *requests(void *arg) {
         RGC_STORE((Request *)f[0], ((Request *)f[0])->body, s);
         f[1] = sc_check_alloc(rgc_alloc_bytes(200)); /* the response */
         size_t i = (size_t)(seed >> 40) % SESSIONS;
-        pthread_mutex_t *lock = &stripes[i % STRIPES];
+        pthread_mutex_t *lock = &stripes[i % STRIPES].m;
         if (concurrent) {
             rgc_enter_blocking();
             pthread_mutex_lock(lock);
@@ -141,7 +142,7 @@ int main(int argc, char **argv) {
     concurrent = strcmp(rgc_collector_name(), "marksweep") == 0 || strcmp(rgc_collector_name(), "none") == 0;
     if (!concurrent) nthreads = 1;
     units_per_worker = units / nthreads;
-    for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&stripes[i], NULL);
+    for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&stripes[i].m, NULL);
     RGC_FRAME(f, 1);
     f[0] = sc_check_alloc(rgc_alloc_array(&PtrArray_type, SESSIONS));
     sessions = f[0];

@@ -443,6 +443,22 @@ pub unsafe fn alloc<C: Collector>(
     desc: *mut RgcType,
     length: Option<usize>,
 ) -> *mut c_void {
+    if length.is_none() && !desc.is_null() {
+        let ctx = shadowstack::current();
+        // SAFETY: the descriptor is readable (contract); a key that matches
+        // the thread's (non-zero) key says it is registered in this
+        // instance, with this span and cell: the inline path's own check.
+        unsafe {
+            let key = (*ctx).alloc_key;
+            if key != 0 && (desc as usize as u32) ^ (*desc).alloc_key == key {
+                let (span, id, size) = ((*desc).alloc_span as usize, (*desc).id, (*desc).size as usize);
+                let p = C::alloc_without_lock(ctx, span, id, 0, size);
+                if !p.is_null() {
+                    return p.cast();
+                }
+            }
+        }
+    }
     let (p, bytes, pending) = {
         let mut c = inst.enter_to_allocate(call);
         // SAFETY: forwarded contract.
@@ -485,6 +501,19 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
             crate::types::MAX_BYTES_LEN,
             " bytes, 1 GiB - 1 (use an array type for larger data)"
         );
+    }
+    if n <= crate::abi::INLINE_BYTES_MAX {
+        let span = C::BYTES_SPANS[(n + 15) >> 3].span as usize;
+        let ctx = shadowstack::current();
+        // SAFETY: the calling thread's context; a non-zero key says it is
+        // attached and allocates from spans of this instance.
+        if unsafe { (*ctx).alloc_key } != 0 {
+            // SAFETY: a byte buffer of `n` bytes belongs to `span`.
+            let p = unsafe { C::alloc_without_lock(ctx, span, BYTES_TYPE, n, n) };
+            if !p.is_null() {
+                return p.cast();
+            }
+        }
     }
     let req = AllocRequest { type_id: BYTES_TYPE, length: n, bytes: n, call: CALL, inline: true };
     let mut c = inst.enter_to_allocate(CALL);
@@ -702,7 +731,7 @@ pub fn enter_blocking() {
     let ctx = shadowstack::current();
     // SAFETY: the calling thread's own context.
     unsafe {
-        if shadowstack::safepoint::held_by(ctx) {
+        if shadowstack::in_collector(ctx) {
             fatal!(CALL, "called while the collector is running on this thread (from an event listener?)");
         }
         if !shadowstack::enter_blocking_region(ctx) {

@@ -91,6 +91,26 @@ pub trait Collector: Sized {
     /// 2. `value` is null or a live object.
     unsafe fn write_barrier(&mut self, obj: *mut u8, slot: *mut *mut u8, value: *mut u8);
 
+    /// Allocates from the calling thread's span `span` (context `ctx`)
+    /// without entering the collector, refilling the span from blocks the
+    /// thread already owns; null when it cannot (then the caller enters).
+    /// `type_id`, `length` and `bytes` describe the object as for
+    /// [`Collector::alloc`]. Collectors without such blocks return null.
+    ///
+    /// # Safety
+    /// `ctx` is the calling thread's context, attached; the type is
+    /// registered in the current instance and its objects belong to span
+    /// `span` (checked by the descriptor's key, or a byte buffer's size).
+    unsafe fn alloc_without_lock(
+        _ctx: *mut shadowstack::Context,
+        _span: usize,
+        _type_id: TypeId,
+        _length: usize,
+        _bytes: usize,
+    ) -> *mut u8 {
+        core::ptr::null_mut()
+    }
+
     /// Where `rgc.h`'s inline `rgc_alloc` takes objects of the registered
     /// type `id` from (written into its descriptor): a span of the calling
     /// thread, or [`SpanClass::NONE`] for the out-of-line call.

@@ -17,7 +17,11 @@
 //!   and no span hands out a cell the sweep has not judged.
 //! - **Refilling** ([`Runtime::alloc_in_span`]) settles the calling thread,
 //!   takes the next run of free cells ([`crate::Heap::take_span`]) and
-//!   allocates the request from it.
+//!   allocates the request from it. With other threads attached under a
+//!   concurrent plan it also stashes a few blocks of the class for the
+//!   thread, which later refills take without the collector lock
+//!   ([`alloc_unlocked`]); their cells are counted in the thread's `Local`
+//!   until the next full settle.
 //!
 //! Threading rule: the collector touches another thread's context only
 //! while that thread is stopped: parked at a safepoint by
@@ -30,7 +34,7 @@ use crate::runtime::Runtime;
 use core::ptr::null_mut;
 use gc_api::abi::{SpanClass, BYTES_SPANS_LEN};
 use gc_api::AllocRequest;
-use shadowstack::{Local, Span, NO_SPAN};
+use shadowstack::{Context, Local, Span, NO_SPAN};
 
 // Span `c` serves size class `c`; the last one is never filled.
 const _: () = assert!(NUM_CLASSES == NO_SPAN);
@@ -118,6 +122,8 @@ impl Runtime {
                 local.settled[class] = to;
             }
         }
+        objects += core::mem::take(&mut local.unlocked_objects) as usize;
+        footprint += core::mem::take(&mut local.unlocked_footprint) as usize;
         let bytes = core::mem::take(&mut ctx.allocated);
         if objects == 0 && bytes == 0 {
             return;
@@ -231,6 +237,8 @@ impl Runtime {
         unsafe {
             shadowstack::for_each_local(|l| {
                 retire(l);
+                l.unlocked_objects = 0;
+                l.unlocked_footprint = 0;
                 (*l.ctx).allocated = 0;
                 (*l.ctx).alloc_key = 0;
             })
@@ -258,6 +266,7 @@ impl Runtime {
             };
             local.settled[class] = start;
             span = Span { cursor: start, limit: end };
+            self.fill_stash(local, class);
         }
         let cell = span.cursor;
         // SAFETY: `cell` is a free, zeroed cell of the class inside the
@@ -272,12 +281,100 @@ impl Runtime {
     }
 }
 
-/// Empties `local`'s spans (settled already).
+impl Runtime {
+    /// With other threads attached under a concurrent plan, gives the
+    /// thread up to [`shadowstack::STASH`] more blocks of `class` (partly
+    /// used ones first, as for spans), so that its next refills of the
+    /// class need no lock ([`alloc_unlocked`]). A stash entry is the
+    /// block's address, with bit 0 set for a partly used block.
+    fn fill_stash(&mut self, local: &mut Local, class: usize) {
+        if self.threads != gc_api::Threads::Concurrent || shadowstack::attached_hint() < 2 {
+            return;
+        }
+        debug_assert!(!self.allocate_black, "a concurrent plan allocates black only with its threads stopped");
+        (local.alloc_bits, local.blocks_base) = self.heap.settle_geometry();
+        while (local.stash_len[class] as usize) < shadowstack::STASH {
+            let Some((block, partial)) = self.heap.take_stash_block(class) else { break };
+            local.stash[class][local.stash_len[class] as usize] = block.wrapping_add(partial as usize);
+            local.stash_len[class] += 1;
+        }
+    }
+}
+
+/// Allocates an object of size class `class` from the calling thread's
+/// span, refilling it from the thread's stash: no collector lock, no
+/// shared heap structure (the thread owns the blocks and their bitmap
+/// words). Null when the span is empty and the stash too, or when a
+/// collection asks the thread to stop: then the caller takes the locked
+/// path, which is also where it parks.
+///
+/// # Safety
+/// `ctx` is the calling thread's context; `class` a small size class;
+/// `header` and `bytes` describe an object of that class.
+pub unsafe fn alloc_unlocked(ctx: *mut Context, class: usize, header: Header, bytes: usize) -> *mut u8 {
+    // SAFETY: caller contract: the calling thread's own context.
+    let ctx = unsafe { &mut *ctx };
+    // SAFETY: `local` is null or the thread's live Local (only it and a
+    // collector that stopped it touch it).
+    let Some(local) = (unsafe { ctx.local.as_mut() }) else { return null_mut() };
+    // A collection waiting for this thread, or a call from a blocking
+    // region (misuse, which the locked path reports): not here.
+    if shadowstack::safepoint::requested(&ctx.safepoint) || local.is_blocking() {
+        return null_mut();
+    }
+    let size = CLASS_SIZES[class] as usize;
+    let mut span = ctx.spans[class];
+    if span.cursor == span.limit {
+        if span.limit.is_null() || local.alloc_bits.is_null() {
+            return null_mut(); // no span yet: the locked path makes one
+        }
+        let (bits, base) = (local.alloc_bits, local.blocks_base);
+        // The spent span's cells, counted at the next full settle.
+        // SAFETY: the span's cells lie in a block this thread owns.
+        let n = unsafe { crate::heap::settle_cells(bits, base, class, local.settled[class], span.cursor) };
+        local.unlocked_objects += n as u64;
+        local.unlocked_footprint += (n * size) as u64;
+        local.settled[class] = span.cursor;
+        // The next free run of the same block, else of a stashed block.
+        let limit = span.limit as usize;
+        let block = (((limit - 1 - base as usize) & !(crate::layout::BLOCK_SIZE - 1)) + base as usize) as *mut u8;
+        // SAFETY: the span's block is this thread's (until retired).
+        let mut next =
+            unsafe { crate::heap::free_run_in(bits, base, block, class, (limit - block as usize) / size, true) };
+        if next.is_none() {
+            let len = local.stash_len[class] as usize;
+            if len == 0 {
+                return null_mut();
+            }
+            local.stash_len[class] -= 1;
+            let entry = local.stash[class][len - 1] as usize;
+            let (block, partial) = ((entry & !1) as *mut u8, entry & 1 == 1);
+            // SAFETY: a stashed block of the class, this thread's; a fresh
+            // one is zero already.
+            next = unsafe { crate::heap::free_run_in(bits, base, block, class, 0, partial) };
+        }
+        let Some((start, end)) = next else { return null_mut() };
+        local.settled[class] = start;
+        span = Span { cursor: start, limit: end };
+    }
+    let cell = span.cursor;
+    // SAFETY: a free, zeroed cell of the span, which holds whole cells.
+    unsafe {
+        ctx.spans[class] = Span { cursor: cell.add(size), limit: span.limit };
+        ctx.allocated += bytes as u64;
+        (cell as *mut Header).write(header);
+        cell.add(HEADER)
+    }
+}
+
+/// Empties `local`'s spans and stash (settled already): the blocks go to
+/// the next sweep, which finds the stashed ones empty.
 fn retire(local: &mut Local) {
     // SAFETY: a registered thread's live context, not allocating.
     let ctx = unsafe { &mut *local.ctx };
     for class in 0..NUM_CLASSES {
         ctx.spans[class] = Span::EMPTY;
         local.settled[class] = null_mut();
+        local.stash_len[class] = 0;
     }
 }

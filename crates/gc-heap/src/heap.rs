@@ -17,6 +17,7 @@ mod holes;
 mod packed;
 mod spans;
 pub use packed::{MAX_PACKED_RUN_BLOCKS, PACKED_RUN_CHUNK};
+pub use spans::{free_run_in, settle_cells};
 
 const NONE: u32 = u32::MAX;
 

@@ -753,6 +753,20 @@ impl<P: Plan> Collector for Gc<P> {
         self.rt.span_class(id)
     }
 
+    unsafe fn alloc_without_lock(
+        ctx: *mut shadowstack::Context,
+        span: usize,
+        type_id: TypeId,
+        length: usize,
+        bytes: usize,
+    ) -> *mut u8 {
+        if P::THREADS != gc_api::Threads::Concurrent || !P::ALLOCATES_FROM_SPANS || span >= crate::layout::NUM_CLASSES {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: forwarded contract.
+        unsafe { crate::allocator::alloc_unlocked(ctx, span, Header::new(type_id, length, 0), bytes) }
+    }
+
     fn retire_thread(&mut self) {
         self.rt.retire_current();
     }

@@ -283,7 +283,52 @@ pub struct Local {
     /// Between `rgc_enter_blocking` and `rgc_leave_blocking`; its own
     /// thread alone reads and writes it.
     blocking: bool,
+    /// Holds the collector lock; its own thread alone reads and writes it
+    /// ([`safepoint::enter`] and [`safepoint::leave`]).
+    pub in_collector: bool,
+    /// Blocks the thread owns for later spans, per size class: fresh,
+    /// zeroed blocks of that class, taken under the collector lock and
+    /// turned into spans without it (`gc_heap::allocator`). Touched by its
+    /// own thread, and by the collector while the thread is stopped.
+    pub stash: [[*mut u8; STASH]; SPANS],
+    pub stash_len: [u8; SPANS],
+    /// Cells settled without the collector lock, not yet in the statistics:
+    /// objects and heap bytes (the next full settle adds them).
+    pub unlocked_objects: u64,
+    pub unlocked_footprint: u64,
+    /// The heap's allocation bitmap and first block, for settling cells of
+    /// stashed blocks without the lock (set with the first stash; the heap
+    /// never moves them).
+    pub alloc_bits: *mut u64,
+    pub blocks_base: *mut u8,
 }
+
+impl Local {
+    /// Between `rgc_enter_blocking` and `rgc_leave_blocking`.
+    pub fn is_blocking(&self) -> bool {
+        self.blocking
+    }
+}
+
+/// True when the thread of `ctx` holds the collector lock (inside an rgc
+/// call, an event listener included): its own flag, so asking costs no
+/// read of the lock's contended cache line.
+///
+/// # Safety
+/// `ctx` is the calling thread's context.
+pub unsafe fn in_collector(ctx: *const Context) -> bool {
+    // SAFETY: caller contract; `local` is null or the thread's live Local.
+    match unsafe { (*ctx).local.as_ref() } {
+        Some(l) => l.in_collector,
+        #[cfg(not(loom))]
+        None => safepoint::held_by(ctx),
+        #[cfg(loom)]
+        None => false,
+    }
+}
+
+/// Blocks a thread may hold per size class beyond its span's.
+pub const STASH: usize = 4;
 
 #[cfg(not(target_os = "none"))]
 #[cfg_attr(loom, allow(improper_ctypes))]
@@ -347,6 +392,20 @@ struct Registry {
 unsafe impl Sync for Registry {}
 
 static REGISTRY: Registry = Registry { lock: AtomicBool::new(false), locals: UnsafeCell::new(Vec::new()) };
+
+/// How many threads are attached, for decisions that may be stale (relaxed;
+/// written under the registry's lock by attach and detach).
+static ATTACHED: Padded = Padded(core::sync::atomic::AtomicUsize::new(0));
+
+/// A cache line of its own (read on every refill, written rarely).
+#[repr(align(64))]
+struct Padded(core::sync::atomic::AtomicUsize);
+
+/// [`attached_count`] without the registry's lock: exact only while no
+/// thread attaches or detaches.
+pub fn attached_hint() -> usize {
+    ATTACHED.0.load(Ordering::Relaxed)
+}
 
 fn with_registry<R>(f: impl FnOnce(&mut Vec<*mut Local>) -> R) -> R {
     while REGISTRY.lock.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
@@ -444,6 +503,13 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         settled: [null_mut(); SPANS],
         state: sync::AtomicU32::new(safepoint::PARKED),
         blocking: false,
+        in_collector: false,
+        stash: [[null_mut(); STASH]; SPANS],
+        stash_len: [0; SPANS],
+        unlocked_objects: 0,
+        unlocked_footprint: 0,
+        alloc_bits: null_mut(),
+        blocks_base: null_mut(),
     }));
     // SAFETY: as above; nothing else touches a detached thread's context.
     unsafe {
@@ -452,7 +518,10 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         (*ctx).allocated = 0;
         (*ctx).local = local;
     }
-    with_registry(|r| r.push(local));
+    with_registry(|r| {
+        r.push(local);
+        ATTACHED.0.store(r.len(), Ordering::Relaxed);
+    });
     #[cfg(all(not(target_os = "none"), not(loom)))]
     thread_exit::arm();
     // Registered parked; run only once no collection is under way (one
@@ -484,6 +553,7 @@ pub fn detach_current() {
     }
     with_registry(|r| {
         r.retain(|&l| l != local);
+        ATTACHED.0.store(r.len(), Ordering::Relaxed);
         if r.is_empty() {
             // Hand the buffer back: in region mode it lives in the caller's
             // region, which is the caller's again after rgc_shutdown.

@@ -56,6 +56,7 @@ pub struct Reentered;
 /// The collector lock: 0 when free, else an id of its holder (the address
 /// of its [`Context`]), so that re-entry from the same thread is told apart
 /// from contention.
+#[repr(align(64))] // its own cache line: every thread's slow path writes it
 pub struct Lock {
     owner: AtomicUsize,
 }
@@ -187,13 +188,25 @@ static COLLECTOR_LOCK: Lock = Lock::new();
 #[cfg(not(loom))]
 pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
     // SAFETY: caller contract; `local` is null or the thread's live Local.
-    let state = unsafe { (*ctx).local.as_ref() }.map(|l: &Local| &l.state);
-    COLLECTOR_LOCK.enter(ctx as usize, state)
+    let local = unsafe { (*ctx).local };
+    // SAFETY: as above.
+    let state = unsafe { local.as_ref() }.map(|l: &Local| &l.state);
+    COLLECTOR_LOCK.enter(ctx as usize, state)?;
+    // SAFETY: as above; only this thread writes its flag.
+    if let Some(l) = unsafe { local.as_mut() } {
+        l.in_collector = true;
+    }
+    Ok(())
 }
 
-/// Releases the process's collector lock.
+/// Releases the process's collector lock (taken by the calling thread).
 #[cfg(not(loom))]
 pub fn leave() {
+    let ctx = crate::current();
+    // SAFETY: the calling thread's own context; `local` null or its Local.
+    if let Some(l) = unsafe { (*ctx).local.as_mut() } {
+        l.in_collector = false;
+    }
     COLLECTOR_LOCK.leave()
 }
 

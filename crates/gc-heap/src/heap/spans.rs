@@ -44,29 +44,22 @@ impl Heap {
     /// The first run of free cells (alloc bit clear) of the small block `b`
     /// at or after cell `from`, zeroed: they may hold dead objects.
     fn free_run(&mut self, b: usize, class: usize, from: usize) -> Option<(*mut u8, *mut u8)> {
-        let size = CLASS_SIZES[class] as usize;
-        let count = BLOCK_SIZE / size;
-        let g0 = b * GRANULES_PER_BLOCK;
-        let step = size >> GRANULE_SHIFT;
-        let is_free = |i: usize| !Self::bit(self.alloc_bits, g0 + i * step);
-        let mut i = from;
-        while i < count && !is_free(i) {
-            i += 1;
-        }
-        if i == count {
-            return None;
-        }
-        let first = i;
-        while i < count && is_free(i) {
-            i += 1;
-        }
-        let start = self.block_addr(b);
-        // SAFETY: cells first..i lie inside block b and are free; the taker
-        // owns the block alone.
-        unsafe {
-            core::ptr::write_bytes(start.add(first * size), 0, (i - first) * size);
-            Some((start.add(first * size), start.add(i * size)))
-        }
+        // SAFETY: block b is the caller's alone (a span's or a new one).
+        unsafe { free_run_in(self.alloc_bits, self.blocks_base, self.block_addr(b), class, from, true) }
+    }
+
+    /// A block for `class` for a thread's stash, owned by the taker alone:
+    /// the head of the class's partial list (true: its free cells hold dead
+    /// objects) or a fresh, zeroed block (false). `None` when the heap is full.
+    pub fn take_stash_block(&mut self, class: usize) -> Option<(*mut u8, bool)> {
+        let (b, partial) = self.take_class_block(class)?;
+        Some((self.block_addr(b), partial))
+    }
+
+    /// The allocation bitmap and the first block: what settling a thread's
+    /// own cells without the heap needs ([`settle_cells`]).
+    pub fn settle_geometry(&self) -> (*mut u64, *mut u8) {
+        (self.alloc_bits, self.blocks_base)
     }
 
     /// Records the cells `[from, to)` of a span of `class` as allocated:
@@ -75,17 +68,42 @@ impl Heap {
     pub fn settle_span(&mut self, class: usize, from: *mut u8, to: *mut u8, black: bool) -> usize {
         let size = CLASS_SIZES[class] as usize;
         debug_assert!(from <= to && (to as usize - from as usize) % size == 0, "a span holds whole cells");
-        let n = (to as usize - from as usize) / size;
-        let g0 = self.granule_of(from);
-        let step = size >> GRANULE_SHIFT;
-        for i in 0..n {
-            Self::set_bit(self.alloc_bits, g0 + i * step, true);
-            if black {
-                Self::set_bit(self.mark_bits, g0 + i * step, true);
-            }
+        // SAFETY: the span's cells lie in a block of this heap.
+        let n = unsafe { settle_cells(self.alloc_bits, self.blocks_base, class, from, to) };
+        if black {
+            let g0 = self.granule_of(from);
+            let step = size >> GRANULE_SHIFT;
+            (0..n).for_each(|i| Self::set_bit(self.mark_bits, g0 + i * step, true));
         }
         n
     }
+}
+
+/// Sets the alloc bits of the cells `[from, to)` of `class`, given the
+/// heap's bitmap and first block ([`Heap::settle_geometry`]); returns how
+/// many cells that is.
+///
+/// # Safety
+/// The cells lie in one block of that heap, which the caller's thread owns
+/// (its span's or its stash's): no other thread writes those bitmap words
+/// meanwhile (others touch them only while this thread is stopped).
+pub unsafe fn settle_cells(
+    alloc_bits: *mut u64,
+    blocks_base: *mut u8,
+    class: usize,
+    from: *mut u8,
+    to: *mut u8,
+) -> usize {
+    let size = CLASS_SIZES[class] as usize;
+    let n = (to as usize - from as usize) / size;
+    let g0 = (from as usize - blocks_base as usize) >> GRANULE_SHIFT;
+    let step = size >> GRANULE_SHIFT;
+    for i in 0..n {
+        let g = g0 + i * step;
+        // SAFETY: caller contract: a granule of a block of this heap.
+        unsafe { *alloc_bits.add(g >> 6) |= 1u64 << (g & 63) };
+    }
+    n
 }
 
 #[cfg(test)]
@@ -146,5 +164,49 @@ mod tests {
         }
         assert!(objs.iter().step_by(2).all(|&o| h.is_object(o)), "live cells survive");
         h.check_structure(true).unwrap();
+    }
+}
+
+/// The first run of free cells (alloc bit clear) of the small block at
+/// `block` (of `class`) at or after cell `from`, zeroed when `zero` (cells
+/// of a swept block hold dead objects; a fresh block's are zero already).
+///
+/// # Safety
+/// `block` is a small block of `class` in the heap of `alloc_bits` and
+/// `blocks_base`, owned by the caller's thread (as for [`settle_cells`]).
+pub unsafe fn free_run_in(
+    alloc_bits: *mut u64,
+    blocks_base: *mut u8,
+    block: *mut u8,
+    class: usize,
+    from: usize,
+    zero: bool,
+) -> Option<(*mut u8, *mut u8)> {
+    let size = CLASS_SIZES[class] as usize;
+    let count = BLOCK_SIZE / size;
+    let g0 = (block as usize - blocks_base as usize) >> GRANULE_SHIFT;
+    let step = size >> GRANULE_SHIFT;
+    let is_free = |i: usize| {
+        let g = g0 + i * step;
+        // SAFETY: caller contract: a granule of this block.
+        unsafe { *alloc_bits.add(g >> 6) & (1u64 << (g & 63)) == 0 }
+    };
+    let mut i = from;
+    while i < count && !is_free(i) {
+        i += 1;
+    }
+    if i == count {
+        return None;
+    }
+    let first = i;
+    while i < count && is_free(i) {
+        i += 1;
+    }
+    // SAFETY: cells first..i lie inside the block, free, the caller's.
+    unsafe {
+        if zero {
+            core::ptr::write_bytes(block.add(first * size), 0, (i - first) * size);
+        }
+        Some((block.add(first * size), block.add(i * size)))
     }
 }
