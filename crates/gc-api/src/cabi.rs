@@ -34,6 +34,10 @@ pub struct Instance<C> {
     /// Set while the glue runs finalizers, so that a finalizer that triggers
     /// a collection does not start a nested finalizer loop.
     running_finalizers: AtomicBool,
+    /// The collector checks stores (`RGC_VERIFY`): written by `rgc_init`
+    /// under the lock, read relaxed by `rgc_write_barrier` (a program's
+    /// first store comes after its `rgc_init`).
+    verifying: AtomicBool,
     oom: UnsafeCell<(Option<OomHandler>, *mut c_void)>,
 }
 
@@ -52,6 +56,7 @@ impl<C> Instance<C> {
         Instance {
             collector: UnsafeCell::new(None),
             running_finalizers: AtomicBool::new(false),
+            verifying: AtomicBool::new(false),
             oom: UnsafeCell::new((None, core::ptr::null_mut())),
         }
     }
@@ -61,6 +66,8 @@ impl<C> Instance<C> {
 /// collector lock is held until it drops.
 pub struct Entered<'a, C: Collector> {
     collector: &'a mut C,
+    /// The calling thread's context (looked up once per call).
+    ctx: *mut shadowstack::Context,
 }
 
 impl<C: Collector> core::ops::Deref for Entered<'_, C> {
@@ -77,13 +84,16 @@ impl<C: Collector> core::ops::DerefMut for Entered<'_, C> {
 impl<C: Collector> Drop for Entered<'_, C> {
     fn drop(&mut self) {
         self.collector.leaving();
-        shadowstack::safepoint::leave();
+        // SAFETY: this thread's context, which took the lock in `enter`.
+        unsafe { shadowstack::safepoint::leave_from(self.ctx) };
     }
 }
 
 /// Takes the collector lock for `call` (a safepoint for the calling
-/// thread), or stops with a message on re-entry or inside a blocking region.
-fn lock(call: &'static str) {
+/// thread), or stops with a message on re-entry or inside a blocking
+/// region. Collectors whose threads take turns by the program's rule
+/// check without a locked instruction, as before threads.
+fn lock<C: Collector>(call: &'static str) -> *mut shadowstack::Context {
     let ctx = shadowstack::current();
     // SAFETY: the calling thread's own context.
     if unsafe { shadowstack::in_blocking_region(ctx) } {
@@ -93,21 +103,31 @@ fn lock(call: &'static str) {
              use rgc or its objects)"
         );
     }
-    // SAFETY: as above.
-    if unsafe { shadowstack::safepoint::enter(ctx) }.is_err() {
-        fatal!(call, "called while the collector is running on this thread (from an event listener?)");
+    if C::THREADS == crate::Threads::Concurrent {
+        // SAFETY: as above.
+        if unsafe { shadowstack::safepoint::enter(ctx) }.is_err() {
+            fatal!(call, "called while the collector is running on this thread (from an event listener?)");
+        }
+    // SAFETY: as above; the collector's threads take turns (rgc.h).
+    } else if unsafe { shadowstack::safepoint::enter_serialised(ctx) }.is_err() {
+        fatal!(
+            call,
+            "called while the collector is running (from an event listener, or from a second thread at the same \
+             time: under this collector threads take turns, see rgc.h, \"Threads\")"
+        );
     }
+    ctx
 }
 
 impl<C: Collector> Instance<C> {
     /// Enters the collector, or stops with a message if it is not
     /// initialised or the calling thread is already inside it.
     pub fn enter(&self, call: &'static str) -> Entered<'_, C> {
-        lock(call);
+        let ctx = lock::<C>(call);
         // SAFETY: the collector lock is ours, so no other reference to the
         // collector exists until the returned guard drops.
         match unsafe { &mut *self.collector.get() } {
-            Some(collector) => Entered { collector },
+            Some(collector) => Entered { collector, ctx },
             None => {
                 shadowstack::safepoint::leave();
                 fatal!(
@@ -125,7 +145,8 @@ impl<C: Collector> Instance<C> {
     #[inline]
     pub fn enter_to_allocate(&self, call: &'static str) -> Entered<'_, C> {
         let entered = self.enter(call);
-        if !shadowstack::current_is_attached() {
+        // SAFETY: the calling thread's own context.
+        if unsafe { (*entered.ctx).ss.base }.is_null() {
             not_attached(call);
         }
         entered
@@ -177,7 +198,7 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
         );
         return -1;
     }
-    lock(CALL);
+    lock::<C>(CALL);
     // SAFETY: forwarded contract.
     let result = unsafe { init_locked(inst, cfg) };
     shadowstack::safepoint::leave();
@@ -239,6 +260,7 @@ unsafe fn init_locked<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig) -
     }
     match C::new(config) {
         Ok(collector) => {
+            inst.verifying.store(collector.config().verifying(), Ordering::Relaxed);
             // SAFETY: not initialised, and the lock is ours.
             unsafe { *inst.collector.get() = Some(collector) };
             0
@@ -314,6 +336,9 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
         Ok(id) => id,
         Err(e) => fatal!(call, e.message()),
     };
+    if C::BYTES_SPANS[1].span as usize == shadowstack::NO_SPAN {
+        return id; // a collector that never allocates from spans
+    }
     let key = descriptor_key(desc, c.types_ref().generation());
     // SAFETY: forwarded contract (readable and writable). A matching key
     // says the span fields were written for this id already (the common
@@ -443,7 +468,7 @@ pub unsafe fn alloc<C: Collector>(
     desc: *mut RgcType,
     length: Option<usize>,
 ) -> *mut c_void {
-    if length.is_none() && !desc.is_null() {
+    if C::THREADS == crate::Threads::Concurrent && length.is_none() && !desc.is_null() {
         let ctx = shadowstack::current();
         // SAFETY: the descriptor is readable (contract); a key that matches
         // the thread's (non-zero) key says it is registered in this
@@ -502,7 +527,7 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
             " bytes, 1 GiB - 1 (use an array type for larger data)"
         );
     }
-    if n <= crate::abi::INLINE_BYTES_MAX {
+    if C::THREADS == crate::Threads::Concurrent && n <= crate::abi::INLINE_BYTES_MAX {
         let span = C::BYTES_SPANS[(n + 15) >> 3].span as usize;
         let ctx = shadowstack::current();
         // SAFETY: the calling thread's context; a non-zero key says it is
@@ -535,6 +560,13 @@ pub unsafe fn write_barrier<C: Collector>(
     value: *mut c_void,
 ) {
     const CALL: &str = "rgc_write_barrier";
+    if C::PLAIN_STORES && !inst.verifying.load(Ordering::Relaxed) {
+        // The store is all there is: no lock, so that threads' stores in
+        // a generic build do not queue behind each other.
+        // SAFETY: forwarded contract: a pointer field of a live object.
+        unsafe { *slot = value };
+        return;
+    }
     let mut c = inst.enter(CALL);
     if c.config().verifying() {
         if c.object_type(obj.cast()).is_none() {
@@ -698,7 +730,7 @@ pub fn thread_attach<C: Collector>(inst: &Instance<C>) -> c_int {
 /// initialised), then releases its shadow stack.
 pub fn thread_detach<C: Collector>(inst: &Instance<C>) {
     const CALL: &str = "rgc_thread_detach";
-    lock(CALL);
+    lock::<C>(CALL);
     if inst.initialised() {
         // SAFETY: initialised, and the lock is ours.
         if let Some(c) = unsafe { (*inst.collector.get()).as_mut() } {
@@ -719,8 +751,8 @@ pub fn set_thread_exit_hook(detach: extern "C" fn()) {
 
 /// `rgc_safepoint`'s slow path: parks the calling thread until the
 /// collection that asked for it is done.
-pub fn safepoint_slow() {
-    lock("rgc_safepoint");
+pub fn safepoint_slow<C: Collector>() {
+    lock::<C>("rgc_safepoint");
     shadowstack::safepoint::leave();
 }
 
@@ -908,7 +940,7 @@ macro_rules! export_c_abi {
             }
             #[no_mangle]
             pub extern "C" fn rgc_safepoint_slow() {
-                glue::safepoint_slow()
+                glue::safepoint_slow::<C>()
             }
             #[no_mangle]
             pub extern "C" fn rgc_enter_blocking() {

@@ -59,6 +59,9 @@ pub trait Collector: Sized {
     const PRECISE: bool;
     /// What threads may do at once.
     const THREADS: Threads;
+    /// [`Collector::write_barrier`] is `*slot = value` and nothing else
+    /// (outside `RGC_VERIFY`): the glue stores without entering.
+    const PLAIN_STORES: bool = false;
 
     /// `rgc_bytes_spans`: the span and cell of a byte buffer of `n` bytes
     /// at index `(n + 15) / 8`, for `rgc.h`'s inline `rgc_alloc_bytes`.

@@ -77,8 +77,11 @@ impl Runtime {
     /// [`SpanClass::NONE`]: only fixed-size objects without a finalizer
     /// that fit a small class, and only when spans are in use.
     pub fn span_class(&self, id: gc_api::TypeId) -> SpanClass {
+        if !self.spans_enabled {
+            return SpanClass::NONE;
+        }
         let Some(info) = self.types.get(id) else { return SpanClass::NONE };
-        if !self.spans_enabled || id < gc_api::types::FIRST_USER_TYPE || info.varsize || info.finalizer.is_some() {
+        if id < gc_api::types::FIRST_USER_TYPE || info.varsize || info.finalizer.is_some() {
             return SpanClass::NONE;
         }
         match class_for_cell(crate::layout::cell_bytes(info.size as usize)) {

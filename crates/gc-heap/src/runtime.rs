@@ -594,6 +594,8 @@ pub trait Plan: Sized {
     /// What threads may do at once ([`gc_api::Threads`]). A concurrent plan
     /// finds every other thread stopped whenever [`Gc`] calls into it.
     const THREADS: gc_api::Threads;
+    /// [`Plan::write_barrier`] is the default plain store.
+    const PLAIN_STORES: bool = true;
     /// The plan for a fresh runtime; it may set the runtime's first poll point.
     fn new(rt: &mut Runtime) -> Self;
     /// Whether this plan ever collects (false for `none`).
@@ -697,6 +699,7 @@ impl<P: Plan> Collector for Gc<P> {
     const NAME: &'static str = P::NAME;
     const PRECISE: bool = P::PRECISE;
     const THREADS: gc_api::Threads = P::THREADS;
+    const PLAIN_STORES: bool = P::PLAIN_STORES;
 
     const BYTES_SPANS: [gc_api::abi::SpanClass; gc_api::abi::BYTES_SPANS_LEN] =
         if P::ALLOCATES_FROM_SPANS { crate::allocator::BYTES_SPANS } else { [gc_api::abi::SpanClass::NONE; _] };

@@ -360,6 +360,8 @@ impl Plan for Incremental {
     /// Per-thread store logs and a ragged root snapshot come with the
     /// threads' next step; until then the program serialises its threads.
     const THREADS: gc_api::Threads = gc_api::Threads::OneAtATime;
+    /// Its barrier does more than store.
+    const PLAIN_STORES: bool = false;
     const NAME: &'static str = "incremental";
     const PRECISE: bool = true;
 

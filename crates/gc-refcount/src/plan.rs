@@ -221,6 +221,8 @@ impl Plan for Refcount {
     /// Counts are updated by plain stores: one thread until refcount's
     /// own threading lands.
     const THREADS: gc_api::Threads = gc_api::Threads::Single;
+    /// Its barrier does more than store.
+    const PLAIN_STORES: bool = false;
     const NAME: &'static str = "refcount";
     const PRECISE: bool = true;
     /// Every new object is a zero-count-table entry, so each allocation is

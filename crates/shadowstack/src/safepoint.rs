@@ -92,6 +92,21 @@ impl Lock {
         Ok(())
     }
 
+    /// [`Lock::enter`] for a process whose threads take turns by a rule of
+    /// the program's (collectors that are not `Concurrent`): no locked
+    /// instruction, as before threads. The check catches re-entry always
+    /// and a second thread breaking the rule usually.
+    pub fn enter_serialised(&self, me: usize) -> Result<(), Reentered> {
+        match self.owner.load(Ordering::Relaxed) {
+            0 => {
+                self.owner.store(me, Ordering::Relaxed);
+                tsan_acquire(&self.owner);
+                Ok(())
+            }
+            _ => Err(Reentered),
+        }
+    }
+
     /// Releases the lock.
     pub fn leave(&self) {
         tsan_release(&self.owner);
@@ -199,11 +214,34 @@ pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
     Ok(())
 }
 
+/// [`Lock::enter_serialised`] on the process's collector lock.
+///
+/// # Safety
+/// As for [`enter`]; the program serialises its threads' use of rgc.
+#[cfg(not(loom))]
+pub unsafe fn enter_serialised(ctx: *mut Context) -> Result<(), Reentered> {
+    COLLECTOR_LOCK.enter_serialised(ctx as usize)?;
+    // SAFETY: caller contract; only this thread writes its flag.
+    if let Some(l) = unsafe { (*ctx).local.as_mut() } {
+        l.in_collector = true;
+    }
+    Ok(())
+}
+
 /// Releases the process's collector lock (taken by the calling thread).
 #[cfg(not(loom))]
 pub fn leave() {
-    let ctx = crate::current();
-    // SAFETY: the calling thread's own context; `local` null or its Local.
+    // SAFETY: the calling thread's own context.
+    unsafe { leave_from(crate::current()) }
+}
+
+/// [`leave`] for a caller that has its context at hand.
+///
+/// # Safety
+/// `ctx` is the calling thread's context, and it holds the lock.
+#[cfg(not(loom))]
+pub unsafe fn leave_from(ctx: *mut Context) {
+    // SAFETY: caller contract; `local` null or the thread's Local.
     if let Some(l) = unsafe { (*ctx).local.as_mut() } {
         l.in_collector = false;
     }
