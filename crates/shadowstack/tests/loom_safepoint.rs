@@ -89,12 +89,7 @@ fn mutate_and_poll(lock: &Lock, m: &Mutator, _other: &Mutator) {
 
 #[test]
 fn a_stopped_thread_is_read_without_a_race() {
-    model(
-        |lock, c, m| {
-            assert!(collect(lock, c, 1, m) <= 2);
-        },
-        mutate_and_poll,
-    );
+    model(collect_once, mutate_and_poll);
 }
 
 /// Writes its roots, stops the other thread, reads its roots, then parks.
@@ -109,40 +104,30 @@ fn two_collectors_take_turns() {
     model(|l, me, o| write_collect_park(l, me, o, 1), |l, me, o| write_collect_park(l, me, o, 2));
 }
 
+/// Stops the other thread once and checks what it saw.
+fn collect_once(lock: &Lock, c: &Mutator, m: &Mutator) {
+    assert!(collect(lock, c, 1, m) <= 2);
+}
+
+/// Writes, waits in a blocking region, leaves it (without the lock when
+/// `lock_free` and no collection stops the world), writes again.
+fn blocking_region(lock: &Lock, m: &Mutator, lock_free: bool) {
+    m.write(1);
+    park(&m.state); // rgc_enter_blocking
+    if !(lock_free && try_unpark(&m.flag, &m.state)) {
+        lock.enter(2, Some(&m.state)).unwrap(); // rgc_leave_blocking, the locked way
+        lock.leave();
+    }
+    m.write(2);
+    park(&m.state);
+}
+
 #[test]
 fn a_blocking_region_counts_as_stopped() {
-    model(
-        |lock, c, m| {
-            let seen = collect(lock, c, 1, m);
-            assert!(seen <= 2);
-        },
-        |lock, m, _| {
-            m.write(1);
-            park(&m.state); // rgc_enter_blocking
-            lock.enter(2, Some(&m.state)).unwrap(); // rgc_leave_blocking
-            lock.leave();
-            m.write(2);
-            park(&m.state);
-        },
-    );
+    model(collect_once, |l, m, _| blocking_region(l, m, false));
 }
 
 #[test]
 fn leaving_a_blocking_region_without_the_lock_never_runs_unseen() {
-    model(
-        |lock, c, m| {
-            let seen = collect(lock, c, 1, m);
-            assert!(seen <= 2);
-        },
-        |lock, m, _| {
-            m.write(1);
-            park(&m.state); // rgc_enter_blocking
-            if !try_unpark(&m.flag, &m.state) {
-                lock.enter(2, Some(&m.state)).unwrap();
-                lock.leave();
-            }
-            m.write(2);
-            park(&m.state);
-        },
-    );
+    model(collect_once, |l, m, _| blocking_region(l, m, true));
 }
