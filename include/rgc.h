@@ -19,18 +19,22 @@
  * attached is detached by rgc. Each thread's inline code works on its own
  * context, rgc_thread (its shadow stack and allocation spans). What
  * threads may do at once depends on the collector:
- *   - marksweep, none: any number of attached threads allocate, store and
- *     call rgc at the same time, with no lock of the program's. A
- *     collection stops the world: it waits until every other attached
- *     thread is at a safepoint (see "Safepoints" below), so every thread
- *     must reach one often.
- *   - incremental, conservative: threads take turns: the program
- *     serialises everything its threads do with rgc (calls, inline
- *     allocation, stores) behind a lock of its own, and a thread waiting
- *     for that lock does so in a blocking region (rgc_enter_blocking), so
- *     that a collection never waits for it. Under --gc=conservative only the
- *     C stack of the thread that collects is scanned: other threads keep
- *     their pointers in shadow-stack frames or global roots.
+ *   - marksweep, none, incremental, conservative: any number of attached
+ *     threads allocate, store and call rgc at the same time, with no lock
+ *     of the program's. Collection work stops the world: it waits until
+ *     every other attached thread is at a safepoint (see "Safepoints"
+ *     below), so every thread must reach one often. Under incremental each
+ *     increment (at most RGC_PAUSE_US of work) stops the world, and so
+ *     does a full store log (every 256 logged stores of a thread while a
+ *     cycle marks); between increments threads run. Each thread's store
+ *     log is its own (rgc_thread.log).
+ *   - conservative also scans every attached thread's C stack and
+ *     callee-saved registers as the thread left them when it parked: at
+ *     a safepoint, in an rgc call, or in rgc_enter_blocking. A thread in a
+ *     blocking region keeps running below that point, so pointers it needs
+ *     after rgc_leave_blocking must be held in the function that called
+ *     rgc_enter_blocking (or its callers), not in a callee that leaves the
+ *     region. Threads that are not attached are not scanned.
  *   - refcount: one attached thread; attaching a second is a fatal error
  *     naming the collector.
  * Objects may be handed between threads through anything rooted (a global
@@ -300,6 +304,13 @@ typedef struct rgc_alloc_span {
 #define RGC_SPANS 16
 #define RGC_NO_SPAN (RGC_SPANS - 1)
 
+/* A thread's store log, which the inline barriers of incremental and
+ * refcount append to: [start, pos) holds entries, a full log (pos == end)
+ * is handed to rgc_store_log_flush. Both NULL while the thread is detached. */
+typedef struct rgc_store_log {
+    void **pos, **end;
+} rgc_store_log_t;
+
 typedef struct rgc_mutator {
     uint64_t allocated;  /* bytes requested inline, not yet counted by the library */
     rgc_shadowstack ss;
@@ -309,6 +320,7 @@ typedef struct rgc_mutator {
                             from spans; 0 otherwise (see rgc_type.alloc_key) */
     uint32_t safepoint;  /* raised by a thread that stops the world; read with
                             rgc_safepoint() (a relaxed atomic load) */
+    rgc_store_log_t log; /* the inline barriers' store log (incremental, refcount) */
 } rgc_mutator;
 
 /* On a bare-metal toolchain (no __unix__, __APPLE__ or _WIN32: a board
@@ -352,7 +364,8 @@ _Static_assert(sizeof(rgc_event) == 24, "rgc_event layout");
 _Static_assert(sizeof(rgc_shadowstack) == 3 * sizeof(void *), "rgc_shadowstack layout");
 _Static_assert(offsetof(rgc_mutator, spans) == 8 + 3 * sizeof(void *), "rgc_mutator layout");
 _Static_assert(offsetof(rgc_mutator, alloc_key) == 8 + (4 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
-_Static_assert(sizeof(rgc_mutator) == 16 + (4 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
+_Static_assert(offsetof(rgc_mutator, log) == 16 + (4 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
+_Static_assert(sizeof(rgc_mutator) == 16 + (6 + 2 * RGC_SPANS) * sizeof(void *), "rgc_mutator layout");
 #endif
 
 /* Reports "shadow stack overflow" (or "thread not attached") and aborts. */
@@ -570,13 +583,6 @@ void rgc_write_barrier(void *obj, void **slot, void *value);
  * need not reload the program's data around every store. */
 void **rgc_store_log_flush(void) __attribute__((pure));
 
-/* The store log the inline barriers of incremental and refcount append to:
- * [start, pos) holds entries, a full log (pos == end) is handed to
- * rgc_store_log_flush. */
-typedef struct rgc_store_log {
-    void **pos, **end;
-} rgc_store_log_t;
-extern rgc_store_log_t rgc_store_log;
 
 #if defined(RGC_GC_MARKSWEEP) || defined(RGC_GC_CONSERVATIVE) || defined(RGC_GC_NONE) || defined(RGC_GC_BDW)
 /* These collectors need no barrier: a plain store. */
@@ -596,9 +602,9 @@ extern uint32_t rgc_incremental_marking;
         if (__builtin_expect(rgc_incremental_marking, 0)) {                      \
             void *rgc_store_old_ = (void *)*rgc_store_slot_;                     \
             if (rgc_store_old_) {                                                \
-                if (__builtin_expect(rgc_store_log.pos == rgc_store_log.end, 0)) \
-                    rgc_store_log.pos = rgc_store_log_flush();                   \
-                *rgc_store_log.pos++ = rgc_store_old_;                           \
+                if (__builtin_expect(rgc_thread.log.pos == rgc_thread.log.end, 0)) \
+                    rgc_thread.log.pos = rgc_store_log_flush();                  \
+                *rgc_thread.log.pos++ = rgc_store_old_;                          \
             }                                                                    \
         }                                                                        \
         *rgc_store_slot_ = rgc_store_value_;                                     \
@@ -645,8 +651,8 @@ static inline void rgc_rc_store_(void *obj, void **slot, void *old_value, void *
             *w = v;
             if (!(v & RGC_RC_LOGGED) && (v < RGC_RC_ONE || !(v & (RGC_RC_ACYCLIC | RGC_RC_BUFFERED)))) {
                 *w = (v | RGC_RC_LOGGED) & ~RGC_RC_YOUNG;
-                if (RGC_UNLIKELY(rgc_store_log.pos == rgc_store_log.end)) rgc_store_log.pos = rgc_store_log_flush();
-                *rgc_store_log.pos++ = old_value;
+                if (RGC_UNLIKELY(rgc_thread.log.pos == rgc_thread.log.end)) rgc_thread.log.pos = rgc_store_log_flush();
+                *rgc_thread.log.pos++ = old_value;
             }
         } else if (*w < RGC_RC_ONE) {
             rgc_refcount_store_error(obj, slot, old_value, new_value);

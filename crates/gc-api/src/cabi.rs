@@ -580,9 +580,12 @@ pub unsafe fn write_barrier<C: Collector>(
     unsafe { c.write_barrier(obj.cast(), slot.cast(), value.cast()) }
 }
 
-/// `rgc_store_log_flush`: the store log's slow path (incremental `RGC_STORE`).
+/// `rgc_store_log_flush`: the store log's slow path (the inline
+/// `RGC_STORE` of incremental and refcount). The thread must be attached:
+/// a detached thread has no log (both cursors null), so its first logged
+/// store lands here.
 pub fn store_log_flush<C: Collector>(inst: &Instance<C>) -> *mut *mut c_void {
-    inst.enter("rgc_store_log_flush").flush_store_log().cast()
+    inst.enter_to_allocate("rgc_store_log_flush").flush_store_log().cast()
 }
 
 /// # Safety

@@ -208,6 +208,18 @@ impl Runtime {
         }
     }
 
+    /// Starts or stops allocating black (an incremental cycle's marking).
+    /// Starting takes every thread off its unlocked refills until its next
+    /// locked one after the marking: their cells are settled without mark
+    /// bits. Call with the world stopped (inside a plan call).
+    pub fn set_allocate_black(&mut self, on: bool) {
+        self.allocate_black = on;
+        if on {
+            // SAFETY: the caller's contract: every other thread is stopped.
+            unsafe { shadowstack::for_each_local(|l| l.alloc_bits = null_mut()) };
+        }
+    }
+
     /// Settles every thread and empties its spans.
     pub fn retire_all(&mut self) {
         self.stop_the_world();
@@ -233,13 +245,14 @@ impl Runtime {
         }
     }
 
-    /// Empties every thread's spans without counting them: the heap they
-    /// point into is going away (`rgc_shutdown`).
+    /// Empties every thread's spans and store log without counting them:
+    /// the heap they point into is going away (`rgc_shutdown`).
     pub fn forget_spans(&mut self) {
         // SAFETY: as in settle_all.
         unsafe {
             shadowstack::for_each_local(|l| {
                 retire(l);
+                l.drain_log(|_| {});
                 l.unlocked_objects = 0;
                 l.unlocked_footprint = 0;
                 (*l.ctx).allocated = 0;
@@ -291,10 +304,11 @@ impl Runtime {
     /// class need no lock ([`alloc_unlocked`]). A stash entry is the
     /// block's address, with bit 0 set for a partly used block.
     fn fill_stash(&mut self, local: &mut Local, class: usize) {
-        if self.threads != gc_api::Threads::Concurrent || shadowstack::attached_hint() < 2 {
+        // While allocating black, cells must get mark bits when settled,
+        // which only the collector (with the thread stopped) sets.
+        if self.threads != gc_api::Threads::Concurrent || shadowstack::attached_hint() < 2 || self.allocate_black {
             return;
         }
-        debug_assert!(!self.allocate_black, "a concurrent plan allocates black only with its threads stopped");
         (local.alloc_bits, local.blocks_base) = self.heap.settle_geometry();
         while (local.stash_len[class] as usize) < shadowstack::STASH {
             let Some((block, partial)) = self.heap.take_stash_block(class) else { break };

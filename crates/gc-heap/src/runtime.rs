@@ -771,6 +771,12 @@ impl<P: Plan> Collector for Gc<P> {
     }
 
     fn retire_thread(&mut self) {
+        if !P::PLAIN_STORES {
+            // The thread's store log goes away with it: its entries are
+            // the plan's first (with the others stopped, as at any flush).
+            self.rt.settle_all();
+            self.plan.flush_store_log(&mut self.rt);
+        }
         self.rt.retire_current();
     }
 

@@ -10,11 +10,15 @@
 //!
 //! **The store log.** `RGC_STORE` (compiled with `-DRGC_GC_INCREMENTAL`)
 //! tests [`rgc_incremental_marking`] and, only while it is set, appends the
-//! overwritten value (if not null) to [`store_log::rgc_store_log`], a fixed buffer of
-//! [`store_log::STORE_LOG_CAPACITY`] entries, in inline C. Only a full log calls into
-//! rgc: `rgc_store_log_flush` shades the entries and returns the emptied
-//! log. Every increment shades the log when it begins, so marking never
-//! runs (and termination is never judged) with overwritten values unshaded.
+//! overwritten value (if not null) to the thread's store log
+//! (`rgc_thread.log`, a fixed buffer of [`store_log::STORE_LOG_CAPACITY`]
+//! entries), in inline C. Only a full log calls into rgc:
+//! `rgc_store_log_flush` shades the entries and returns the emptied log.
+//! Every increment shades every thread's log when it begins, with the
+//! other threads stopped (the final handshake of a cycle's marking is
+//! that of the increment that finds the mark stack empty), so marking
+//! never runs (and termination is never judged) with overwritten values
+//! unshaded.
 //! Shading is the mutator's barrier work, as when each store shaded its own
 //! old value: a flush costs at most 256 mark visits (a few microseconds),
 //! counted as mutator time, like an allocation's slow path. It cannot be
@@ -53,40 +57,53 @@ use gc_heap::Runtime;
 
 /// Nonzero exactly while a cycle is marking. `rgc.h` reads it as
 /// `extern uint32_t` in `RGC_STORE`'s fast path; only [`set_marking`] writes
-/// it, inside rgc calls (one collector instance per process).
+/// it, inside rgc calls with every other thread stopped (one collector
+/// instance per process). The handshake that resumes a stopped thread
+/// orders the write before the thread's next store; a thread in a blocking
+/// region meets it when it leaves (`shadowstack::safepoint`).
 #[no_mangle]
 #[allow(non_upper_case_globals)]
 pub static rgc_incremental_marking: AtomicU32 = AtomicU32::new(0);
 
-/// Turns the barriers on or off, for the C fast path and the store log.
-/// Turning them off drops whatever the log holds: marking has terminated
-/// (the log is empty then) or the cycle is abandoned.
+/// Turns the barriers on or off, for the C fast path and the store logs.
+/// Turning them off drops whatever the logs hold: marking has terminated
+/// (they are empty then) or the cycle is abandoned.
 pub fn set_marking(on: bool) {
-    store_log::set_open(on);
+    store_log::clear();
     rgc_incremental_marking.store(on as u32, Ordering::Relaxed);
 }
 
-/// Entries in the log not yet shaded.
+/// Entries in the threads' logs not yet shaded.
 pub fn logged_entries() -> usize {
     store_log::len()
 }
 
-/// Shades every value in the store log and empties it. Returns the log's
-/// new position: its start while marking, null otherwise. Cost: one mark
-/// visit per entry, at most [`store_log::STORE_LOG_CAPACITY`]; no user code runs.
+/// Shades every value in the threads' store logs and empties them.
+/// Returns the calling thread's new log position. Cost: one mark visit per
+/// entry, at most [`store_log::STORE_LOG_CAPACITY`] per thread; no user
+/// code runs.
 pub fn shade_store_log(rt: &mut Runtime) -> *mut *mut u8 {
     store_log::drain(|old| rt.marker.visit(&mut rt.heap, &rt.types, old, Source::StoreLog))
 }
 
-/// Shades the value `slot` (a pointer field of `obj`) holds before it is overwritten.
+/// Logs the value `slot` (a pointer field of `obj`) holds before it is
+/// overwritten, as the inline barrier does: into the calling thread's log,
+/// or, when that is full, shading every log and the value (the value may
+/// be a cell another thread has not had settled yet, so the others stop
+/// first, as for any flush).
 ///
 /// # Safety
 /// `obj` is a live object and `slot` one of its pointer fields.
 #[cold]
 #[inline(never)]
-pub unsafe fn shade_overwritten(rt: &mut Runtime, obj: *mut u8, slot: *mut *mut u8) {
+pub unsafe fn log_overwritten(rt: &mut Runtime, obj: *mut u8, slot: *mut *mut u8) {
     // SAFETY: caller contract.
     let old = unsafe { *slot };
+    if store_log::append(old) {
+        return;
+    }
+    rt.settle_all();
+    shade_store_log(rt);
     let source = Source::Field { obj, offset: slot as usize - obj as usize };
     rt.marker.visit(&mut rt.heap, &rt.types, old, source);
 }

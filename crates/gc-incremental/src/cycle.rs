@@ -106,8 +106,9 @@ pub struct Incremental {
 
 impl Drop for Incremental {
     fn drop(&mut self) {
-        // The next rgc_init must not inherit a set C fast-path flag.
-        set_marking(false);
+        // The next rgc_init must not inherit a set C fast-path flag (the
+        // logs were emptied with the world stopped: `Gc`'s drop).
+        barrier::rgc_incremental_marking.store(0, core::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -121,7 +122,7 @@ impl Incremental {
         rt.events.cycle += 1;
         rt.marker.reset();
         rt.snapshot_roots();
-        rt.allocate_black = true;
+        rt.set_allocate_black(true);
         set_marking(true);
         self.cycle_increments = 0;
         self.cycle_max_increment_ns = 0;
@@ -224,7 +225,7 @@ impl Incremental {
             CyclePhase::PruneWeak { cursor } => loop {
                 if rt.prune_weakrefs_some(cursor, ENTRIES_PER_CHECK) {
                     rt.record_live_counts();
-                    rt.allocate_black = false;
+                    rt.set_allocate_black(false);
                     rt.begin_sweep();
                     self.sweep_counts = SweepCounts::default();
                     return Some(CyclePhase::Sweep);
@@ -357,9 +358,10 @@ fn drain_marker(rt: &mut Runtime, budget: &mut Budget) -> bool {
 }
 
 impl Plan for Incremental {
-    /// Per-thread store logs and a ragged root snapshot come with the
-    /// threads' next step; until then the program serialises its threads.
-    const THREADS: gc_api::Threads = gc_api::Threads::OneAtATime;
+    /// Threads run at once; every increment stops them (`Gc` settles, and
+    /// so stops the world, before each plan call): see the crate doc's
+    /// "Threads".
+    const THREADS: gc_api::Threads = gc_api::Threads::Concurrent;
     /// Its barrier does more than store.
     const PLAIN_STORES: bool = false;
     const NAME: &'static str = "incremental";
@@ -440,7 +442,7 @@ impl Plan for Incremental {
     unsafe fn write_barrier(&mut self, rt: &mut Runtime, obj: *mut u8, slot: *mut *mut u8, value: *mut u8) {
         // SAFETY (both blocks): caller contract: slot is a pointer field of the live object obj.
         if self.phase.is_marking() && !unsafe { *slot }.is_null() {
-            unsafe { barrier::shade_overwritten(rt, obj, slot) };
+            unsafe { barrier::log_overwritten(rt, obj, slot) };
         }
         unsafe { *slot = value };
     }

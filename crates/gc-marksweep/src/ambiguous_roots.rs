@@ -7,12 +7,13 @@
 //!    caller is seen;
 //! 2. the collecting thread's C stack, from that buffer up to the stack's
 //!    base (`pthread_getattr_np`, looked up once per thread);
-//! 3. the writable `PT_LOAD` segments (data and bss) of the executable and
+//! 3. every other attached thread's registers and C stack, as it published
+//!    them when it parked (`shadowstack::stack`);
+//! 4. the writable `PT_LOAD` segments (data and bss) of the executable and
 //!    of every loaded shared object (`dl_iterate_phdr`).
 //!
-//! Not scanned: the stacks of other threads (rgc runs one mutator at a
-//! time; another attached thread's pointers must be in its shadow-stack
-//! frames or in global roots), thread-local storage, and `malloc`ed memory.
+//! Not scanned: threads that are not attached, thread-local storage, and
+//! `malloc`ed memory.
 //! The precise roots (shadow stacks, global roots) are marked as well.
 
 use gc_heap::Runtime;
@@ -25,12 +26,27 @@ use std::vec::Vec;
 /// is a static), whose words point into the heap without being roots; the
 /// heap's base address alone would keep the first object alive forever.
 pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)]) {
-    with_registers_spilled(rt, |rt, spill| {
+    shadowstack::stack::with_registers_spilled(|spill| {
         let base = stack_base();
         // SAFETY: from a live local of this thread's stack up to its base:
         // mapped, readable memory.
         unsafe { rt.mark_ambiguous_range(spill, base) };
     });
+    let me = shadowstack::current();
+    // SAFETY: the world is stopped (Gc stops it before any plan call), so
+    // every other attached thread is parked with its stack published.
+    unsafe {
+        shadowstack::for_each_local(|l| {
+            if core::ptr::eq(l.ctx, me) || l.stack_lo == 0 {
+                return; // the collecting thread, or one still attaching
+            }
+            let regs = l.regs.as_ptr_range();
+            // SAFETY: the thread's published registers (a live array) and
+            // its callers' frames, which stay put while it is parked.
+            rt.mark_ambiguous_range(regs.start as usize, regs.end as usize);
+            rt.mark_ambiguous_range(l.stack_lo, l.stack_hi);
+        })
+    };
     for (lo, hi) in writable_segments() {
         for (lo, hi) in subtract(lo, hi, exclude) {
             // SAFETY: parts of writable PT_LOAD segments of loaded objects:
@@ -71,48 +87,6 @@ mod tests {
     }
 }
 
-/// Calls `f` with the address of a stack buffer holding the callee-saved
-/// registers; every frame of the callers lies above it.
-#[inline(never)]
-fn with_registers_spilled(rt: &mut Runtime, f: impl FnOnce(&mut Runtime, usize)) {
-    let mut spill = [0usize; 12];
-    let at = spill.as_mut_ptr();
-    // SAFETY: stores callee-saved registers into `spill` (12 words); reads
-    // the registers, changes nothing else.
-    #[cfg(target_arch = "x86_64")]
-    unsafe {
-        core::arch::asm!(
-            "mov [{at}], rbx", "mov [{at} + 8], rbp", "mov [{at} + 16], r12",
-            "mov [{at} + 24], r13", "mov [{at} + 32], r14", "mov [{at} + 40], r15",
-            at = in(reg) at, options(nostack, preserves_flags)
-        )
-    };
-    // SAFETY: as above.
-    #[cfg(target_arch = "aarch64")]
-    unsafe {
-        core::arch::asm!(
-            "stp x19, x20, [{at}]", "stp x21, x22, [{at}, #16]", "stp x23, x24, [{at}, #32]",
-            "stp x25, x26, [{at}, #48]", "stp x27, x28, [{at}, #64]", "stp x29, x30, [{at}, #80]",
-            at = in(reg) at, options(nostack, preserves_flags)
-        )
-    };
-    // SAFETY: as above.
-    #[cfg(target_arch = "riscv64")]
-    unsafe {
-        core::arch::asm!(
-            "sd s0, 0({at})", "sd s1, 8({at})", "sd s2, 16({at})", "sd s3, 24({at})",
-            "sd s4, 32({at})", "sd s5, 40({at})", "sd s6, 48({at})", "sd s7, 56({at})",
-            "sd s8, 64({at})", "sd s9, 72({at})", "sd s10, 80({at})", "sd s11, 88({at})",
-            at = in(reg) at, options(nostack, preserves_flags)
-        )
-    };
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64")))]
-    compile_error!("--gc=conservative needs the callee-saved registers of this architecture spelled out here");
-    core::hint::black_box(&mut spill);
-    f(rt, at as usize);
-    core::hint::black_box(&spill);
-}
-
 thread_local! {
     static STACK_BASE: Cell<usize> = const { Cell::new(0) };
 }
@@ -121,28 +95,10 @@ thread_local! {
 fn stack_base() -> usize {
     STACK_BASE.with(|base| {
         if base.get() == 0 {
-            base.set(query_stack_base());
+            base.set(shadowstack::stack::query_base());
         }
         base.get()
     })
-}
-
-fn query_stack_base() -> usize {
-    // SAFETY: a zeroed attr is filled by pthread_getattr_np before use and
-    // destroyed after; the out-pointers are valid locals.
-    unsafe {
-        let mut attr: libc::pthread_attr_t = core::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            gc_api::fatal!("collector", "pthread_getattr_np failed: cannot find this thread's stack to scan it");
-        }
-        let (mut addr, mut size) = (core::ptr::null_mut(), 0usize);
-        let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
-        libc::pthread_attr_destroy(&mut attr);
-        if !ok {
-            gc_api::fatal!("collector", "pthread_attr_getstack failed: cannot find this thread's stack to scan it");
-        }
-        addr as usize + size
-    }
 }
 
 /// The writable loaded segments of the executable and every shared object.

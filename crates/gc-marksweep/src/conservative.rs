@@ -34,13 +34,14 @@ pub struct Conservative {
 pub type ConservativeGc = Gc<Conservative>;
 
 impl Plan for Conservative {
-    /// Scanning other threads' C stacks needs them to publish their stack
-    /// and registers at the safepoint (the threads' next step).
-    const THREADS: gc_api::Threads = gc_api::Threads::OneAtATime;
+    /// Threads run at once; a collection stops them and scans the stack
+    /// and registers each published when it parked (`shadowstack::stack`).
+    const THREADS: gc_api::Threads = gc_api::Threads::Concurrent;
     const NAME: &'static str = "conservative";
     const PRECISE: bool = false;
 
     fn new(_rt: &mut Runtime) -> Self {
+        shadowstack::stack::set_publishing(true);
         Conservative::default()
     }
 

@@ -12,7 +12,7 @@
 //! **Inline in C.** Compiled with `-DRGC_GC_REFCOUNT`, `RGC_STORE` does all
 //! of this inline: two range checks against [`rgc_refcount_heap_base`] and
 //! [`rgc_refcount_heap_span`] (which also filter NULL), two count updates,
-//! and an append to the shared store log ([`gc_heap::store_log`]); only a
+//! and an append to the thread's store log ([`gc_heap::store_log`]); only a
 //! full log calls rgc (`rgc_store_log_flush`, which moves the entries into
 //! the zero-count table). A value outside the heap, or a count about to go
 //! below zero, calls [`rgc_refcount_store_error`], which names the object,
@@ -50,20 +50,20 @@ pub static rgc_refcount_heap_span: AtomicUsize = AtomicUsize::new(0);
 #[allow(non_upper_case_globals)]
 pub static rgc_refcount_sticky: AtomicU32 = AtomicU32::new(0);
 
-/// Publishes the heap range and opens the store log for a new collector.
+/// Publishes the heap range and empties the store logs for a new collector.
 pub fn attach(rt: &Runtime) {
     let span = rt.heap.capacity_blocks() * BLOCK_SIZE;
     rgc_refcount_heap_base.store(rt.heap.blocks_base() as usize, Ordering::Relaxed);
     rgc_refcount_heap_span.store(span, Ordering::Relaxed);
     rgc_refcount_sticky.store(0, Ordering::Relaxed);
-    store_log::set_open(true);
+    store_log::clear();
 }
 
-/// Withdraws the heap range and closes the log (at `rgc_shutdown`).
+/// Withdraws the heap range and drops what the logs hold (at `rgc_shutdown`).
 pub fn detach() {
     rgc_refcount_heap_base.store(0, Ordering::Relaxed);
     rgc_refcount_heap_span.store(0, Ordering::Relaxed);
-    store_log::set_open(false);
+    store_log::clear();
 }
 
 /// Whether some count may be saturated.

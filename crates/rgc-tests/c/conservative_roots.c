@@ -3,6 +3,8 @@
  * registers), in static data and bss, and interior pointers into objects.
  * Run for --gc=conservative only: a precise collector frees these. */
 #include "rgct.h"
+#include <pthread.h>
+#include <unistd.h>
 
 static Node *in_data = (Node *)1;   /* .data: initialised to non-zero, overwritten below */
 static Node *in_bss;                /* .bss */
@@ -43,8 +45,40 @@ __attribute__((noinline)) static void locals_survive(void) {
     check_list(b, rgct_scale(1000, 50), 5000);
 }
 
+/* Threads hold lists only in C locals while other threads collect: each
+ * thread's registers and stack are scanned from what it published when it
+ * parked (at an allocation refill, in rgc_collect's wait for the lock, in
+ * a blocking region). */
+static void *thread_locals(void *arg) {
+    long base = 1000000 * (1 + (long)(intptr_t)arg), n = rgct_scale(300, 30);
+    CHECK(rgc_thread_attach() == 0, "attach");
+    Node *a = list(n, base);               /* likely in a callee-saved register */
+    Node *volatile b = list(n, base + 5000); /* on the stack */
+    for (int round = 0; round < 12; round++) {
+        churn(rgct_scale(20000, 20));
+        if (round % 4 == 0) rgc_collect();
+        rgc_enter_blocking();
+        usleep(300);
+        rgc_leave_blocking();
+    }
+    check_list(a, n, base);
+    check_list(b, n, base + 5000);
+    rgc_thread_detach();
+    return NULL;
+}
+
+static void threads_locals_survive(void) {
+    enum { N = 3 };
+    pthread_t t[N];
+    for (long i = 0; i < N; i++) CHECK(pthread_create(&t[i], NULL, thread_locals, (void *)(intptr_t)i) == 0, "pthread_create");
+    rgc_enter_blocking();
+    for (int i = 0; i < N; i++) pthread_join(t[i], NULL);
+    rgc_leave_blocking();
+}
+
 int main(void) {
     rgct_init();
+    threads_locals_survive();
     in_data = list(rgct_scale(500, 30), 100000);
     in_bss = list(rgct_scale(500, 30), 200000);
     char *buf = rgc_alloc_bytes(4096);

@@ -8,6 +8,7 @@
 #include "rgct.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <unistd.h>
 
 #define SLOTS 16
 #define LIST 24
@@ -59,7 +60,7 @@ struct worker { int index, rounds, detach; };
 static void *worker(void *arg) {
     struct worker *w = arg;
     CHECK(rgc_thread_attach() == 0, "attach");
-    RGC_FRAME(f, 3);
+    RGC_FRAME(f, 4);
     unsigned seed = 12345u + (unsigned)w->index;
     for (int r = 0; r < w->rounds; r++) {
         long base = ((long)w->index * 100000 + r) * 1000;
@@ -88,13 +89,29 @@ static void *worker(void *arg) {
             Node *t = rgc_weakref_get(f[2]);
             CHECK(t == NULL || (check_node(t), 1), "weak target");
         }
+        /* Unlink the second node of whichever list this thread holds and
+         * keep it in a root only while computing; then link it back. Other
+         * threads' allocations meanwhile run collection work: the pointer
+         * this store overwrote reaches an incremental collector only
+         * through this thread's store log, which every increment drains. */
+        if (!f[0]) build_list(f, base + 500);
+        Node *head = f[0];
+        f[3] = head->left;
+        RGC_STORE(head, head->left, ((Node *)f[3])->left);
         /* Compute without allocating: poll so a collection need not wait. */
         volatile long sum = 0;
         for (int i = 0; i < 20000; i++) {
             sum += i;
             if ((i & 1023) == 0) rgc_safepoint();
         }
-        f[0] = f[1] = f[2] = NULL;
+        /* And wait a millisecond, so that whole increments run elsewhere. */
+        rgc_enter_blocking();
+        usleep(1000);
+        rgc_leave_blocking();
+        head = f[0];
+        RGC_STORE(head, head->left, (Node *)f[3]);
+        check_list(f[0], "relinked list");
+        f[0] = f[1] = f[2] = f[3] = NULL;
     }
     RGC_POP(f);
     if (w->detach) rgc_thread_detach();
@@ -115,7 +132,7 @@ int main(void) {
         rgc_add_root((void **)&table[i]);
         rgc_add_root(&weak_table[i]);
     }
-    int concurrent = rgct_is("marksweep") || rgct_is("none");
+    int concurrent = !rgct_is("refcount");
     int waves = (int)rgct_scale(4, 2), per_wave = concurrent ? 4 : 1;
     int rounds = (int)rgct_scale(60, 6);
     for (int wave = 0; wave < waves; wave++) {

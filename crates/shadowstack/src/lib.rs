@@ -42,7 +42,17 @@
 extern crate alloc;
 
 pub mod safepoint;
+#[cfg(all(not(target_os = "none"), not(loom)))]
+pub mod stack;
 mod sync;
+
+/// Publishes the calling thread's stack before it parks ([`stack`]); a
+/// board and the loom models have no stacks to publish.
+#[inline]
+fn publish_stack(_local: &mut Local) {
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    stack::publish(_local);
+}
 
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
@@ -241,7 +251,30 @@ pub struct Context {
     /// world run again; the owning thread polls it (`rgc_safepoint()`,
     /// relaxed) and parks ([`safepoint`]).
     pub safepoint: sync::AtomicU32,
+    /// The thread's store log (`rgc_store_log_t`), where the inline
+    /// barriers of `incremental` and `refcount` append values: see
+    /// [`Local::drain_log`]. Its entries live in the thread's [`Local`];
+    /// both cursors are null while the thread is detached.
+    pub log: StoreLog,
 }
+
+/// `rgc_store_log_t` from `rgc.h`: `[start, pos)` holds entries the
+/// collector has not taken yet; a full log (`pos == end`) makes the inline
+/// barrier call `rgc_store_log_flush`.
+///
+/// Who touches it: its thread's inline barrier (plain stores, only while
+/// the collector's own flag asks for logging, or always under `refcount`);
+/// the collector inside that thread's rgc calls, or while the thread is
+/// stopped (the safepoint handshake orders the two).
+#[repr(C)]
+#[derive(Debug)]
+pub struct StoreLog {
+    pub pos: *mut *mut u8,
+    pub end: *mut *mut u8,
+}
+
+/// Entries in a thread's store log: one flush per this many logged stores.
+pub const STORE_LOG_CAPACITY: usize = 256;
 
 // The layout rgc.h checks with _Static_assert.
 #[cfg(not(loom))]
@@ -250,7 +283,9 @@ const _: () = assert!(core::mem::offset_of!(Context, spans) == 8 + 3 * core::mem
 const _: () = assert!(core::mem::offset_of!(Context, alloc_key) == 8 + (4 + 2 * SPANS) * core::mem::size_of::<usize>());
 
 #[cfg(not(loom))]
-const _: () = assert!(core::mem::size_of::<Context>() == 8 + (4 + 2 * SPANS) * core::mem::size_of::<usize>() + 8);
+const _: () = assert!(core::mem::offset_of!(Context, log) == 16 + (4 + 2 * SPANS) * core::mem::size_of::<usize>());
+#[cfg(not(loom))]
+const _: () = assert!(core::mem::size_of::<Context>() == 16 + (6 + 2 * SPANS) * core::mem::size_of::<usize>());
 
 impl Context {
     #[cfg(not(loom))]
@@ -262,6 +297,7 @@ impl Context {
             local: null_mut(),
             alloc_key: 0,
             safepoint: sync::AtomicU32::new(0),
+            log: StoreLog { pos: null_mut(), end: null_mut() },
         }
     }
 }
@@ -301,12 +337,57 @@ pub struct Local {
     /// never moves them).
     pub alloc_bits: *mut u64,
     pub blocks_base: *mut u8,
+    /// The entries of the thread's store log (`Context::log` points here).
+    log_entries: [*mut u8; STORE_LOG_CAPACITY],
+    /// While parked, under a conservative collector: the callee-saved
+    /// registers, and `[stack_lo, stack_hi)`, the frames of the thread's
+    /// callers (`stack`; 0 until first published).
+    pub regs: [usize; 12],
+    pub stack_lo: usize,
+    pub stack_hi: usize,
 }
 
 impl Local {
     /// Between `rgc_enter_blocking` and `rgc_leave_blocking`.
     pub fn is_blocking(&self) -> bool {
         self.blocking
+    }
+
+    fn log_start(&mut self) -> *mut *mut u8 {
+        self.log_entries.as_mut_ptr()
+    }
+
+    /// Points the thread's log at its (empty) entries.
+    fn open_log(&mut self) {
+        let start = self.log_start();
+        // SAFETY: `ctx` is the thread's live context (module rule: its own
+        // thread, or the collector while it is stopped); one past the end
+        // of the entries array.
+        unsafe { (*self.ctx).log = StoreLog { pos: start, end: start.add(STORE_LOG_CAPACITY) } };
+    }
+
+    /// Entries in the thread's store log not yet drained.
+    pub fn log_len(&mut self) -> usize {
+        let start = self.log_start();
+        // SAFETY: as in open_log; `pos` lies within the entries or one past.
+        unsafe { (*self.ctx).log.pos.offset_from(start) as usize }
+    }
+
+    /// Calls `f` with each entry of the thread's store log, oldest first,
+    /// and empties the log. The caller is the thread itself (inside an rgc
+    /// call) or the collector while the thread is stopped.
+    pub fn drain_log(&mut self, mut f: impl FnMut(*mut u8)) {
+        let n = self.log_len();
+        self.log_entries[..n].iter().for_each(|&e| f(e));
+        let start = self.log_start();
+        // SAFETY: as in open_log.
+        unsafe { (*self.ctx).log.pos = start };
+    }
+
+    /// The thread's log position, for `rgc_store_log_flush` to return.
+    pub fn log_pos(&self) -> *mut *mut u8 {
+        // SAFETY: as in open_log.
+        unsafe { (*self.ctx).log.pos }
     }
 }
 
@@ -510,7 +591,13 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         unlocked_footprint: 0,
         alloc_bits: null_mut(),
         blocks_base: null_mut(),
+        log_entries: [null_mut(); STORE_LOG_CAPACITY],
+        regs: [0; 12],
+        stack_lo: 0,
+        stack_hi: 0,
     }));
+    // SAFETY: just made, not yet registered: this thread's alone.
+    unsafe { (*local).open_log() };
     // SAFETY: as above; nothing else touches a detached thread's context.
     unsafe {
         (*ctx).ss = stack;
@@ -571,6 +658,7 @@ pub fn detach_current() {
         (*ctx).local = null_mut();
         (*ctx).alloc_key = 0;
         (*ctx).spans = [Span::EMPTY; SPANS];
+        (*ctx).log = StoreLog { pos: null_mut(), end: null_mut() };
     }
 }
 
@@ -610,6 +698,7 @@ pub unsafe fn enter_blocking_region(ctx: *mut Context) -> bool {
     match unsafe { (*ctx).local.as_mut() } {
         Some(l) if !l.blocking => {
             l.blocking = true;
+            publish_stack(l);
             safepoint::park(&l.state);
             true
         }

@@ -92,6 +92,17 @@ impl Lock {
         Ok(())
     }
 
+    /// Takes the lock if it is free, without parking: a thread that finds
+    /// it free was never waited for (only the holder stops threads, and
+    /// there is none), so it need not publish anything first.
+    pub fn try_enter(&self, me: usize) -> bool {
+        let ok = self.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok();
+        if ok {
+            tsan_acquire(&self.owner);
+        }
+        ok
+    }
+
     /// [`Lock::enter`] for a process whose threads take turns by a rule of
     /// the program's (collectors that are not `Concurrent`): no locked
     /// instruction, as before threads. The check catches re-entry always
@@ -184,8 +195,10 @@ pub unsafe fn unblock(ctx: *mut Context) -> Result<(), Reentered> {
             return Ok(());
         }
     }
+    // Parked since the region began: the stack published then stays put
+    // (the collector may be reading it).
     // SAFETY: forwarded contract.
-    unsafe { enter(ctx) }?;
+    unsafe { enter_as(ctx, false) }?;
     leave();
     Ok(())
 }
@@ -202,8 +215,38 @@ static COLLECTOR_LOCK: Lock = Lock::new();
 /// `ctx` is the calling thread's context.
 #[cfg(not(loom))]
 pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
+    // SAFETY: forwarded contract.
+    unsafe { enter_as(ctx, true) }
+}
+
+/// [`enter`], publishing the thread's stack first if `publish` (see
+/// [`crate::stack`]).
+///
+/// # Safety
+/// As for [`enter`].
+#[cfg(not(loom))]
+unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
     // SAFETY: caller contract; `local` is null or the thread's live Local.
     let local = unsafe { (*ctx).local };
+    if publish {
+        if COLLECTOR_LOCK.try_enter(ctx as usize) {
+            // SAFETY: as above; only this thread writes its state and flag.
+            if let Some(l) = unsafe { local.as_mut() } {
+                // A thread attaching registered PARKED: it runs now, as
+                // after `Lock::enter`.
+                l.state.store(RUNNING, Ordering::Relaxed);
+                l.in_collector = true;
+            }
+            return Ok(());
+        }
+        // It may wait, parked: what it holds must be visible first.
+        // SAFETY: as above; only this thread writes what it publishes.
+        if let Some(l) = unsafe { local.as_mut() } {
+            if !COLLECTOR_LOCK.held_by(ctx as usize) {
+                crate::publish_stack(l);
+            }
+        }
+    }
     // SAFETY: as above.
     let state = unsafe { local.as_ref() }.map(|l: &Local| &l.state);
     COLLECTOR_LOCK.enter(ctx as usize, state)?;
