@@ -91,8 +91,8 @@ impl<C: Collector> Drop for Entered<'_, C> {
 
 /// Takes the collector lock for `call` (a safepoint for the calling
 /// thread), or stops with a message on re-entry or inside a blocking
-/// region. Collectors whose threads take turns by the program's rule
-/// check without a locked instruction, as before threads.
+/// region. A collector that runs one thread checks without a locked
+/// instruction, as before threads.
 fn lock<C: Collector>(call: &'static str) -> *mut shadowstack::Context {
     let ctx = shadowstack::current();
     // SAFETY: the calling thread's own context.
@@ -108,12 +108,12 @@ fn lock<C: Collector>(call: &'static str) -> *mut shadowstack::Context {
         if unsafe { shadowstack::safepoint::enter(ctx) }.is_err() {
             fatal!(call, "called while the collector is running on this thread (from an event listener?)");
         }
-    // SAFETY: as above; the collector's threads take turns (rgc.h).
+    // SAFETY: as above; the collector runs one thread (rgc.h).
     } else if unsafe { shadowstack::safepoint::enter_serialised(ctx) }.is_err() {
         fatal!(
             call,
             "called while the collector is running (from an event listener, or from a second thread at the same \
-             time: under this collector threads take turns, see rgc.h, \"Threads\")"
+             time: this collector runs one thread, see rgc.h, \"Threads\")"
         );
     }
     ctx

@@ -29,10 +29,6 @@ pub enum Threads {
     /// Any number of attached threads allocate, store and call rgc at once;
     /// collections stop the world by handshake (`shadowstack::safepoint`).
     Concurrent,
-    /// Several threads may attach, but the program serialises everything
-    /// they do with rgc (the rule before threads; collectors whose
-    /// threading has not landed yet).
-    OneAtATime,
     /// One attached thread: attaching a second is an error naming the
     /// collector.
     Single,

@@ -180,7 +180,7 @@ impl Runtime {
             allocate_black: false,
             roots: RootSnapshot::default(),
             spans_enabled: false,
-            threads: gc_api::Threads::OneAtATime,
+            threads: gc_api::Threads::Single,
             world_stopped: false,
             config,
             heap,

@@ -14,7 +14,7 @@
 //! read by the collector only while that thread is inside an rgc call or
 //! stopped. [`drain`] and [`len`] read every attached thread's log, so they
 //! run where [`crate::Gc`] has stopped the world (it does before every
-//! plan call under a concurrent plan; the other plans' threads take turns).
+//! plan call under a concurrent plan; `refcount` runs one thread).
 //! A log's entries live in the thread's [`shadowstack::Local`], from attach
 //! to detach; a thread that detaches hands its entries over first
 //! ([`crate::Gc`]'s `retire_thread`).

@@ -142,7 +142,8 @@ fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(),
     }
     let mut seen = ObjectSet::new(heap)?;
     let mut work: WorkList<(*mut u8, &'static str)> = WorkList::new();
-    // SAFETY: incremental's threads take turns: no shadow stack changes while we read.
+    // SAFETY: the world is stopped (`Gc` settles, and so stops it, before
+    // the verifier): no shadow stack changes while we read.
     unsafe { shadowstack::for_each_root(|slot| work.push((*slot, "a shadow-stack slot"))) };
     // SAFETY: rgc_add_root's contract keeps registered slots valid.
     rt.globals.iter().for_each(|&s| work.push((unsafe { *s }, "a global root")));

@@ -25,6 +25,9 @@ pub struct CollectorInfo {
     pub precise: bool,
     /// Whether it ever frees anything.
     pub collects: bool,
+    /// Whether attached threads run at once (`gc_api::Threads::Concurrent`);
+    /// refcount runs one thread.
+    pub threads: bool,
 }
 
 /// Every collector, in the order tables list them.
@@ -34,30 +37,35 @@ pub const COLLECTORS: &[CollectorInfo] = &[
         summary: "precise stop-the-world mark-sweep over shadow-stack roots",
         precise: true,
         collects: true,
+        threads: true,
     },
     CollectorInfo {
         name: "conservative",
         summary: "Boehm-style mark-sweep: roots found by scanning the C stack, registers and data segments",
         precise: false,
         collects: true,
+        threads: true,
     },
     CollectorInfo {
         name: "incremental",
         summary: "real-time incremental mark-sweep: pauses bounded by RGC_PAUSE_US, time-paced",
         precise: true,
         collects: true,
+        threads: true,
     },
     CollectorInfo {
         name: "refcount",
         summary: "deferred reference counting with trial-deletion cycle collection: frees garbage promptly",
         precise: true,
         collects: true,
+        threads: false,
     },
     CollectorInfo {
         name: "none",
         summary: "allocates and never frees (the baseline for overhead)",
         precise: false,
         collects: false,
+        threads: true,
     },
 ];
 

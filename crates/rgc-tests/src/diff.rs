@@ -27,8 +27,22 @@
 //!            id, id+4, ... (kinds added)
 //! X          full collection                S ns       rgc_step(ns)
 //! K          check
+//! > t s      send slot s's value to thread t   < t s    slot s = receive from thread t
 //! ```
 //! An op whose slot or field does not exist is a no-op, on both sides.
+//!
+//! **Threaded programs** ([`Threaded`]) start with `T n`; `@ i` starts the
+//! ops of thread `i`. Each thread runs on its own attached thread with its
+//! own frames, against its own [`Model`]. Ids carry their thread (bits 40
+//! and up of `id / 4`): a thread links, unlinks and loads only its own
+//! objects, and its checks count and traverse only its own (another
+//! thread's object is checked for its payload and counted in a digest by
+//! its id), so each thread's output does not depend on timing. Objects
+//! cross threads through bounded FIFO channels (`>` and `<`, [`CHANNEL_CAP`]
+//! entries, waiting while full or empty), so what a thread receives is
+//! fixed by the sender's program. At the end every thread leaves its slots
+//! in global roots and one full collection must find exactly the union of
+//! what all threads and channels reach ([`expected_threaded`]).
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -52,7 +66,12 @@ pub enum Op {
     Collect,
     Step(u64),
     Check,
+    Send(usize, usize),
+    Recv(usize, usize),
 }
+
+/// Entries a channel holds before its sender waits (`CHAN_CAP` in difftest.c).
+pub const CHANNEL_CAP: usize = 4;
 
 const KIND_NODE: u64 = 1;
 const KIND_ARR: u64 = 2;
@@ -75,6 +94,8 @@ impl std::fmt::Display for Op {
             Op::Collect => write!(f, "X"),
             Op::Step(ns) => write!(f, "S {ns}"),
             Op::Check => write!(f, "K"),
+            Op::Send(t, s) => write!(f, "> {t} {s}"),
+            Op::Recv(t, s) => write!(f, "< {t} {s}"),
         }
     }
 }
@@ -112,6 +133,8 @@ pub fn parse(text: &str) -> Result<Vec<Op>, String> {
                 "X" => Op::Collect,
                 "S" => Op::Step(n(1)?),
                 "K" => Op::Check,
+                ">" => Op::Send(u(1)?, u(2)?),
+                "<" => Op::Recv(u(1)?, u(2)?),
                 _ => return Err(format!("unknown op in '{line}'")),
             })
         })
@@ -123,12 +146,16 @@ struct Obj {
     bytes: u64,
 }
 
-/// The reference model: what a correct collector must preserve.
+/// The reference model: what a correct collector must preserve. In a
+/// threaded program, one thread's: `objects` holds its own objects only.
 #[derive(Default)]
 pub struct Model {
     frames: Vec<usize>,
     slots: Vec<Option<u64>>,
     objects: HashMap<u64, Obj>,
+    /// Part of a threaded program: full collections print nothing and
+    /// forget nothing (another thread may still reach this one's objects).
+    threaded: bool,
 }
 
 /// Id of the `i`-th object of a ring starting at id `base` (a node id).
@@ -150,17 +177,10 @@ impl Model {
         self.slots.get(s).copied().flatten()
     }
 
+    /// The objects of this model reachable from its slots (another
+    /// thread's objects are not traversed).
     fn reachable(&self) -> Vec<u64> {
-        let mut seen = std::collections::HashSet::new();
-        let mut stack: Vec<u64> = self.slots.iter().flatten().copied().collect();
-        let mut out = Vec::new();
-        while let Some(id) = stack.pop() {
-            if seen.insert(id) {
-                out.push(id);
-                stack.extend(self.objects[&id].fields.iter().flatten());
-            }
-        }
-        out
+        reachable_in(self.slots.iter().flatten().copied(), |id| self.objects.get(&id))
     }
 
     /// Applies one op; returns the line `difftest.c` must print for it.
@@ -203,7 +223,7 @@ impl Model {
                 }
             }
             Op::Load(s, t, f) if s < nslots => {
-                if let Some(o) = self.obj_in(t).map(|id| &self.objects[&id]) {
+                if let Some(o) = self.obj_in(t).and_then(|id| self.objects.get(&id)) {
                     if f < o.fields.len() {
                         self.slots[s] = o.fields[f];
                     }
@@ -219,6 +239,7 @@ impl Model {
                 self.slots[s] = Some(ids[0]);
             }
             Op::Clear(s) if s < nslots => self.slots[s] = None,
+            Op::Collect if self.threaded => {}
             Op::Collect => {
                 let live = self.reachable();
                 let bytes: u64 = live.iter().map(|id| self.objects[id].bytes).sum();
@@ -254,6 +275,21 @@ impl Model {
         out.push(m.check_line());
         out
     }
+}
+
+/// The ids reachable from `roots` through the objects `get` knows.
+fn reachable_in<'a>(roots: impl Iterator<Item = u64>, get: impl Fn(u64) -> Option<&'a Obj>) -> Vec<u64> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<u64> = roots.collect();
+    let mut out = Vec::new();
+    while let Some(id) = stack.pop() {
+        let Some(o) = get(id) else { continue };
+        if seen.insert(id) {
+            out.push(id);
+            stack.extend(o.fields.iter().flatten());
+        }
+    }
+    out
 }
 
 /// How often each kind of op is generated.
@@ -300,60 +336,204 @@ pub fn generate(seed: u64, len: usize, mix: Mix) -> Vec<Op> {
     let mut model = Model::default();
     let mut ops = Vec::with_capacity(len + 1);
     let mut next_id = 1u64;
-    let push = |op: Op, model: &mut Model, ops: &mut Vec<Op>| {
+    let first = Op::Frame(rng.gen_range(4..10));
+    model.apply(first);
+    ops.push(first);
+    while ops.len() < len {
+        let op = next_op(&mut rng, &model, &mut next_id, mix);
         model.apply(op);
         ops.push(op);
-    };
-    push(Op::Frame(rng.gen_range(4..10)), &mut model, &mut ops);
-    while ops.len() < len {
-        let n = model.slots.len();
-        let s = rng.gen_range(0..n);
-        let t = rng.gen_range(0..n);
-        let fields = |m: &Model, s: usize| m.obj_in(s).map_or(0, |id| m.objects[&id].fields.len());
-        let pick_field = |rng: &mut StdRng, k: usize| if k == 0 { 0 } else { rng.gen_range(0..k) };
-        let roll = mix.kind(rng.gen_range(0..100));
-        let mut id = |kind: u64| {
-            next_id += 1;
-            next_id * 4 + kind
-        };
-        let op = match roll {
-            0 => Op::Node(s, id(KIND_NODE)),
-            1 => {
-                let len = if rng.gen_bool(0.1) { rng.gen_range(1000..3000) } else { rng.gen_range(0..40) };
-                Op::Array(s, id(KIND_ARR), len)
-            }
-            2 => {
-                let len = if rng.gen_bool(0.1) { rng.gen_range(9000..20000) } else { rng.gen_range(16..200) };
-                Op::Bytes(s, id(KIND_BYTES), len)
-            }
-            3 => {
-                let k = fields(&model, s);
-                Op::Link(s, pick_field(&mut rng, k), t)
-            }
-            4 => {
-                let k = fields(&model, s);
-                Op::Unlink(s, pick_field(&mut rng, k))
-            }
-            5 => {
-                let k = fields(&model, t);
-                Op::Load(s, t, pick_field(&mut rng, k))
-            }
-            6 => Op::Clear(s),
-            7 => Op::Frame(rng.gen_range(1..6)),
-            8 => Op::Pop,
-            9 => Op::Collect,
-            10 => Op::Step(rng.gen_range(1_000..1_000_000)),
-            11 => Op::Check,
-            _ => {
-                let k = if rng.gen_bool(0.1) { rng.gen_range(9..200) } else { rng.gen_range(1..9) };
-                let base = (next_id + 1) * 4 + KIND_NODE;
-                next_id += k as u64;
-                Op::Ring(s, base, k, rng.gen_bool(0.4))
-            }
-        };
-        push(op, &mut model, &mut ops);
     }
     ops
+}
+
+/// One random op for `model`'s program; new ids come from `next_id`.
+fn next_op(rng: &mut StdRng, model: &Model, next_id: &mut u64, mix: Mix) -> Op {
+    let n = model.slots.len();
+    let s = rng.gen_range(0..n);
+    let t = rng.gen_range(0..n);
+    let fields = |m: &Model, s: usize| m.obj_in(s).and_then(|id| m.objects.get(&id)).map_or(0, |o| o.fields.len());
+    let pick_field = |rng: &mut StdRng, k: usize| if k == 0 { 0 } else { rng.gen_range(0..k) };
+    let roll = mix.kind(rng.gen_range(0..100));
+    let mut id = |kind: u64| {
+        *next_id += 1;
+        *next_id * 4 + kind
+    };
+    match roll {
+        0 => Op::Node(s, id(KIND_NODE)),
+        1 => {
+            let len = if rng.gen_bool(0.1) { rng.gen_range(1000..3000) } else { rng.gen_range(0..40) };
+            Op::Array(s, id(KIND_ARR), len)
+        }
+        2 => {
+            let len = if rng.gen_bool(0.1) { rng.gen_range(9000..20000) } else { rng.gen_range(16..200) };
+            Op::Bytes(s, id(KIND_BYTES), len)
+        }
+        3 => {
+            let k = fields(model, s);
+            Op::Link(s, pick_field(rng, k), t)
+        }
+        4 => {
+            let k = fields(model, s);
+            Op::Unlink(s, pick_field(rng, k))
+        }
+        5 => {
+            let k = fields(model, t);
+            Op::Load(s, t, pick_field(rng, k))
+        }
+        6 => Op::Clear(s),
+        7 => Op::Frame(rng.gen_range(1..6)),
+        8 => Op::Pop,
+        9 => Op::Collect,
+        10 => Op::Step(rng.gen_range(1_000..1_000_000)),
+        11 => Op::Check,
+        _ => {
+            let k = if rng.gen_bool(0.1) { rng.gen_range(9..200) } else { rng.gen_range(1..9) };
+            let base = (*next_id + 1) * 4 + KIND_NODE;
+            *next_id += k as u64;
+            Op::Ring(s, base, k, rng.gen_bool(0.4))
+        }
+    }
+}
+
+/// A threaded program: one op list per thread (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Threaded {
+    pub threads: Vec<Vec<Op>>,
+}
+
+/// Renders a threaded program (`T n`, then `@ i` before thread i's ops).
+pub fn render_threaded(p: &Threaded) -> String {
+    let mut s = format!("T {}\n", p.threads.len());
+    for (i, ops) in p.threads.iter().enumerate() {
+        writeln!(s, "@ {i}").unwrap();
+        s.push_str(&render(ops));
+    }
+    s
+}
+
+/// Parses a program written by [`render_threaded`].
+pub fn parse_threaded(text: &str) -> Result<Threaded, String> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let n: usize = lines
+        .next()
+        .and_then(|l| l.strip_prefix("T "))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or("a threaded program starts with 'T n'")?;
+    let mut threads = vec![String::new(); n];
+    let mut cur: Option<usize> = None;
+    for line in lines {
+        if let Some(i) = line.strip_prefix("@ ") {
+            cur = Some(i.trim().parse().ok().filter(|&i| i < n).ok_or_else(|| format!("bad line '{line}'"))?);
+        } else {
+            let t = cur.ok_or_else(|| format!("'{line}' before the first '@ i'"))?;
+            threads[t].push_str(line);
+            threads[t].push('\n');
+        }
+    }
+    Ok(Threaded { threads: threads.iter().map(|t| parse(t)).collect::<Result<_, _>>()? })
+}
+
+/// The channels of a threaded program, by (from, to).
+type Channels = HashMap<(usize, usize), std::collections::VecDeque<Option<u64>>>;
+
+/// Runs one thread's op against its model and the channels: `None` when
+/// it must wait (a full channel to send to, an empty one to receive from).
+fn step_threaded(me: usize, threads: usize, op: Op, model: &mut Model, chans: &mut Channels) -> Option<Option<String>> {
+    let slot_ok = |s: usize| s < model.slots.len();
+    match op {
+        Op::Send(to, s) if to < threads && to != me && slot_ok(s) => {
+            let q = chans.entry((me, to)).or_default();
+            if q.len() == CHANNEL_CAP {
+                return None;
+            }
+            q.push_back(model.slots[s]);
+            Some(None)
+        }
+        Op::Recv(from, s) if from < threads && from != me && slot_ok(s) => {
+            let v = chans.entry((from, me)).or_default().pop_front()?;
+            model.slots[s] = v;
+            Some(None)
+        }
+        Op::Send(..) | Op::Recv(..) => Some(None),
+        op => Some(model.apply(op)),
+    }
+}
+
+/// The complete expected output of a threaded program: each thread's
+/// lines prefixed `t<i> `, in thread order, then the final collection's
+/// `live` line. `None` if the threads would wait for each other forever
+/// (a shrunk program can; the order of waits does not change the outcome:
+/// every thread is sequential and channels are FIFO).
+pub fn expected_threaded(p: &Threaded) -> Option<Vec<String>> {
+    let n = p.threads.len();
+    let mut models: Vec<Model> = (0..n).map(|_| Model { threaded: true, ..Model::default() }).collect();
+    let mut outs: Vec<Vec<String>> = vec![Vec::new(); n];
+    let mut pc = vec![0usize; n];
+    let mut chans = Channels::new();
+    while (0..n).any(|t| pc[t] < p.threads[t].len()) {
+        let mut progressed = false;
+        for t in 0..n {
+            while let Some(&op) = p.threads[t].get(pc[t]) {
+                let Some(line) = step_threaded(t, n, op, &mut models[t], &mut chans) else { break };
+                outs[t].extend(line);
+                pc[t] += 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            return None;
+        }
+    }
+    let mut out = Vec::new();
+    for (t, m) in models.iter().enumerate() {
+        outs[t].push(m.check_line());
+        out.extend(outs[t].iter().map(|l| format!("t{t} {l}")));
+    }
+    let roots = models.iter().flat_map(|m| m.slots.iter().flatten().copied());
+    let queued = chans.values().flat_map(|q| q.iter().flatten().copied());
+    let find = |id: u64| models.get((id / 4 >> 40) as usize).and_then(|m| m.objects.get(&id));
+    let live = reachable_in(roots.chain(queued), find);
+    let bytes: u64 = live.iter().map(|&id| find(id).map_or(0, |o| o.bytes)).sum();
+    out.push(format!("live {bytes} {}", live.len()));
+    Some(out)
+}
+
+/// Generates a program of `threads` threads with about `len` ops each.
+pub fn generate_threaded(seed: u64, threads: usize, len: usize, mix: Mix) -> Threaded {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut models: Vec<Model> = (0..threads).map(|_| Model { threaded: true, ..Model::default() }).collect();
+    let mut next_ids: Vec<u64> = (0..threads as u64).map(|t| t << 40).collect();
+    let mut progs: Vec<Vec<Op>> = vec![Vec::new(); threads];
+    let mut chans = Channels::new();
+    for (t, m) in models.iter_mut().enumerate() {
+        let first = Op::Frame(rng.gen_range(4..10));
+        m.apply(first);
+        progs[t].push(first);
+    }
+    while let Some(t) = {
+        let open: Vec<usize> = (0..threads).filter(|&t| progs[t].len() < len).collect();
+        (!open.is_empty()).then(|| open[rng.gen_range(0..open.len())])
+    } {
+        let other = (t + rng.gen_range(1..threads.max(2))) % threads;
+        let slot = rng.gen_range(0..models[t].slots.len());
+        let op = match rng.gen_range(0..100) {
+            0..=5 if other != t => Op::Send(other, slot),
+            6..=11 if other != t && chans.get(&(other, t)).is_some_and(|q| !q.is_empty()) => Op::Recv(other, slot),
+            _ => next_op(&mut rng, &models[t], &mut next_ids[t], mix),
+        };
+        // A send to a full channel is not generated (it would wait here).
+        if step_threaded(t, threads, op, &mut models[t], &mut chans).is_some() {
+            progs[t].push(op);
+        }
+    }
+    Threaded { threads: progs }
+}
+
+/// [`run_program`] for a threaded program.
+pub fn run_threaded(exe: &Path, info: &CollectorInfo, p: &Threaded, env: &[(&str, &str)]) -> Result<(), String> {
+    let want = expected_threaded(p).ok_or("the program's threads would wait for each other forever")?;
+    compare_run(exe, info, &render_threaded(p), &want, env)
 }
 
 /// Runs `ops` with the difftest binary and compares with the model. A
@@ -365,15 +545,27 @@ pub fn generate(seed: u64, len: usize, mix: Mix) -> Vec<Op> {
 /// (`reclaim_exact.c`). A collector that never collects has no `live`
 /// lines worth comparing.
 pub fn run_program(exe: &Path, info: &CollectorInfo, ops: &[Op], env: &[(&str, &str)]) -> Result<(), String> {
+    compare_run(exe, info, &render(ops), &Model::expected(ops), env)
+}
+
+/// Runs the program `text` and compares its output with `want` (see
+/// [`run_program`] for what must match).
+fn compare_run(
+    exe: &Path,
+    info: &CollectorInfo,
+    text: &str,
+    want: &[String],
+    env: &[(&str, &str)],
+) -> Result<(), String> {
     let gc = info.name;
     let dir = std::env::temp_dir().join(format!("rgc-difftest-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let file = dir.join(format!("{gc}-{:?}.ops", std::thread::current().id()).replace(['(', ')'], ""));
-    std::fs::write(&file, render(ops)).map_err(|e| e.to_string())?;
+    std::fs::write(&file, text).map_err(|e| e.to_string())?;
     let out = crate::run(gc, exe, &[file.to_str().unwrap()], env);
     let keep = |l: &&str| info.precise || info.collects || !l.starts_with("live ");
     let got: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().filter(keep).map(String::from).collect();
-    let want: Vec<String> = Model::expected(ops).iter().map(String::as_str).filter(keep).map(String::from).collect();
+    let want: Vec<String> = want.iter().map(String::as_str).filter(keep).map(String::from).collect();
     let agree = |(a, b): (&String, &String)| a == b || (!info.precise && live_covers_reachable(a, b));
     let same = got.len() == want.len() && got.iter().zip(&want).all(agree);
     if !out.status.success() || !same {
@@ -435,19 +627,66 @@ pub fn check_seeds(
     env: &[(&str, &str)],
     mix: Mix,
 ) -> Result<u64, String> {
+    let run = |exe: &Path, info: &CollectorInfo, ops: &Vec<Op>| run_program(exe, info, ops, env);
+    let what = format!("seed {{seed}} ({mix:?} mix, env {env:?})");
+    let shrink = |ops: &Vec<Op>, fails: &mut dyn FnMut(&Vec<Op>) -> bool| {
+        minimize(ops, &mut |p: &[Op]| fails(&p.to_vec()), 3000)
+    };
+    check_each(gc, seeds, &what, |seed| generate(seed, len, mix), run, shrink, |ops| render(ops))
+}
+
+/// [`check_seeds`] for threaded programs of `threads` threads; a failing
+/// program is shrunk thread by thread (never into one whose threads would
+/// wait forever).
+pub fn check_seeds_threaded(
+    gc: &str,
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+    len: usize,
+    env: &[(&str, &str)],
+    mix: Mix,
+) -> Result<u64, String> {
+    let run = |exe: &Path, info: &CollectorInfo, p: &Threaded| run_threaded(exe, info, p, env);
+    let shrink = |p: &Threaded, fails: &mut dyn FnMut(&Threaded) -> bool| {
+        let mut small = p.clone();
+        for t in 0..threads {
+            let mut fails_with = |ops: &[Op]| {
+                let mut q = small.clone();
+                q.threads[t] = ops.to_vec();
+                expected_threaded(&q).is_some() && fails(&q)
+            };
+            small.threads[t] = minimize(&small.threads[t].clone(), &mut fails_with, 1000);
+        }
+        small
+    };
+    let what = format!("threaded seed {{seed}} ({threads} threads, {mix:?} mix, env {env:?})");
+    check_each(gc, seeds, &what, |seed| generate_threaded(seed, threads, len, mix), run, shrink, render_threaded)
+}
+
+/// The loop of [`check_seeds`]: generate each seed's program, run it, and
+/// on the first failure shrink it and report (`what` names the program,
+/// `{seed}` standing for its seed).
+fn check_each<P>(
+    gc: &str,
+    seeds: std::ops::Range<u64>,
+    what: &str,
+    generate: impl Fn(u64) -> P,
+    run: impl Fn(&Path, &CollectorInfo, &P) -> Result<(), String>,
+    shrink: impl Fn(&P, &mut dyn FnMut(&P) -> bool) -> P,
+    render: impl Fn(&P) -> String,
+) -> Result<u64, String> {
     let info = rgc_cli::find_collector(gc)?;
     let exe = crate::build(gc, "difftest");
     let mut ran = 0;
     for seed in seeds {
-        let ops = generate(seed, len, mix);
-        if let Err(first) = run_program(&exe, info, &ops, env) {
-            let mut fails = |p: &[Op]| run_program(&exe, info, p, env).is_err();
-            let small = minimize(&ops, &mut fails, 3000);
-            let why = run_program(&exe, info, &small, env).err().unwrap_or_default();
+        let program = generate(seed);
+        if let Err(first) = run(&exe, info, &program) {
+            let small = shrink(&program, &mut |p: &P| run(&exe, info, p).is_err());
+            let why = run(&exe, info, &small).err().unwrap_or_default();
             return Err(format!(
-                "--gc={gc} seed {seed} ({mix:?} mix, env {env:?}) fails: {first}\n\nminimal reproducer ({} ops; save it and run \
+                "--gc={gc} {} fails: {first}\n\nshrunk reproducer (save it and run \
                  `cargo run -p rgc-tests --bin rgc-difftest -- --gc {gc} --replay FILE`):\n{}\nit fails with: {why}",
-                small.len(),
+                what.replace("{seed}", &seed.to_string()),
                 render(&small)
             ));
         }
@@ -473,6 +712,29 @@ mod tests {
         assert_eq!(&out[..2], ["live 80 2", "live 40 1"]);
         assert!(out[2].starts_with("check 1 "), "{out:?}");
         assert_eq!(out[2], out[3], "the final check repeats the last one");
+    }
+
+    #[test]
+    fn threaded_programs_roundtrip_and_never_wait_forever() {
+        for seed in 0..20 {
+            let p = generate_threaded(seed, 3, 200, Mix::Balanced);
+            assert_eq!(parse_threaded(&render_threaded(&p)).unwrap(), p);
+            assert!(p.threads.iter().flatten().any(|op| matches!(op, Op::Recv(..))), "seed {seed} exchanges objects");
+            assert!(expected_threaded(&p).is_some(), "seed {seed} would wait forever");
+        }
+    }
+
+    #[test]
+    fn threaded_model_counts_what_crossed_threads() {
+        // Thread 0 sends a node to thread 1 and drops it; thread 1 keeps it.
+        let own = |n: u64| n * 4 + KIND_NODE;
+        let p = parse_threaded(&format!("T 2\n@ 0\nF 2\nN 0 {}\n> 1 0\nC 0\n@ 1\nF 2\n< 0 1\nL 1 0 1\nK\n", own(5)))
+            .unwrap();
+        let out = expected_threaded(&p).unwrap();
+        assert_eq!(out.last().unwrap(), "live 40 1", "the node thread 1 received survives: {out:?}");
+        assert!(out.iter().any(|l| l.starts_with("t1 check 0 ")), "thread 1 neither counts nor links another's object");
+        let stuck = parse_threaded("T 2\n@ 0\nF 2\n< 1 0\n@ 1\nF 2\n< 0 0\n").unwrap();
+        assert_eq!(expected_threaded(&stuck), None, "two receives with no send wait forever");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `rgc-difftest` (see README) runs millions.
 
 use rgc_cli::COLLECTORS;
-use rgc_tests::diff::{check_seeds, Mix};
+use rgc_tests::diff::{check_seeds, check_seeds_threaded, Mix};
 
 fn seeds(var: &str, default: u64) -> u64 {
     std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -77,6 +77,26 @@ fn deferred_frees_match_the_model() {
     for gc in COLLECTORS.iter().filter(|gc| gc.name == "refcount") {
         for (seeds, mix) in [(5_000_000..5_000_000 + n, Mix::Balanced), (6_000_000..6_000_000 + n, Mix::Cycles)] {
             if let Err(report) = check_seeds(gc.name, seeds, 400, &env, mix) {
+                panic!("{report}");
+            }
+        }
+    }
+}
+
+/// Threaded programs (3 threads, each with its own model, exchanging
+/// objects through channels) under every collector whose threads run at
+/// once, normally, under torture with the verifier, and mutation-heavy
+/// (an incremental cycle meets every thread's stores).
+#[test]
+fn threaded_programs_match_the_model() {
+    let n = seeds("RGC_DIFF_THREADED_SEEDS", 30);
+    for gc in COLLECTORS.iter().filter(|gc| gc.threads) {
+        for (seeds, env, mix) in [
+            (7_000_000..7_000_000 + n, &[("RGC_HEAP_INITIAL", "256K")][..], Mix::Balanced),
+            (8_000_000..8_000_000 + n / 3, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..], Mix::Balanced),
+            (9_000_000..9_000_000 + n / 3, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..], Mix::Mutation),
+        ] {
+            if let Err(report) = check_seeds_threaded(gc.name, seeds, 3, 300, env, mix) {
                 panic!("{report}");
             }
         }

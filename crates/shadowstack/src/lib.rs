@@ -30,8 +30,7 @@
 //! ## Threads
 //! The collector reads another thread's context only while that thread is
 //! stopped: parked at a safepoint ([`safepoint`], for collectors whose
-//! threads run at once) or kept out of rgc by the program's own lock (for
-//! those whose threads take turns). The registry itself is behind a spin
+//! threads run at once), or because there is only one (`refcount`). The registry itself is behind a spin
 //! lock (attach and detach may race with anything); the lock order is the
 //! collector lock, then the registry's.
 //!

@@ -103,9 +103,8 @@ impl Lock {
         ok
     }
 
-    /// [`Lock::enter`] for a process whose threads take turns by a rule of
-    /// the program's (collectors that are not `Concurrent`): no locked
-    /// instruction, as before threads. The check catches re-entry always
+    /// [`Lock::enter`] for a collector that runs one thread (not
+    /// `Concurrent`): no locked instruction, as before threads. The check catches re-entry always
     /// and a second thread breaking the rule usually.
     pub fn enter_serialised(&self, me: usize) -> Result<(), Reentered> {
         match self.owner.load(Ordering::Relaxed) {

@@ -2,11 +2,12 @@
 //!
 //! ```text
 //! cargo run --release -p rgc-tests --bin rgc-difftest -- --gc all --seeds 1000000
+//! cargo run --release -p rgc-tests --bin rgc-difftest -- --gc all --threads 3 --seeds 1000000
 //! cargo run -p rgc-tests --bin rgc-difftest -- --gc marksweep --replay repro.ops
 //! ```
 
 use clap::Parser;
-use rgc_tests::diff::{check_seeds, parse, run_program, Mix};
+use rgc_tests::diff::{check_seeds, check_seeds_threaded, parse, parse_threaded, run_program, run_threaded, Mix};
 
 #[derive(Parser)]
 #[command(about = "Randomized differential tester for rgc collectors")]
@@ -31,6 +32,11 @@ struct Args {
     /// of every size built and dropped: stresses a cycle collector).
     #[arg(long, default_value = "balanced", value_parser = ["balanced", "mutation", "cycles"])]
     mix: String,
+    /// Threads per program: 1 runs one-thread programs; more run threaded
+    /// programs (each thread its own model, objects exchanged through
+    /// channels) under the collectors whose threads run at once.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=8))]
+    threads: u64,
     /// Run one saved program instead of generating.
     #[arg(long)]
     replay: Option<std::path::PathBuf>,
@@ -55,10 +61,19 @@ fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::from(2);
             }
         };
+        if args.threads > 1 && !info.threads {
+            println!("{gc}: skipped (it runs one thread; threaded programs need threads that run at once)");
+            continue;
+        }
         if let Some(path) = &args.replay {
-            let ops = parse(&std::fs::read_to_string(path).expect("readable program")).expect("valid program");
+            let text = std::fs::read_to_string(path).expect("readable program");
             let exe = rgc_tests::build(gc, "difftest");
-            match run_program(&exe, info, &ops, env) {
+            let outcome = if text.starts_with('T') {
+                run_threaded(&exe, info, &parse_threaded(&text).expect("valid program"), env)
+            } else {
+                run_program(&exe, info, &parse(&text).expect("valid program"), env)
+            };
+            match outcome {
                 Ok(()) => println!("{gc}: replay passes"),
                 Err(e) => {
                     println!("{gc}: replay FAILS: {e}");
@@ -74,7 +89,10 @@ fn main() -> std::process::ExitCode {
                 .map(|w| {
                     let start = args.start + w * per;
                     let end = (start + per).min(args.start + args.seeds);
-                    s.spawn(move || check_seeds(gc, start..end, args.ops, env, mix))
+                    s.spawn(move || match args.threads {
+                        1 => check_seeds(gc, start..end, args.ops, env, mix),
+                        t => check_seeds_threaded(gc, start..end, t as usize, args.ops, env, mix),
+                    })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
