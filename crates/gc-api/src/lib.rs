@@ -28,12 +28,25 @@
 //!
 //! Start reading at [`collector::Collector`], then `include/rgc.h`.
 //!
-//! Invariant of the whole ABI: one collector instance per process. Every
-//! entry into it holds the collector lock (`shadowstack::safepoint`), which
-//! a thread takes as a safepoint; what threads may do at once is each
-//! collector's [`Threads`]. The glue enforces that the collector is never
-//! re-entered from inside itself (an event listener that calls back into
-//! rgc gets a clear error).
+//! ## Invariant
+//! One collector instance per process. The glue enforces that the
+//! collector is never re-entered from inside itself (an event listener
+//! that calls back into rgc gets a clear error).
+//!
+//! ## Phases
+//! A call's life in [`cabi`]: take the collector lock (a safepoint), check
+//! the arguments, call the collector, release the lock (a collector that
+//! stopped the world lowers the other threads' flags first), then run any
+//! finalizers the call found, outside the lock.
+//!
+//! ## Knobs
+//! [`config::KNOBS`], one table: name, environment variable, default, unit.
+//!
+//! ## Threads
+//! Every entry into the collector holds the collector lock
+//! (`shadowstack::safepoint`), which a thread takes as a safepoint; what
+//! threads may do at once is each collector's [`Threads`]. A collector that
+//! runs one thread is entered without a locked instruction.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 

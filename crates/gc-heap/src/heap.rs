@@ -6,6 +6,8 @@
 //! bits, and sweeps. Policy (when to collect, how much to keep committed)
 //! belongs to the caller.
 
+pub(crate) use crate::block::BlockInfo;
+pub use crate::block::BlockState;
 use crate::layout::*;
 use crate::memory::Memory;
 use crate::object::Header;
@@ -16,59 +18,11 @@ use core::ptr::null_mut;
 mod holes;
 mod packed;
 mod spans;
-pub use packed::{MAX_PACKED_RUN_BLOCKS, PACKED_RUN_CHUNK};
+pub use crate::layout::MAX_PACKED_RUN_BLOCKS;
+pub use packed::PACKED_RUN_CHUNK;
 pub use spans::{free_run_in, settle_cells};
 
 const NONE: u32 = u32::MAX;
-
-/// What a block holds (`BlockInfo::state`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum BlockState {
-    /// Never used (above the frontier) or swept empty.
-    Free = 0,
-    /// Cells of one size class.
-    Small = 1,
-    /// First block of a large object; `aux` = number of blocks.
-    LargeHead = 2,
-    /// Later block of a large object; `aux` = index of its head block.
-    LargeTail = 3,
-    /// First block of a run of packed cells; `aux` = number of blocks.
-    PackedHead = 4,
-    /// Later block of a packed run; `aux` = index of its head block.
-    PackedTail = 5,
-}
-
-/// One block-table entry.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BlockInfo {
-    pub(crate) state: u8,
-    pub(crate) class: u8,
-    /// 0 when every byte of the block is known to read zero, 1 when it may
-    /// not. (Zero means "clean" so that a fresh mapping's block table needs
-    /// no initialising pass: touching every entry of a large reservation's
-    /// table cost megabytes of resident memory.)
-    dirty: u8,
-    /// 1 when the block was taken during an incremental sweep, below the
-    /// sweep cursor: its objects are new, and the sweeper skips it once
-    /// (clearing the flag). Set by `take_block`, cleared by the sweeper and
-    /// by `free_block`.
-    fresh: u8,
-    /// Small: 1 while the block is on its class's partial list with its
-    /// free cells not yet linked: [`Heap::refill`] links them from the
-    /// allocation bitmap when it takes the block (lazy sweeping: the sweep
-    /// itself touches only bitmaps). [`Heap::free_object`] leaves a cell of
-    /// such a block to that linking instead of listing it twice. Set by the
-    /// sweeper, cleared by `refill` and `free_block`.
-    unlinked: u8,
-    _pad: [u8; 3],
-    /// Link in a class's list of partly free blocks.
-    next: u32,
-    pub(crate) aux: u32,
-}
-
-const _: () = assert!(core::mem::size_of::<BlockInfo>() == 16);
 
 #[derive(Clone, Copy)]
 struct ClassState {
@@ -331,7 +285,8 @@ impl Heap {
     /// The lookups of [`Geometry`], valid until the heap next takes a block.
     #[inline]
     pub fn geometry(&self) -> Geometry {
-        Geometry::new(self, self.table, self.alloc_bits)
+        let (lo, hi) = self.used_range();
+        Geometry::new(lo, hi - lo, self.table, self.alloc_bits)
     }
 
     /// The mark loop's view of the heap: lookups and mark bits.

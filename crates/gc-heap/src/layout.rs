@@ -37,6 +37,8 @@ pub const GRANULE: usize = 8;
 pub const GRANULE_SHIFT: u32 = 3;
 /// Bytes per block.
 pub const BLOCK_SIZE: usize = 4 * 1024;
+/// Longest packed run, in blocks (128 KB), which bounds the work of sweeping one run.
+pub const MAX_PACKED_RUN_BLOCKS: usize = 32;
 pub const BLOCK_SHIFT: u32 = 12;
 pub const GRANULES_PER_BLOCK: usize = BLOCK_SIZE / GRANULE;
 /// Bitmap bytes per block (one bit per granule).

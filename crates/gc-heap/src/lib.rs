@@ -2,8 +2,15 @@
 //!
 //! Collectors ("plans", in MMTk's sense) differ in *when* and *how much* they
 //! trace; they share *where objects live* and *how an object is traced*.
-//! Start at [`runtime::Gc`], which turns any [`runtime::Plan`] into a
+//! Start at [`gc::Gc`], which turns any [`gc::Plan`] into a
 //! [`gc_api::Collector`], then read [`heap::Heap`].
+//!
+//! Who owns what (MMTk's split): the *space* is [`heap::Heap`] (blocks,
+//! block table, bitmaps) with the tables of [`runtime::Runtime`] (types,
+//! finalizable objects, weak references, global roots); each thread's
+//! *allocator* is its spans and stash (`shadowstack::Context` and `Local`,
+//! driven by [`allocator`]); the *tracer* is [`mark::Marker`] with the root
+//! snapshot. [`gc::Gc`] is where the C ABI's calls meet them.
 //!
 //! ## Layout of one heap
 //! A single region of memory, obtained through the [`memory::Memory`]
@@ -39,6 +46,34 @@
 //!    (Packed cells are zeroed when handed out instead: their free space
 //!    is holes of any size, not cells of a class.)
 //!
+//!
+//! ## Phases
+//! A tracing collection runs the steps of [`runtime`] in order: mark the
+//! roots, mark transitively, clear dead weak references, queue dead
+//! finalizable objects (and mark what they reach), forget dead weak
+//! references, sweep. Each has a bounded, resumable form for the
+//! incremental plan. Before a sweep every thread's spans are retired
+//! ([`allocator`]).
+//!
+//! ## Knobs
+//! All in `gc_api::config::KNOBS` (environment and `rgc_config`): the heap
+//! limit and initial allowance, the growth percentage that sets the next
+//! allowance ([`runtime::Runtime::end_cycle`]), torture mode (collect at
+//! every allocation, no spans) and the verifier ([`verify`]). Sizes and
+//! classes are constants in [`layout`].
+//!
+//! ## Threads
+//! - A thread's spans, stash and store log are its own: it bumps its spans
+//!   inline and refills them from its stash without the collector lock;
+//!   the collector touches them only with the thread stopped.
+//! - Everything else here (heap, tables, marker, counters) is touched only
+//!   under the collector lock (`shadowstack::safepoint`), and the heap as a
+//!   whole only with every other thread stopped: [`gc::Gc`] settles all
+//!   threads, which stops them under a concurrent plan, before every plan
+//!   call, lookup and statistic. The one exception is a lock-free refill,
+//!   which writes only the allocation-bitmap words of blocks its thread
+//!   owns ([`allocator::alloc_unlocked`]).
+//!
 //! The crate uses only `core` and `alloc` except the `mmap` memory
 //! source (feature `std`).
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -47,6 +82,9 @@
 extern crate alloc;
 
 pub mod allocator;
+mod bits;
+mod block;
+pub mod gc;
 pub mod heap;
 pub mod layout;
 pub mod mark;
@@ -57,5 +95,6 @@ pub mod store_log;
 pub mod verify;
 pub mod view;
 
+pub use gc::{Gc, Plan};
 pub use heap::Heap;
-pub use runtime::{Gc, MarkHooks, Plan, Runtime};
+pub use runtime::{MarkHooks, Runtime};

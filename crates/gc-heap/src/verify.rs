@@ -10,6 +10,24 @@ use crate::object::{for_each_pointer, header, object_bytes};
 use crate::runtime::Runtime;
 use gc_api::{msg, Message};
 
+impl Runtime {
+    /// Runs the heap verifier if configured; aborts on a violation.
+    pub fn verify_if_enabled(&mut self, after_full_collection: bool) {
+        if self.config.verifying() {
+            self.verify_or_abort(after_full_collection);
+        }
+    }
+
+    /// Runs the heap verifier; aborts on a violation. Right after a full
+    /// collection the heap must hold exactly what the marker counted.
+    pub fn verify_or_abort(&mut self, after_full_collection: bool) {
+        let expect = after_full_collection.then_some((self.counters.live_objects, self.counters.live_bytes));
+        if let Err(msg) = verify(self, expect) {
+            gc_api::fatal!("heap verifier", msg);
+        }
+    }
+}
+
 /// Returns the first violated invariant. `expect_live` is
 /// `(objects, bytes)` counted by the last full collection, when the heap
 /// should hold exactly those.

@@ -9,7 +9,8 @@
 //! changes while marking: the frontier only moves when a block is taken,
 //! and a [`MarkView`] borrows the heap mutably for as long as it exists.
 
-use crate::heap::{BlockInfo, BlockState, Heap};
+use crate::bits::last_set_bit;
+use crate::block::{BlockInfo, BlockState};
 use crate::layout::*;
 use core::marker::PhantomData;
 
@@ -48,9 +49,10 @@ impl Default for Found {
 }
 
 impl Geometry {
-    pub(crate) fn new(heap: &Heap, table: *const BlockInfo, alloc_bits: *const u64) -> Geometry {
-        let (lo, hi) = heap.used_range();
-        Geometry { base: lo, used_bytes: hi - lo, table, alloc_bits }
+    /// Lookups over the blocks from `base` (`used_bytes` of them in use),
+    /// with the heap's block table and allocation bitmap.
+    pub(crate) fn new(base: usize, used_bytes: usize, table: *const BlockInfo, alloc_bits: *const u64) -> Geometry {
+        Geometry { base, used_bytes, table, alloc_bits }
     }
 
     #[inline]
@@ -164,7 +166,9 @@ impl Geometry {
 pub struct MarkView<'h> {
     pub geometry: Geometry,
     mark_bits: *mut u64,
-    _heap: PhantomData<&'h mut Heap>,
+    /// The heap's mutable borrow (`Heap::mark_view` takes `&'h mut self`),
+    /// as a borrow of the mark bitmap it writes.
+    _heap: PhantomData<&'h mut [u64]>,
 }
 
 impl<'h> MarkView<'h> {
@@ -222,26 +226,5 @@ impl<'h> MarkView<'h> {
             *word |= bit;
         }
         true
-    }
-}
-
-/// The highest set bit of the bitmap `words` in `lowest..=at`, scanning
-/// down a word at a time.
-///
-/// # Safety
-/// The bitmap covers bit `at`.
-pub(crate) unsafe fn last_set_bit(words: *const u64, lowest: usize, at: usize) -> Option<usize> {
-    let mut at = at;
-    loop {
-        // SAFETY: caller contract; `at` only goes down.
-        let word = unsafe { *words.add(at >> 6) } & (u64::MAX >> (63 - (at & 63)));
-        if word != 0 {
-            let found = (at & !63) + 63 - word.leading_zeros() as usize;
-            return (found >= lowest).then_some(found);
-        }
-        if at & !63 <= lowest {
-            return None;
-        }
-        at = (at & !63) - 1;
     }
 }

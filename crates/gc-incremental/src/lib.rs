@@ -31,7 +31,7 @@
 //! strong invariant forbids. SATB needs no root rescan when marking ends,
 //! so termination is bounded, which is why it was chosen.
 //!
-//! ## Phases ([`cycle::CyclePhase`], advanced by [`cycle::Incremental::work`])
+//! ## Phases ([`phase::CyclePhase`], advanced by [`cycle::Incremental::work`])
 //! | phase | work per chunk | barriers |
 //! |---|---|---|
 //! | `Idle` | none: allocate until the start point | off |
@@ -70,6 +70,18 @@
 //! `rgc_step(budget)` runs one increment of that budget, starting a cycle
 //! once half of the start point is reached.
 //!
+//! ## Threads
+//! `Concurrent`: attached threads allocate and store at once, each
+//! appending overwritten values to its own store log (`rgc_thread.log`).
+//! Collector work stops the world: every increment (so the cycle's root
+//! snapshot, which copies every thread's shadow stack, and the increment
+//! that judges termination, which first drains every thread's log), every
+//! full log's flush, and the verifier. Between increments the threads run.
+//! A cycle's start takes threads off lock-free refills until the marking
+//! ends, so every cell allocated during marking is settled black by the
+//! collector. Why not a ragged snapshot: DESIGN.md, "Threads (issue 26,
+//! step 3)".
+//!
 //! ## Knobs and defaults (all in [`gc_api::config::KNOBS`])
 //! | knob | env | default | meaning |
 //! |---|---|---|---|
@@ -91,9 +103,11 @@ extern crate alloc;
 pub mod barrier;
 pub mod cycle;
 pub mod pacing;
+pub mod phase;
 pub mod verify;
 
-pub use cycle::{CyclePhase, Incremental};
+pub use cycle::Incremental;
+pub use phase::CyclePhase;
 
 /// The collector type the C ABI exports.
 pub type IncrementalGc = gc_heap::Gc<Incremental>;

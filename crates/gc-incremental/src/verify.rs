@@ -13,7 +13,7 @@
 //! - `Sweep`: every reachable object the sweeper has not reached is marked;
 //! - `Idle`: no mark bit is set.
 
-use crate::cycle::CyclePhase;
+use crate::phase::CyclePhase;
 use alloc::vec::Vec;
 use gc_api::types::BYTES_TYPE;
 use gc_api::{msg, Message};

@@ -6,7 +6,7 @@
 //! sweeps every block eagerly. Nothing is moved. The two plans differ only
 //! in where roots come from:
 //! - [`MarkSweep`]: the shadow stacks and registered global roots, exactly;
-//! - [`Conservative`]: those, plus every word of the collecting thread's C
+//! - [`Conservative`]: those, plus every word of each attached thread's C
 //!   stack and callee-saved registers and of the writable data segments of
 //!   the executable and every loaded shared object ([`ambiguous_roots`]).
 //!   A word that points anywhere into an allocated object keeps it alive.
@@ -14,15 +14,31 @@
 //!   scanned word by word, root ranges, uncollectable objects, explicit
 //!   frees and ordered per-object finalizers ([`finalization`]).
 //!
-//! Invariant: between collections every mark bit is clear; during one, the
-//! phases of [`gc_heap::runtime`] run in their documented order inside a
-//! single [`gc_api::event::Phase::Pause`].
+//! ## Invariant
+//! Between collections every mark bit is clear; during one, the phases of
+//! [`gc_heap::runtime`] run in their documented order inside a single
+//! [`gc_api::event::Phase::Pause`], with every other thread stopped.
 //!
-//! Pacing: the next collection is due once the program has allocated
+//! ## Phases
+//! One pause: stop the world (a handshake), settle and retire every
+//! thread's spans, mark (conservative: scanned ranges first), weak
+//! references, finalizers, sweep every block, resume ([`collection::collect`]).
+//!
+//! ## Knobs (pacing)
+//! The next collection is due once the program has allocated
 //! `max(heap_initial, heap_after_gc × growth_percent / 100)` bytes of cells,
 //! or when the heap cannot satisfy an allocation. `rgc_step` runs a whole
 //! collection once at least half of that allowance is used (a stop-the-world
-//! collector cannot split one), so idle time is put to use early.
+//! collector cannot split one), so idle time is put to use early. The knobs
+//! themselves are in `gc_api::config::KNOBS`.
+//!
+//! ## Threads
+//! Both plans are `Concurrent`: attached threads allocate and store at
+//! once; a collection runs on the thread that found it due, with the others
+//! parked. Under [`Conservative`] each parked thread has published its
+//! callee-saved registers and the bottom of its callers' frames
+//! (`shadowstack::stack`), and [`ambiguous_roots`] scans every attached
+//! thread's. Threads that are not attached are not scanned.
 //!
 //! Start reading at [`collection::collect`].
 //!

@@ -6,6 +6,12 @@
 //! references are never cleared. When `heap_max` is used up, the OOM handler
 //! runs. `rgc_collect` and `rgc_step` do nothing, and `live_bytes` stays 0
 //! because no collection ever measures it.
+//!
+//! Invariant: no mark bit is ever set. Phases: none. Knobs: `heap_max`
+//! alone (`gc_api::config::KNOBS`). Threads: `Concurrent`; threads bump
+//! their own spans and refill them from their own stash without the
+//! collector lock, so allocation scales with cores (the harness's threads
+//! group); statistics and lookups stop the world as under every plan.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 

@@ -48,6 +48,18 @@
 //! reconciliation is proportional to the roots, the table, and the garbage
 //! it frees; a cycle collection to what its candidates reach.
 //!
+//! ## Knobs
+//! `RGC_FREE_BUDGET` (objects freed per reconciliation before the rest is
+//! deferred), and the heap limit, initial allowance and growth shared with
+//! every collector: all in `gc_api::config::KNOBS`.
+//!
+//! ## Threads
+//! `Single`: one attached thread; a second `rgc_thread_attach` is a fatal
+//! error naming the collector (count updates in the inline barrier are
+//! plain read-modify-writes). The store log is the thread's own
+//! (`rgc_thread.log`), like every collector's. Threads for refcount are
+//! issue 29.
+//!
 //! Start reading at [`reconcile`], then [`cycles`].
 #![deny(unsafe_op_in_unsafe_fn)]
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -21,11 +21,11 @@
 //! (`packed`) keeps holes maximal (no two adjacent) by construction and
 //! finds a hole's neighbours from the allocation bitmap.
 
-use crate::layout::{BLOCK_SIZE, PACKED_ALIGN};
+use crate::layout::{BLOCK_SIZE, MAX_PACKED_RUN_BLOCKS, PACKED_ALIGN};
 use core::ptr::null_mut;
 
 /// Largest hole: a whole packed run of the longest length.
-pub const MAX_HOLE: usize = super::packed::MAX_PACKED_RUN_BLOCKS * BLOCK_SIZE;
+pub const MAX_HOLE: usize = MAX_PACKED_RUN_BLOCKS * BLOCK_SIZE;
 const MIN_SHIFT: u32 = PACKED_ALIGN.trailing_zeros();
 /// Bins per power of two, as a shift.
 const SUB_SHIFT: u32 = 2;

@@ -61,12 +61,10 @@
 
 use super::holes::Holes;
 use super::{BlockState, Heap, SweepCounts, NONE};
+use crate::bits::last_set_bit;
 use crate::layout::*;
-use crate::view::last_set_bit;
 use core::ptr::null_mut;
 
-/// Longest packed run, in blocks (128 KB), which bounds the work of sweeping one run.
-pub const MAX_PACKED_RUN_BLOCKS: usize = 32;
 /// Most blocks a new packed run takes beyond what its first cell needs.
 pub const PACKED_RUN_CHUNK: usize = 16;
 /// Fewest blocks the last run grows by when it is extended, so runs of
