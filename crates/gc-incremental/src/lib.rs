@@ -79,8 +79,9 @@
 //! full log's flush, and the verifier. Between increments the threads run.
 //! A cycle's start takes threads off lock-free refills until the marking
 //! ends, so every cell allocated during marking is settled black by the
-//! collector. Why not a ragged snapshot: DESIGN.md, "Threads (issue 26,
-//! step 3)".
+//! collector. Why the snapshot is not ragged (taken by each thread at its
+//! own safepoint): global roots have no barrier; see DESIGN.md, "Threads
+//! (issue 26, step 3)".
 //!
 //! ## Knobs and defaults (all in [`gc_api::config::KNOBS`])
 //! | knob | env | default | meaning |
