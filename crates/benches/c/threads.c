@@ -1,6 +1,6 @@
 /* Throughput with several mutator threads: `threads` workers share one
- * heap with no lock around rgc (marksweep, none; the collectors whose
- * threads take turns run one worker).
+ * heap with no lock around rgc (every collector but refcount, which runs
+ * one thread and so one worker).
  *
  * Parameters: threads=2 work=trees|requests units=... live_mb=8
  *   work=trees     GCBench-like: each worker keeps a long-lived tree and
@@ -139,7 +139,7 @@ int main(int argc, char **argv) {
                              : SESSIONS * (sizeof(Request) + 8 + 40 + 200) + ptrarray_bytes(SESSIONS);
     sc_init_heap(live);
     rgc_set_event_listener(listener, NULL);
-    concurrent = strcmp(rgc_collector_name(), "marksweep") == 0 || strcmp(rgc_collector_name(), "none") == 0;
+    concurrent = strcmp(rgc_collector_name(), "refcount") != 0;
     if (!concurrent) nthreads = 1;
     units_per_worker = units / nthreads;
     for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&stripes[i].m, NULL);

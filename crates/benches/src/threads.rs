@@ -36,7 +36,7 @@ pub const GROUP: &str = "threads";
 pub const WORKERS: &[u32] = &[1, 2, 4];
 pub const WORKS: &[&str] = &["trees", "requests"];
 /// Collectors whose threads run at once (`gc_api::Threads::Concurrent`).
-pub const COLLECTORS: &[&str] = &["marksweep", "incremental", "none"];
+pub const COLLECTORS: &[&str] = &["marksweep", "conservative", "incremental", "none"];
 
 /// The program's parameters for one run.
 pub fn params(work: &str, workers: u32, quick: bool, heap_mult: f64) -> Vec<(String, String)> {

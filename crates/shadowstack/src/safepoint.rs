@@ -92,17 +92,6 @@ impl Lock {
         Ok(())
     }
 
-    /// Takes the lock if it is free, without parking: a thread that finds
-    /// it free was never waited for (only the holder stops threads, and
-    /// there is none), so it need not publish anything first.
-    pub fn try_enter(&self, me: usize) -> bool {
-        let ok = self.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok();
-        if ok {
-            tsan_acquire(&self.owner);
-        }
-        ok
-    }
-
     /// [`Lock::enter`] for a collector that runs one thread (not
     /// `Concurrent`): no locked instruction, as before threads. The check catches re-entry always
     /// and a second thread breaking the rule usually.
@@ -227,23 +216,12 @@ pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
 unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
     // SAFETY: caller contract; `local` is null or the thread's live Local.
     let local = unsafe { (*ctx).local };
-    if publish {
-        if COLLECTOR_LOCK.try_enter(ctx as usize) {
-            // SAFETY: as above; only this thread writes its state and flag.
-            if let Some(l) = unsafe { local.as_mut() } {
-                // A thread attaching registered PARKED: it runs now, as
-                // after `Lock::enter`.
-                l.state.store(RUNNING, Ordering::Relaxed);
-                l.in_collector = true;
-            }
-            return Ok(());
-        }
-        // It may wait, parked: what it holds must be visible first.
+    // It may wait, parked: what it holds must be visible first (a few
+    // stores, only while a conservative collector asked for them).
+    if publish && !COLLECTOR_LOCK.held_by(ctx as usize) {
         // SAFETY: as above; only this thread writes what it publishes.
         if let Some(l) = unsafe { local.as_mut() } {
-            if !COLLECTOR_LOCK.held_by(ctx as usize) {
-                crate::publish_stack(l);
-            }
+            crate::publish_stack(l);
         }
     }
     // SAFETY: as above.
