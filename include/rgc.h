@@ -128,7 +128,9 @@ typedef struct rgc_type {
     uint16_t alloc_cell; /* written by rgc: bytes of one such cell, header included */
     uint32_t alloc_key;  /* written by rgc: the inline rgc_alloc serves this descriptor
                             while (low 32 bits of its address) ^ alloc_key equals the
-                            thread's alloc_key (so not a copy, not stale, not refused) */
+                            thread's alloc_key (so not a copy, not stale, not refused);
+                            for a variable-size type, the inline rgc_alloc_array serves
+                            it when that holds with RGC_ARRAY_KEY xored in too */
 } rgc_type;
 
 /* ------------------------------------------------------------------------
@@ -559,7 +561,37 @@ static inline void *rgc_alloc_bytes(size_t n) {
 /* A variable-size object with `length` items; rgc stores `length` in its
  * length field. Misuse: a fixed-size type, or a length whose byte size
  * overflows (e.g. a negative length cast to size_t), is fatal. */
+#if defined(RGC_GC_BDW)
 void *rgc_alloc_array(rgc_type *type, size_t length);
+#else
+/* The out-of-line half of rgc_alloc_array (other FFIs may call it, or the
+ * library's plain rgc_alloc_array). */
+void *rgc_alloc_array_slow(rgc_type *type, size_t length);
+
+/* Xored into a variable-size descriptor's alloc_key (gc_api::abi::ARRAY_KEY),
+ * so that rgc_alloc and rgc_alloc_array never accept each other's types. */
+#define RGC_ARRAY_KEY 2u
+
+/* Inline, as rgc_alloc_bytes, when the whole object is at most
+ * RGC_INLINE_BYTES_MAX bytes, the type is registered and has no finalizer,
+ * and the collector allocates from spans: a bump of the span of its size,
+ * the header and the length field. Otherwise rgc_alloc_array_slow. */
+static inline void *rgc_alloc_array(rgc_type *type, size_t length) {
+    if (RGC_LIKELY(type != NULL && length <= RGC_INLINE_BYTES_MAX &&
+                   ((uint32_t)(uintptr_t)type ^ type->alloc_key ^ RGC_ARRAY_KEY) == rgc_thread.alloc_key)) {
+        uint64_t n = (uint64_t)type->size + (uint64_t)length * type->item_size;
+        if (RGC_LIKELY(n <= RGC_INLINE_BYTES_MAX)) {
+            rgc_span_class c = rgc_bytes_spans[(n + 15) >> 3];
+            char *p = (char *)rgc_alloc_in_span_(c.span, c.cell, type->id, (size_t)n);
+            if (RGC_LIKELY(p != NULL)) {
+                *(size_t *)(p + type->length_offset) = length;
+                return p;
+            }
+        }
+    }
+    return rgc_alloc_array_slow(type, length);
+}
+#endif
 
 /* Requested size in bytes of the object at p. Misuse: p not the start of a
  * live object is fatal. */

@@ -236,3 +236,11 @@ pub const fn thread_key(generation: u32) -> u32 {
 pub fn descriptor_key(desc: *const RgcType, generation: u32) -> u32 {
     (desc as usize as u32) ^ thread_key(generation)
 }
+
+/// Xored into the `alloc_key` of a variable-size descriptor whose small
+/// arrays `rgc.h`'s inline `rgc_alloc_array` may serve (`RGC_ARRAY_KEY`):
+/// the two inline paths then never accept each other's descriptors (a
+/// fixed-size type given to `rgc_alloc_array`, or an array type to
+/// `rgc_alloc`, fails the key check and reaches the call that reports it).
+/// Even, so keys stay odd.
+pub const ARRAY_KEY: u32 = 2;

@@ -345,9 +345,16 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
     // case: a refill). Written only when they change, so that threads
     // reading the descriptor share its cache line.
     unsafe {
-        if (*desc).alloc_key != key {
+        let array_key = key ^ crate::abi::ARRAY_KEY;
+        if (*desc).alloc_key != key && (*desc).alloc_key != array_key {
             let class = c.span_class(id);
-            let key = if class == SpanClass::NONE { 0 } else { key };
+            let key = if class != SpanClass::NONE {
+                key
+            } else if c.inline_arrays(id) {
+                array_key
+            } else {
+                0
+            };
             if ((*desc).alloc_span, (*desc).alloc_cell, (*desc).alloc_key) != (class.span, class.cell, key) {
                 (*desc).alloc_span = class.span;
                 (*desc).alloc_cell = class.cell;
@@ -468,19 +475,38 @@ pub unsafe fn alloc<C: Collector>(
     desc: *mut RgcType,
     length: Option<usize>,
 ) -> *mut c_void {
-    if C::THREADS == crate::Threads::Concurrent && length.is_none() && !desc.is_null() {
+    if C::THREADS == crate::Threads::Concurrent && !desc.is_null() {
         let ctx = shadowstack::current();
         // SAFETY: the descriptor is readable (contract); a key that matches
         // the thread's (non-zero) key says it is registered in this
-        // instance, with this span and cell: the inline path's own check.
+        // instance, with this span and cell (or, with ARRAY_KEY, that its
+        // small arrays come from the byte buffers' spans): the inline
+        // path's own check.
         unsafe {
             let key = (*ctx).alloc_key;
-            if key != 0 && (desc as usize as u32) ^ (*desc).alloc_key == key {
-                let (span, id, size) = ((*desc).alloc_span as usize, (*desc).id, (*desc).size as usize);
-                let p = C::alloc_without_lock(ctx, span, id, 0, size);
-                if !p.is_null() {
-                    return p.cast();
+            let mine = key != 0 && (desc as usize as u32) ^ (*desc).alloc_key == key;
+            let my_arrays = key != 0 && (desc as usize as u32) ^ (*desc).alloc_key ^ crate::abi::ARRAY_KEY == key;
+            let id = (*desc).id;
+            match length {
+                None if mine => {
+                    let p = C::alloc_without_lock(ctx, (*desc).alloc_span as usize, id, 0, (*desc).size as usize);
+                    if !p.is_null() {
+                        return p.cast();
+                    }
                 }
+                Some(n) if my_arrays && n <= crate::abi::INLINE_BYTES_MAX => {
+                    let bytes = (*desc).size as usize + n * (*desc).item_size as usize;
+                    if bytes <= crate::abi::INLINE_BYTES_MAX {
+                        let p =
+                            C::alloc_without_lock(ctx, C::BYTES_SPANS[(bytes + 15) >> 3].span as usize, id, n, bytes);
+                        if !p.is_null() {
+                            // The length field, inside the fixed part (validated at registration).
+                            (p.add((*desc).length_offset as usize) as *mut usize).write(n);
+                            return p.cast();
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -506,7 +532,9 @@ pub unsafe fn alloc<C: Collector>(
                 " needs more than isize::MAX bytes (is the length negative?)"
             )
         };
-        let req = AllocRequest { type_id, length, bytes, call, inline: length_is_none };
+        // Small arrays of types the inline path serves refill its spans.
+        let inline = length_is_none || c.inline_arrays(type_id);
+        let req = AllocRequest { type_id, length, bytes, call, inline };
         // SAFETY: the type is registered and `bytes` computed from it.
         let p = unsafe { c.alloc(&req) };
         (p, bytes, c.finalizers_pending())
@@ -855,6 +883,12 @@ macro_rules! export_c_abi {
                 // SAFETY: contract forwarded from rgc.h.
                 unsafe { glue::alloc(&INSTANCE, "rgc_alloc", t, None) }
             }
+            #[no_mangle]
+            pub unsafe extern "C" fn rgc_alloc_array_slow(t: *mut RgcType, length: usize) -> *mut c_void {
+                // SAFETY: contract forwarded from rgc.h.
+                unsafe { glue::alloc(&INSTANCE, "rgc_alloc_array", t, Some(length)) }
+            }
+            /// `rgc_alloc_array` for callers that cannot use rgc.h's inline path.
             #[no_mangle]
             pub unsafe extern "C" fn rgc_alloc_array(t: *mut RgcType, length: usize) -> *mut c_void {
                 // SAFETY: contract forwarded from rgc.h.

@@ -117,6 +117,12 @@ pub trait Collector: Sized {
         SpanClass::NONE
     }
 
+    /// Whether `rgc.h`'s inline `rgc_alloc_array` may serve small arrays of
+    /// type `id` (registered, variable-size) from the byte buffers' spans.
+    fn inline_arrays(&self, _id: TypeId) -> bool {
+        false
+    }
+
     /// The call that entered the collector is about to leave it (and
     /// release the collector lock): threads it stopped may run again.
     fn leaving(&mut self) {}

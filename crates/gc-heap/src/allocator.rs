@@ -90,13 +90,24 @@ impl Runtime {
         }
     }
 
+    /// Whether small arrays of type `id` (registered) come from spans: a
+    /// variable-size user type without a finalizer, while spans are in
+    /// use. They share the byte buffers' classes, by total size
+    /// ([`BYTES_SPANS`]), up to [`gc_api::abi::INLINE_BYTES_MAX`] bytes.
+    pub fn inline_arrays(&self, id: gc_api::TypeId) -> bool {
+        self.spans_enabled
+            && id >= gc_api::types::FIRST_USER_TYPE
+            && self.types.get(id).is_some_and(|info| info.varsize && info.finalizer.is_none())
+    }
+
     /// The class a span would serve `req` from, if spans may serve it.
     #[inline]
     pub fn span_class_of_request(&self, req: &AllocRequest) -> Option<usize> {
         if !req.inline || !self.spans_enabled {
             return None;
         }
-        let class = if req.type_id == gc_api::types::BYTES_TYPE {
+        let by_size = req.type_id == gc_api::types::BYTES_TYPE || self.inline_arrays(req.type_id);
+        let class = if by_size {
             BYTES_SPANS.get((req.bytes + 15) >> 3)?.span as usize
         } else {
             self.span_class(req.type_id).span as usize
@@ -149,6 +160,7 @@ impl Runtime {
         let ctx = unsafe { &mut *local.ctx };
         let (from, to) = (local.settled[class], ctx.spans[class].cursor);
         if from == to {
+            self.count_unlocked(local);
             return;
         }
         let black = self.allocate_black;
@@ -165,6 +177,15 @@ impl Runtime {
         if black {
             self.marker.count_allocated_black(n, bytes, footprint);
         }
+        self.count_unlocked(local);
+    }
+
+    /// Adds the cells `local`'s thread settled without the lock (never
+    /// while allocating black) to the counters, so that the allocation
+    /// that paces collections sees them at the thread's next locked refill.
+    fn count_unlocked(&mut self, local: &mut Local) {
+        self.counters.objects_allocated += core::mem::take(&mut local.unlocked_objects);
+        self.allocated_since_gc += core::mem::take(&mut local.unlocked_footprint) as usize;
     }
 
     /// Settles every attached thread (see the module doc), stopping the
@@ -285,31 +306,43 @@ impl Runtime {
             self.fill_stash(local, class);
         }
         let cell = span.cursor;
+        let typed = req.type_id >= gc_api::types::FIRST_USER_TYPE;
+        let length_at = self.types.get(req.type_id).filter(|i| typed && i.varsize).map(|i| i.length_offset as usize);
         // SAFETY: `cell` is a free, zeroed cell of the class inside the
-        // span, which holds whole cells; the context is the caller's.
+        // span, which holds whole cells; the context is the caller's; an
+        // array's length field lies inside its fixed part.
         unsafe {
             let ctx = &mut *local.ctx;
             ctx.spans[class] = Span { cursor: cell.add(CLASS_SIZES[class] as usize), limit: span.limit };
             ctx.allocated += req.bytes as u64;
             (cell as *mut Header).write(Header::new(req.type_id, req.length, 0));
+            if let Some(at) = length_at {
+                *(cell.add(HEADER + at) as *mut usize) = req.length;
+            }
             cell.add(HEADER)
         }
     }
 }
 
 impl Runtime {
-    /// With other threads attached under a concurrent plan, gives the
-    /// thread up to [`shadowstack::STASH`] more blocks of `class` (partly
-    /// used ones first, as for spans), so that its next refills of the
-    /// class need no lock ([`alloc_unlocked`]). A stash entry is the
-    /// block's address, with bit 0 set for a partly used block.
+    /// Under a concurrent plan, lets the thread's next refills take the
+    /// next free run of its span's block without the lock
+    /// ([`alloc_unlocked`]: one thread too, where a fragmented block's short
+    /// runs made every few objects a locked refill); and with other threads
+    /// attached, gives it up to [`shadowstack::STASH`] more blocks of
+    /// `class` (partly used ones first, as for spans) for the refills after
+    /// that. A stash entry is the block's address, with bit 0 set for a
+    /// partly used block.
     fn fill_stash(&mut self, local: &mut Local, class: usize) {
         // While allocating black, cells must get mark bits when settled,
         // which only the collector (with the thread stopped) sets.
-        if self.threads != gc_api::Threads::Concurrent || shadowstack::attached_hint() < 2 || self.allocate_black {
+        if self.threads != gc_api::Threads::Concurrent || self.allocate_black {
             return;
         }
         (local.alloc_bits, local.blocks_base) = self.heap.settle_geometry();
+        if shadowstack::attached_hint() < 2 {
+            return;
+        }
         while (local.stash_len[class] as usize) < shadowstack::STASH {
             let Some((block, partial)) = self.heap.take_stash_block(class) else { break };
             local.stash[class][local.stash_len[class] as usize] = block.wrapping_add(partial as usize);

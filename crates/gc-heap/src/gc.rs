@@ -183,6 +183,10 @@ impl<P: Plan> Collector for Gc<P> {
         self.rt.span_class(id)
     }
 
+    fn inline_arrays(&self, id: TypeId) -> bool {
+        P::ALLOCATES_FROM_SPANS && self.rt.inline_arrays(id)
+    }
+
     unsafe fn alloc_without_lock(
         ctx: *mut shadowstack::Context,
         span: usize,
