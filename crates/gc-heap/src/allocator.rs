@@ -180,12 +180,19 @@ impl Runtime {
         self.count_unlocked(local);
     }
 
-    /// Adds the cells `local`'s thread settled without the lock (never
-    /// while allocating black) to the counters, so that the allocation
-    /// that paces collections sees them at the thread's next locked refill.
+    /// Adds the cells `local`'s thread settled without the lock to the
+    /// counters (and, while allocating black, to the marker's), so that
+    /// the allocation that paces collections sees them at the thread's
+    /// next locked refill.
     fn count_unlocked(&mut self, local: &mut Local) {
-        self.counters.objects_allocated += core::mem::take(&mut local.unlocked_objects);
-        self.allocated_since_gc += core::mem::take(&mut local.unlocked_footprint) as usize;
+        let objects = core::mem::take(&mut local.unlocked_objects);
+        let footprint = core::mem::take(&mut local.unlocked_footprint) as usize;
+        self.counters.objects_allocated += objects;
+        self.allocated_since_gc += footprint;
+        if local.black {
+            // Their requested bytes went with the thread's byte counter.
+            self.marker.count_allocated_black(objects as usize, 0, footprint);
+        }
     }
 
     /// Settles every attached thread (see the module doc), stopping the
@@ -229,16 +236,15 @@ impl Runtime {
         }
     }
 
-    /// Starts or stops allocating black (an incremental cycle's marking).
-    /// Starting takes every thread off its unlocked refills until its next
-    /// locked one after the marking: their cells are settled without mark
-    /// bits. Call with the world stopped (inside a plan call).
+    /// Starts or stops allocating black (an incremental cycle's marking),
+    /// for the locked paths and for every thread's unlocked refills, which
+    /// then set their cells' mark bits themselves. Call with the world
+    /// stopped (inside a plan call, after `Gc` settled every thread, so
+    /// each thread's unsettled cells are all of one colour).
     pub fn set_allocate_black(&mut self, on: bool) {
         self.allocate_black = on;
-        if on {
-            // SAFETY: the caller's contract: every other thread is stopped.
-            unsafe { shadowstack::for_each_local(|l| l.alloc_bits = null_mut()) };
-        }
+        // SAFETY: the caller's contract: every other thread is stopped.
+        unsafe { shadowstack::for_each_local(|l| l.black = on) };
     }
 
     /// Settles every thread and empties its spans.
@@ -334,12 +340,11 @@ impl Runtime {
     /// that. A stash entry is the block's address, with bit 0 set for a
     /// partly used block.
     fn fill_stash(&mut self, local: &mut Local, class: usize) {
-        // While allocating black, cells must get mark bits when settled,
-        // which only the collector (with the thread stopped) sets.
-        if self.threads != gc_api::Threads::Concurrent || self.allocate_black {
+        if self.threads != gc_api::Threads::Concurrent {
             return;
         }
-        (local.alloc_bits, local.blocks_base) = self.heap.settle_geometry();
+        (local.alloc_bits, local.mark_bits, local.blocks_base) = self.heap.settle_geometry();
+        local.black = self.allocate_black;
         if shadowstack::attached_hint() < 2 {
             return;
         }
@@ -379,9 +384,15 @@ pub unsafe fn alloc_unlocked(ctx: *mut Context, class: usize, header: Header, by
             return null_mut(); // no span yet: the locked path makes one
         }
         let (bits, base) = (local.alloc_bits, local.blocks_base);
-        // The spent span's cells, counted at the next full settle.
+        // The spent span's cells, counted at the next refill or settle;
+        // black while a cycle marks.
         // SAFETY: the span's cells lie in a block this thread owns.
         let n = unsafe { crate::heap::settle_cells(bits, base, class, local.settled[class], span.cursor) };
+        if local.black {
+            // SAFETY: as above; only this thread writes this block's mark
+            // words while it runs (module doc of `heap::spans`).
+            unsafe { crate::heap::settle_cells(local.mark_bits, base, class, local.settled[class], span.cursor) };
+        }
         local.unlocked_objects += n as u64;
         local.unlocked_footprint += (n * size) as u64;
         local.settled[class] = span.cursor;

@@ -1,6 +1,7 @@
 //! What every collector shares beyond the heap: roots, finalizer and weak
-//! reference tables, statistics, events, and the [`Gc`] adapter that turns
-//! a [`Plan`] (a collector's policy) into a [`gc_api::Collector`].
+//! reference tables, statistics and events. The [`crate::gc::Gc`] adapter
+//! turns a [`crate::gc::Plan`] (a collector's policy) and this runtime into
+//! a [`gc_api::Collector`].
 //!
 //! A tracing collection is built from the phases here, in this order:
 //! 1. [`Runtime::mark_roots`]: shadow stacks, global roots, temp roots and
@@ -120,10 +121,10 @@ pub struct Runtime {
     /// Reused buffer for the root values of the current collection.
     pub roots: RootSnapshot,
     /// Threads allocate from spans (`crate::allocator`): the plan allows it
-    /// ([`Plan::ALLOCATES_FROM_SPANS`]) and torture mode, which collects at
+    /// ([`crate::gc::Plan::ALLOCATES_FROM_SPANS`]) and torture mode, which collects at
     /// every allocation, is off. Fixed at init.
     pub spans_enabled: bool,
-    /// The plan's [`Plan::THREADS`]: with `Concurrent`, reading other
+    /// The plan's [`crate::gc::Plan::THREADS`]: with `Concurrent`, reading other
     /// threads' contexts or the heap as a whole first stops the world.
     pub threads: gc_api::Threads,
     /// Every other thread is stopped (until the current rgc call leaves).

@@ -67,7 +67,8 @@ conformance!(
     cycles,
     saturate,
     candidates,
-    threads
+    threads,
+    fragmented_refills
 );
 
 #[test]

@@ -331,11 +331,16 @@ pub struct Local {
     /// objects and heap bytes (the next full settle adds them).
     pub unlocked_objects: u64,
     pub unlocked_footprint: u64,
-    /// The heap's allocation bitmap and first block, for settling cells of
-    /// stashed blocks without the lock (set with the first stash; the heap
-    /// never moves them).
+    /// The heap's allocation and mark bitmaps and first block, for
+    /// settling cells of the thread's own blocks without the lock (set at
+    /// its first locked refill; the heap never moves them).
     pub alloc_bits: *mut u64,
+    pub mark_bits: *mut u64,
     pub blocks_base: *mut u8,
+    /// An incremental cycle is marking: cells settled without the lock get
+    /// their mark bits too (allocated black). Written by the collector with
+    /// the thread stopped, read by the thread.
+    pub black: bool,
     /// The entries of the thread's store log (`Context::log` points here).
     log_entries: [*mut u8; STORE_LOG_CAPACITY],
     /// While parked, under a conservative collector: the callee-saved
@@ -589,7 +594,9 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         unlocked_objects: 0,
         unlocked_footprint: 0,
         alloc_bits: null_mut(),
+        mark_bits: null_mut(),
         blocks_base: null_mut(),
+        black: false,
         log_entries: [null_mut(); STORE_LOG_CAPACITY],
         regs: [0; 12],
         stack_lo: 0,

@@ -56,10 +56,10 @@ impl Heap {
         Some((self.block_addr(b), partial))
     }
 
-    /// The allocation bitmap and the first block: what settling a thread's
-    /// own cells without the heap needs ([`settle_cells`]).
-    pub fn settle_geometry(&self) -> (*mut u64, *mut u8) {
-        (self.alloc_bits, self.blocks_base)
+    /// The allocation and mark bitmaps and the first block: what settling
+    /// a thread's own cells without the heap needs ([`settle_cells`]).
+    pub fn settle_geometry(&self) -> (*mut u64, *mut u64, *mut u8) {
+        (self.alloc_bits, self.mark_bits, self.blocks_base)
     }
 
     /// Records the cells `[from, to)` of a span of `class` as allocated:
@@ -79,14 +79,16 @@ impl Heap {
     }
 }
 
-/// Sets the alloc bits of the cells `[from, to)` of `class`, given the
-/// heap's bitmap and first block ([`Heap::settle_geometry`]); returns how
-/// many cells that is.
+/// Sets the bits of the cells `[from, to)` of `class` in a bitmap of the
+/// heap (its allocation or its mark bitmap), given the bitmap and the first
+/// block ([`Heap::settle_geometry`]); returns how many cells that is.
 ///
 /// # Safety
 /// The cells lie in one block of that heap, which the caller's thread owns
 /// (its span's or its stash's): no other thread writes those bitmap words
-/// meanwhile (others touch them only while this thread is stopped).
+/// meanwhile (others touch them only while this thread is stopped; the
+/// marker, which writes mark bits anywhere, runs only with every other
+/// thread stopped).
 pub unsafe fn settle_cells(
     alloc_bits: *mut u64,
     blocks_base: *mut u8,
