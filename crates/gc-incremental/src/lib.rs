@@ -77,9 +77,10 @@
 //! snapshot, which copies every thread's shadow stack, and the increment
 //! that judges termination, which first drains every thread's log), every
 //! full log's flush, and the verifier. Between increments the threads run.
-//! A cycle's start takes threads off lock-free refills until the marking
-//! ends, so every cell allocated during marking is settled black by the
-//! collector. Why the snapshot is not ragged (taken by each thread at its
+//! While a cycle marks, a thread's lock-free refills set the mark bits of
+//! the cells they settle (the thread owns those blocks' bitmap words while
+//! it runs; the marker runs only with the world stopped), so every cell
+//! allocated during marking is black. Why the snapshot is not ragged (taken by each thread at its
 //! own safepoint): global roots have no barrier; see DESIGN.md, "Threads
 //! (issue 26, step 3)".
 //!
