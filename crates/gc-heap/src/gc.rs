@@ -64,6 +64,9 @@ pub trait Plan: Sized {
     fn set_pacing(&mut self, _rt: &mut Runtime, _pause_ns: u64, _window_ns: u64) -> bool {
         false
     }
+    /// Adds the plan's own figures (increments, overruns, refcount's frees)
+    /// to the statistics.
+    fn report(&self, _stats: &mut RgcStats) {}
     /// See [`Collector::flush_store_log`].
     fn flush_store_log(&mut self, _rt: &mut Runtime) -> *mut *mut u8 {
         core::ptr::null_mut()
@@ -235,7 +238,9 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn stats(&mut self) -> RgcStats {
         self.rt.settle_all();
-        self.rt.stats()
+        let mut stats = self.rt.stats();
+        self.plan.report(&mut stats);
+        stats
     }
 
     unsafe fn add_root(&mut self, slot: *mut *mut u8) {

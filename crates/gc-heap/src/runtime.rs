@@ -32,7 +32,10 @@ use gc_api::msg;
 use gc_api::types::{TypeId, TypeTable};
 use gc_api::{AllocRequest, Config, InitError};
 
-/// Counters reported through `rgc_get_stats`.
+/// Counters every plan shares, reported through `rgc_get_stats`. This
+/// crate writes them, plans through [`Runtime`]'s `count_*` methods and
+/// [`Runtime::forget_freed`]; a plan's own figures (increments, overruns,
+/// refcount's frees) are its own and it reports them ([`crate::gc::Plan::report`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Counters {
     pub collections: u64,
@@ -44,15 +47,6 @@ pub struct Counters {
     pub live_footprint: u64,
     pub finalizers_run: u64,
     pub weakrefs_cleared: u64,
-    pub overruns: u64,
-    pub increments: u64,
-    pub cycle_increments: u64,
-    pub cycle_max_increment_ns: u64,
-    pub freed_by_count: u64,
-    pub freed_by_cycles: u64,
-    pub reconciliations: u64,
-    pub cycle_collections: u64,
-    pub backup_traces: u64,
 }
 
 /// The root values at one moment (the start of a collection), with enough
@@ -104,17 +98,21 @@ pub struct Runtime {
     pub pending_finalizers: VecDeque<*mut u8>,
     /// Every live weak-reference cell.
     pub weakrefs: Vec<*mut u8>,
-    pub counters: Counters,
+    /// Read by plans through [`Runtime::counters`].
+    pub(crate) counters: Counters,
     /// Heap bytes allocated since the last collection finished, counted as
     /// [`crate::layout::footprint_bytes`] (size-class cells, whole blocks
     /// for large objects): what the allocations take from the heap limit.
-    pub allocated_since_gc: usize,
+    /// Written by this crate's allocation paths and settling; plans read
+    /// it and restart it through methods ([`Runtime::allocated_since_gc`]).
+    pub(crate) allocated_since_gc: usize,
     /// The allocation allowance between collections (footprint bytes), set by
     /// [`Runtime::end_cycle`] from the surviving heap.
-    pub trigger: usize,
+    pub(crate) trigger: usize,
     /// The allocation path calls the plan's `poll` once
     /// `allocated_since_gc` reaches this (stop-the-world plans: `trigger`).
-    pub poll_at: usize,
+    /// Plans move it with [`Runtime::schedule_poll`].
+    pub(crate) poll_at: usize,
     /// Set by incremental plans while marking: new objects get their mark
     /// bit at allocation ("allocated black") and count as live.
     pub allocate_black: bool,
@@ -439,6 +437,93 @@ impl Runtime {
         self.events.end(Phase::Release);
     }
 
+    // ---- pacing: what plans read and set ------------------------------------------
+
+    /// Heap bytes (footprint) allocated since the last collection finished.
+    pub fn allocated_since_gc(&self) -> usize {
+        self.allocated_since_gc
+    }
+
+    /// The allocation allowance between collections, from the last one's
+    /// survivors ([`Runtime::end_cycle`]).
+    pub fn trigger(&self) -> usize {
+        self.trigger
+    }
+
+    /// Where the allocation path calls the plan's `poll` next.
+    pub fn poll_at(&self) -> usize {
+        self.poll_at
+    }
+
+    /// Has the allocation path call the plan's `poll` once
+    /// [`Runtime::allocated_since_gc`] reaches `at` (at once if it has).
+    pub fn schedule_poll(&mut self, at: usize) {
+        self.poll_at = at;
+    }
+
+    /// Counts allocation from zero again (a plan that collected by its own
+    /// rule: refcount's reconciliation).
+    pub fn restart_allocation_count(&mut self) {
+        self.allocated_since_gc = 0;
+    }
+
+    /// Takes `footprint` bytes freed explicitly (`GC_free`) back from the
+    /// allocation count.
+    pub fn uncount_allocation(&mut self, footprint: usize) {
+        self.allocated_since_gc = self.allocated_since_gc.saturating_sub(footprint);
+    }
+
+    // ---- counters: what plans read and add to --------------------------------------
+
+    /// The shared counters.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// A collection finished (a plan that does not end its cycles with
+    /// [`Runtime::end_cycle`]: refcount's reconciliations and backup traces).
+    pub fn count_collection(&mut self) {
+        self.counters.collections += 1;
+    }
+
+    /// `n` weak references were cleared (their targets died).
+    pub fn count_weakrefs_cleared(&mut self, n: u64) {
+        self.counters.weakrefs_cleared += n;
+    }
+
+    /// `n` more bytes were handed out in place (an untyped object grown
+    /// within its cell).
+    pub fn count_bytes_allocated(&mut self, n: u64) {
+        self.counters.bytes_allocated += n;
+    }
+
+    /// An object of `bytes` bytes and `footprint` heap bytes was freed
+    /// explicitly (`GC_free`): it leaves the allocation count, and the live
+    /// figures if the last collection counted it.
+    pub fn forget_freed(&mut self, bytes: usize, footprint: usize) {
+        self.uncount_allocation(footprint);
+        let c = &mut self.counters;
+        c.live_bytes = c.live_bytes.saturating_sub(bytes as u64);
+        c.live_objects = c.live_objects.saturating_sub(1);
+        c.live_footprint = c.live_footprint.saturating_sub(footprint as u64);
+    }
+
+    /// A plan that keeps the live figures exact between collections
+    /// (refcount) counts an object in (allocated) or out (freed).
+    pub fn count_live(&mut self, added: bool, bytes: usize, footprint: usize) {
+        let c = &mut self.counters;
+        if added {
+            c.live_objects += 1;
+            c.live_bytes += bytes as u64;
+            c.live_footprint += footprint as u64;
+        } else {
+            debug_assert!(c.live_objects > 0, "more objects freed than counted live");
+            c.live_objects -= 1;
+            c.live_bytes -= bytes as u64;
+            c.live_footprint -= footprint as u64;
+        }
+    }
+
     // ---- allocation bookkeeping ------------------------------------------------
 
     /// Allocates from the heap and does the bookkeeping; no collection.
@@ -510,15 +595,15 @@ impl Runtime {
             pauses: self.events.pauses,
             finalizers_run: c.finalizers_run,
             weakrefs_cleared: c.weakrefs_cleared,
-            overruns: c.overruns,
-            increments: c.increments,
-            cycle_increments: c.cycle_increments,
-            cycle_max_increment_ns: c.cycle_max_increment_ns,
-            freed_by_count: c.freed_by_count,
-            freed_by_cycles: c.freed_by_cycles,
-            reconciliations: c.reconciliations,
-            cycle_collections: c.cycle_collections,
-            backup_traces: c.backup_traces,
+            overruns: 0,
+            increments: 0,
+            cycle_increments: 0,
+            cycle_max_increment_ns: 0,
+            freed_by_count: 0,
+            freed_by_cycles: 0,
+            reconciliations: 0,
+            cycle_collections: 0,
+            backup_traces: 0,
             metadata_bytes: self.heap.metadata_bytes() as u64,
             table_bytes: table_bytes as u64,
             peak_table_bytes: peak_table_bytes as u64,

@@ -31,6 +31,11 @@ pub struct Incremental {
     overrun_collected: bool,
     /// Bytes allocated since the previous cycle, when this one's sweep ended.
     cycle_allocated: usize,
+    /// Increments and overruns since `rgc_init`, and the last completed
+    /// cycle's increment count and longest increment (`rgc_get_stats`).
+    increments: u64,
+    overruns: u64,
+    last_cycle: (u64, u64),
 }
 
 impl Drop for Incremental {
@@ -55,7 +60,7 @@ impl Incremental {
         set_marking(true);
         self.cycle_increments = 0;
         self.cycle_max_increment_ns = 0;
-        self.pacer.begin_cycle(rt.allocated_since_gc, allowance(rt), rt.heap.heap_bytes());
+        self.pacer.begin_cycle(rt.allocated_since_gc(), allowance(rt), rt.heap.heap_bytes());
         self.phase = CyclePhase::Roots { next: 0 };
     }
 
@@ -165,9 +170,9 @@ impl Incremental {
             },
             CyclePhase::Sweep => loop {
                 if rt.heap.sweep_some(1, &mut self.sweep_counts) {
-                    self.cycle_allocated = rt.allocated_since_gc;
+                    self.cycle_allocated = rt.allocated_since_gc();
                     rt.end_cycle();
-                    let keep_blocks = rt.trigger / BLOCK_SIZE;
+                    let keep_blocks = rt.trigger() / BLOCK_SIZE;
                     return Some(CyclePhase::Release { cursor: ReleaseCursor { keep_blocks, ..Default::default() } });
                 }
                 if budget.charge(SWEEP_UNITS_PER_BLOCK) {
@@ -199,22 +204,21 @@ impl Incremental {
             self.pacer.end_cycle(self.cycle_allocated);
             self.complete_cycle(rt);
         } else {
-            rt.poll_at = self.pacer.next_poll(rt.allocated_since_gc);
+            rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc()));
         }
         self.verify_if_enabled(rt, false);
     }
 
-    fn count_increment(&mut self, rt: &mut Runtime, ns: u64) {
-        rt.counters.increments += 1;
+    fn count_increment(&mut self, _rt: &mut Runtime, ns: u64) {
+        self.increments += 1;
         self.cycle_increments += 1;
         self.cycle_max_increment_ns = self.cycle_max_increment_ns.max(ns);
     }
 
     /// Bookkeeping once the cycle is back at `Idle`.
     fn complete_cycle(&mut self, rt: &mut Runtime) {
-        rt.counters.cycle_increments = self.cycle_increments;
-        rt.counters.cycle_max_increment_ns = self.cycle_max_increment_ns;
-        rt.poll_at = self.pacer.start_point(allowance(rt));
+        self.last_cycle = (self.cycle_increments, self.cycle_max_increment_ns);
+        rt.schedule_poll(self.pacer.start_point(allowance(rt)));
     }
 
     /// Finishes any cycle in progress, then runs a whole fresh one, in one
@@ -224,7 +228,7 @@ impl Incremental {
         let start = rt.events.start(Event::Pause);
         if overrun {
             rt.events.start(Event::Overrun);
-            rt.counters.overruns += 1;
+            self.overruns += 1;
         }
         if !matches!(self.phase, CyclePhase::Idle) && self.work(rt, &mut Budget::unlimited()) {
             // The pacer learns what the interrupted cycle allocated and
@@ -270,7 +274,7 @@ impl Incremental {
 /// Bytes the program may allocate between cycles: the growth allowance,
 /// but never more than the room left below the heap limit.
 fn allowance(rt: &Runtime) -> usize {
-    rt.trigger.min(rt.allocation_room())
+    rt.trigger().min(rt.allocation_room())
 }
 
 /// Drains the mark stack in clock-checked chunks; true when it is empty.
@@ -306,10 +310,13 @@ impl Plan for Incremental {
             cycle_max_increment_ns: 0,
             overrun_collected: false,
             cycle_allocated: 0,
+            increments: 0,
+            overruns: 0,
+            last_cycle: (0, 0),
         };
         // The first cycle starts by the pacer's rule too, not at the
         // initial allowance (which may exceed the heap limit).
-        rt.poll_at = plan.pacer.start_point(allowance(rt));
+        rt.schedule_poll(plan.pacer.start_point(allowance(rt)));
         plan
     }
 
@@ -343,22 +350,22 @@ impl Plan for Incremental {
         }
         let now = now_ns();
         let decision = match self.phase {
-            CyclePhase::Idle if rt.allocated_since_gc >= self.pacer.start_point(allowance(rt)) => Decision::Scheduled,
+            CyclePhase::Idle if rt.allocated_since_gc() >= self.pacer.start_point(allowance(rt)) => Decision::Scheduled,
             CyclePhase::Idle => {
-                rt.poll_at = self.pacer.start_point(allowance(rt));
+                rt.schedule_poll(self.pacer.start_point(allowance(rt)));
                 return;
             }
-            _ => self.pacer.decide(now, rt.allocated_since_gc),
+            _ => self.pacer.decide(now, rt.allocated_since_gc()),
         };
         match decision {
-            Decision::Wait => rt.poll_at = self.pacer.next_poll(rt.allocated_since_gc),
+            Decision::Wait => rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc())),
             Decision::Scheduled | Decision::Tax => self.increment(rt, Budget::time(now, self.pacer.pause_ns)),
         }
     }
 
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
         if let CyclePhase::Idle = self.phase {
-            let due = rt.config.torture || rt.allocated_since_gc >= self.pacer.start_point(allowance(rt)) / 2;
+            let due = rt.config.torture || rt.allocated_since_gc() >= self.pacer.start_point(allowance(rt)) / 2;
             if !due {
                 return false;
             }
@@ -389,7 +396,7 @@ impl Plan for Incremental {
         } else if self.phase.is_marked_through() && !unsafe { rt.heap.is_marked(target) } {
             // SAFETY: as above.
             unsafe { *slot = core::ptr::null_mut() };
-            rt.counters.weakrefs_cleared += 1;
+            rt.count_weakrefs_cleared(1);
             return core::ptr::null_mut();
         }
         target
@@ -399,6 +406,12 @@ impl Plan for Incremental {
         // No events here: rgc.h declares the flush pure (see the barrier
         // module); its bounded shading is barrier work, like a slow path.
         barrier::shade_store_log(rt)
+    }
+
+    fn report(&self, stats: &mut gc_api::abi::RgcStats) {
+        stats.increments = self.increments;
+        stats.overruns = self.overruns;
+        (stats.cycle_increments, stats.cycle_max_increment_ns) = self.last_cycle;
     }
 
     fn set_pacing(&mut self, _rt: &mut Runtime, pause_ns: u64, window_ns: u64) -> bool {

@@ -21,5 +21,5 @@ pub fn collect(rt: &mut Runtime, hooks: &mut impl MarkHooks) {
 /// Whether `rgc_step` should collect: at least half of the allocation
 /// allowance is used.
 pub fn step_due(rt: &Runtime) -> bool {
-    rt.collection_due() || rt.allocated_since_gc * 2 >= rt.trigger
+    rt.collection_due() || rt.allocated_since_gc() * 2 >= rt.trigger()
 }

@@ -154,11 +154,7 @@ impl Conservative {
         // SAFETY: caller contract; the conservative plan sweeps eagerly
         // inside a collection, so no sweep is in progress between calls.
         let footprint = unsafe { rt.heap.free_object(obj) };
-        rt.allocated_since_gc = rt.allocated_since_gc.saturating_sub(footprint);
-        // Counted as live by the last collection if it was older than that.
-        rt.counters.live_bytes = rt.counters.live_bytes.saturating_sub(len as u64);
-        rt.counters.live_objects = rt.counters.live_objects.saturating_sub(1);
-        rt.counters.live_footprint = rt.counters.live_footprint.saturating_sub(footprint as u64);
+        rt.forget_freed(len, footprint);
     }
 
     /// Changes the length of the untyped object `obj` to `len` bytes in
@@ -180,7 +176,7 @@ impl Conservative {
         }
         // SAFETY: the header precedes the object in its cell.
         unsafe { (obj.sub(gc_heap::layout::HEADER) as *mut gc_heap::object::Header).write(h.with_bytes_len(len)) };
-        rt.counters.bytes_allocated += len.saturating_sub(old) as u64;
+        rt.count_bytes_allocated(len.saturating_sub(old) as u64);
         true
     }
 }

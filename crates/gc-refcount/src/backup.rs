@@ -40,8 +40,8 @@ impl Refcount {
         }
         self.prev_roots.extend(rt.roots.values.iter().copied().filter(|v| !v.is_null()));
         crate::tables::clear_lost();
-        rt.counters.backup_traces += 1;
-        rt.counters.collections += 1;
+        self.counts.backup_traces += 1;
+        rt.count_collection();
         rt.events.end(Phase::Pause);
     }
 

@@ -129,9 +129,9 @@ impl Refcount {
                 self.pass = CyclePass { running: true, ..CyclePass::default() };
             }
             let mut full = core::mem::take(&mut self.candidates);
-            let freed_before = rt.counters.freed_by_cycles;
+            let freed_before = self.counts.freed_by_cycles;
             self.trial_deletion(rt, &mut full, Edges::All, request.deadline);
-            self.pass.freed += rt.counters.freed_by_cycles - freed_before;
+            self.pass.freed += self.counts.freed_by_cycles - freed_before;
             full.clear();
             full.append(&mut self.candidates);
             self.candidates = full;
@@ -389,7 +389,7 @@ impl Refcount {
             let w = unsafe { word::get(o) };
             if colour(w) == DOOMED {
                 self.release(rt, o, w);
-                rt.counters.freed_by_cycles += 1;
+                self.counts.freed_by_cycles += 1;
             } else if w & WEAK_TARGET != 0 {
                 // Revived for a finalizer: not strongly reachable, so weak
                 // references to it are cleared all the same.

@@ -100,6 +100,18 @@ pub struct Refcount {
     /// Most allocation between reconciliations (lowered when the nursery
     /// could not grow; see [`crate::tables`]).
     pub(crate) interval_cap: usize,
+    /// What this collector did since `rgc_init` (`rgc_get_stats`).
+    pub(crate) counts: Counts,
+}
+
+/// Refcount's own figures for `rgc_get_stats`.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Counts {
+    pub(crate) freed_by_count: u64,
+    pub(crate) freed_by_cycles: u64,
+    pub(crate) reconciliations: u64,
+    pub(crate) cycle_collections: u64,
+    pub(crate) backup_traces: u64,
 }
 
 /// A cycle collection for a reconciliation to run.
@@ -131,8 +143,8 @@ impl Refcount {
     /// or heap growth; young ones for their own threshold or heap growth.
     /// A young-only collection leaves the ordinary candidates waiting.
     pub(crate) fn cycles_due(&self, rt: &Runtime, fraction: u64, deadline: u64) -> Option<CycleRequest> {
-        let limit = (rt.counters.live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
-        let grown = rt.counters.live_footprint.saturating_sub(self.cycle_base);
+        let limit = (rt.counters().live_objects / CANDIDATES_PER_LIVE).max(CANDIDATES_MIN as u64);
+        let grown = rt.counters().live_footprint.saturating_sub(self.cycle_base);
         let grown = grown * fraction >= self.cycle_trigger - self.cycle_base;
         let (ordinary, young) = (self.candidates.len() as u64, self.young_candidates.len() as u64);
         let full = ordinary > 0 && (grown || ordinary * fraction >= limit * self.cycle_backoff);
@@ -153,7 +165,7 @@ impl Refcount {
 
     /// Sets the next cycle collection's heap trigger from the live heap now.
     pub(crate) fn set_cycle_trigger(&mut self, rt: &Runtime) {
-        let live = rt.counters.live_footprint;
+        let live = rt.counters().live_footprint;
         // In usize: the live heap fits the address space, and on a 32-bit
         // board a u64 division would link a 1 KB routine for this one line.
         let growth = (live as usize / 100 * rt.config.growth_percent as usize) as u64;
@@ -165,8 +177,10 @@ impl Refcount {
     /// with many roots so that scanning them stays a small share.
     pub(crate) fn set_reconcile_interval(&mut self, rt: &mut Runtime) {
         let roots = self.prev_roots.len();
-        rt.allocated_since_gc = 0;
-        rt.poll_at = RECONCILE_MIN_BYTES.max(roots.saturating_mul(RECONCILE_BYTES_PER_ROOT)).min(self.interval_cap);
+        rt.restart_allocation_count();
+        rt.schedule_poll(
+            RECONCILE_MIN_BYTES.max(roots.saturating_mul(RECONCILE_BYTES_PER_ROOT)).min(self.interval_cap),
+        );
     }
 
     /// The nursery could not grow (region mode's table area is full): the
@@ -174,8 +188,8 @@ impl Refcount {
     /// sooner from now on, before the nursery fills up again.
     #[cold]
     pub(crate) fn tables_overflowed(&mut self, rt: &mut Runtime) {
-        self.interval_cap = (rt.allocated_since_gc / 4 * 3).max(BLOCK_SIZE);
-        rt.poll_at = 0;
+        self.interval_cap = (rt.allocated_since_gc() / 4 * 3).max(BLOCK_SIZE);
+        rt.schedule_poll(0);
     }
 
     /// Anything new for a reconciliation to examine?
@@ -187,9 +201,9 @@ impl Refcount {
     /// more is freed, trace if a count saturated, then give empty blocks back.
     pub fn full_collection(&mut self, rt: &mut Runtime) {
         loop {
-            let before = rt.counters.freed_by_count + rt.counters.freed_by_cycles;
+            let before = self.counts.freed_by_count + self.counts.freed_by_cycles;
             self.reconcile(rt, Some(CycleRequest { deadline: u64::MAX, full: true }), usize::MAX);
-            let freed = rt.counters.freed_by_count + rt.counters.freed_by_cycles - before;
+            let freed = self.counts.freed_by_count + self.counts.freed_by_cycles - before;
             if freed == 0 && self.candidates.is_empty() && self.young_candidates.is_empty() {
                 break;
             }
@@ -209,11 +223,11 @@ impl Refcount {
     /// holds a quarter more than the live data.
     pub(crate) fn tidy_heap(&mut self, rt: &mut Runtime) {
         self.set_cycle_trigger(rt);
-        let live = rt.counters.live_footprint as usize;
+        let live = rt.counters().live_footprint as usize;
         if rt.heap.heap_bytes() > live + live / 4 + 8 * BLOCK_SIZE {
             rt.heap.rebuild_free_lists();
         }
-        rt.heap.release_free_blocks(2 * rt.poll_at.max(RECONCILE_MIN_BYTES));
+        rt.heap.release_free_blocks(2 * rt.poll_at().max(RECONCILE_MIN_BYTES));
     }
 }
 
@@ -254,6 +268,7 @@ impl Plan for Refcount {
             cycle_backoff: 1,
             pass: CyclePass::default(),
             interval_cap: usize::MAX,
+            counts: Counts::default(),
         };
         rc.set_cycle_trigger(rt);
         rc.set_reconcile_interval(rt);
@@ -315,6 +330,15 @@ impl Plan for Refcount {
         store_log::drain(|o| {
             crate::tables::note(zct, o);
         })
+    }
+
+    fn report(&self, stats: &mut gc_api::abi::RgcStats) {
+        let c = self.counts;
+        stats.freed_by_count = c.freed_by_count;
+        stats.freed_by_cycles = c.freed_by_cycles;
+        stats.reconciliations = c.reconciliations;
+        stats.cycle_collections = c.cycle_collections;
+        stats.backup_traces = c.backup_traces;
     }
 
     fn verify(&mut self, rt: &mut Runtime) {

@@ -183,10 +183,7 @@ impl Refcount {
         if !tables::note(&mut self.nursery, obj) {
             self.tables_overflowed(rt);
         }
-        let c = &mut rt.counters;
-        c.live_objects += 1;
-        c.live_bytes += req.bytes as u64;
-        c.live_footprint += footprint as u64;
+        rt.count_live(true, req.bytes, footprint);
         if !self.free_work.is_empty() {
             self.free_one_deferred(rt);
         }
@@ -230,7 +227,7 @@ impl Refcount {
                 let done = self.collect_cycles(rt, request);
                 rt.events.end(Phase::Cycles);
                 if done {
-                    rt.counters.cycle_collections += 1;
+                    self.counts.cycle_collections += 1;
                     full_collection_done = request.full;
                 }
             }
@@ -243,8 +240,8 @@ impl Refcount {
     }
 
     fn end_pause(&mut self, rt: &mut Runtime) {
-        rt.counters.reconciliations += 1;
-        rt.counters.collections += 1;
+        self.counts.reconciliations += 1;
+        rt.count_collection();
         self.set_reconcile_interval(rt);
         rt.events.end(Phase::Pause);
         if rt.config.verifying() {
@@ -391,7 +388,7 @@ impl Refcount {
         // SAFETY: as above.
         if unsafe { header(o) }.type_id() == WEAKREF_TYPE {
             self.release(rt, o, w);
-            rt.counters.freed_by_count += 1;
+            self.counts.freed_by_count += 1;
             return;
         }
         if w & WEAK_TARGET != 0 {
@@ -431,7 +428,7 @@ impl Refcount {
         };
         // SAFETY: as above.
         self.release_sized(rt, o, unsafe { word::get(o) }, bytes);
-        rt.counters.freed_by_count += 1;
+        self.counts.freed_by_count += 1;
         while let Some(c) = self.zeroed.pop() {
             self.doom(rt, c);
         }
@@ -453,10 +450,7 @@ impl Refcount {
         // SAFETY: nothing refers to o any more (its count is zero or it is
         // garbage), and no sweep runs in this collector.
         let footprint = unsafe { rt.heap.free_object(o) };
-        let c = &mut rt.counters;
-        c.live_objects -= 1;
-        c.live_bytes -= bytes as u64;
-        c.live_footprint -= footprint as u64;
+        rt.count_live(false, bytes, footprint);
     }
 
     /// Queues `o`'s finalizer instead of freeing it. `o` (and what it
@@ -532,7 +526,7 @@ impl Refcount {
             }
             true
         });
-        rt.counters.weakrefs_cleared += cleared;
+        rt.count_weakrefs_cleared(cleared);
         self.doomed_weak_targets.clear();
     }
 }

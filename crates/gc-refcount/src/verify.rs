@@ -50,7 +50,7 @@ impl Refcount {
         store_log::drain(|o| {
             crate::tables::note(zct, o);
         });
-        let result = gc_heap::verify::verify(rt, Some((rt.counters.live_objects, rt.counters.live_bytes)))
+        let result = gc_heap::verify::verify(rt, Some((rt.counters().live_objects, rt.counters().live_bytes)))
             .and_then(|()| self.check_counts(rt))
             .and_then(|()| if after_full_collection { check_all_reachable(rt) } else { Ok(()) });
         if let Err(msg) = result {
@@ -162,7 +162,7 @@ fn check_all_reachable(rt: &mut Runtime) -> Result<(), Message> {
     rt.mark_transitive();
     let reached = rt.marker.counts;
     rt.heap.clear_marks();
-    let c = &rt.counters;
+    let c = rt.counters();
     if (reached.objects, reached.bytes) != (c.live_objects, c.live_bytes) {
         return Err(msg!(
             "after a full collection the heap holds ",

@@ -37,7 +37,7 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
         if uncollectable && !p.is_null() {
             c.plan.set_uncollectable(p);
         }
-        (p, c.rt.counters.collections)
+        (p, c.rt.counters().collections)
     };
     after_possible_collection(collections);
     if p.is_null() {

@@ -37,7 +37,7 @@ fn collecting(call: &'static str, f: impl FnOnce(&mut gc_marksweep::Conservative
     let collections = {
         let mut c = enter(call);
         f(&mut c);
-        c.rt.counters.collections
+        c.rt.counters().collections
     };
     after_possible_collection(collections);
 }
@@ -132,7 +132,7 @@ pub extern "C" fn GC_expand_hp(bytes: usize) -> c_int {
         return 0;
     }
     rt.config.heap_initial = rt.config.heap_initial.saturating_add(bytes);
-    rt.poll_at = rt.poll_at.saturating_add(bytes);
+    rt.schedule_poll(rt.poll_at().saturating_add(bytes));
     1
 }
 
@@ -161,18 +161,18 @@ pub extern "C" fn GC_get_heap_size() -> usize {
 #[no_mangle]
 pub extern "C" fn GC_get_free_bytes() -> usize {
     let c = enter("GC_get_free_bytes");
-    let used = c.rt.counters.live_footprint as usize + c.rt.allocated_since_gc;
+    let used = c.rt.counters().live_footprint as usize + c.rt.allocated_since_gc();
     c.rt.heap.heap_bytes().saturating_sub(used)
 }
 
 #[no_mangle]
 pub extern "C" fn GC_get_bytes_since_gc() -> usize {
-    enter("GC_get_bytes_since_gc").rt.allocated_since_gc
+    enter("GC_get_bytes_since_gc").rt.allocated_since_gc()
 }
 
 #[no_mangle]
 pub extern "C" fn GC_get_total_bytes() -> usize {
-    enter("GC_get_total_bytes").rt.counters.bytes_allocated as usize
+    enter("GC_get_total_bytes").rt.counters().bytes_allocated as usize
 }
 
 #[no_mangle]
