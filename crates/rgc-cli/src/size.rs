@@ -30,10 +30,10 @@ pub struct Budget {
 }
 
 pub const BUDGETS: &[Budget] = &[
-    Budget { gc: "none", goal: 4 << 10, ceiling: 31_500 },
-    Budget { gc: "marksweep", goal: 16 << 10, ceiling: 49_000 },
-    Budget { gc: "incremental", goal: 24 << 10, ceiling: 52_900 },
-    Budget { gc: "refcount", goal: 16 << 10, ceiling: 63_700 },
+    Budget { gc: "none", goal: 4 << 10, ceiling: 32_000 },
+    Budget { gc: "marksweep", goal: 16 << 10, ceiling: 49_800 },
+    Budget { gc: "incremental", goal: 24 << 10, ceiling: 54_500 },
+    Budget { gc: "refcount", goal: 16 << 10, ceiling: 64_300 },
 ];
 
 /// How far past its ceiling a collector may grow before `--check` fails.
