@@ -21,6 +21,7 @@ pub mod memory;
 pub mod metrics;
 pub mod plots;
 pub mod report;
+pub mod results;
 pub mod run;
 pub mod scenarios;
 pub mod threads;

@@ -1,7 +1,8 @@
 //! Charts (SVG and PNG, with `plotters`): MMU curves and pause
 //! distributions per scenario, and max pause versus live heap.
 
-use crate::report::{main_runs, Results};
+use crate::report::main_runs;
+use crate::results::Results;
 use crate::run::RunResult;
 use crate::scenarios::SCENARIOS;
 use plotters::coord::Shift;

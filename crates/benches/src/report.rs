@@ -2,38 +2,9 @@
 
 use crate::run::RunResult;
 use crate::scenarios::SCENARIOS;
-use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
-/// Bumped when a field changes meaning or goes away.
-pub const SCHEMA: &str = "rgc-bench/1";
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Results {
-    pub schema: String,
-    pub created_unix_s: u64,
-    pub settings: Settings,
-    /// Collectors that were asked for but could not run, and why.
-    pub skipped: Vec<(String, String)>,
-    pub runs: Vec<RunResult>,
-    /// The memory-fit runs (see [`crate::memory`]).
-    #[serde(default)]
-    pub memory_fit: Vec<crate::memory::FitRun>,
-    /// Files written next to results.json.
-    pub plots: Vec<String>,
-    pub notes: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Settings {
-    pub heap_mult: f64,
-    pub quick: bool,
-    pub live_mb: Option<f64>,
-    pub duration_s: Option<f64>,
-    pub sweep_live_mb: Vec<f64>,
-    pub sweep_scenario: String,
-    pub cores: usize,
-}
+pub use crate::results::{Results, Settings, SCHEMA};
 
 /// Fills `overhead_vs_none` from the `none` run of the same scenario and group.
 pub fn set_overheads(runs: &mut [RunResult]) {

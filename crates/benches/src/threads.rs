@@ -16,7 +16,7 @@
 //!   time slice.
 
 use crate::metrics::Summary;
-use crate::report::Results;
+use crate::results::Results;
 use crate::run::RunResult;
 use crate::scenarios::Scenario;
 use std::fmt::Write;
