@@ -84,8 +84,8 @@ impl<C: Collector> core::ops::DerefMut for Entered<'_, C> {
 impl<C: Collector> Drop for Entered<'_, C> {
     fn drop(&mut self) {
         self.collector.leaving();
-        // SAFETY: this thread's context, which took the lock in `enter`.
-        unsafe { shadowstack::safepoint::leave_from(self.ctx) };
+        // This thread took the lock in `enter`.
+        shadowstack::safepoint::leave();
     }
 }
 
@@ -93,48 +93,63 @@ impl<C: Collector> Drop for Entered<'_, C> {
 /// thread), or stops with a message on re-entry or inside a blocking
 /// region. A collector that runs one thread checks without a locked
 /// instruction, as before threads.
+#[inline]
 fn lock<C: Collector>(call: &'static str) -> *mut shadowstack::Context {
     let ctx = shadowstack::current();
     // SAFETY: the calling thread's own context.
     if unsafe { shadowstack::in_blocking_region(ctx) } {
-        fatal!(
-            call,
-            "called between rgc_enter_blocking and rgc_leave_blocking (a thread in a blocking region must not \
-             use rgc or its objects)"
-        );
+        in_blocking_region(call);
     }
     if C::THREADS == crate::Threads::Concurrent {
         // SAFETY: as above.
         if unsafe { shadowstack::safepoint::enter(ctx) }.is_err() {
-            fatal!(call, "called while the collector is running on this thread (from an event listener?)");
+            reentered(call, "called while the collector is running on this thread (from an event listener?)");
         }
     // SAFETY: as above; the collector runs one thread (rgc.h).
     } else if unsafe { shadowstack::safepoint::enter_serialised(ctx) }.is_err() {
-        fatal!(
+        reentered(
             call,
             "called while the collector is running (from an event listener, or from a second thread at the same \
-             time: this collector runs one thread, see rgc.h, \"Threads\")"
+             time: this collector runs one thread, see rgc.h, \"Threads\")",
         );
     }
     ctx
 }
 
+#[cold]
+#[inline(never)]
+fn not_initialised(call: &'static str) -> ! {
+    shadowstack::safepoint::leave();
+    fatal!(call, "rgc is not initialised: call rgc_init first (or rgc_init failed, or rgc_shutdown already ran)")
+}
+
+#[cold]
+#[inline(never)]
+fn in_blocking_region(call: &'static str) -> ! {
+    fatal!(
+        call,
+        "called between rgc_enter_blocking and rgc_leave_blocking (a thread in a blocking region must not use rgc \
+         or its objects)"
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn reentered(call: &'static str, message: &str) -> ! {
+    fatal!(call, message)
+}
+
 impl<C: Collector> Instance<C> {
     /// Enters the collector, or stops with a message if it is not
     /// initialised or the calling thread is already inside it.
+    #[inline]
     pub fn enter(&self, call: &'static str) -> Entered<'_, C> {
         let ctx = lock::<C>(call);
         // SAFETY: the collector lock is ours, so no other reference to the
         // collector exists until the returned guard drops.
         match unsafe { &mut *self.collector.get() } {
             Some(collector) => Entered { collector, ctx },
-            None => {
-                shadowstack::safepoint::leave();
-                fatal!(
-                    call,
-                    "rgc is not initialised: call rgc_init first (or rgc_init failed, or rgc_shutdown already ran)"
-                )
-            }
+            None => not_initialised(call),
         }
     }
 

@@ -228,12 +228,18 @@ impl Runtime {
 
     /// Lowers the other threads' safepoint flags; they run once the
     /// current call releases the collector lock.
+    #[inline]
     pub fn resume_the_world(&mut self) {
         if self.world_stopped {
-            // SAFETY: as in stop_the_world.
-            unsafe { shadowstack::safepoint::resume_others() };
-            self.world_stopped = false;
+            self.resume_others();
         }
+    }
+
+    #[inline(never)]
+    fn resume_others(&mut self) {
+        // SAFETY: as in stop_the_world.
+        unsafe { shadowstack::safepoint::resume_others() };
+        self.world_stopped = false;
     }
 
     /// Starts or stops allocating black (an incremental cycle's marking),

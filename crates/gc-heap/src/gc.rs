@@ -214,6 +214,7 @@ impl<P: Plan> Collector for Gc<P> {
         self.rt.retire_current();
     }
 
+    #[inline]
     fn leaving(&mut self) {
         self.rt.resume_the_world();
     }

@@ -318,9 +318,6 @@ pub struct Local {
     /// Between `rgc_enter_blocking` and `rgc_leave_blocking`; its own
     /// thread alone reads and writes it.
     blocking: bool,
-    /// Holds the collector lock; its own thread alone reads and writes it
-    /// ([`safepoint::enter`] and [`safepoint::leave`]).
-    pub in_collector: bool,
     /// Blocks the thread owns for later spans, per size class: fresh,
     /// zeroed blocks of that class, taken under the collector lock and
     /// turned into spans without it (`gc_heap::allocator`). Touched by its
@@ -396,19 +393,18 @@ impl Local {
 }
 
 /// True when the thread of `ctx` holds the collector lock (inside an rgc
-/// call, an event listener included): its own flag, so asking costs no
-/// read of the lock's contended cache line.
+/// call, an event listener included). It reads the lock's cache line, so
+/// it serves the rare calls (`rgc_enter_blocking`), not the hot paths.
 ///
 /// # Safety
 /// `ctx` is the calling thread's context.
 pub unsafe fn in_collector(ctx: *const Context) -> bool {
-    // SAFETY: caller contract; `local` is null or the thread's live Local.
-    match unsafe { (*ctx).local.as_ref() } {
-        Some(l) => l.in_collector,
-        #[cfg(not(loom))]
-        None => safepoint::held_by(ctx),
-        #[cfg(loom)]
-        None => false,
+    #[cfg(not(loom))]
+    return safepoint::held_by(ctx);
+    #[cfg(loom)]
+    {
+        let _ = ctx;
+        false
     }
 }
 
@@ -588,7 +584,6 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         settled: [null_mut(); SPANS],
         state: sync::AtomicU32::new(safepoint::PARKED),
         blocking: false,
-        in_collector: false,
         stash: [[null_mut(); STASH]; SPANS],
         stash_len: [0; SPANS],
         unlocked_objects: 0,

@@ -95,6 +95,7 @@ impl Lock {
     /// [`Lock::enter`] for a collector that runs one thread (not
     /// `Concurrent`): no locked instruction, as before threads. The check catches re-entry always
     /// and a second thread breaking the rule usually.
+    #[inline]
     pub fn enter_serialised(&self, me: usize) -> Result<(), Reentered> {
         match self.owner.load(Ordering::Relaxed) {
             0 => {
@@ -107,12 +108,14 @@ impl Lock {
     }
 
     /// Releases the lock.
+    #[inline]
     pub fn leave(&self) {
         tsan_release(&self.owner);
         self.owner.store(0, Ordering::Release);
     }
 
     /// True when `me` holds the lock.
+    #[inline]
     pub fn held_by(&self, me: usize) -> bool {
         self.owner.load(Ordering::Relaxed) == me
     }
@@ -226,12 +229,7 @@ unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
     }
     // SAFETY: as above.
     let state = unsafe { local.as_ref() }.map(|l: &Local| &l.state);
-    COLLECTOR_LOCK.enter(ctx as usize, state)?;
-    // SAFETY: as above; only this thread writes its flag.
-    if let Some(l) = unsafe { local.as_mut() } {
-        l.in_collector = true;
-    }
-    Ok(())
+    COLLECTOR_LOCK.enter(ctx as usize, state)
 }
 
 /// [`Lock::enter_serialised`] on the process's collector lock.
@@ -239,32 +237,15 @@ unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
 /// # Safety
 /// As for [`enter`]; the program serialises its threads' use of rgc.
 #[cfg(not(loom))]
+#[inline]
 pub unsafe fn enter_serialised(ctx: *mut Context) -> Result<(), Reentered> {
-    COLLECTOR_LOCK.enter_serialised(ctx as usize)?;
-    // SAFETY: caller contract; only this thread writes its flag.
-    if let Some(l) = unsafe { (*ctx).local.as_mut() } {
-        l.in_collector = true;
-    }
-    Ok(())
+    COLLECTOR_LOCK.enter_serialised(ctx as usize)
 }
 
 /// Releases the process's collector lock (taken by the calling thread).
 #[cfg(not(loom))]
+#[inline]
 pub fn leave() {
-    // SAFETY: the calling thread's own context.
-    unsafe { leave_from(crate::current()) }
-}
-
-/// [`leave`] for a caller that has its context at hand.
-///
-/// # Safety
-/// `ctx` is the calling thread's context, and it holds the lock.
-#[cfg(not(loom))]
-pub unsafe fn leave_from(ctx: *mut Context) {
-    // SAFETY: caller contract; `local` null or the thread's Local.
-    if let Some(l) = unsafe { (*ctx).local.as_mut() } {
-        l.in_collector = false;
-    }
     COLLECTOR_LOCK.leave()
 }
 
