@@ -84,8 +84,12 @@ impl<C: Collector> core::ops::DerefMut for Entered<'_, C> {
 impl<C: Collector> Drop for Entered<'_, C> {
     fn drop(&mut self) {
         self.collector.leaving();
-        // This thread took the lock in `enter`.
-        shadowstack::safepoint::leave();
+        if C::THREADS == crate::Threads::Concurrent {
+            // SAFETY: this thread's context, which took the lock in `enter`.
+            unsafe { shadowstack::safepoint::leave_from(self.ctx) };
+        } else {
+            shadowstack::safepoint::leave_serialised();
+        }
     }
 }
 
@@ -804,12 +808,18 @@ pub fn safepoint_slow<C: Collector>() {
 
 /// `rgc_enter_blocking`: the calling thread counts as stopped until
 /// `rgc_leave_blocking`.
-pub fn enter_blocking() {
+pub fn enter_blocking<C: Collector>() {
     const CALL: &str = "rgc_enter_blocking";
     let ctx = shadowstack::current();
     // SAFETY: the calling thread's own context.
     unsafe {
-        if shadowstack::in_collector(ctx) {
+        let inside = match C::THREADS {
+            crate::Threads::Concurrent => shadowstack::in_collector(ctx),
+            // The thread's flag is not kept (see `lock`); the lock's line is
+            // not contended with one thread.
+            crate::Threads::Single => shadowstack::safepoint::held_by(ctx),
+        };
+        if inside {
             fatal!(CALL, "called while the collector is running on this thread (from an event listener?)");
         }
         if !shadowstack::enter_blocking_region(ctx) {
@@ -996,7 +1006,7 @@ macro_rules! export_c_abi {
             }
             #[no_mangle]
             pub extern "C" fn rgc_enter_blocking() {
-                glue::enter_blocking()
+                glue::enter_blocking::<C>()
             }
             #[no_mangle]
             pub extern "C" fn rgc_leave_blocking() {

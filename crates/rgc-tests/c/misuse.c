@@ -10,6 +10,7 @@ static void *thread_push(void *arg) { (void)arg; RGC_FRAME(f, 1); (void)f; retur
 static void *thread_alloc(void *arg) { (void)arg; return rgc_alloc_bytes(16); }
 static void *thread_attach(void *arg) { (void)arg; rgc_thread_attach(); rgc_thread_detach(); return NULL; }
 static void reenter(const rgc_event *e, void *u) { (void)e; (void)u; rgc_alloc_bytes(8); }
+static void block_inside(const rgc_event *e, void *u) { (void)e; (void)u; rgc_enter_blocking(); }
 
 int main(int argc, char **argv) {
     CHECK(argc == 2, "usage: misuse CASE");
@@ -70,6 +71,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "leave_without_enter")) rgc_leave_blocking();
     else if (!strcmp(c, "unattached_alloc")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
     else if (!strcmp(c, "listener_reentry")) { rgc_set_event_listener(reenter, NULL); rgc_collect(); }
+    else if (!strcmp(c, "listener_blocks")) { rgc_set_event_listener(block_inside, NULL); rgc_collect(); }
     else if (!strcmp(c, "remove_unregistered")) { static void *g; rgc_remove_root(&g); }
     else if (!strcmp(c, "weakref_get_non_weak")) { f[0] = new_node(1); rgc_weakref_get(f[0]); }
     else if (!strcmp(c, "weakref_foreign_target")) { int x; rgc_weakref_new(&x); }

@@ -156,6 +156,10 @@ const MISUSES: &[Misuse] = &[
         ..m("listener_reentry", Aborts(&["rgc_alloc_bytes:", "while the collector is running"]))
     },
     Misuse {
+        collects_only: true,
+        ..m("listener_blocks", Aborts(&["rgc_enter_blocking:", "while the collector is running"]))
+    },
+    Misuse {
         env: &[("RGC_SHADOWSTACK_SLOTS", "5000")],
         ..m("overflow", Aborts(&["shadow stack overflow", "capacity of 5000 slots"]))
     },

@@ -318,6 +318,11 @@ pub struct Local {
     /// Between `rgc_enter_blocking` and `rgc_leave_blocking`; its own
     /// thread alone reads and writes it.
     blocking: bool,
+    /// Holds the collector lock of a collector whose threads run at once;
+    /// its own thread alone reads and writes it ([`safepoint::enter`] and
+    /// [`safepoint::leave`]). A one-thread collector's calls leave it
+    /// clear ([`safepoint::enter_serialised`]): they skip its two stores.
+    pub in_collector: bool,
     /// Blocks the thread owns for later spans, per size class: fresh,
     /// zeroed blocks of that class, taken under the collector lock and
     /// turned into spans without it (`gc_heap::allocator`). Touched by its
@@ -393,18 +398,20 @@ impl Local {
 }
 
 /// True when the thread of `ctx` holds the collector lock (inside an rgc
-/// call, an event listener included). It reads the lock's cache line, so
-/// it serves the rare calls (`rgc_enter_blocking`), not the hot paths.
+/// call, an event listener included): its own flag, so asking costs no
+/// read of the lock's contended cache line. Under a one-thread collector,
+/// which does not keep the flag, ask [`safepoint::held_by`] instead.
 ///
 /// # Safety
 /// `ctx` is the calling thread's context.
 pub unsafe fn in_collector(ctx: *const Context) -> bool {
-    #[cfg(not(loom))]
-    return safepoint::held_by(ctx);
-    #[cfg(loom)]
-    {
-        let _ = ctx;
-        false
+    // SAFETY: caller contract; `local` is null or the thread's live Local.
+    match unsafe { (*ctx).local.as_ref() } {
+        Some(l) => l.in_collector,
+        #[cfg(not(loom))]
+        None => safepoint::held_by(ctx),
+        #[cfg(loom)]
+        None => false,
     }
 }
 
@@ -584,6 +591,7 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         settled: [null_mut(); SPANS],
         state: sync::AtomicU32::new(safepoint::PARKED),
         blocking: false,
+        in_collector: false,
         stash: [[null_mut(); STASH]; SPANS],
         stash_len: [0; SPANS],
         unlocked_objects: 0,

@@ -229,10 +229,18 @@ unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
     }
     // SAFETY: as above.
     let state = unsafe { local.as_ref() }.map(|l: &Local| &l.state);
-    COLLECTOR_LOCK.enter(ctx as usize, state)
+    COLLECTOR_LOCK.enter(ctx as usize, state)?;
+    // SAFETY: as above; only this thread writes its flag.
+    if let Some(l) = unsafe { local.as_mut() } {
+        l.in_collector = true;
+    }
+    Ok(())
 }
 
-/// [`Lock::enter_serialised`] on the process's collector lock.
+/// [`Lock::enter_serialised`] on the process's collector lock. It does not
+/// raise the thread's `in_collector` flag (one thread needs no cheap
+/// answer to [`crate::in_collector`]: it asks [`held_by`]); release it
+/// with [`leave_serialised`].
 ///
 /// # Safety
 /// As for [`enter`]; the program serialises its threads' use of rgc.
@@ -244,8 +252,30 @@ pub unsafe fn enter_serialised(ctx: *mut Context) -> Result<(), Reentered> {
 
 /// Releases the process's collector lock (taken by the calling thread).
 #[cfg(not(loom))]
-#[inline]
 pub fn leave() {
+    // SAFETY: the calling thread's own context.
+    unsafe { leave_from(crate::current()) }
+}
+
+/// [`leave`] for a caller that has its context at hand.
+///
+/// # Safety
+/// `ctx` is the calling thread's context, and it holds the lock.
+#[cfg(not(loom))]
+#[inline]
+pub unsafe fn leave_from(ctx: *mut Context) {
+    // SAFETY: caller contract; `local` null or the thread's Local.
+    if let Some(l) = unsafe { (*ctx).local.as_mut() } {
+        l.in_collector = false;
+    }
+    COLLECTOR_LOCK.leave()
+}
+
+/// Releases the lock taken by [`enter_serialised`], which left the
+/// thread's flag alone.
+#[cfg(not(loom))]
+#[inline]
+pub fn leave_serialised() {
     COLLECTOR_LOCK.leave()
 }
 
