@@ -397,6 +397,7 @@ mod tests {
                 cores: 2,
             },
             skipped: vec![],
+            machine_scaling: vec![],
             runs,
             memory_fit: vec![],
             plots: vec![],

@@ -18,6 +18,10 @@ pub struct Results {
     /// The memory-fit runs (see [`crate::memory`]).
     #[serde(default)]
     pub memory_fit: Vec<crate::memory::FitRun>,
+    /// The machine's own scaling, measured around the threads group (see
+    /// [`crate::threads::machine_scaling`]): (workers, speedup) pairs.
+    #[serde(default)]
+    pub machine_scaling: Vec<(u32, f64)>,
     /// Files written next to results.json.
     pub plots: Vec<String>,
     pub notes: Vec<String>,

@@ -9,6 +9,15 @@
 //!   stop-the-world collection stops every worker, so this share does not
 //!   shrink with more workers: collection stays on one core until the
 //!   off-core issue);
+//! - the bound that share sets: with one worker's share `s`, N workers can
+//!   run at most `1 / (s + (1 - s) / N)` times as fast (N at most the
+//!   number of cores) while collection
+//!   stays on one core (Amdahl's law; an upper bound, since a longer
+//!   heap's collections are no cheaper per unit allocated);
+//! - the machine's own scaling: N threads of busy work without rgc
+//!   ([`machine_scaling`]), measured just before and after the group's
+//!   runs. On a shared machine the second core is not always all ours, and
+//!   no program can scale past what this shows;
 //! - time to safepoint: each stop-the-world handshake, from raising the
 //!   other threads' flags until all are parked (`RGC_PHASE_SAFEPOINT`).
 //!   With more threads than cores a running worker may be preempted while
@@ -63,6 +72,9 @@ pub struct Row<'a> {
     /// Over one worker of the same work and collector, if that run is there.
     pub speedup: Option<f64>,
     pub gc_share: f64,
+    /// What one worker's collector share allows this many workers (see the
+    /// module doc), if that run is there.
+    pub bound: Option<f64>,
     pub safepoints: Summary,
 }
 
@@ -78,6 +90,9 @@ fn workers_of(r: &RunResult) -> u64 {
 pub fn rows(results: &Results) -> Vec<Row<'_>> {
     let runs: Vec<&RunResult> = results.runs.iter().filter(|r| r.group == GROUP && r.ok()).collect();
     let rate = |r: &RunResult| r.extra.get("units").and_then(|v| v.as_u64()).unwrap_or(0) as f64 / r.wall_s.max(1e-9);
+    let share = |r: &RunResult| r.pauses.total_ns as f64 / 1e9 / r.wall_s.max(1e-9);
+    // More workers than cores share them.
+    let cores = results.settings.cores.max(1) as u64;
     runs.iter()
         .map(|r| {
             let base =
@@ -94,11 +109,49 @@ pub fn rows(results: &Results) -> Vec<Row<'_>> {
                 workers: workers_of(r),
                 units_per_s: rate(r),
                 speedup: base.map(|b| rate(r) / rate(b)),
-                gc_share: r.pauses.total_ns as f64 / 1e9 / r.wall_s.max(1e-9),
+                gc_share: share(r),
+                bound: base.map(|b| amdahl(share(b).min(1.0), workers_of(r).min(cores))),
                 safepoints: Summary::of(&ttsp),
             }
         })
         .collect()
+}
+
+/// The speedup `workers` threads can reach when a share `serial` of one
+/// thread's run cannot be spread over them.
+pub fn amdahl(serial: f64, workers: u64) -> f64 {
+    1.0 / (serial + (1.0 - serial) / workers.max(1) as f64)
+}
+
+/// Busy work that touches no memory: what one unit of it costs does not
+/// depend on how many threads run it at once, on a machine that gives each
+/// thread its own core.
+fn busy(iterations: u64) -> u64 {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..iterations {
+        x = std::hint::black_box(x.rotate_left(7) ^ x.wrapping_mul(3));
+    }
+    x
+}
+
+/// The machine's scaling right now: for each worker count, a fixed total
+/// of [`busy`] work split evenly over that many threads, as its speedup
+/// over one thread (the best of `rounds`, to see through a moment's
+/// preemption). About 0.1 s per round and count.
+pub fn machine_scaling(workers: &[u32], rounds: u32) -> Vec<(u32, f64)> {
+    const TOTAL: u64 = 60_000_000;
+    let time = |n: u32| {
+        let start = std::time::Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..n {
+                s.spawn(|| busy(TOTAL / n as u64));
+            }
+        });
+        start.elapsed().as_secs_f64()
+    };
+    let best = |n: u32| (0..rounds.max(1)).map(|_| time(n)).fold(f64::INFINITY, f64::min);
+    let one = best(1);
+    workers.iter().map(|&n| (n, one / best(n))).collect()
 }
 
 /// The terminal table (markdown), or "" when the group did not run.
@@ -108,9 +161,12 @@ pub fn table(results: &Results) -> String {
         return String::new();
     }
     let mut out = format!(
-        "\n== threads ({}), on {} cores\n\n| work | collector | workers | units/s | speedup | collector share | \
-         collections | time to safepoint p50 / p99 / max (us) | max pause (ms) |\n|---|---|---|---|---|---|---|---|---|\n",
-        SCENARIO.summary, results.settings.cores
+        "\n== threads ({}), on {} cores\n{}\n| work | collector | workers | units/s | speedup | bound | collector \
+         share | collections | time to safepoint p50 / p99 / max (us) | max pause (ms) |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
+        SCENARIO.summary,
+        results.settings.cores,
+        machine_line(&results.machine_scaling)
     );
     for r in &rows {
         let ttsp = if r.safepoints.count == 0 {
@@ -126,12 +182,13 @@ pub fn table(results: &Results) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.3e} | {} | {:.1} % | {} | {} | {:.2} |",
+            "| {} | {} | {} | {:.3e} | {} | {} | {:.1} % | {} | {} | {:.2} |",
             r.work,
             r.run.collector,
             r.workers,
             r.units_per_s,
             r.speedup.map_or("-".into(), |s| format!("{s:.2}x")),
+            r.bound.map_or("-".into(), |s| format!("{s:.2}x")),
             100.0 * r.gc_share,
             r.run.collections,
             ttsp,
@@ -145,6 +202,19 @@ pub fn table(results: &Results) -> String {
     out
 }
 
+/// The machine-scaling line above the table: "" when it was not measured.
+fn machine_line(scaling: &[(u32, f64)]) -> String {
+    if scaling.is_empty() {
+        return String::new();
+    }
+    let figures: Vec<String> = scaling.iter().map(|(n, s)| format!("{n}: {s:.2}x")).collect();
+    format!(
+        "\nThe machine itself (threads of busy work, no rgc; lowest of before and after the group): {}. \
+         bound: what stop-the-world collection on one core allows, from one worker's collector share.\n",
+        figures.join(", ")
+    )
+}
+
 /// Checks the group's runs for `rgc bench --validate`.
 pub fn validate(results: &Results) -> Result<(), String> {
     for r in rows(results) {
@@ -156,4 +226,19 @@ pub fn validate(results: &Results) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amdahl_bound_by_hand() {
+        // Half serial: two workers take 0.5 + 0.25 of the time.
+        assert!((amdahl(0.5, 2) - 1.0 / 0.75).abs() < 1e-12);
+        assert!((amdahl(0.0, 4) - 4.0).abs() < 1e-12);
+        assert!((amdahl(1.0, 4) - 1.0).abs() < 1e-12);
+        // 57.6 % collector share (trees, one worker, heap 2x live): 1.27x.
+        assert!((amdahl(0.576, 2) - 1.269).abs() < 1e-3);
+    }
 }

@@ -243,7 +243,11 @@ fn bench(args: &Args) -> Result<(), String> {
 
     let bar = ProgressBar::new(jobs.len() as u64).with_style(style).with_prefix("running");
     let mut runs: Vec<RunResult> = Vec::new();
+    let mut machine_before = None;
     for j in &jobs {
+        if j.group == benches::threads::GROUP && machine_before.is_none() {
+            machine_before = Some(benches::threads::machine_scaling(benches::threads::WORKERS, 3));
+        }
         bar.set_message(format!("{} ({}) under {}", j.scenario.name, j.group, j.contender.name()));
         let (_, _, exe, size) = built.iter().find(|b| b.0 == j.scenario.name && b.1 == j.contender).unwrap();
         let r = run(exe, j.scenario, &j.contender, j.group, &j.params, *size);
@@ -254,6 +258,15 @@ fn bench(args: &Args) -> Result<(), String> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    // The lower of before and after: what the machine surely gave.
+    let machine_scaling: Vec<(u32, f64)> = match machine_before {
+        Some(before) => before
+            .into_iter()
+            .zip(benches::threads::machine_scaling(benches::threads::WORKERS, 3))
+            .map(|((n, a), (_, b))| (n, a.min(b)))
+            .collect(),
+        None => vec![],
+    };
     set_overheads(&mut runs);
     eprintln!("rgc bench: memory fit (overhead at 75 % occupancy, peak RSS with 1 MB live) ...");
     let memory_fit = benches::memory::measure(&builder, &contenders);
@@ -285,6 +298,7 @@ fn bench(args: &Args) -> Result<(), String> {
         skipped,
         runs,
         memory_fit,
+        machine_scaling,
         plots: vec![],
         notes: vec![
             "bdw pauses: bdwgc's event API reports stop-the-world collections; in bdw-inc only the world-stopped \
