@@ -135,7 +135,7 @@ fn busy(iterations: u64) -> u64 {
 }
 
 /// The machine's scaling right now: for each worker count, a fixed total
-/// of [`busy`] work split evenly over that many threads, as its speedup
+/// of busy work (no memory touched) split evenly over that many threads, as its speedup
 /// over one thread (the best of `rounds`, to see through a moment's
 /// preemption). About 0.1 s per round and count.
 pub fn machine_scaling(workers: &[u32], rounds: u32) -> Vec<(u32, f64)> {

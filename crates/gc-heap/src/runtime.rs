@@ -85,19 +85,19 @@ pub struct TableCursor {
 
 /// State shared by all plans.
 pub struct Runtime {
-    pub config: Config,
-    pub heap: Heap,
-    pub types: TypeTable,
-    pub events: EventSink,
-    pub marker: Marker,
-    pub globals: Vec<*mut *mut u8>,
-    pub temps: Vec<*mut u8>,
+    pub(crate) config: Config,
+    pub(crate) heap: Heap,
+    pub(crate) types: TypeTable,
+    pub(crate) events: EventSink,
+    pub(crate) marker: Marker,
+    pub(crate) globals: Vec<*mut *mut u8>,
+    pub(crate) temps: Vec<*mut u8>,
     /// Live objects whose type has a finalizer (not yet found unreachable).
-    pub finalizable: Vec<*mut u8>,
+    pub(crate) finalizable: Vec<*mut u8>,
     /// Unreachable finalizable objects whose finalizer has not run yet; a root set.
-    pub pending_finalizers: VecDeque<*mut u8>,
+    pub(crate) pending_finalizers: VecDeque<*mut u8>,
     /// Every live weak-reference cell.
-    pub weakrefs: Vec<*mut u8>,
+    pub(crate) weakrefs: Vec<*mut u8>,
     /// Read by plans through [`Runtime::counters`].
     pub(crate) counters: Counters,
     /// Heap bytes allocated since the last collection finished, counted as
@@ -115,18 +115,18 @@ pub struct Runtime {
     pub(crate) poll_at: usize,
     /// Set by incremental plans while marking: new objects get their mark
     /// bit at allocation ("allocated black") and count as live.
-    pub allocate_black: bool,
+    pub(crate) allocate_black: bool,
     /// Reused buffer for the root values of the current collection.
-    pub roots: RootSnapshot,
+    pub(crate) roots: RootSnapshot,
     /// Threads allocate from spans (`crate::allocator`): the plan allows it
     /// ([`crate::gc::Plan::ALLOCATES_FROM_SPANS`]) and torture mode, which collects at
     /// every allocation, is off. Fixed at init.
-    pub spans_enabled: bool,
+    pub(crate) spans_enabled: bool,
     /// The plan's [`crate::gc::Plan::THREADS`]: with `Concurrent`, reading other
     /// threads' contexts or the heap as a whole first stops the world.
-    pub threads: gc_api::Threads,
+    pub(crate) threads: gc_api::Threads,
     /// Every other thread is stopped (until the current rgc call leaves).
-    pub world_stopped: bool,
+    pub(crate) world_stopped: bool,
 }
 
 impl Runtime {
@@ -471,6 +471,149 @@ impl Runtime {
     /// allocation count.
     pub fn uncount_allocation(&mut self, footprint: usize) {
         self.allocated_since_gc = self.allocated_since_gc.saturating_sub(footprint);
+    }
+
+    // ---- the space and the tracer, for plans --------------------------------------
+    // Plans in other crates reach the runtime's parts only through these:
+    // shared references to read, and a few named operations that keep the
+    // tables' invariants (finalizable objects stay registered, weak cells
+    // stay listed) instead of handing out the tables themselves.
+
+    /// The settings rgc_init was given.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Raises the heap the program may fill before its first collection,
+    /// and the least allowance after every later one (bdwgc's `GC_expand_hp`).
+    pub fn grow_initial_heap(&mut self, bytes: usize) {
+        self.config.heap_initial = self.config.heap_initial.saturating_add(bytes);
+    }
+
+    /// Sets how much the heap may grow between collections, as a percentage
+    /// of what survived (bdwgc's `GC_set_free_space_divisor`).
+    pub fn set_growth_percent(&mut self, percent: u32) {
+        self.config.growth_percent = percent;
+    }
+
+    /// The heap: blocks, block table, bitmaps.
+    pub fn heap(&self) -> &Heap {
+        &self.heap
+    }
+
+    /// The heap, to mark, free or release blocks (a plan's collection work).
+    pub fn heap_mut(&mut self) -> &mut Heap {
+        &mut self.heap
+    }
+
+    /// The registered types.
+    pub fn types(&self) -> &TypeTable {
+        &self.types
+    }
+
+    /// The event listener and pause accounting, to report phases.
+    pub fn events_mut(&mut self) -> &mut EventSink {
+        &mut self.events
+    }
+
+    /// The tracer (its counts and grey work), to read.
+    pub fn marker(&self) -> &Marker {
+        &self.marker
+    }
+
+    /// Marks `value` (if it is an unmarked object) and queues it for
+    /// tracing; `source` names where it came from in a verifier's report.
+    pub fn visit(&mut self, value: *mut u8, source: Source) {
+        self.marker.visit(&mut self.heap, &self.types, value, source);
+    }
+
+    /// Queues the children of the marked object `obj` for tracing.
+    ///
+    /// # Safety
+    /// `obj` is a live object of this heap.
+    pub unsafe fn scan_children(&mut self, obj: *mut u8) {
+        // SAFETY: forwarded contract.
+        unsafe { self.marker.scan_children(&self.types, obj) }
+    }
+
+    /// Clears the mark of `obj` and takes it back out of the tracer's live
+    /// counts (marksweep's finalization, which marked an object only to
+    /// find what its finalizer reaches).
+    ///
+    /// # Safety
+    /// `obj` is a marked, live object of this heap.
+    pub unsafe fn take_back_mark(&mut self, obj: *mut u8) {
+        // SAFETY: forwarded contract.
+        let bytes = unsafe {
+            self.heap.unmark(obj);
+            crate::object::object_bytes(obj, &self.types)
+        };
+        let c = &mut self.marker.counts;
+        c.objects -= 1;
+        c.bytes -= bytes as u64;
+        c.footprint -= crate::layout::footprint_bytes(bytes) as u64;
+    }
+
+    /// Empties the tracer's work for a new cycle.
+    pub fn reset_marker(&mut self) {
+        self.marker.reset();
+    }
+
+    /// Traces at most about `budget` units of grey work; true when none
+    /// is left.
+    pub fn drain_some(&mut self, budget: usize) -> bool {
+        self.marker.drain(&mut self.heap, &self.types, budget)
+    }
+
+    /// How many weak-reference cells are listed.
+    pub fn weakref_count(&self) -> usize {
+        self.weakrefs.len()
+    }
+
+    /// The root values of the current collection.
+    pub fn root_snapshot(&self) -> &RootSnapshot {
+        &self.roots
+    }
+
+    /// The current values of the registered global roots.
+    pub fn global_values(&self) -> impl Iterator<Item = *mut u8> + '_ {
+        // SAFETY: each registered address is a readable pointer slot
+        // (rgc_add_root's contract) until rgc_remove_root.
+        self.globals.iter().map(|&slot| unsafe { *slot })
+    }
+
+    /// The temporary roots (rgc_push_temp_root).
+    pub fn temp_roots(&self) -> &[*mut u8] {
+        &self.temps
+    }
+
+    /// Live objects whose type has a finalizer, not yet found unreachable.
+    pub fn finalizable(&self) -> &[*mut u8] {
+        &self.finalizable
+    }
+
+    /// Unreachable finalizable objects whose finalizers have not run: a root set.
+    pub fn pending_finalizers(&self) -> &VecDeque<*mut u8> {
+        &self.pending_finalizers
+    }
+
+    /// Queues the finalizer of the unreachable object `obj` (which the
+    /// caller has taken out of [`Runtime::finalizable`]).
+    pub fn queue_finalizer(&mut self, obj: *mut u8) {
+        self.pending_finalizers.push_back(obj);
+    }
+
+    /// Keeps the finalizable objects for which `keep` holds (refcount drops
+    /// those it queued or freed).
+    pub fn retain_finalizable(&mut self, keep: impl FnMut(&*mut u8) -> bool) {
+        self.finalizable.retain(keep);
+    }
+
+    /// Keeps the weak-reference cells for which `keep(heap, cell)` holds
+    /// (refcount drops the freed ones, clearing the rest as it goes).
+    pub fn retain_weakrefs(&mut self, mut keep: impl FnMut(&Heap, *mut u8) -> bool) {
+        let heap = &self.heap;
+        self.weakrefs.retain(|&cell| keep(heap, cell));
     }
 
     // ---- counters: what plans read and add to --------------------------------------

@@ -83,7 +83,7 @@ pub fn logged_entries() -> usize {
 /// entry, at most [`store_log::STORE_LOG_CAPACITY`] per thread; no user
 /// code runs.
 pub fn shade_store_log(rt: &mut Runtime) -> *mut *mut u8 {
-    store_log::drain(|old| rt.marker.visit(&mut rt.heap, &rt.types, old, Source::StoreLog))
+    store_log::drain(|old| rt.visit(old, Source::StoreLog))
 }
 
 /// Logs the value `slot` (a pointer field of `obj`) holds before it is
@@ -105,11 +105,11 @@ pub unsafe fn log_overwritten(rt: &mut Runtime, obj: *mut u8, slot: *mut *mut u8
     rt.settle_all();
     shade_store_log(rt);
     let source = Source::Field { obj, offset: slot as usize - obj as usize };
-    rt.marker.visit(&mut rt.heap, &rt.types, old, source);
+    rt.visit(old, source);
 }
 
 /// Shades a weak reference's target that is about to be handed out while marking.
 #[cold]
 pub fn shade_weak_target(rt: &mut Runtime, weakref: *mut u8, target: *mut u8) {
-    rt.marker.visit(&mut rt.heap, &rt.types, target, Source::WeakRef(weakref));
+    rt.visit(target, Source::WeakRef(weakref));
 }

@@ -53,14 +53,14 @@ impl Incremental {
 
     /// Begins a cycle: snapshot the roots, turn the barriers on, allocate black.
     fn start_cycle(&mut self, rt: &mut Runtime) {
-        rt.events.cycle += 1;
-        rt.marker.reset();
+        rt.events_mut().cycle += 1;
+        rt.reset_marker();
         rt.snapshot_roots();
         rt.set_allocate_black(true);
         set_marking(true);
         self.cycle_increments = 0;
         self.cycle_max_increment_ns = 0;
-        self.pacer.begin_cycle(rt.allocated_since_gc(), allowance(rt), rt.heap.heap_bytes());
+        self.pacer.begin_cycle(rt.allocated_since_gc(), allowance(rt), rt.heap().heap_bytes());
         self.phase = CyclePhase::Roots { next: 0 };
     }
 
@@ -76,9 +76,9 @@ impl Incremental {
             if let CyclePhase::Idle = phase {
                 return false;
             }
-            rt.events.start(phase.event());
+            rt.events_mut().start(phase.event());
             let next = self.advance(rt, budget);
-            rt.events.end(phase.event());
+            rt.events_mut().end(phase.event());
             match next {
                 Some(CyclePhase::Idle) => {
                     self.phase = CyclePhase::Idle;
@@ -98,7 +98,7 @@ impl Incremental {
             CyclePhase::Roots { next } => loop {
                 let chunk = budget.chunk(ENTRIES_PER_CHECK);
                 *next = rt.mark_snapshot_some(*next, chunk);
-                if *next >= rt.roots.values.len() {
+                if *next >= rt.root_snapshot().values.len() {
                     return Some(CyclePhase::Mark);
                 }
                 if budget.charge(chunk) {
@@ -119,10 +119,10 @@ impl Incremental {
             }
             CyclePhase::Weak { next } => loop {
                 *next = rt.clear_dead_weakrefs_some(*next, ENTRIES_PER_CHECK);
-                if *next >= rt.weakrefs.len() {
+                if *next >= rt.weakref_count() {
                     // Objects allocated from now on are black, so at most
                     // the objects listed now can be found dead.
-                    self.dead_finalizable.reserve(rt.finalizable.len());
+                    self.dead_finalizable.reserve(rt.finalizable().len());
                     return Some(CyclePhase::FinalizeScan { cursor: TableCursor::default(), shaded: 0 });
                 }
                 if budget.charge(ENTRIES_PER_CHECK) {
@@ -132,7 +132,7 @@ impl Incremental {
             CyclePhase::FinalizeScan { cursor, shaded } => loop {
                 let done = rt.take_dead_finalizable_some(cursor, ENTRIES_PER_CHECK, &mut self.dead_finalizable);
                 for &o in &self.dead_finalizable[*shaded..] {
-                    rt.marker.visit(&mut rt.heap, &rt.types, o, Source::FinalizerQueue);
+                    rt.visit(o, Source::FinalizerQueue);
                 }
                 *shaded = self.dead_finalizable.len();
                 if done {
@@ -152,7 +152,7 @@ impl Incremental {
                 // through core::fmt; the queue has room already (see
                 // `Runtime::reserve_finalizable`).
                 for o in self.dead_finalizable.drain(..) {
-                    rt.pending_finalizers.push_back(o);
+                    rt.queue_finalizer(o);
                 }
                 Some(CyclePhase::PruneWeak { cursor: TableCursor::default() })
             }
@@ -169,7 +169,7 @@ impl Incremental {
                 }
             },
             CyclePhase::Sweep => loop {
-                if rt.heap.sweep_some(1, &mut self.sweep_counts) {
+                if rt.heap_mut().sweep_some(1, &mut self.sweep_counts) {
                     self.cycle_allocated = rt.allocated_since_gc();
                     rt.end_cycle();
                     let keep_blocks = rt.trigger() / BLOCK_SIZE;
@@ -180,7 +180,7 @@ impl Incremental {
                 }
             },
             CyclePhase::Release { cursor } => loop {
-                if rt.heap.release_some(cursor, RELEASE_BLOCKS_PER_CHECK) {
+                if rt.heap_mut().release_some(cursor, RELEASE_BLOCKS_PER_CHECK) {
                     return Some(CyclePhase::Idle);
                 }
                 if budget.charge(RELEASE_BLOCKS_PER_CHECK) {
@@ -192,12 +192,12 @@ impl Incremental {
 
     /// One increment: a pause of at most `budget`, starting a cycle if none runs.
     pub(crate) fn increment(&mut self, rt: &mut Runtime, mut budget: Budget) {
-        let start = rt.events.start(Event::Pause);
+        let start = rt.events_mut().start(Event::Pause);
         if let CyclePhase::Idle = self.phase {
             self.start_cycle(rt);
         }
         let completed = self.work(rt, &mut budget);
-        let end = rt.events.end(Event::Pause);
+        let end = rt.events_mut().end(Event::Pause);
         self.pacer.record_increment(start, end);
         self.count_increment(rt, end - start);
         if completed {
@@ -225,9 +225,9 @@ impl Incremental {
     /// pause. An `overrun` (the heap ran out) is bracketed by its own event
     /// and counted.
     fn collect_now(&mut self, rt: &mut Runtime, overrun: bool) {
-        let start = rt.events.start(Event::Pause);
+        let start = rt.events_mut().start(Event::Pause);
         if overrun {
-            rt.events.start(Event::Overrun);
+            rt.events_mut().start(Event::Overrun);
             self.overruns += 1;
         }
         if !matches!(self.phase, CyclePhase::Idle) && self.work(rt, &mut Budget::unlimited()) {
@@ -244,9 +244,9 @@ impl Incremental {
         // a cycle's work (its allocation, none, says nothing).
         self.pacer.end_synchronous_cycle(now_ns().saturating_sub(fresh_start));
         if overrun {
-            rt.events.end(Event::Overrun);
+            rt.events_mut().end(Event::Overrun);
         }
-        let end = rt.events.end(Event::Pause);
+        let end = rt.events_mut().end(Event::Pause);
         self.pacer.record_increment(start, end);
         self.count_increment(rt, end - start);
         self.complete_cycle(rt);
@@ -254,7 +254,7 @@ impl Incremental {
     }
 
     fn verify_if_enabled(&mut self, rt: &mut Runtime, after_full_collection: bool) {
-        if rt.config.verifying() {
+        if rt.config().verifying() {
             self.verify_now(rt, after_full_collection);
         }
     }
@@ -280,11 +280,11 @@ fn allowance(rt: &Runtime) -> usize {
 /// Drains the mark stack in clock-checked chunks; true when it is empty.
 fn drain_marker(rt: &mut Runtime, budget: &mut Budget) -> bool {
     loop {
-        let before = rt.marker.units;
-        if rt.marker.drain(&mut rt.heap, &rt.types, budget.chunk(MARK_UNITS_PER_CHECK)) {
+        let before = rt.marker().units;
+        if rt.drain_some(budget.chunk(MARK_UNITS_PER_CHECK)) {
             return true;
         }
-        if budget.charge((rt.marker.units - before) as usize) {
+        if budget.charge((rt.marker().units - before) as usize) {
             return false;
         }
     }
@@ -303,7 +303,7 @@ impl Plan for Incremental {
     fn new(rt: &mut Runtime) -> Self {
         let plan = Incremental {
             phase: CyclePhase::Idle,
-            pacer: Pacer::new(rt.config.pause_ns, rt.config.window_ns),
+            pacer: Pacer::new(rt.config().pause_ns, rt.config().window_ns),
             dead_finalizable: Vec::new(),
             sweep_counts: SweepCounts::default(),
             cycle_increments: 0,
@@ -344,7 +344,7 @@ impl Plan for Incremental {
     }
 
     fn poll(&mut self, rt: &mut Runtime) {
-        if rt.config.torture {
+        if rt.config().torture {
             self.increment(rt, Budget::units(TORTURE_UNITS));
             return;
         }
@@ -365,7 +365,7 @@ impl Plan for Incremental {
 
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
         if let CyclePhase::Idle = self.phase {
-            let due = rt.config.torture || rt.allocated_since_gc() >= self.pacer.start_point(allowance(rt)) / 2;
+            let due = rt.config().torture || rt.allocated_since_gc() >= self.pacer.start_point(allowance(rt)) / 2;
             if !due {
                 return false;
             }
@@ -393,7 +393,7 @@ impl Plan for Incremental {
         if self.phase.is_marking() {
             barrier::shade_weak_target(rt, weakref, target);
         // SAFETY: targets of listed weakrefs are live objects.
-        } else if self.phase.is_marked_through() && !unsafe { rt.heap.is_marked(target) } {
+        } else if self.phase.is_marked_through() && !unsafe { rt.heap().is_marked(target) } {
             // SAFETY: as above.
             unsafe { *slot = core::ptr::null_mut() };
             rt.count_weakrefs_cleared(1);

@@ -56,7 +56,7 @@ fn children(rt: &Runtime, obj: *mut u8, first_item: usize, mut f: impl FnMut(*mu
     if t == BYTES_TYPE {
         return;
     }
-    let Some(info) = rt.types.get(t) else { return };
+    let Some(info) = rt.types().get(t) else { return };
     // SAFETY: a live object of type `info`.
     unsafe { for_each_pointer(obj, info, first_item, |_, v| f(v)) };
 }
@@ -87,13 +87,13 @@ impl<T> WorkList<T> {
 }
 
 fn is_live_object(rt: &Runtime, v: *mut u8) -> bool {
-    !v.is_null() && rt.heap.is_object(v)
+    !v.is_null() && rt.heap().is_object(v)
 }
 
 /// Checks the invariant for `phase`; returns the first violation.
 pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), Message> {
     if let CyclePhase::Idle = phase {
-        return rt.heap.check_structure(true);
+        return rt.heap().check_structure(true);
     }
     check_reachable_colours(rt, phase).unwrap_or_else(|OutOfScratch| {
         // Said once: under torture mode the verifier runs at every allocation.
@@ -113,16 +113,16 @@ pub fn check_colours(rt: &Runtime, phase: CyclePhase) -> Result<(), Message> {
 }
 
 fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(), Message>, OutOfScratch> {
-    let heap = &rt.heap;
+    let heap = rt.heap();
     // SAFETY (is_marked calls below): applied to objects only.
     let marked = |o: *mut u8| unsafe { heap.is_marked(o) };
     let mut protected = ObjectSet::new(heap)?;
     if phase.is_marking() {
         let mut work: WorkList<*mut u8> = WorkList::new();
-        for (grey, first_item) in rt.marker.grey() {
+        for (grey, first_item) in rt.marker().grey() {
             children(rt, grey, first_item, |v| work.push(v));
         }
-        if rt.marker.grey_is_partial() {
+        if rt.marker().grey_is_partial() {
             // The mark stack overflowed: any marked object may still be
             // grey, waiting for the marker's rescan of the heap.
             heap.for_each_object(|o| {
@@ -132,7 +132,7 @@ fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(),
             });
         }
         if let CyclePhase::Roots { next } = phase {
-            rt.roots.values[next.min(rt.roots.values.len())..].iter().for_each(|&v| work.push(v));
+            rt.root_snapshot().values[next.min(rt.root_snapshot().values.len())..].iter().for_each(|&v| work.push(v));
         }
         while let Some(o) = work.pop()? {
             if is_live_object(rt, o) && !marked(o) && protected.insert(heap, o) {
@@ -146,9 +146,9 @@ fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(),
     // the verifier): no shadow stack changes while we read.
     unsafe { shadowstack::for_each_root(|slot| work.push((*slot, "a shadow-stack slot"))) };
     // SAFETY: rgc_add_root's contract keeps registered slots valid.
-    rt.globals.iter().for_each(|&s| work.push((unsafe { *s }, "a global root")));
-    rt.temps.iter().for_each(|&v| work.push((v, "a temp root")));
-    rt.pending_finalizers.iter().for_each(|&v| work.push((v, "the finalizer queue")));
+    rt.global_values().for_each(|v| work.push((v, "a global root")));
+    rt.temp_roots().iter().for_each(|&v| work.push((v, "a temp root")));
+    rt.pending_finalizers().iter().for_each(|&v| work.push((v, "the finalizer queue")));
     while let Some((o, from)) = work.pop()? {
         if !is_live_object(rt, o) || !seen.insert(heap, o) {
             continue;
@@ -162,7 +162,7 @@ fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(),
         };
         if !ok {
             let t = rt.object_type(o).unwrap_or(0);
-            let name = rt.types.get(t).map(|i| i.name.as_str()).unwrap_or("?");
+            let name = rt.types().get(t).map(|i| i.name.as_str()).unwrap_or("?");
             return Ok(Err(msg!(
                 "colour invariant broken in phase ",
                 phase.name(),

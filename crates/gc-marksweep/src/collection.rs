@@ -7,14 +7,14 @@ use gc_heap::{MarkHooks, Runtime};
 /// A whole collection in one pause: mark (precise roots, then the plan's
 /// `hooks`), weak references, finalizers, sweep.
 pub fn collect(rt: &mut Runtime, hooks: &mut impl MarkHooks) {
-    rt.events.cycle += 1;
-    rt.events.start(Phase::Pause);
+    rt.events_mut().cycle += 1;
+    rt.events_mut().start(Phase::Pause);
     rt.mark_everything_with(hooks);
-    rt.events.start(Phase::Sweep);
+    rt.events_mut().start(Phase::Sweep);
     rt.sweep();
-    rt.events.end(Phase::Sweep);
+    rt.events_mut().end(Phase::Sweep);
     rt.finish_cycle();
-    rt.events.end(Phase::Pause);
+    rt.events_mut().end(Phase::Pause);
     rt.verify_if_enabled(true);
 }
 

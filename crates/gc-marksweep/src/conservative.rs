@@ -78,7 +78,7 @@ impl MarkHooks for Conservative {
             unsafe { rt.mark_ambiguous_range(lo, hi) };
         }
         for &o in &self.uncollectable {
-            rt.marker.visit(&mut rt.heap, &rt.types, o as *mut u8, Source::TempRoot);
+            rt.visit(o as *mut u8, Source::TempRoot);
         }
         self.finalizers.mark_ready(rt);
     }
@@ -148,12 +148,12 @@ impl Conservative {
     /// other reference to it that it will use.
     pub unsafe fn free(&mut self, rt: &mut Runtime, obj: *mut u8) {
         // SAFETY: caller contract.
-        let len = unsafe { gc_heap::object::object_bytes(obj, &rt.types) };
+        let len = unsafe { gc_heap::object::object_bytes(obj, rt.types()) };
         self.uncollectable.remove(&(obj as usize));
         self.finalizers.forget_object(obj, len);
         // SAFETY: caller contract; the conservative plan sweeps eagerly
         // inside a collection, so no sweep is in progress between calls.
-        let footprint = unsafe { rt.heap.free_object(obj) };
+        let footprint = unsafe { rt.heap_mut().free_object(obj) };
         rt.forget_freed(len, footprint);
     }
 
@@ -165,7 +165,7 @@ impl Conservative {
     /// `obj` is a live untyped object (`<bytes>` or `<words>`).
     pub unsafe fn resize_in_place(&mut self, rt: &mut Runtime, obj: *mut u8, len: usize) -> bool {
         // SAFETY: caller contract.
-        let (h, cap) = unsafe { (header(obj), rt.heap.cell_capacity(obj)) };
+        let (h, cap) = unsafe { (header(obj), rt.heap().cell_capacity(obj)) };
         let old = h.bytes_len().expect("caller contract: an untyped object");
         if len > cap || len > gc_api::types::MAX_BYTES_LEN {
             return false;

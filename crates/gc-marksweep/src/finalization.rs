@@ -132,7 +132,7 @@ impl ObjectFinalizers {
     /// Marks the ready queue (it is a root set).
     pub fn mark_ready(&self, rt: &mut Runtime) {
         for &(obj, _) in &self.ready {
-            rt.marker.visit(&mut rt.heap, &rt.types, obj, Source::FinalizerQueue);
+            rt.visit(obj, Source::FinalizerQueue);
         }
     }
 
@@ -142,7 +142,7 @@ impl ObjectFinalizers {
         self.clear_dead_links(rt);
         let marked = |rt: &Runtime, o: usize| {
             // SAFETY: registered objects are live until finalized or freed.
-            unsafe { rt.heap.is_marked(o as *const u8) }
+            unsafe { rt.heap().is_marked(o as *const u8) }
         };
         let candidates: Vec<(usize, Order)> =
             self.registered.iter().filter(|(&o, _)| !marked(rt, o)).map(|(&o, r)| (o, r.order)).collect();
@@ -155,13 +155,8 @@ impl ObjectFinalizers {
             if order == Order::IgnoreSelf && !marked(rt, o) {
                 self.scan_from(rt, o);
                 if marked(rt, o) {
-                    // SAFETY: a live object of this heap.
-                    unsafe { rt.heap.unmark(o as *const u8) };
-                    rt.marker.counts.objects -= 1;
-                    // SAFETY: as above.
-                    let bytes = unsafe { gc_heap::object::object_bytes(o as *const u8, &rt.types) };
-                    rt.marker.counts.bytes -= bytes as u64;
-                    rt.marker.counts.footprint -= gc_heap::layout::footprint_bytes(bytes) as u64;
+                    // SAFETY: a marked, live object of this heap.
+                    unsafe { rt.take_back_mark(o as *mut u8) };
                 }
             }
         }
@@ -177,7 +172,7 @@ impl ObjectFinalizers {
             };
             if ready {
                 let reg = self.registered.remove(&o).expect("candidates are registered");
-                rt.marker.visit(&mut rt.heap, &rt.types, o as *mut u8, Source::FinalizerQueue);
+                rt.visit(o as *mut u8, Source::FinalizerQueue);
                 self.ready.push_back((o as *mut u8, reg));
             }
         }
@@ -187,14 +182,14 @@ impl ObjectFinalizers {
     /// Marks what `obj` reaches, without marking `obj` itself first.
     fn scan_from(&self, rt: &mut Runtime, obj: usize) {
         // SAFETY: registered objects are live.
-        unsafe { rt.marker.scan_children(&rt.types, obj as *mut u8) };
+        unsafe { rt.scan_children(obj as *mut u8) };
         rt.mark_transitive();
     }
 
     /// Sets links whose target is unmarked to null and forgets them; forgets
     /// links that live inside unmarked heap objects.
     fn clear_dead_links(&mut self, rt: &mut Runtime) {
-        let heap = &rt.heap;
+        let heap = rt.heap();
         self.links.retain(|&link, &mut target| {
             // SAFETY (both): targets and heap objects holding links are
             // allocated until this sweep.

@@ -18,8 +18,8 @@ use gc_heap::{store_log, Runtime};
 
 impl Refcount {
     pub(crate) fn backup_trace(&mut self, rt: &mut Runtime) {
-        rt.events.cycle += 1;
-        rt.events.start(Phase::Pause);
+        rt.events_mut().cycle += 1;
+        rt.events_mut().start(Phase::Pause);
         store_log::drain(|_| {});
         self.zct.clear();
         self.nursery.clear();
@@ -28,21 +28,21 @@ impl Refcount {
         self.free_work.clear(); // unreachable: the sweep frees them
         self.pass.running = false;
         self.prev_roots.clear();
-        let queued_from = rt.pending_finalizers.len();
+        let queued_from = rt.pending_finalizers().len();
         rt.mark_everything();
-        rt.events.start(Phase::Sweep);
+        rt.events_mut().start(Phase::Sweep);
         self.recount(rt, queued_from);
         rt.sweep();
-        rt.events.end(Phase::Sweep);
-        for &o in rt.pending_finalizers.iter() {
+        rt.events_mut().end(Phase::Sweep);
+        for &o in rt.pending_finalizers().iter() {
             // SAFETY: queued objects are live (the trace kept them).
             unsafe { list_in_zct(&mut self.zct, o) };
         }
-        self.prev_roots.extend(rt.roots.values.iter().copied().filter(|v| !v.is_null()));
+        self.prev_roots.extend(rt.root_snapshot().values.iter().copied().filter(|v| !v.is_null()));
         crate::tables::clear_lost();
         self.counts.backup_traces += 1;
         rt.count_collection();
-        rt.events.end(Phase::Pause);
+        rt.events_mut().end(Phase::Pause);
     }
 
     /// Rebuilds the count of every marked object from the marked objects'
@@ -50,7 +50,7 @@ impl Refcount {
     /// finalization by this trace (`pending_finalizers[queued_from..]`)
     /// lose their finalizable bit.
     fn recount(&mut self, rt: &mut Runtime, queued_from: usize) {
-        let heap = &rt.heap;
+        let heap = rt.heap();
         heap.for_each_object(|o| {
             // SAFETY: for_each_object yields live objects.
             if unsafe { heap.is_marked(o) } {
@@ -58,7 +58,7 @@ impl Refcount {
                 unsafe { word::set(o, word::get(o) & PERMANENT_FLAGS) };
             }
         });
-        for &o in rt.pending_finalizers.iter().skip(queued_from) {
+        for &o in rt.pending_finalizers().iter().skip(queued_from) {
             // SAFETY: queued objects are marked, live objects.
             unsafe { word::set(o, word::get(o) & !word::FINALIZABLE) };
         }

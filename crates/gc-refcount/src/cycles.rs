@@ -178,7 +178,7 @@ impl Refcount {
         self.reclaim_whites(rt, edges);
         if edges == Edges::Young {
             for &s in &roots {
-                if rt.heap.is_object(s) {
+                if rt.heap().is_object(s) {
                     // SAFETY: an object.
                     unsafe { word::set(s, word::get(s) & !YOUNG) };
                 }
@@ -204,7 +204,7 @@ impl Refcount {
         roots.clear();
         while let Some(s) = list.pop() {
             // SAFETY: is_object is checked first.
-            if !rt.heap.is_object(s) || unsafe { word::get(s) } & edges.listed_flag() == 0 {
+            if !rt.heap().is_object(s) || unsafe { word::get(s) } & edges.listed_flag() == 0 {
                 continue; // stale: freed since it was listed, or listed again elsewhere
             }
             // SAFETY: an object (checked above); this entry is dropped now.
@@ -212,7 +212,7 @@ impl Refcount {
             // SAFETY: as above.
             unsafe { word::set(s, w) };
             // SAFETY: as above.
-            if unsafe { rt.heap.is_marked(s) } || word::is_sticky(w) {
+            if unsafe { rt.heap().is_marked(s) } || word::is_sticky(w) {
                 // SAFETY: as above.
                 unsafe { word::set(s, w & !YOUNG) };
                 continue;
@@ -233,12 +233,12 @@ impl Refcount {
         let mut zeroed = core::mem::take(&mut self.zeroed);
         roots.retain(|&s| {
             // SAFETY: is_object is checked first.
-            let keep = rt.heap.is_object(s) && word::count(unsafe { word::get(s) }) > 0;
-            if !keep && rt.heap.is_object(s) {
+            let keep = rt.heap().is_object(s) && word::count(unsafe { word::get(s) }) > 0;
+            if !keep && rt.heap().is_object(s) {
                 // SAFETY: as above. It has count zero now: list it again.
                 unsafe {
                     word::set(s, word::get(s) & !YOUNG);
-                    if rt.heap.is_marked(s) {
+                    if rt.heap().is_marked(s) {
                         list_in_zct(&mut self.zct, s);
                     } else {
                         crate::tables::note(&mut zeroed, s);
@@ -294,7 +294,7 @@ impl Refcount {
                 continue;
             }
             // SAFETY: as above.
-            if word::count(w) > 0 || unsafe { rt.heap.is_marked(o) } {
+            if word::count(w) > 0 || unsafe { rt.heap().is_marked(o) } {
                 self.scan_black(rt, o, edges);
             } else {
                 // SAFETY: as above.
@@ -427,14 +427,14 @@ impl Refcount {
     /// and they are not roots, else listed like any decremented object.
     fn settle_deferred(&mut self, rt: &mut Runtime) {
         while let Some(c) = self.deferred.pop() {
-            if !rt.heap.is_object(c) {
+            if !rt.heap().is_object(c) {
                 continue;
             }
             // SAFETY: an object (checked above).
             unsafe {
                 if word::count(word::get(c)) > 0 {
                     add_candidate(&mut self.candidates, c);
-                } else if rt.heap.is_marked(c) {
+                } else if rt.heap().is_marked(c) {
                     list_in_zct(&mut self.zct, c);
                 } else {
                     self.free_garbage(rt, c);

@@ -168,9 +168,9 @@ impl Refcount {
         let live = rt.counters().live_footprint;
         // In usize: the live heap fits the address space, and on a 32-bit
         // board a u64 division would link a 1 KB routine for this one line.
-        let growth = (live as usize / 100 * rt.config.growth_percent as usize) as u64;
+        let growth = (live as usize / 100 * rt.config().growth_percent as usize) as u64;
         self.cycle_base = live;
-        self.cycle_trigger = live + growth.max(rt.config.heap_initial as u64).max(BLOCK_SIZE as u64);
+        self.cycle_trigger = live + growth.max(rt.config().heap_initial as u64).max(BLOCK_SIZE as u64);
     }
 
     /// Allocation until the next reconciliation: a bounded interval, longer
@@ -213,7 +213,7 @@ impl Refcount {
         }
         self.tidy_heap(rt);
         self.set_reconcile_interval(rt);
-        if rt.config.verifying() {
+        if rt.config().verifying() {
             self.verify(rt, true);
         }
     }
@@ -224,10 +224,11 @@ impl Refcount {
     pub(crate) fn tidy_heap(&mut self, rt: &mut Runtime) {
         self.set_cycle_trigger(rt);
         let live = rt.counters().live_footprint as usize;
-        if rt.heap.heap_bytes() > live + live / 4 + 8 * BLOCK_SIZE {
-            rt.heap.rebuild_free_lists();
+        if rt.heap().heap_bytes() > live + live / 4 + 8 * BLOCK_SIZE {
+            rt.heap_mut().rebuild_free_lists();
         }
-        rt.heap.release_free_blocks(2 * rt.poll_at().max(RECONCILE_MIN_BYTES));
+        let keep = 2 * rt.poll_at().max(RECONCILE_MIN_BYTES);
+        rt.heap_mut().release_free_blocks(keep);
     }
 }
 
@@ -280,7 +281,7 @@ impl Plan for Refcount {
     }
 
     fn poll(&mut self, rt: &mut Runtime) {
-        if rt.config.torture {
+        if rt.config().torture {
             return self.full_collection(rt);
         }
         if crate::tables::lost() {
@@ -313,7 +314,7 @@ impl Plan for Refcount {
     /// Reconciles if anything new is listed, and collects cycles until the
     /// deadline if a cycle collection is at least half due.
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
-        if rt.config.torture {
+        if rt.config().torture {
             self.full_collection(rt);
             return true;
         }

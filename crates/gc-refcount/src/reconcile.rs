@@ -78,7 +78,7 @@ pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMu
         return len;
     }
     let info = rt
-        .types
+        .types()
         .get(h.kind)
         .unwrap_or_else(|| gc_api::fatal::internal("a live object's header holds an unregistered type"));
     // SAFETY: caller contract: a live object of type `info`.
@@ -90,8 +90,8 @@ pub(crate) unsafe fn for_each_child(rt: &Runtime, obj: *mut u8, mut f: impl FnMu
                 if v.is_null() {
                     return;
                 }
-                if !rt.heap.is_object(v) {
-                    bad_pointer(&rt.types, v, Source::Field { obj, offset });
+                if !rt.heap().is_object(v) {
+                    bad_pointer(rt.types(), v, Source::Field { obj, offset });
                 }
                 f(v)
             })
@@ -114,7 +114,7 @@ unsafe fn has_child(rt: &Runtime, obj: *mut u8) -> bool {
     if h.bytes_len().is_some() {
         return false;
     }
-    let Some(info) = rt.types.get(h.kind) else { return false };
+    let Some(info) = rt.types().get(h.kind) else { return false };
     // SAFETY (reads): validated descriptors keep every pointer field inside the object.
     let set = |offset: usize| unsafe { !(obj.add(offset) as *const *mut u8).read().is_null() };
     if info.ptr_offsets.iter().any(|&o| set(o as usize)) {
@@ -170,7 +170,7 @@ impl Refcount {
     #[inline]
     pub(crate) fn track_new_object(&mut self, rt: &mut Runtime, obj: *mut u8, req: &AllocRequest, footprint: usize) {
         // Byte buffers and weak-reference cells have no traced field and no finalizer.
-        let info = (req.type_id >= FIRST_USER_TYPE).then(|| rt.types.get(req.type_id)).flatten();
+        let info = (req.type_id >= FIRST_USER_TYPE).then(|| rt.types().get(req.type_id)).flatten();
         let mut w = LOGGED;
         if !info.is_some_and(|t| t.has_pointers()) {
             w |= ACYCLIC;
@@ -199,7 +199,7 @@ impl Refcount {
 
     /// The free budget of a reconciliation that is not part of a full collection.
     pub(crate) fn free_budget(&self, rt: &Runtime) -> usize {
-        rt.config.free_budget.max(2 * self.nursery.len())
+        rt.config().free_budget.max(2 * self.nursery.len())
     }
 
     /// One reconciliation (steps 1-6 of the module doc), one pause, with
@@ -207,9 +207,9 @@ impl Refcount {
     /// `free_budget` objects (see "Frees are not pauses").
     pub fn reconcile(&mut self, rt: &mut Runtime, cycles: Option<CycleRequest>, free_budget: usize) {
         self.free_budget = free_budget;
-        rt.events.cycle += 1;
-        rt.events.start(Phase::Pause);
-        rt.events.start(Phase::Reconcile);
+        rt.events_mut().cycle += 1;
+        rt.events_mut().start(Phase::Pause);
+        rt.events_mut().start(Phase::Reconcile);
         let zct = &mut self.zct;
         store_log::drain(|o| {
             tables::note(zct, o);
@@ -219,13 +219,13 @@ impl Refcount {
         self.examine_nursery(rt);
         self.examine_zct(rt);
         self.drain_free_work(rt);
-        rt.events.end(Phase::Reconcile);
+        rt.events_mut().end(Phase::Reconcile);
         let mut full_collection_done = false;
         if let Some(request) = cycles {
             if !self.candidates.is_empty() || !self.young_candidates.is_empty() {
-                rt.events.start(Phase::Cycles);
+                rt.events_mut().start(Phase::Cycles);
                 let done = self.collect_cycles(rt, request);
-                rt.events.end(Phase::Cycles);
+                rt.events_mut().end(Phase::Cycles);
                 if done {
                     self.counts.cycle_collections += 1;
                     full_collection_done = request.full;
@@ -243,8 +243,8 @@ impl Refcount {
         self.counts.reconciliations += 1;
         rt.count_collection();
         self.set_reconcile_interval(rt);
-        rt.events.end(Phase::Pause);
-        if rt.config.verifying() {
+        rt.events_mut().end(Phase::Pause);
+        if rt.config().verifying() {
             self.verify(rt, false);
         }
     }
@@ -252,16 +252,16 @@ impl Refcount {
     /// Step 2: snapshot, validate and mark the roots.
     fn mark_roots(&mut self, rt: &mut Runtime) {
         rt.snapshot_roots();
-        for i in 0..rt.roots.values.len() {
-            let v = rt.roots.values[i];
+        for i in 0..rt.root_snapshot().values.len() {
+            let v = rt.root_snapshot().values[i];
             if v.is_null() {
                 continue;
             }
-            if !rt.heap.is_object(v) {
-                bad_pointer(&rt.types, v, rt.roots.source(i));
+            if !rt.heap().is_object(v) {
+                bad_pointer(rt.types(), v, rt.root_snapshot().source(i));
             }
             // SAFETY: validated just above.
-            unsafe { rt.heap.mark(v) };
+            unsafe { rt.heap_mut().mark(v) };
         }
     }
 
@@ -271,7 +271,7 @@ impl Refcount {
         let prev = core::mem::take(&mut self.prev_roots);
         for &x in &prev {
             // SAFETY: checked to be an object first.
-            if !rt.heap.is_object(x) || unsafe { rt.heap.is_marked(x) } {
+            if !rt.heap().is_object(x) || unsafe { rt.heap().is_marked(x) } {
                 continue;
             }
             // SAFETY: an object (checked above).
@@ -321,7 +321,7 @@ impl Refcount {
     /// root → freed; count zero and a root → listed again; otherwise, not a
     /// root → a candidate (a young one if `new`).
     fn examine_entry(&mut self, rt: &mut Runtime, o: *mut u8, new: bool) {
-        if !rt.heap.is_object(o) {
+        if !rt.heap().is_object(o) {
             return; // freed since it was listed
         }
         // SAFETY: an object (checked above).
@@ -329,7 +329,7 @@ impl Refcount {
         // SAFETY: as above.
         unsafe { word::set(o, w) };
         // SAFETY: as above.
-        let root = unsafe { rt.heap.is_marked(o) };
+        let root = unsafe { rt.heap().is_marked(o) };
         if word::count(w) == 0 {
             if root {
                 // SAFETY: as above.
@@ -379,7 +379,7 @@ impl Refcount {
         let w = unsafe { word::get(o) };
         // SAFETY: as above. A marked object is a root, or was queued for
         // finalization by this reconciliation (listed already, either way).
-        if word::colour(w) == DOOMED || unsafe { rt.heap.is_marked(o) } {
+        if word::colour(w) == DOOMED || unsafe { rt.heap().is_marked(o) } {
             return;
         }
         if w & FINALIZABLE != 0 {
@@ -411,7 +411,7 @@ impl Refcount {
         let bytes = unsafe {
             for_each_child(rt, o, |c| match word::decrement(c) {
                 Some(v) if word::count(v) == 0 => {
-                    if !in_reconciliation || rt.heap.is_marked(c) {
+                    if !in_reconciliation || rt.heap().is_marked(c) {
                         list_in_zct(zct, c);
                     } else if v & (FINALIZABLE | WEAK_TARGET) == 0 && header(c).kind != WEAKREF_TYPE {
                         // `doom`'s common case, inline: its count was not zero
@@ -437,7 +437,7 @@ impl Refcount {
     /// Returns `o`'s cell to the heap and updates the live totals.
     pub(crate) fn release(&mut self, rt: &mut Runtime, o: *mut u8, w: u32) {
         // SAFETY: o is a live object about to be freed.
-        let bytes = unsafe { object_bytes(o, &rt.types) };
+        let bytes = unsafe { object_bytes(o, rt.types()) };
         self.release_sized(rt, o, w, bytes);
     }
 
@@ -449,7 +449,7 @@ impl Refcount {
         }
         // SAFETY: nothing refers to o any more (its count is zero or it is
         // garbage), and no sweep runs in this collector.
-        let footprint = unsafe { rt.heap.free_object(o) };
+        let footprint = unsafe { rt.heap_mut().free_object(o) };
         rt.count_live(false, bytes, footprint);
     }
 
@@ -468,9 +468,9 @@ impl Refcount {
             self.weak_dirty = true;
         }
         self.finalizable_dirty = true;
-        rt.pending_finalizers.push_back(o);
+        rt.queue_finalizer(o);
         // SAFETY: as above.
-        if unsafe { rt.heap.mark(o) } {
+        if unsafe { rt.heap_mut().mark(o) } {
             self.extra_roots.push(o);
         }
         // SAFETY: as above.
@@ -486,19 +486,20 @@ impl Refcount {
             self.finalizable_dirty = false;
             // SAFETY: listed objects are never freed before they are queued,
             // and queued ones stay alive until their finalizer has run.
-            rt.finalizable.retain(|&o| unsafe { word::get(o) } & FINALIZABLE != 0);
+            rt.retain_finalizable(|&o| unsafe { word::get(o) } & FINALIZABLE != 0);
         }
         self.prev_roots.clear();
-        for &v in &rt.roots.values {
+        for i in 0..rt.root_snapshot().values.len() {
+            let v = rt.root_snapshot().values[i];
             if !v.is_null() {
                 // SAFETY: validated when marked; roots are never freed.
-                unsafe { rt.heap.unmark(v) };
+                unsafe { rt.heap_mut().unmark(v) };
                 tables::note(&mut self.prev_roots, v);
             }
         }
         for &o in &self.extra_roots {
             // SAFETY: queued objects stay alive.
-            unsafe { rt.heap.unmark(o) };
+            unsafe { rt.heap_mut().unmark(o) };
         }
         self.extra_roots.clear();
     }
@@ -509,10 +510,9 @@ impl Refcount {
     fn clear_weakrefs(&mut self, rt: &mut Runtime) {
         self.weak_dirty = false;
         sort_addresses(&mut self.doomed_weak_targets);
-        let heap = &rt.heap;
         let doomed = &self.doomed_weak_targets;
         let mut cleared = 0;
-        rt.weakrefs.retain(|&cell| {
+        rt.retain_weakrefs(|heap, cell| {
             if !heap.is_object(cell) {
                 return false;
             }

@@ -52,8 +52,8 @@ pub static rgc_refcount_sticky: AtomicU32 = AtomicU32::new(0);
 
 /// Publishes the heap range and empties the store logs for a new collector.
 pub fn attach(rt: &Runtime) {
-    let span = rt.heap.capacity_blocks() * BLOCK_SIZE;
-    rgc_refcount_heap_base.store(rt.heap.blocks_base() as usize, Ordering::Relaxed);
+    let span = rt.heap().capacity_blocks() * BLOCK_SIZE;
+    rgc_refcount_heap_base.store(rt.heap().blocks_base() as usize, Ordering::Relaxed);
     rgc_refcount_heap_span.store(span, Ordering::Relaxed);
     rgc_refcount_sticky.store(0, Ordering::Relaxed);
     store_log::clear();
@@ -90,7 +90,7 @@ impl Refcount {
         // SAFETY: caller contract.
         let old = unsafe { *slot };
         for v in [value, old] {
-            if !v.is_null() && !rt.heap.is_object(v) {
+            if !v.is_null() && !rt.heap().is_object(v) {
                 store_error(obj, slot, old, value);
             }
         }

@@ -64,7 +64,7 @@ impl Refcount {
             // tables disagree until the backup trace that is due.
             return Ok(());
         }
-        let heap = &rt.heap;
+        let heap = rt.heap();
         let n = heap.index_limit();
         // SAFETY (index calls below): arguments pass is_object.
         let index = |o: *mut u8| unsafe { heap.object_index(o) };
@@ -81,7 +81,7 @@ impl Refcount {
             if h.bytes_len().is_some() {
                 return;
             }
-            if let Some(info) = rt.types.get(h.kind) {
+            if let Some(info) = rt.types().get(h.kind) {
                 // SAFETY: as above.
                 unsafe {
                     for_each_pointer(o, info, 0, |_, v| {
@@ -105,7 +105,7 @@ impl Refcount {
                 .iter()
                 .chain(&self.nursery)
                 .chain(&self.prev_roots)
-                .chain(&rt.pending_finalizers)
+                .chain(rt.pending_finalizers())
                 .chain(&self.free_work),
         );
         let flag_tables = [
@@ -114,7 +114,7 @@ impl Refcount {
             (YOUNG, "YOUNG", "young-candidate buffer", set_of(&mut self.young_candidates.iter())),
         ];
         let mut finalizable = Bitset::new(n);
-        for &o in &rt.finalizable {
+        for &o in rt.finalizable() {
             finalizable.set(index(o));
         }
         let mut error = None;
@@ -124,7 +124,7 @@ impl Refcount {
             }
             // SAFETY: a live object.
             let (w, t) = unsafe { (word::get(o), header(o).type_id()) };
-            let name = rt.types.get(t).map_or("?", |i| i.name.as_str());
+            let name = rt.types().get(t).map_or("?", |i| i.name.as_str());
             let (count, expected) = (word::count(w), refs[index(o)]);
             let object = || msg!("object ", o, " of type '", name, "'");
             error = if word::colour(w) != BLACK && !(word::colour(w) == DOOMED && doomed.get(index(o))) {
@@ -160,8 +160,8 @@ impl Refcount {
 fn check_all_reachable(rt: &mut Runtime) -> Result<(), Message> {
     rt.mark_roots();
     rt.mark_transitive();
-    let reached = rt.marker.counts;
-    rt.heap.clear_marks();
+    let reached = rt.marker().counts;
+    rt.heap_mut().clear_marks();
     let c = rt.counters();
     if (reached.objects, reached.bytes) != (c.live_objects, c.live_bytes) {
         return Err(msg!(

@@ -118,7 +118,7 @@ pub extern "C" fn GC_is_incremental_mode() -> c_int {
 #[no_mangle]
 pub extern "C" fn GC_set_max_heap_size(bytes: GcWord) {
     let mut c = enter("GC_set_max_heap_size");
-    c.rt.heap.set_limit_bytes(if bytes == 0 { usize::MAX } else { bytes });
+    c.rt.heap_mut().set_limit_bytes(if bytes == 0 { usize::MAX } else { bytes });
 }
 
 /// `GC_expand_hp`: lets the program allocate `bytes` more before the next
@@ -128,10 +128,10 @@ pub extern "C" fn GC_set_max_heap_size(bytes: GcWord) {
 pub extern "C" fn GC_expand_hp(bytes: usize) -> c_int {
     let mut c = enter("GC_expand_hp");
     let rt = &mut c.rt;
-    if rt.heap.heap_bytes().saturating_add(bytes) > rt.heap.capacity_bytes() {
+    if rt.heap().heap_bytes().saturating_add(bytes) > rt.heap().capacity_bytes() {
         return 0;
     }
-    rt.config.heap_initial = rt.config.heap_initial.saturating_add(bytes);
+    rt.grow_initial_heap(bytes);
     rt.schedule_poll(rt.poll_at().saturating_add(bytes));
     1
 }
@@ -142,7 +142,7 @@ pub extern "C" fn GC_expand_hp(bytes: usize) -> c_int {
 pub extern "C" fn GC_set_free_space_divisor(divisor: GcWord) {
     let divisor = divisor.max(1);
     FREE_SPACE_DIVISOR.set(divisor);
-    enter("GC_set_free_space_divisor").rt.config.growth_percent = (100 / divisor).max(1) as u32;
+    enter("GC_set_free_space_divisor").rt.set_growth_percent((100 / divisor).max(1) as u32);
 }
 
 #[no_mangle]
@@ -154,7 +154,7 @@ pub extern "C" fn GC_get_free_space_divisor() -> GcWord {
 
 #[no_mangle]
 pub extern "C" fn GC_get_heap_size() -> usize {
-    enter("GC_get_heap_size").rt.heap.heap_bytes()
+    enter("GC_get_heap_size").rt.heap().heap_bytes()
 }
 
 /// Heap bytes neither live at the last collection nor allocated since.
@@ -162,7 +162,7 @@ pub extern "C" fn GC_get_heap_size() -> usize {
 pub extern "C" fn GC_get_free_bytes() -> usize {
     let c = enter("GC_get_free_bytes");
     let used = c.rt.counters().live_footprint as usize + c.rt.allocated_since_gc();
-    c.rt.heap.heap_bytes().saturating_sub(used)
+    c.rt.heap().heap_bytes().saturating_sub(used)
 }
 
 #[no_mangle]
@@ -219,7 +219,7 @@ pub extern "C" fn GC_base(p: *mut c_void) -> *mut c_void {
     if !is_initialised() {
         return core::ptr::null_mut();
     }
-    enter("GC_base").rt.heap.object_containing(p as usize).map_or(core::ptr::null_mut(), |b| b.cast())
+    enter("GC_base").rt.heap().object_containing(p as usize).map_or(core::ptr::null_mut(), |b| b.cast())
 }
 
 /// `GC_size`: the size of the object `p` points into (the size requested
@@ -230,13 +230,13 @@ pub extern "C" fn GC_size(p: *const c_void) -> usize {
         return 0;
     }
     let mut c = enter("GC_size");
-    c.rt.heap.object_containing(p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
+    c.rt.heap().object_containing(p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
 }
 
 /// `GC_is_heap_ptr`: non-zero when `p` points into a heap block in use.
 #[no_mangle]
 pub extern "C" fn GC_is_heap_ptr(p: *const c_void) -> c_int {
-    (is_initialised() && enter("GC_is_heap_ptr").rt.heap.in_use_block(p as usize)) as c_int
+    (is_initialised() && enter("GC_is_heap_ptr").rt.heap().in_use_block(p as usize)) as c_int
 }
 
 /// `GC_get_version`: the bdwgc API level this library implements, as

@@ -209,7 +209,7 @@ pub extern "C" fn GC_general_register_disappearing_link(link: *mut *mut c_void, 
         fatal!(CALL, "link ", link, " is not an aligned, non-NULL pointer");
     }
     let mut c = enter(CALL);
-    let Some(base) = c.rt.heap.object_containing(obj as usize) else {
+    let Some(base) = c.rt.heap().object_containing(obj as usize) else {
         fatal!(CALL, "object ", obj, " is not inside a live GC_malloc object");
     };
     if c.plan.finalizers.register_link(link, base) {
