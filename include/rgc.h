@@ -199,7 +199,28 @@ typedef struct rgc_config {
     uint32_t meta_bytes;  /* region mode: bytes of the region for collector tables and shadow stacks; 0: automatic */
     void *region;         /* NULL: reserve address space with mmap; else the caller's buffer (see below) */
     uint64_t region_size; /* bytes of region */
+    uint32_t heap_policy; /* RGC_HEAP_POLICY_*: when collections start (below) */
+    uint32_t reserved0;   /* zero */
 } rgc_config;
+
+/* heap_policy (RGC_HEAP_POLICY=growth|fixed|adaptive):
+ * - GROWTH (default): the next collection is due once the program has
+ *   allocated growth_percent of what the last one left in the heap (at
+ *   least heap_initial); heap_max is only a cap.
+ * - FIXED: collect only when the heap reaches heap_max (as researchers
+ *   compare collectors at a fixed heap size). Set heap_max: its default is
+ *   the address-space cap, so a program would grow to it first.
+ * - ADAPTIVE: the allowance between collections is
+ *   sqrt(live x allocation rate / collection speed), MemBalancer's rule
+ *   (Kirisame et al., OOPSLA 2022), measured at every collection and
+ *   capped by heap_max; a program that allocates fast relative to how
+ *   quickly its heap is traced gets more room.
+ * marksweep, conservative and incremental (when a cycle starts) follow it;
+ * none never collects, and refcount keeps the growth rule for its cycle
+ * collection. Another value: rgc_init fails naming it. */
+#define RGC_HEAP_POLICY_GROWTH 0u
+#define RGC_HEAP_POLICY_FIXED 1u
+#define RGC_HEAP_POLICY_ADAPTIVE 2u
 
 /* ------------------------------------------------------------------------
  * Statistics (cumulative since rgc_init)
@@ -350,7 +371,8 @@ _Static_assert(sizeof(rgc_type) == 40 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, alloc_span) == 32 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, finalizer) == 24 + 2 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, id) == 24 + 4 * sizeof(void *), "rgc_type layout");
-_Static_assert(sizeof(rgc_config) == 72, "rgc_config layout");
+_Static_assert(sizeof(rgc_config) == 80, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, heap_policy) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");

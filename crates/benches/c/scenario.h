@@ -11,6 +11,7 @@
  *   sc_finish(checksum);                    print the JSON result
  * Parameters common to all scenarios:
  *   heap_mult=X   heap limit = X * max live (floor SC_MIN_HEAP); 0 = no limit
+ *   heap_policy=growth|fixed|adaptive   rgc_config.heap_policy (default growth)
  *   scale=X       multiply the amount of work (quick runs use < 1)
  * Pauses come from the collector's RGC_PHASE_PAUSE events. Running out of
  * memory prints {"failed": ...} and exits with status 3: a collector that
@@ -47,6 +48,9 @@ static uint64_t sc_t0, sc_t1, sc_cpu0, sc_cpu1;
  * the one core only runs this program, and there is no RSS to read. */
 static uint64_t sc_now_ns(void) { return rgc_platform_now_ns(); }
 static uint64_t sc_cpu_ns(void) { return rgc_platform_now_ns(); }
+/* No thread CPU clock: pauses report wall time only. */
+#define SC_THREAD_CPU 0
+static uint64_t sc_thread_cpu_ns(void) { return 0; }
 static long sc_peak_rss_kb(void) { return 0; }
 #else
 static uint64_t sc_now_ns(void) {
@@ -57,6 +61,14 @@ static uint64_t sc_now_ns(void) {
 static uint64_t sc_cpu_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+/* The calling thread's CPU time: what a pause cost its thread, which a
+ * shared machine's preemption does not stretch. */
+#define SC_THREAD_CPU 1
+static uint64_t sc_thread_cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 /* Peak RSS of this program: Linux's VmHWM, which starts afresh at exec.
@@ -102,15 +114,21 @@ static void sc_push(sc_vec *v, uint64_t x) {
     v->items[v->len++] = x;
 }
 static sc_vec sc_pauses;    /* start, end, start, end, ... */
+static sc_vec sc_pause_cpu; /* each pause's thread CPU time, in the same order */
+static uint64_t sc_pause_cpu_start;
 static sc_vec sc_latencies; /* mutator-observed latency per tick/request */
 static uint64_t sc_pause_start;
 
 static void sc_listener(const rgc_event *e, void *user) {
     (void)user;
     if (e->phase != RGC_PHASE_PAUSE) return;
+    /* A pause starts and ends on the thread that collects, where this
+     * listener runs. */
     if (e->kind == RGC_EVENT_START) {
         sc_pause_start = e->timestamp_ns;
+        if (SC_THREAD_CPU) sc_pause_cpu_start = sc_thread_cpu_ns();
     } else {
+        if (SC_THREAD_CPU) sc_push(&sc_pause_cpu, sc_thread_cpu_ns() - sc_pause_cpu_start);
         sc_push(&sc_pauses, sc_pause_start);
         sc_push(&sc_pauses, e->timestamp_ns);
     }
@@ -170,6 +188,11 @@ static void sc_init_heap(uint64_t max_live) {
         if (sc_heap_limit < SC_MIN_HEAP) sc_heap_limit = SC_MIN_HEAP;
         cfg.heap_max = sc_heap_limit;
     }
+    const char *policy = sc_param_str("heap_policy");
+    if (!policy || strcmp(policy, "growth") == 0) cfg.heap_policy = RGC_HEAP_POLICY_GROWTH;
+    else if (strcmp(policy, "fixed") == 0) cfg.heap_policy = RGC_HEAP_POLICY_FIXED;
+    else if (strcmp(policy, "adaptive") == 0) cfg.heap_policy = RGC_HEAP_POLICY_ADAPTIVE;
+    else sc_die("heap_policy='%s' is not growth, fixed or adaptive", policy);
 #if defined(RGC_SINGLE_THREAD)
     /* A board's build of rgc has no system allocator: lend it a region
      * from malloc (the board's RAM) with room for the limit, the tables and
@@ -222,6 +245,7 @@ static void sc_finish(uint64_t checksum, const char *extra) {
            (unsigned long long)s.freed_by_cycles, (unsigned long long)s.reconciliations,
            (unsigned long long)s.cycle_collections, (unsigned long long)s.backup_traces, *extra ? "," : "", extra);
     sc_print_vec("pauses_ns", &sc_pauses);
+    sc_print_vec("pause_cpu_ns", &sc_pause_cpu);
     sc_print_vec("latencies_ns", &sc_latencies);
     printf("}\n");
 }

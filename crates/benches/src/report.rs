@@ -54,6 +54,8 @@ pub const TABLE_COLUMNS: &[&str] = &[
     "p99 ms",
     "p99.9 ms",
     "max ms",
+    "CPU p99.9 ms",
+    "CPU max ms",
     "total ms",
     "MMU 1ms",
     "MMU 10ms",
@@ -85,6 +87,8 @@ pub fn table_row(r: &RunResult) -> Vec<String> {
         ms(r.pauses.p99_ns),
         ms(r.pauses.p999_ns),
         ms(r.pauses.max_ns),
+        r.pauses_cpu.as_ref().map_or("-".into(), |c| ms(c.p999_ns)),
+        r.pauses_cpu.as_ref().map_or("-".into(), |c| ms(c.max_ns)),
         ms(r.pauses.total_ns),
         opt(mmu_at(r, 1_000_000), &|x| format!("{:.0}%", x * 100.0)),
         opt(mmu_at(r, 10_000_000), &|x| format!("{:.0}%", x * 100.0)),
@@ -130,7 +134,10 @@ pub fn main_runs<'a>(results: &'a Results, scenario: &str) -> Vec<&'a RunResult>
 
 /// The terminal report: one table per scenario.
 pub fn text_report(results: &Results) -> String {
-    let mut out = String::new();
+    let mut out = format!(
+        "rgc bench: heap limit {}x max live, heap policy {}, {} cores\n",
+        results.settings.heap_mult, results.settings.heap_policy, results.settings.cores
+    );
     for sc in SCENARIOS {
         let runs = main_runs(results, sc.name);
         if runs.is_empty() {
@@ -212,9 +219,13 @@ pub fn html_report(results: &Results) -> String {
     let _ = write!(
         h,
         "<h1>rgc-bench</h1><p>Heap limit = {}&times; each scenario's analytic max live data (floor 1 MiB; <code>none</code> runs \
-         unlimited as the baseline). One run per cell on {} cores; quick mode: {}. Pauses come from each collector's \
-         pause events; MMU is exact over the measured run. Raw data: <a href=\"results.json\">results.json</a>.</p>",
-        results.settings.heap_mult, results.settings.cores, results.settings.quick
+         unlimited as the baseline); rgc's heap policy: {}. One run per cell on {} cores; quick mode: {}. Pauses come \
+         from each collector's pause events; MMU is exact over the measured run. Raw data: \
+         <a href=\"results.json\">results.json</a>.</p>",
+        results.settings.heap_mult,
+        esc(&results.settings.heap_policy),
+        results.settings.cores,
+        results.settings.quick
     );
     for note in &results.notes {
         let _ = write!(h, "<p><i>{}</i></p>", esc(note));
@@ -312,6 +323,9 @@ pub fn validate(results: &Results, dir: &std::path::Path) -> Result<(), String> 
         if r.pauses.count != r.pause_intervals_ns.len() as u64 {
             return Err(format!("{what}: {} pauses but {} intervals", r.pauses.count, r.pause_intervals_ns.len()));
         }
+        if let Some(cpu) = r.pauses_cpu.as_ref().filter(|c| c.count > r.pauses.count) {
+            return Err(format!("{what}: CPU times for {} pauses but only {} pauses", cpu.count, r.pauses.count));
+        }
         let total: u64 = r.pause_intervals_ns.iter().map(|&(s, e)| e - s).sum();
         if total != r.pauses.total_ns || r.pause_intervals_ns.iter().any(|&(s, e)| e < s) {
             return Err(format!("{what}: pause intervals do not add up to the total pause time"));
@@ -375,6 +389,7 @@ mod tests {
             peak_rss_bytes: 4 << 20,
             code_size_bytes: Some(2048),
             pauses: Summary::of(&[1_000_000, 2_000_000]),
+            pauses_cpu: None,
             pause_intervals_ns: vec![(0, 1_000_000), (5_000_000, 7_000_000)],
             mmu: vec![(1_000_000, 0.0), (10_000_000, 0.7)],
             latency: None,
@@ -389,6 +404,7 @@ mod tests {
             created_unix_s: 0,
             settings: Settings {
                 heap_mult: 2.0,
+                heap_policy: "growth".into(),
                 quick: true,
                 live_mb: None,
                 duration_s: None,
@@ -397,7 +413,8 @@ mod tests {
                 cores: 2,
             },
             skipped: vec![],
-            machine_scaling: vec![],
+            machine_scaling_before: vec![],
+            machine_scaling_after: vec![],
             runs,
             memory_fit: vec![],
             plots: vec![],
@@ -467,8 +484,12 @@ mod tests {
         let row = table_row(&run("marksweep", 1.0));
         assert_eq!(row.len(), TABLE_COLUMNS.len());
         assert_eq!(row[5], "-", "no overrun count reported");
-        assert_eq!(row[12], "0%");
-        assert_eq!(row[13], "70%");
+        assert_eq!(row[14], "0%");
+        assert_eq!(row[15], "70%");
         assert_eq!(row[10], "2.00");
+        assert_eq!((row[11].as_str(), row[12].as_str()), ("-", "-"), "no CPU times reported");
+        let mut with_cpu = run("marksweep", 1.0);
+        with_cpu.pauses_cpu = Some(Summary::of(&[500_000, 1_500_000]));
+        assert_eq!(table_row(&with_cpu)[12], "1.50");
     }
 }

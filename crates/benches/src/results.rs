@@ -18,18 +18,28 @@ pub struct Results {
     /// The memory-fit runs (see [`crate::memory`]).
     #[serde(default)]
     pub memory_fit: Vec<crate::memory::FitRun>,
-    /// The machine's own scaling, measured around the threads group (see
-    /// [`crate::threads::machine_scaling`]): (workers, speedup) pairs.
+    /// The machine's own scaling just before and just after the threads
+    /// group (see [`crate::threads::machine_scaling`]): (workers, speedup)
+    /// pairs; empty when the group did not run.
     #[serde(default)]
-    pub machine_scaling: Vec<(u32, f64)>,
+    pub machine_scaling_before: Vec<(u32, f64)>,
+    #[serde(default)]
+    pub machine_scaling_after: Vec<(u32, f64)>,
     /// Files written next to results.json.
     pub plots: Vec<String>,
     pub notes: Vec<String>,
 }
 
+fn growth() -> String {
+    "growth".into()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
     pub heap_mult: f64,
+    /// rgc's heap policy for every run (`--heap-policy`).
+    #[serde(default = "growth")]
+    pub heap_policy: String,
     pub quick: bool,
     pub live_mb: Option<f64>,
     pub duration_s: Option<f64>,

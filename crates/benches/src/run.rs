@@ -41,6 +41,10 @@ struct RawRun {
     peak_rss_kb: u64,
     #[serde(default)]
     pauses_ns: Vec<u64>,
+    /// Each pause's CPU time on the thread that ran it, in the order of
+    /// `pauses_ns` (empty where the program has no thread CPU clock).
+    #[serde(default)]
+    pause_cpu_ns: Vec<u64>,
     #[serde(default)]
     latencies_ns: Vec<u64>,
     #[serde(flatten)]
@@ -73,6 +77,11 @@ pub struct RunResult {
     /// Text bytes the collector adds to the linked scenario binary.
     pub code_size_bytes: Option<u64>,
     pub pauses: Summary,
+    /// The same pauses' CPU time on the thread that ran them: preemption
+    /// by other tenants stretches wall time but not this. `None` where the
+    /// program could not measure it (a board, bdwgc).
+    #[serde(default)]
+    pub pauses_cpu: Option<Summary>,
     /// Pause intervals `[start, end)` in ns since the measured run began.
     pub pause_intervals_ns: Vec<(u64, u64)>,
     /// `[window_ns, mmu]`, windows from 100 µs to 1 s.
@@ -103,6 +112,7 @@ impl RunResult {
             peak_rss_bytes: 0,
             code_size_bytes: None,
             pauses: Summary::default(),
+            pauses_cpu: None,
             pause_intervals_ns: vec![],
             mmu: vec![],
             latency: None,
@@ -261,6 +271,18 @@ pub fn run(
     let mmu = Mmu::new(&intervals, start, end);
     let clipped = crate::metrics::clip_pauses(&intervals, start, end);
     let durations: Vec<u64> = clipped.iter().map(|&(s, e)| e - s).collect();
+    // CPU times of the pauses wholly inside the measured run (clipping
+    // keeps part of a pause that straddles its ends; its CPU time cannot
+    // be split, so it is left out).
+    let cpu: Vec<u64> = match raw.pause_cpu_ns.len() == intervals.len() {
+        true => intervals
+            .iter()
+            .zip(&raw.pause_cpu_ns)
+            .filter(|(&(s, e), _)| s >= start && e <= end)
+            .map(|(_, &c)| c)
+            .collect(),
+        false => vec![],
+    };
     debug_assert_eq!(raw.collector, contender.name());
     RunResult {
         scenario: scenario.name.into(),
@@ -279,6 +301,7 @@ pub fn run(
         peak_rss_bytes: raw.peak_rss_kb * 1024,
         code_size_bytes: code_size,
         pauses: Summary::of(&durations),
+        pauses_cpu: (!cpu.is_empty()).then(|| Summary::of(&cpu)),
         pause_intervals_ns: clipped.iter().map(|&(s, e)| (s - start, e - start)).collect(),
         mmu: mmu.curve(MMU_FROM_NS, MMU_TO_NS, MMU_PER_DECADE),
         latency: (!raw.latencies_ns.is_empty()).then(|| Summary::of(&raw.latencies_ns)),

@@ -16,8 +16,9 @@
 //!   heap's collections are no cheaper per unit allocated);
 //! - the machine's own scaling: N threads of busy work without rgc
 //!   ([`machine_scaling`]), measured just before and after the group's
-//!   runs. On a shared machine the second core is not always all ours, and
-//!   no program can scale past what this shows;
+//!   runs; the table shows both. On a shared machine the second core is
+//!   not always all ours: a run can scale no further than the machine
+//!   gave while it ran, somewhere between the two;
 //! - time to safepoint: each stop-the-world handshake, from raising the
 //!   other threads' flags until all are parked (`RGC_PHASE_SAFEPOINT`).
 //!   With more threads than cores a running worker may be preempted while
@@ -48,11 +49,12 @@ pub const WORKS: &[&str] = &["trees", "requests"];
 pub const COLLECTORS: &[&str] = &["marksweep", "conservative", "incremental", "none"];
 
 /// The program's parameters for one run.
-pub fn params(work: &str, workers: u32, quick: bool, heap_mult: f64) -> Vec<(String, String)> {
+pub fn params(work: &str, workers: u32, quick: bool, heap_mult: f64, heap_policy: &str) -> Vec<(String, String)> {
     let mut p = vec![
         ("threads".to_string(), workers.to_string()),
         ("work".to_string(), work.to_string()),
         ("heap_mult".to_string(), heap_mult.to_string()),
+        ("heap_policy".to_string(), heap_policy.to_string()),
     ];
     if quick {
         let key = format!("units_{work}");
@@ -151,7 +153,7 @@ pub fn machine_scaling(workers: &[u32], rounds: u32) -> Vec<(u32, f64)> {
     };
     let best = |n: u32| (0..rounds.max(1)).map(|_| time(n)).fold(f64::INFINITY, f64::min);
     let one = best(1);
-    workers.iter().map(|&n| (n, one / best(n))).collect()
+    workers.iter().map(|&n| (n, if n == 1 { 1.0 } else { one / best(n) })).collect()
 }
 
 /// The terminal table (markdown), or "" when the group did not run.
@@ -166,7 +168,7 @@ pub fn table(results: &Results) -> String {
          |---|---|---|---|---|---|---|---|---|---|\n",
         SCENARIO.summary,
         results.settings.cores,
-        machine_line(&results.machine_scaling)
+        machine_line(&results.machine_scaling_before, &results.machine_scaling_after)
     );
     for r in &rows {
         let ttsp = if r.safepoints.count == 0 {
@@ -202,16 +204,21 @@ pub fn table(results: &Results) -> String {
     out
 }
 
-/// The machine-scaling line above the table: "" when it was not measured.
-fn machine_line(scaling: &[(u32, f64)]) -> String {
-    if scaling.is_empty() {
-        return String::new();
-    }
-    let figures: Vec<String> = scaling.iter().map(|(n, s)| format!("{n}: {s:.2}x")).collect();
+/// The lines above the table: the machine's scaling (if measured) and
+/// what the bound column means.
+fn machine_line(before: &[(u32, f64)], after: &[(u32, f64)]) -> String {
+    let figures = |v: &[(u32, f64)]| v.iter().map(|(n, s)| format!("{n}: {s:.2}x")).collect::<Vec<_>>().join(", ");
+    let machine = match (before.is_empty(), after.is_empty()) {
+        (false, false) => format!(
+            "The machine itself (threads of busy work, no rgc): before the group {}; after it {}.\n",
+            figures(before),
+            figures(after)
+        ),
+        _ => String::new(),
+    };
     format!(
-        "\nThe machine itself (threads of busy work, no rgc; lowest of before and after the group): {}. \
-         bound: what stop-the-world collection on one core allows, from one worker's collector share.\n",
-        figures.join(", ")
+        "\n{machine}bound: what stop-the-world collection on one core allows, from one worker's collector \
+         share (Amdahl).\n"
     )
 }
 

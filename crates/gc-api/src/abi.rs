@@ -73,6 +73,15 @@ const_assert_eq!(core::mem::offset_of!(RgcType, id), 24 + 4 * core::mem::size_of
 
 /// Config flag: ignore `RGC_*` environment overrides.
 pub const CONFIG_NO_ENV: u32 = 1;
+/// `rgc_config.heap_policy`: collect once the program has allocated what
+/// the last collection left live times `growth_percent` (at least
+/// `heap_initial`).
+pub const HEAP_POLICY_GROWTH: u32 = 0;
+/// `rgc_config.heap_policy`: collect only when the heap reaches `heap_max`.
+pub const HEAP_POLICY_FIXED: u32 = 1;
+/// `rgc_config.heap_policy`: headroom from the live size, the allocation
+/// rate and the collection speed (MemBalancer's rule).
+pub const HEAP_POLICY_ADAPTIVE: u32 = 2;
 
 /// `rgc_config`: what `rgc_init` accepts. Fill it with
 /// `rgc_config_default` and change what you need; every field is listed with
@@ -104,8 +113,14 @@ pub struct RgcConfig {
     pub region: *mut core::ffi::c_void,
     /// Bytes of `region`.
     pub region_size: u64,
+    /// When collections start: [`HEAP_POLICY_GROWTH`], [`HEAP_POLICY_FIXED`]
+    /// or [`HEAP_POLICY_ADAPTIVE`] (see [`crate::config::HeapPolicy`]).
+    pub heap_policy: u32,
+    /// Zero.
+    pub reserved0: u32,
 }
-const_assert_eq!(core::mem::size_of::<RgcConfig>(), 72);
+const_assert_eq!(core::mem::size_of::<RgcConfig>(), 80);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_policy), 72);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);

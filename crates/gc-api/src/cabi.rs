@@ -88,7 +88,8 @@ impl<C: Collector> Drop for Entered<'_, C> {
             // SAFETY: this thread's context, which took the lock in `enter`.
             unsafe { shadowstack::safepoint::leave_from(self.ctx) };
         } else {
-            shadowstack::safepoint::leave_serialised();
+            // SAFETY: this thread took the lock in `enter` (serialised).
+            unsafe { shadowstack::safepoint::leave_serialised() };
         }
     }
 }

@@ -50,6 +50,16 @@ pub const KNOBS: &[Knob] = &[
               live × (1 + growth/100) bytes (but at least heap_initial).",
     },
     Knob {
+        env: "RGC_HEAP_POLICY",
+        field: "heap_policy",
+        default: 0,
+        unit: "growth, fixed or adaptive (or 0, 1, 2)",
+        doc: "When collections start. growth: after allocating growth_percent of what the last \
+              collection left (at least heap_initial). fixed: only when the heap reaches heap_max. \
+              adaptive: after sqrt(live x allocation rate / collection speed) bytes \
+              (MemBalancer's rule), capped by heap_max. refcount keeps growth.",
+    },
+    Knob {
         env: "RGC_SHADOWSTACK_SLOTS",
         field: "shadowstack_slots",
         default: 1 << 20,
@@ -153,6 +163,40 @@ pub struct Config {
     pub free_budget: usize,
     /// Region mode: the caller's buffer (None: `mmap`).
     pub region: Option<Region>,
+    pub heap_policy: HeapPolicy,
+}
+
+/// When collections start (`RGC_HEAP_POLICY`; the arithmetic is in
+/// `gc_heap::sizing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeapPolicy {
+    /// After allocating `growth_percent` of what survived, at least `heap_initial`.
+    Growth,
+    /// Only when the heap reaches `heap_max`.
+    Fixed,
+    /// MemBalancer's square-root rule.
+    Adaptive,
+}
+
+impl HeapPolicy {
+    /// The policy with this `rgc_config.heap_policy` value.
+    pub fn from_c(v: u32) -> Option<HeapPolicy> {
+        match v {
+            crate::abi::HEAP_POLICY_GROWTH => Some(HeapPolicy::Growth),
+            crate::abi::HEAP_POLICY_FIXED => Some(HeapPolicy::Fixed),
+            crate::abi::HEAP_POLICY_ADAPTIVE => Some(HeapPolicy::Adaptive),
+            _ => None,
+        }
+    }
+
+    /// Its name, as `RGC_HEAP_POLICY` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeapPolicy::Growth => "growth",
+            HeapPolicy::Fixed => "fixed",
+            HeapPolicy::Adaptive => "adaptive",
+        }
+    }
 }
 
 /// The default of the knob whose field is `field`, at compile time, so
@@ -201,6 +245,8 @@ pub fn default_c_config() -> RgcConfig {
         meta_bytes: const { knob_default("meta_bytes") as u32 },
         region: core::ptr::null_mut(),
         region_size: 0,
+        heap_policy: const { knob_default("heap_policy") as u32 },
+        reserved0: 0,
     }
 }
 
@@ -287,6 +333,16 @@ impl Config {
             window_ns: c.window_us as u64 * 1000,
             free_budget: c.free_budget as usize,
             region,
+            heap_policy: match HeapPolicy::from_c(c.heap_policy) {
+                Some(p) => p,
+                None => {
+                    return out_of_range(
+                        "heap_policy",
+                        &c.heap_policy,
+                        " is not RGC_HEAP_POLICY_GROWTH (0), _FIXED (1) or _ADAPTIVE (2)",
+                    )
+                }
+            },
         };
         check_pacing(cfg.pause_ns, cfg.window_ns)
             .map_err(|e| msg!(e, " (pause_us ", c.pause_us, ", window_us ", c.window_us, ")"))?;
@@ -320,8 +376,15 @@ fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<()
         let Some(text) = getenv(knob.env) else {
             continue;
         };
-        let value = parse_size(&text).ok_or_else(|| {
-            msg!("environment variable ", knob.env, "='", text, "' is not a number (", knob.unit, ")")
+        let named = match (knob.field, text.trim()) {
+            ("heap_policy", "growth") => Some(crate::abi::HEAP_POLICY_GROWTH as u64),
+            ("heap_policy", "fixed") => Some(crate::abi::HEAP_POLICY_FIXED as u64),
+            ("heap_policy", "adaptive") => Some(crate::abi::HEAP_POLICY_ADAPTIVE as u64),
+            _ => None,
+        };
+        let value = named.or_else(|| parse_size(&text)).ok_or_else(|| match knob.field {
+            "heap_policy" => msg!("environment variable ", knob.env, "='", text, "' is not ", knob.unit),
+            _ => msg!("environment variable ", knob.env, "='", text, "' is not a number (", knob.unit, ")"),
         })?;
         let too_big = || msg!("environment variable ", knob.env, "='", text, "' is out of range");
         let narrow = |v: u64| u32::try_from(v).map_err(|_| too_big());
@@ -336,6 +399,7 @@ fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<()
             "window_us" => c.window_us = narrow(value)?,
             "free_budget" => c.free_budget = narrow(value)?,
             "meta_bytes" => c.meta_bytes = narrow(value)?,
+            "heap_policy" => c.heap_policy = narrow(value)?,
             _ => unreachable!("knob {} has no config field", knob.field),
         }
     }

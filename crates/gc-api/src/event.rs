@@ -76,6 +76,8 @@ pub struct EventSink {
     listener: Option<EventListener>,
     user: *mut c_void,
     pause_start: u64,
+    /// Between a pause's start and end events.
+    in_pause: bool,
     /// Cycle number reported in events; collectors bump it per cycle.
     pub cycle: u64,
     pub total_pause_ns: u64,
@@ -89,6 +91,7 @@ impl Default for EventSink {
             listener: None,
             user: core::ptr::null_mut(),
             pause_start: 0,
+            in_pause: false,
             cycle: 0,
             total_pause_ns: 0,
             max_pause_ns: 0,
@@ -119,6 +122,7 @@ impl EventSink {
         let t = now_ns();
         if phase == Phase::Pause {
             self.pause_start = t;
+            self.in_pause = true;
         }
         self.emit(EVENT_START, phase, t);
         t
@@ -129,12 +133,22 @@ impl EventSink {
         let t = now_ns();
         if phase == Phase::Pause {
             let d = t.saturating_sub(self.pause_start);
+            self.in_pause = false;
             self.total_pause_ns += d;
             self.max_pause_ns = self.max_pause_ns.max(d);
             self.pauses += 1;
         }
         self.emit(EVENT_END, phase, t);
         t
+    }
+
+    /// Every pause's time up to `now` (from [`now_ns`]), the one in
+    /// progress included.
+    pub fn pause_total_at(&self, now: u64) -> u64 {
+        match self.in_pause {
+            true => self.total_pause_ns + now.saturating_sub(self.pause_start),
+            false => self.total_pause_ns,
+        }
     }
 
     /// Runs `f` bracketed by `phase` events.

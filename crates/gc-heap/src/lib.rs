@@ -57,8 +57,9 @@
 //!
 //! ## Knobs
 //! All in `gc_api::config::KNOBS` (environment and `rgc_config`): the heap
-//! limit and initial allowance, the growth percentage that sets the next
-//! allowance ([`runtime::Runtime::end_cycle`]), torture mode (collect at
+//! limit and initial allowance, the heap policy and growth percentage that
+//! set the next allowance ([`sizing`], asked by
+//! [`runtime::Runtime::end_cycle`]), torture mode (collect at
 //! every allocation, no spans) and the verifier ([`verify`]). Sizes and
 //! classes are constants in [`layout`].
 //!
@@ -91,6 +92,7 @@ pub mod mark;
 pub mod memory;
 pub mod object;
 pub mod runtime;
+pub mod sizing;
 pub mod store_log;
 pub mod verify;
 pub mod view;

@@ -22,6 +22,7 @@
 use crate::heap::Heap;
 use crate::mark::{Marker, Source};
 use crate::object::{header, Header};
+use crate::sizing::{CycleEnd, Sizing};
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::string::String;
@@ -107,8 +108,10 @@ pub struct Runtime {
     /// it and restart it through methods ([`Runtime::allocated_since_gc`]).
     pub(crate) allocated_since_gc: usize,
     /// The allocation allowance between collections (footprint bytes), set by
-    /// [`Runtime::end_cycle`] from the surviving heap.
+    /// [`Runtime::end_cycle`] through the heap policy ([`crate::sizing`]).
     pub(crate) trigger: usize,
+    /// The heap policy and the rates it measures; only `end_cycle` asks it.
+    sizing: Sizing,
     /// The allocation path calls the plan's `poll` once
     /// `allocated_since_gc` reaches this (stop-the-world plans: `trigger`).
     /// Plans move it with [`Runtime::schedule_poll`].
@@ -172,9 +175,11 @@ impl Runtime {
     /// Builds a runtime on any memory source (e.g. a caller's fixed region).
     pub fn with_memory(config: Config, mem: Box<dyn crate::memory::Memory>) -> Result<Runtime, InitError> {
         let heap = Heap::new(mem).map_err(|e| InitError(msg!(e)))?;
-        let trigger = config.heap_initial.max(crate::layout::BLOCK_SIZE);
+        let sizing = Sizing::new(config.heap_policy, gc_api::platform::now_ns());
+        let trigger = sizing.first_allowance(&config, heap.capacity_bytes());
         Ok(Runtime {
             trigger,
+            sizing,
             poll_at: trigger,
             allocate_black: false,
             roots: RootSnapshot::default(),
@@ -412,9 +417,15 @@ impl Runtime {
     /// Ends a collection after sweeping: sets the next allowance from the
     /// surviving heap and restarts the allocation count.
     pub fn end_cycle(&mut self) {
-        let after = self.heap.heap_bytes();
-        let growth = after / 100 * self.config.growth_percent as usize;
-        self.trigger = growth.max(self.config.heap_initial).max(crate::layout::BLOCK_SIZE);
+        let now_ns = gc_api::platform::now_ns();
+        let end = CycleEnd {
+            heap_bytes: self.heap.heap_bytes(),
+            room: self.allocation_room(),
+            allocated: self.allocated_since_gc,
+            now_ns,
+            pause_total_ns: self.events.pause_total_at(now_ns),
+        };
+        self.trigger = self.sizing.allowance(&self.config, end);
         self.poll_at = self.trigger;
         self.allocated_since_gc = 0;
         self.counters.collections += 1;
@@ -543,15 +554,17 @@ impl Runtime {
     /// # Safety
     /// `obj` is a marked, live object of this heap.
     pub unsafe fn take_back_mark(&mut self, obj: *mut u8) {
-        // SAFETY: forwarded contract.
-        let bytes = unsafe {
+        // SAFETY: forwarded contract. The footprint is the cell's, as the
+        // marker counted it (a packed cell or a resized object's may be
+        // larger than its bytes need).
+        let (bytes, footprint) = unsafe {
             self.heap.unmark(obj);
-            crate::object::object_bytes(obj, &self.types)
+            (crate::object::object_bytes(obj, &self.types), self.heap.geometry().footprint_of(obj))
         };
         let c = &mut self.marker.counts;
         c.objects -= 1;
         c.bytes -= bytes as u64;
-        c.footprint -= crate::layout::footprint_bytes(bytes) as u64;
+        c.footprint -= footprint as u64;
     }
 
     /// Empties the tracer's work for a new cycle.
@@ -576,9 +589,15 @@ impl Runtime {
     }
 
     /// The current values of the registered global roots.
-    pub fn global_values(&self) -> impl Iterator<Item = *mut u8> + '_ {
+    ///
+    /// # Safety
+    /// No other thread writes them meanwhile: the world is stopped (as in
+    /// every plan call, which `Gc` makes after settling, and so stopping,
+    /// every thread) or the collector runs one thread.
+    pub unsafe fn global_values(&self) -> impl Iterator<Item = *mut u8> + '_ {
         // SAFETY: each registered address is a readable pointer slot
-        // (rgc_add_root's contract) until rgc_remove_root.
+        // (rgc_add_root's contract) until rgc_remove_root; the caller
+        // rules out a racing write.
         self.globals.iter().map(|&slot| unsafe { *slot })
     }
 
@@ -597,8 +616,9 @@ impl Runtime {
         &self.pending_finalizers
     }
 
-    /// Queues the finalizer of the unreachable object `obj` (which the
-    /// caller has taken out of [`Runtime::finalizable`]).
+    /// Queues the finalizer of the unreachable object `obj`; the caller
+    /// takes it out of [`Runtime::finalizable`] (now or, as refcount does,
+    /// at its next [`Runtime::retain_finalizable`]).
     pub fn queue_finalizer(&mut self, obj: *mut u8) {
         self.pending_finalizers.push_back(obj);
     }

@@ -145,8 +145,8 @@ fn check_reachable_colours(rt: &Runtime, phase: CyclePhase) -> Result<Result<(),
     // SAFETY: the world is stopped (`Gc` settles, and so stops it, before
     // the verifier): no shadow stack changes while we read.
     unsafe { shadowstack::for_each_root(|slot| work.push((*slot, "a shadow-stack slot"))) };
-    // SAFETY: rgc_add_root's contract keeps registered slots valid.
-    rt.global_values().for_each(|v| work.push((v, "a global root")));
+    // SAFETY: the world is stopped, as above.
+    unsafe { rt.global_values() }.for_each(|v| work.push((v, "a global root")));
     rt.temp_roots().iter().for_each(|&v| work.push((v, "a temp root")));
     rt.pending_finalizers().iter().for_each(|&v| work.push((v, "the finalizer queue")));
     while let Some((o, from)) = work.pop()? {

@@ -68,7 +68,8 @@ conformance!(
     saturate,
     candidates,
     threads,
-    fragmented_refills
+    fragmented_refills,
+    heap_policy
 );
 
 #[test]

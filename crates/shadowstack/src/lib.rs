@@ -320,8 +320,9 @@ pub struct Local {
     blocking: bool,
     /// Holds the collector lock of a collector whose threads run at once;
     /// its own thread alone reads and writes it ([`safepoint::enter`] and
-    /// [`safepoint::leave`]). A one-thread collector's calls leave it
-    /// clear ([`safepoint::enter_serialised`]): they skip its two stores.
+    /// [`safepoint::leave`]). A one-thread collector's ordinary calls
+    /// ([`safepoint::enter_serialised`]) skip its two stores and leave it
+    /// clear, so there it does not say whether the thread is inside rgc.
     pub in_collector: bool,
     /// Blocks the thread owns for later spans, per size class: fresh,
     /// zeroed blocks of that class, taken under the collector lock and

@@ -273,9 +273,14 @@ pub unsafe fn leave_from(ctx: *mut Context) {
 
 /// Releases the lock taken by [`enter_serialised`], which left the
 /// thread's flag alone.
+///
+/// # Safety
+/// The calling thread holds the lock, taken by [`enter_serialised`]
+/// (releasing another thread's lock would let two threads into the
+/// collector).
 #[cfg(not(loom))]
 #[inline]
-pub fn leave_serialised() {
+pub unsafe fn leave_serialised() {
     COLLECTOR_LOCK.leave()
 }
 

@@ -32,6 +32,10 @@ struct Args {
     /// Heap limit as a multiple of each scenario's max live data (`none` always runs unlimited).
     #[arg(long, default_value_t = 2.0)]
     heap_mult: f64,
+    /// When rgc's collectors start a collection (RGC_HEAP_POLICY): growth (after allocating what
+    /// survived), fixed (only at the heap limit) or adaptive (MemBalancer's square-root rule).
+    #[arg(long, default_value = "growth", value_parser = ["growth", "fixed", "adaptive"])]
+    heap_policy: String,
     /// Length of time-driven scenarios (control-loop), in seconds.
     #[arg(long)]
     duration: Option<f64>,
@@ -77,6 +81,7 @@ fn params_for(sc: &Scenario, args: &Args, live_mb: Option<f64>) -> Vec<(String, 
         set("duration_s", d.to_string());
     }
     set("heap_mult", args.heap_mult.to_string());
+    set("heap_policy", args.heap_policy.clone());
     p
 }
 
@@ -210,7 +215,7 @@ fn bench(args: &Args) -> Result<(), String> {
                         scenario: &benches::threads::SCENARIO,
                         contender: c.clone(),
                         group: benches::threads::GROUP,
-                        params: benches::threads::params(work, n, args.quick, args.heap_mult),
+                        params: benches::threads::params(work, n, args.quick, args.heap_mult, &args.heap_policy),
                     });
                 }
             }
@@ -258,15 +263,11 @@ fn bench(args: &Args) -> Result<(), String> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    // The lower of before and after: what the machine surely gave.
-    let machine_scaling: Vec<(u32, f64)> = match machine_before {
-        Some(before) => before
-            .into_iter()
-            .zip(benches::threads::machine_scaling(benches::threads::WORKERS, 3))
-            .map(|((n, a), (_, b))| (n, a.min(b)))
-            .collect(),
+    let machine_scaling_after = match machine_before {
+        Some(_) => benches::threads::machine_scaling(benches::threads::WORKERS, 3),
         None => vec![],
     };
+    let machine_scaling_before = machine_before.unwrap_or_default();
     set_overheads(&mut runs);
     eprintln!("rgc bench: memory fit (overhead at 75 % occupancy, peak RSS with 1 MB live) ...");
     let memory_fit = benches::memory::measure(&builder, &contenders);
@@ -288,6 +289,7 @@ fn bench(args: &Args) -> Result<(), String> {
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         settings: Settings {
             heap_mult: args.heap_mult,
+            heap_policy: args.heap_policy.clone(),
             quick: args.quick,
             live_mb: args.live_mb,
             duration_s: args.duration,
@@ -298,7 +300,8 @@ fn bench(args: &Args) -> Result<(), String> {
         skipped,
         runs,
         memory_fit,
-        machine_scaling,
+        machine_scaling_before,
+        machine_scaling_after,
         plots: vec![],
         notes: vec![
             "bdw pauses: bdwgc's event API reports stop-the-world collections; in bdw-inc only the world-stopped \

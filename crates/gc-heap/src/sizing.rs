@@ -1,0 +1,200 @@
+//! Heap sizing: how many bytes the program may allocate before the next
+//! collection is due (`RGC_HEAP_POLICY`, [`gc_api::config::HeapPolicy`]).
+//!
+//! [`crate::runtime::Runtime::end_cycle`] asks [`Sizing::allowance`] once
+//! per finished collection; the result is the *trigger*, in footprint
+//! bytes. Whatever it says, an allocation that finds the heap at its
+//! limit collects.
+//!
+//! - **growth** (the default): `heap × growth_percent / 100`, at least
+//!   `heap_initial`. The heap limit is only a cap, so a program given three
+//!   times its live data collects as if it had two.
+//! - **fixed**: all the room left below `heap_max` ([`room`] of the
+//!   runtime: capacity minus what survived, minus 1/8 of that for
+//!   fragmentation), so a collection runs only when the heap is full, as
+//!   researchers compare collectors at a fixed heap size.
+//! - **adaptive**: MemBalancer's rule (Kirisame, Shenoy and Panchekha,
+//!   "Optimal heap limits for reducing browser memory use", OOPSLA 2022).
+//!   With `L` the live heap, `g` the allocation rate (bytes per second of
+//!   mutator time) and `s` the collection speed (live bytes traced per
+//!   second of collector time), the extra memory that minimises time and
+//!   memory together for a cost `c` of memory is `E = sqrt(L · g / (c · s))`.
+//!   rgc measures `s` as `L / t_gc` (a collection's work is proportional to
+//!   what it traces), so `L · g / s = g · t_gc`: the bytes the program would
+//!   allocate during one collection. `1 / c` is [`ADAPTIVE_SCALE`]. A
+//!   program that allocates fast, or whose collections are slow, gets more
+//!   room, and it grows as the square root of the live size rather than in
+//!   proportion. Rates are smoothed over cycles (each cycle's estimate
+//!   weighs half), and the allowance stays between [`ADAPTIVE_MIN`] and the
+//!   room below the limit. Without a clock (a board that reports none) it
+//!   is the growth rule.
+//!
+//! [`room`]: crate::runtime::Runtime::allocation_room
+
+use gc_api::config::{Config, HeapPolicy};
+
+/// `1 / c` of the adaptive rule: the memory, in bytes, that is worth one
+/// unit of the time it saves. With it, a program that allocates 4 MB during
+/// one collection's work gets 4 MB of room, one that allocates 64 MB gets
+/// 16 MB: at heaps of a few MB the rule lands near the growth rule's
+/// default, and it grows more slowly beyond.
+pub const ADAPTIVE_SCALE: u64 = 4 << 20;
+
+/// The least allowance the adaptive rule gives: below it collections would
+/// come faster than their fixed costs (handshake, root scan) are worth.
+pub const ADAPTIVE_MIN: usize = 256 << 10;
+
+/// What one finished collection tells the policy.
+#[derive(Debug, Clone, Copy)]
+pub struct CycleEnd {
+    /// Heap bytes in use after the collection (what survived, in footprint).
+    pub heap_bytes: usize,
+    /// Room left below the heap limit ([`crate::runtime::Runtime::allocation_room`]).
+    pub room: usize,
+    /// Footprint bytes allocated since the previous collection finished.
+    pub allocated: usize,
+    /// Now, in nanoseconds of the collector's clock (0: no clock).
+    pub now_ns: u64,
+    /// Every pause so far, this collection's included, in nanoseconds.
+    pub pause_total_ns: u64,
+}
+
+/// The heap policy and what it remembers between collections.
+pub struct Sizing {
+    policy: HeapPolicy,
+    /// When the previous collection finished, and the pause total then.
+    last_end_ns: u64,
+    last_pause_total_ns: u64,
+    /// Smoothed `g · t_gc`: bytes allocated per collection's worth of
+    /// collector time (0 until the first measurement).
+    alloc_per_collection: u64,
+}
+
+impl Sizing {
+    pub fn new(policy: HeapPolicy, now_ns: u64) -> Sizing {
+        Sizing { policy, last_end_ns: now_ns, last_pause_total_ns: 0, alloc_per_collection: 0 }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> HeapPolicy {
+        self.policy
+    }
+
+    /// The allowance before the first collection: `heap_initial`, or under
+    /// `fixed` the whole heap up to `capacity`.
+    pub fn first_allowance(&self, config: &Config, capacity: usize) -> usize {
+        let bytes = match self.policy {
+            HeapPolicy::Fixed => capacity,
+            HeapPolicy::Growth | HeapPolicy::Adaptive => config.heap_initial,
+        };
+        bytes.max(crate::layout::BLOCK_SIZE)
+    }
+
+    /// The allowance until the next collection, from the one that just
+    /// finished (see the module doc).
+    pub fn allowance(&mut self, config: &Config, end: CycleEnd) -> usize {
+        let elapsed = end.now_ns.saturating_sub(self.last_end_ns);
+        let gc_ns = end.pause_total_ns.saturating_sub(self.last_pause_total_ns);
+        let mutator_ns = elapsed.saturating_sub(gc_ns);
+        self.last_end_ns = end.now_ns;
+        self.last_pause_total_ns = end.pause_total_ns;
+        let growth = || growth_allowance(end.heap_bytes, config.growth_percent, config.heap_initial);
+        let bytes = match self.policy {
+            // Today's rule, unchanged: past the room, the allocation that
+            // finds the heap full collects.
+            HeapPolicy::Growth => growth(),
+            HeapPolicy::Fixed => end.room,
+            HeapPolicy::Adaptive if end.now_ns == 0 || mutator_ns == 0 => growth(),
+            HeapPolicy::Adaptive => {
+                let sample = allocated_during(end.allocated, gc_ns, mutator_ns);
+                self.alloc_per_collection = match self.alloc_per_collection {
+                    0 => sample,
+                    before => before / 2 + sample / 2,
+                };
+                adaptive_allowance(self.alloc_per_collection).min(end.room)
+            }
+        };
+        bytes.max(crate::layout::BLOCK_SIZE)
+    }
+}
+
+/// The growth rule: `heap × growth_percent / 100`, at least `heap_initial`.
+pub fn growth_allowance(heap_bytes: usize, growth_percent: u32, heap_initial: usize) -> usize {
+    (heap_bytes / 100).saturating_mul(growth_percent as usize).max(heap_initial)
+}
+
+/// `g · t_gc`: what the program allocated (`allocated` bytes over
+/// `mutator_ns`) scaled to `gc_ns` of collector time.
+pub fn allocated_during(allocated: usize, gc_ns: u64, mutator_ns: u64) -> u64 {
+    let bytes = allocated as u128 * gc_ns as u128 / mutator_ns.max(1) as u128;
+    bytes.min(u64::MAX as u128) as u64
+}
+
+/// The adaptive rule's allowance for `alloc_per_collection` = `g · t_gc`:
+/// `sqrt(g · t_gc · ADAPTIVE_SCALE)`, at least [`ADAPTIVE_MIN`].
+pub fn adaptive_allowance(alloc_per_collection: u64) -> usize {
+    let e = (alloc_per_collection as u128 * ADAPTIVE_SCALE as u128).isqrt();
+    usize::try_from(e).unwrap_or(usize::MAX).max(ADAPTIVE_MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(heap_bytes: usize, room: usize, allocated: usize, now_ns: u64, pause_total_ns: u64) -> CycleEnd {
+        CycleEnd { heap_bytes, room, allocated, now_ns, pause_total_ns }
+    }
+
+    fn config(policy: HeapPolicy) -> Config {
+        Config { heap_policy: policy, ..Config::default() }
+    }
+
+    #[test]
+    fn growth_by_hand() {
+        // 10 MB survived, 100 %: 10 MB, above heap_initial's 4 MB.
+        assert_eq!(growth_allowance(10_000_000, 100, 4 << 20), 10_000_000);
+        assert_eq!(growth_allowance(1_000_000, 100, 4 << 20), 4 << 20);
+        assert_eq!(growth_allowance(1_000_000, 300, 0), 3_000_000);
+        let mut s = Sizing::new(HeapPolicy::Growth, 0);
+        assert_eq!(s.allowance(&config(HeapPolicy::Growth), end(10_000_000, 64 << 20, 0, 5, 1)), 10_000_000);
+        // As before policies: the room below the limit does not cap it (the
+        // allocation that finds the heap full collects).
+        assert_eq!(s.allowance(&config(HeapPolicy::Growth), end(10_000_000, 6_000_000, 0, 9, 2)), 10_000_000);
+    }
+
+    #[test]
+    fn fixed_takes_all_the_room() {
+        let c = config(HeapPolicy::Fixed);
+        let mut s = Sizing::new(HeapPolicy::Fixed, 0);
+        assert_eq!(s.first_allowance(&c, 96 << 20), 96 << 20);
+        assert_eq!(s.allowance(&c, end(1 << 20, 50 << 20, 0, 10, 1)), 50 << 20);
+        // Never below one block, even with no room (the next allocation
+        // finds the heap full and collects).
+        assert_eq!(s.allowance(&c, end(1 << 20, 0, 0, 20, 2)), crate::layout::BLOCK_SIZE);
+    }
+
+    #[test]
+    fn adaptive_by_hand() {
+        // 100 MB allocated in 1 s of mutator time, collections taking
+        // 40 ms: g · t_gc = 4 MB, and sqrt(4 MB · 4 MB) = 4 MB.
+        assert_eq!(allocated_during(100 << 20, 40_000_000, 1_000_000_000), (100u64 << 20) / 25);
+        assert_eq!(adaptive_allowance(4 << 20), 4 << 20);
+        assert_eq!(adaptive_allowance(64 << 20), 16 << 20);
+        assert_eq!(adaptive_allowance(0), ADAPTIVE_MIN);
+        let c = config(HeapPolicy::Adaptive);
+        let mut s = Sizing::new(HeapPolicy::Adaptive, 0);
+        // The room caps it.
+        let mut capped = Sizing::new(HeapPolicy::Adaptive, 0);
+        assert_eq!(capped.allowance(&c, end(1 << 20, 1 << 20, 100 << 20, 1_040_000_000, 40_000_000)), 1 << 20);
+        // 1.04 s elapsed, 40 ms of it paused: 1 s of mutator time.
+        let first = s.allowance(&c, end(1 << 20, 1 << 30, 100 << 20, 1_040_000_000, 40_000_000));
+        assert_eq!(first, adaptive_allowance((100u64 << 20) / 25));
+        // The next cycle allocates four times as fast: the estimate moves
+        // half way, so the allowance grows by sqrt(2.5), not sqrt(4).
+        let second = s.allowance(&c, end(1 << 20, 1 << 30, 400 << 20, 2_080_000_000, 80_000_000));
+        assert_eq!(second, adaptive_allowance((100u64 << 20) / 25 * 5 / 2));
+        // Without a clock: the growth rule.
+        let mut s = Sizing::new(HeapPolicy::Adaptive, 0);
+        assert_eq!(s.allowance(&c, end(10_000_000, 1 << 30, 1 << 20, 0, 0)), 10_000_000);
+    }
+}
