@@ -125,15 +125,25 @@ pub fn growth_allowance(heap_bytes: usize, growth_percent: u32, heap_initial: us
 
 /// `g · t_gc`: what the program allocated (`allocated` bytes over
 /// `mutator_ns`) scaled to `gc_ns` of collector time.
+///
+/// In 64-bit arithmetic, which a 32-bit board does in a few instructions
+/// (128-bit division would bring a kilobyte of library code): a product
+/// past 2^64 (16 EB·ns) divides first.
 pub fn allocated_during(allocated: usize, gc_ns: u64, mutator_ns: u64) -> u64 {
-    let bytes = allocated as u128 * gc_ns as u128 / mutator_ns.max(1) as u128;
-    bytes.min(u64::MAX as u128) as u64
+    let (a, m) = (allocated as u64, mutator_ns.max(1));
+    match a.checked_mul(gc_ns) {
+        Some(p) => p / m,
+        None => (a / m).saturating_mul(gc_ns),
+    }
 }
 
 /// The adaptive rule's allowance for `alloc_per_collection` = `g · t_gc`:
 /// `sqrt(g · t_gc · ADAPTIVE_SCALE)`, at least [`ADAPTIVE_MIN`].
+///
+/// The product saturates past 2^64 (over 4 TB per collection), which the
+/// room below the heap limit caps anyway.
 pub fn adaptive_allowance(alloc_per_collection: u64) -> usize {
-    let e = (alloc_per_collection as u128 * ADAPTIVE_SCALE as u128).isqrt();
+    let e = alloc_per_collection.saturating_mul(ADAPTIVE_SCALE).isqrt();
     usize::try_from(e).unwrap_or(usize::MAX).max(ADAPTIVE_MIN)
 }
 
@@ -181,6 +191,8 @@ mod tests {
         assert_eq!(adaptive_allowance(4 << 20), 4 << 20);
         assert_eq!(adaptive_allowance(64 << 20), 16 << 20);
         assert_eq!(adaptive_allowance(0), ADAPTIVE_MIN);
+        assert_eq!(allocated_during(usize::MAX, u64::MAX, 1), u64::MAX, "saturates");
+        assert_eq!(adaptive_allowance(u64::MAX), (u64::MAX.isqrt()) as usize);
         let c = config(HeapPolicy::Adaptive);
         let mut s = Sizing::new(HeapPolicy::Adaptive, 0);
         // The room caps it.
