@@ -55,8 +55,8 @@
 //! (`pause_us`) may start once W (`window_us`) has passed since the previous
 //! one started, checked at allocation polls every 8 KiB. So MMU(W) ≥ 1 − Q/W.
 //! A cycle starts when the allocation since the last cycle reaches the
-//! allowance (the growth allowance, capped by the room below the heap
-//! limit) minus what the previous cycle allocated plus 25 % (at least a
+//! allowance (the heap policy's, `gc_heap::sizing`, capped by the room
+//! below the heap limit) minus what the previous cycle allocated plus 25 % (at least a
 //! quarter of the allowance is kept for each cycle). The cycle plans to
 //! finish within 75 % of the allowance left when it starts; the rest is a
 //! margin for fragmentation and live data growing during the cycle. If
@@ -91,6 +91,7 @@
 //! | `window_us` | `RGC_WINDOW_US` | 500 | W: at most Q of scheduled work per W |
 //! | `growth_percent` | `RGC_GROWTH_PERCENT` | 100 | heap target = live × (1 + growth) |
 //! | `heap_initial` | `RGC_HEAP_INITIAL` | 4M | allowance before the first cycle |
+//! | `heap_policy` | `RGC_HEAP_POLICY` | growth | the allowance between cycles: growth, fixed (all the room) or adaptive |
 //! | `torture` | `RGC_TORTURE` | 0 | every allocation runs one increment of 4 work units |
 //!
 //! Fixed tuning constants (chunk sizes, poll interval) are in [`pacing`].

@@ -25,8 +25,9 @@
 //! references, finalizers, sweep every block, resume ([`collection::collect`]).
 //!
 //! ## Knobs (pacing)
-//! The next collection is due once the program has allocated
-//! `max(heap_initial, heap_after_gc × growth_percent / 100)` bytes of cells,
+//! The next collection is due once the program has allocated the heap
+//! policy's allowance (`RGC_HEAP_POLICY`, `gc_heap::sizing`; by default
+//! `max(heap_initial, heap_after_gc × growth_percent / 100)` bytes of cells),
 //! or when the heap cannot satisfy an allocation. `rgc_step` runs a whole
 //! collection once at least half of that allowance is used (a stop-the-world
 //! collector cannot split one), so idle time is put to use early. The knobs
