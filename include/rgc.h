@@ -200,7 +200,7 @@ typedef struct rgc_config {
     void *region;         /* NULL: reserve address space with mmap; else the caller's buffer (see below) */
     uint64_t region_size; /* bytes of region */
     uint32_t heap_policy; /* RGC_HEAP_POLICY_*: when collections start (below) */
-    uint32_t reserved0;   /* zero */
+    uint32_t markers;     /* threads marking a stop-the-world collection; 0: one per core (max 8) */
 } rgc_config;
 
 /* heap_policy (RGC_HEAP_POLICY=growth|fixed|adaptive):
@@ -221,6 +221,15 @@ typedef struct rgc_config {
 #define RGC_HEAP_POLICY_GROWTH 0u
 #define RGC_HEAP_POLICY_FIXED 1u
 #define RGC_HEAP_POLICY_ADAPTIVE 2u
+
+/* markers (RGC_MARKERS): threads that mark a stop-the-world collection
+ * (marksweep, conservative, the Boehm layer, incremental's whole-cycle
+ * fallback, refcount's backup trace), the collecting thread included; the others are helper threads
+ * rgc starts at the first collection that has enough to mark, and that
+ * sleep between collections. 0 (default): one per core, at most 8; 1 in
+ * region mode and on a board. 1: no helper threads. More than 8, or more
+ * than 1 in region mode or in a build without threads: rgc_init fails
+ * naming the value. Parallel marking changes no result, only pause times. */
 
 /* ------------------------------------------------------------------------
  * Statistics (cumulative since rgc_init)
@@ -261,6 +270,12 @@ typedef struct rgc_stats {
                                    stacks) now in use: in region mode, of the table area */
     uint64_t peak_table_bytes;  /* most table_bytes at once since rgc_init (in region mode,
                                    what meta_bytes must cover) */
+    uint64_t marked_bytes;      /* requested bytes found live, summed over every completed trace
+                                   (incremental: objects allocated black included); over the time
+                                   in RGC_PHASE_MARK, about a mark rate (roots are marked, but not
+                                   scanned, in RGC_PHASE_ROOTS) */
+    uint64_t markers;           /* threads that mark a stop-the-world collection: rgc_config.markers
+                                   resolved; once helpers have started, less any the system refused */
 } rgc_stats;
 
 /* ------------------------------------------------------------------------
@@ -373,13 +388,15 @@ _Static_assert(offsetof(rgc_type, finalizer) == 24 + 2 * sizeof(void *), "rgc_ty
 _Static_assert(offsetof(rgc_type, id) == 24 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(sizeof(rgc_config) == 80, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_policy) == 72, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, markers) == 76, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, growth_percent) == 24, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, pause_us) == 40, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, free_budget) == 48, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, region) == 56, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, region_size) == 64, "rgc_config layout");
-_Static_assert(sizeof(rgc_stats) == 208, "rgc_stats layout");
+_Static_assert(sizeof(rgc_stats) == 224, "rgc_stats layout");
+_Static_assert(offsetof(rgc_stats, marked_bytes) == 208, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, metadata_bytes) == 184, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, freed_by_count) == 144, "rgc_stats layout");
 _Static_assert(offsetof(rgc_stats, increments) == 120, "rgc_stats layout");

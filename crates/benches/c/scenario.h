@@ -12,8 +12,11 @@
  * Parameters common to all scenarios:
  *   heap_mult=X   heap limit = X * max live (floor SC_MIN_HEAP); 0 = no limit
  *   heap_policy=growth|fixed|adaptive   rgc_config.heap_policy (default growth)
+ *   markers=N     rgc_config.markers (default 0: one per core)
  *   scale=X       multiply the amount of work (quick runs use < 1)
- * Pauses come from the collector's RGC_PHASE_PAUSE events. Running out of
+ * Pauses come from the collector's RGC_PHASE_PAUSE events, the time spent
+ * marking (mark_ns, for a mark rate with rgc_stats.marked_bytes) from its
+ * RGC_PHASE_MARK events. Running out of
  * memory prints {"failed": ...} and exits with status 3: a collector that
  * cannot finish in the heap it was given is reported, not given more. */
 #ifndef SCENARIO_H
@@ -118,9 +121,14 @@ static sc_vec sc_pause_cpu; /* each pause's thread CPU time, in the same order *
 static uint64_t sc_pause_cpu_start;
 static sc_vec sc_latencies; /* mutator-observed latency per tick/request */
 static uint64_t sc_pause_start;
+static uint64_t sc_mark_start, sc_mark_ns; /* RGC_PHASE_MARK: the last start, the total */
 
 static void sc_listener(const rgc_event *e, void *user) {
     (void)user;
+    if (e->phase == RGC_PHASE_MARK) {
+        if (e->kind == RGC_EVENT_START) sc_mark_start = e->timestamp_ns;
+        else sc_mark_ns += e->timestamp_ns - sc_mark_start;
+    }
     if (e->phase != RGC_PHASE_PAUSE) return;
     /* A pause starts and ends on the thread that collects, where this
      * listener runs. */
@@ -193,6 +201,7 @@ static void sc_init_heap(uint64_t max_live) {
     else if (strcmp(policy, "fixed") == 0) cfg.heap_policy = RGC_HEAP_POLICY_FIXED;
     else if (strcmp(policy, "adaptive") == 0) cfg.heap_policy = RGC_HEAP_POLICY_ADAPTIVE;
     else sc_die("heap_policy='%s' is not growth, fixed or adaptive", policy);
+    cfg.markers = (uint32_t)sc_param_long("markers", 0);
 #if defined(RGC_SINGLE_THREAD)
     /* A board's build of rgc has no system allocator: lend it a region
      * from malloc (the board's RAM) with room for the limit, the tables and
@@ -237,13 +246,16 @@ static void sc_finish(uint64_t checksum, const char *extra) {
     printf("},\"max_live_bytes\":%llu,\"heap_limit\":%llu,\"run_start_ns\":%llu,\"run_end_ns\":%llu,"
            "\"cpu_ns\":%llu,\"collections\":%llu,\"bytes_allocated\":%llu,\"peak_heap\":%llu,"
            "\"peak_rss_kb\":%ld,\"overruns\":%llu,\"checksum\":%llu,\"freed_by_count\":%llu,"
-           "\"freed_by_cycles\":%llu,\"reconciliations\":%llu,\"cycle_collections\":%llu,\"backup_traces\":%llu%s%s",
+           "\"freed_by_cycles\":%llu,\"reconciliations\":%llu,\"cycle_collections\":%llu,\"backup_traces\":%llu,"
+           "\"mark_ns\":%llu,\"marked_bytes\":%llu,\"markers\":%llu%s%s",
            (unsigned long long)sc_max_live, (unsigned long long)sc_heap_limit, (unsigned long long)sc_t0,
            (unsigned long long)sc_t1, (unsigned long long)(sc_cpu1 - sc_cpu0), (unsigned long long)s.collections,
            (unsigned long long)s.bytes_allocated, (unsigned long long)s.peak_heap_size, sc_peak_rss_kb(),
            (unsigned long long)s.overruns, (unsigned long long)checksum, (unsigned long long)s.freed_by_count,
            (unsigned long long)s.freed_by_cycles, (unsigned long long)s.reconciliations,
-           (unsigned long long)s.cycle_collections, (unsigned long long)s.backup_traces, *extra ? "," : "", extra);
+           (unsigned long long)s.cycle_collections, (unsigned long long)s.backup_traces,
+           (unsigned long long)sc_mark_ns, (unsigned long long)s.marked_bytes, (unsigned long long)s.markers,
+           *extra ? "," : "", extra);
     sc_print_vec("pauses_ns", &sc_pauses);
     sc_print_vec("pause_cpu_ns", &sc_pause_cpu);
     sc_print_vec("latencies_ns", &sc_latencies);

@@ -17,6 +17,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod markers;
 pub mod memory;
 pub mod metrics;
 pub mod plots;

@@ -278,6 +278,10 @@ pub fn html_report(results: &Results) -> String {
             let _ = write!(h, "<img src=\"{p}\" alt=\"{p}\">");
         }
     }
+    let markers = crate::markers::table(results);
+    if !markers.is_empty() {
+        let _ = write!(h, "<h2>Parallel marking</h2><pre>{}</pre>", esc(markers.trim()));
+    }
     for (gc, why) in &results.skipped {
         let _ = write!(h, "<p class=\"fail\">skipped {}: {}</p>", esc(gc), esc(why));
     }
@@ -297,10 +301,11 @@ pub fn validate(results: &Results, dir: &std::path::Path) -> Result<(), String> 
     collectors.sort();
     collectors.dedup();
     let scenarios: Vec<&str> = SCENARIOS.iter().map(|s| s.name).filter(|n| !main_runs(results, n).is_empty()).collect();
-    if scenarios.is_empty() && crate::threads::rows(results).is_empty() {
+    if scenarios.is_empty() && crate::threads::rows(results).is_empty() && crate::markers::rows(results).is_empty() {
         return Err("no runs".into());
     }
     crate::threads::validate(results)?;
+    crate::markers::validate(results)?;
     for sc in &scenarios {
         for gc in &collectors {
             let n = main_runs(results, sc).iter().filter(|r| r.collector == *gc).count();

@@ -116,11 +116,13 @@ pub struct RgcConfig {
     /// When collections start: [`HEAP_POLICY_GROWTH`], [`HEAP_POLICY_FIXED`]
     /// or [`HEAP_POLICY_ADAPTIVE`] (see [`crate::config::HeapPolicy`]).
     pub heap_policy: u32,
-    /// Zero.
-    pub reserved0: u32,
+    /// Threads that mark in a stop-the-world collection, the collecting
+    /// one included (0: one per core, at most 8; 1: no helpers).
+    pub markers: u32,
 }
 const_assert_eq!(core::mem::size_of::<RgcConfig>(), 80);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_policy), 72);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, markers), 76);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, growth_percent), 24);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, pause_us), 40);
@@ -182,8 +184,16 @@ pub struct RgcStats {
     pub table_bytes: u64,
     /// Most `table_bytes` at once since `rgc_init`.
     pub peak_table_bytes: u64,
+    /// Requested bytes found live, summed over every completed trace
+    /// (incremental: objects allocated black included); over the time in
+    /// `RGC_PHASE_MARK`, about a mark rate.
+    pub marked_bytes: u64,
+    /// Threads that mark a stop-the-world collection: `rgc_config.markers`
+    /// resolved; once helpers have started, less any the system refused.
+    pub markers: u64,
 }
-const_assert_eq!(core::mem::size_of::<RgcStats>(), 208);
+const_assert_eq!(core::mem::size_of::<RgcStats>(), 224);
+const_assert_eq!(core::mem::offset_of!(RgcStats, marked_bytes), 208);
 const_assert_eq!(core::mem::offset_of!(RgcStats, metadata_bytes), 184);
 const_assert_eq!(core::mem::offset_of!(RgcStats, freed_by_count), 144);
 const_assert_eq!(core::mem::offset_of!(RgcStats, increments), 120);

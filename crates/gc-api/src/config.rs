@@ -60,6 +60,16 @@ pub const KNOBS: &[Knob] = &[
               (MemBalancer's rule), capped by heap_max. refcount keeps growth.",
     },
     Knob {
+        env: "RGC_MARKERS",
+        field: "markers",
+        default: 0,
+        unit: "threads, at most 8 (0: automatic)",
+        doc: "Threads that mark in a stop-the-world collection (marksweep, conservative, incremental's \
+              whole-cycle fallback, refcount's backup trace), the collecting thread included. 0: one per core, at most 8 \
+              (1 in region mode and on a board); 1: mark alone. More than 1 needs a hosted build \
+              without a region.",
+    },
+    Knob {
         env: "RGC_SHADOWSTACK_SLOTS",
         field: "shadowstack_slots",
         default: 1 << 20,
@@ -164,7 +174,14 @@ pub struct Config {
     /// Region mode: the caller's buffer (None: `mmap`).
     pub region: Option<Region>,
     pub heap_policy: HeapPolicy,
+    /// Threads that mark a stop-the-world collection, 1..=[`MAX_MARKERS`]
+    /// (resolved at init: `rgc_config.markers` 0 becomes one per core the
+    /// process may run on, [`crate::platform::cores`]).
+    pub markers: usize,
 }
+
+/// The most threads `markers` may ask for.
+pub const MAX_MARKERS: usize = 8;
 
 /// When collections start (`RGC_HEAP_POLICY`; the arithmetic is in
 /// `gc_heap::sizing`).
@@ -246,7 +263,7 @@ pub fn default_c_config() -> RgcConfig {
         region: core::ptr::null_mut(),
         region_size: 0,
         heap_policy: const { knob_default("heap_policy") as u32 },
-        reserved0: 0,
+        markers: const { knob_default("markers") as u32 },
     }
 }
 
@@ -332,6 +349,7 @@ impl Config {
             pause_ns: c.pause_us as u64 * 1000,
             window_ns: c.window_us as u64 * 1000,
             free_budget: c.free_budget as usize,
+            markers: markers_of(c.markers, region.is_some())?,
             region,
             heap_policy: match HeapPolicy::from_c(c.heap_policy) {
                 Some(p) => p,
@@ -400,10 +418,39 @@ fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<()
             "free_budget" => c.free_budget = narrow(value)?,
             "meta_bytes" => c.meta_bytes = narrow(value)?,
             "heap_policy" => c.heap_policy = narrow(value)?,
+            "markers" => c.markers = narrow(value)?,
             _ => unreachable!("knob {} has no config field", knob.field),
         }
     }
     Ok(())
+}
+
+/// Resolves `rgc_config.markers` (`requested`; 0 is automatic): more than
+/// one needs threads (a hosted build) and the system allocator (no region,
+/// whose table area holds every table of the collector's).
+fn markers_of(requested: u32, in_region: bool) -> Result<usize, Message> {
+    let requested = requested as usize;
+    if requested > MAX_MARKERS {
+        return Err(msg!("markers ", requested, " is more than the maximum of ", MAX_MARKERS));
+    }
+    if requested > 1 && in_region {
+        return Err(msg!(
+            "markers ",
+            requested,
+            " needs memory outside the region for the markers' work queues: use 1 (or 0) in region mode"
+        ));
+    }
+    if requested > 1 && !cfg!(feature = "std") {
+        return Err(msg!("markers ", requested, " needs threads, and this build (no_std) has none: use 1 (or 0)"));
+    }
+    if requested != 0 {
+        return Ok(requested);
+    }
+    #[cfg(feature = "std")]
+    if !in_region {
+        return Ok(crate::platform::cores().min(MAX_MARKERS));
+    }
+    Ok(1)
 }
 
 /// Validates `region`, `region_size` and `meta_bytes` and splits the region.
@@ -496,6 +543,34 @@ mod tests {
         }
         c.verify = 0;
         assert!(!Config::from_c(&c, |_| None).unwrap().verifying());
+    }
+
+    #[test]
+    fn markers_resolve_to_the_cores_and_refuse_what_cannot_run() {
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        let cores = crate::platform::cores();
+        assert!(cores >= 1);
+        assert_eq!(Config::from_c(&c, |_| None).unwrap().markers, cores.min(MAX_MARKERS));
+        c.markers = 1;
+        assert_eq!(Config::from_c(&c, |_| None).unwrap().markers, 1);
+        c.markers = MAX_MARKERS as u32;
+        assert_eq!(Config::from_c(&c, |_| None).unwrap().markers, MAX_MARKERS, "more markers than cores is allowed");
+        c.markers = MAX_MARKERS as u32 + 1;
+        let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
+        assert!(err.contains("markers 9 is more than the maximum of 8"), "{err}");
+        let env = Config::from_c(&default_c_config(), |k| (k == "RGC_MARKERS").then(|| "3".into())).unwrap();
+        assert_eq!(env.markers, 3);
+        let mut region = [0u128; 1 << 14];
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        c.region = region.as_mut_ptr().cast();
+        c.region_size = core::mem::size_of_val(&region) as u64;
+        c.meta_bytes = 64 << 10;
+        assert_eq!(Config::from_c(&c, |_| None).unwrap().markers, 1, "automatic is one marker in a region");
+        c.markers = 2;
+        let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
+        assert!(err.contains("markers 2 needs memory outside the region"), "{err}");
     }
 
     #[test]

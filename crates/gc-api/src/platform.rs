@@ -23,6 +23,33 @@ pub const HAS_SYSTEM_MEMORY: bool = cfg!(feature = "std");
 
 pub use imp::{abort, getenv, now_ns, write_message};
 
+/// Processors this process may run on: its CPU affinity (so `taskset -c 0`
+/// gives 1), else the online processors, else 1. Allocates nothing (region
+/// mode's programs trap malloc), unlike `std::thread::available_parallelism`,
+/// which reads cgroup files.
+#[cfg(feature = "std")]
+pub fn cores() -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: an all-zero cpu_set_t is a valid empty set; the call
+        // writes at most its size.
+        let n = unsafe {
+            let mut set: libc::cpu_set_t = core::mem::zeroed();
+            if libc::sched_getaffinity(0, core::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0 {
+                libc::CPU_COUNT(&set)
+            } else {
+                0
+            }
+        };
+        if n > 0 {
+            return n as usize;
+        }
+    }
+    // SAFETY: sysconf has no preconditions.
+    let online = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
+    usize::try_from(online).ok().filter(|&n| n > 0).unwrap_or(1)
+}
+
 #[cfg(not(target_os = "none"))]
 mod imp {
     use alloc::string::String;

@@ -352,7 +352,7 @@ impl Heap {
     #[inline]
     pub unsafe fn mark(&mut self, obj: *const u8) -> bool {
         // SAFETY: caller contract.
-        unsafe { self.mark_view().mark(obj) }
+        unsafe { self.mark_view().mark::<crate::mark::Alone>(obj) }
     }
 
     /// # Safety

@@ -60,8 +60,9 @@
 //! limit and initial allowance, the heap policy and growth percentage that
 //! set the next allowance ([`sizing`], asked by
 //! [`runtime::Runtime::end_cycle`]), torture mode (collect at
-//! every allocation, no spans) and the verifier ([`verify`]). Sizes and
-//! classes are constants in [`layout`].
+//! every allocation, no spans), the verifier ([`verify`]) and the
+//! number of markers (`parallel`). Sizes and classes are constants in
+//! [`layout`].
 //!
 //! ## Threads
 //! - A thread's spans, stash and store log are its own: it bumps its spans
@@ -74,6 +75,10 @@
 //!   call, lookup and statistic. The one exception is a lock-free refill,
 //!   which writes only the allocation-bitmap words of blocks its thread
 //!   owns ([`allocator::alloc_unlocked`]).
+//! - A stop-the-world mark may run on helper threads (`parallel`, hosted
+//!   builds): they only read the heap and set mark bits atomically, each
+//!   with its own stack and counts, and the collecting thread returns only
+//!   once every helper has left the mark.
 //!
 //! The crate uses only `core` and `alloc` except the `mmap` memory
 //! source (feature `std`).
@@ -91,6 +96,8 @@ pub mod layout;
 pub mod mark;
 pub mod memory;
 pub mod object;
+#[cfg(feature = "std")]
+pub mod parallel;
 pub mod runtime;
 pub mod sizing;
 pub mod store_log;

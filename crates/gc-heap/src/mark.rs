@@ -22,8 +22,12 @@
 //! returns, so between calls every marked object is counted and, if it
 //! holds pointers, on the stack; the stack is the only grey set.
 //!
-//! All heap access while draining goes through one [`MarkView`], whose
-//! addresses the compiler keeps in registers.
+//! All heap access while draining goes through the marker's [`MarkView`],
+//! whose addresses the compiler keeps in registers.
+//!
+//! The mark loop is generic over [`Sharing`]: a marker alone sets mark bits
+//! with plain stores; the markers of a parallel mark (`crate::parallel`)
+//! set them atomically, offer work to each other and take it back.
 
 use crate::heap::Heap;
 use crate::layout::HEADER;
@@ -49,12 +53,57 @@ pub const ARRAY_CHUNK: usize = 256;
 /// Words of a `<words>` object scanned per mark-stack entry.
 pub const WORDS_CHUNK: usize = 2048;
 
+/// One unit of grey work: an object to scan, from an item on.
 #[derive(Clone, Copy)]
-struct Entry {
+pub(crate) struct Entry {
     obj: *mut u8,
     /// 0: scan the fixed part and the first chunk; n > 0: resume items (or
     /// the words of a `<words>` object) at n.
     next_item: usize,
+}
+
+#[cfg(test)]
+impl Entry {
+    pub(crate) fn new(obj: *mut u8, next_item: usize) -> Entry {
+        Entry { obj, next_item }
+    }
+    pub(crate) fn next_item(&self) -> usize {
+        self.next_item
+    }
+}
+
+// SAFETY: an entry names a marked heap object; entries move between
+// threads only inside a parallel mark, during which every marker may read
+// every object and nobody else writes the heap (the world is stopped).
+unsafe impl Send for Entry {}
+
+/// What a marker does beyond its own stack: where work comes from when
+/// the stack runs dry, and where it offers work to others. A marker alone
+/// ([`Alone`]) does nothing; a parallel marker (`crate::parallel`) steals
+/// and shares, and sets mark bits atomically.
+pub(crate) trait Sharing {
+    /// Another marker may set bits in the same mark-bitmap word: mark with
+    /// an atomic read-modify-write.
+    const ATOMIC: bool;
+    /// The stack and the prefetch ring are empty: more work, or `None`
+    /// when there is none left (for a parallel marker: anywhere).
+    fn refill(&mut self) -> Option<Entry>;
+    /// Called before each entry is scanned: may move some of `stack`'s
+    /// entries to where other markers find them.
+    fn offer(&mut self, stack: &mut MarkStack);
+}
+
+/// A marker on its own (every incremental step, every board, one marker).
+pub(crate) struct Alone;
+
+impl Sharing for Alone {
+    const ATOMIC: bool = false;
+    #[inline(always)]
+    fn refill(&mut self) -> Option<Entry> {
+        None
+    }
+    #[inline(always)]
+    fn offer(&mut self, _stack: &mut MarkStack) {}
 }
 
 /// Entries per mark-stack segment (16 KiB).
@@ -64,14 +113,16 @@ const SEGMENT: usize = 1024;
 /// growing `Vec` would copy megabytes inside one increment). Pushes and
 /// pops touch only `top`; crossing a segment boundary is the cold path.
 ///
-/// The first segment is allocated with the stack and never freed, so a
-/// push onto an empty stack always succeeds. A later segment the memory
+/// `top` always has room for [`SEGMENT`] entries (it is only ever swapped
+/// for another segment of that capacity), so a push onto an empty stack
+/// always succeeds. A later segment the memory
 /// cannot provide (region mode's table area is full) makes the push fail:
 /// the marker then falls back to rescanning the heap (see [`Marker::drain`]).
-struct MarkStack {
+pub(crate) struct MarkStack {
     /// The segment being pushed to and popped from.
     top: Vec<Entry>,
-    /// Full segments below `top`, oldest first.
+    /// Segments below `top`, oldest first: full, except that the oldest may
+    /// have given entries away ([`MarkStack::take_oldest`]); never empty.
     below: Vec<Vec<Entry>>,
     /// One emptied segment kept, so a stack oscillating at a segment
     /// boundary does not allocate on every push.
@@ -145,6 +196,27 @@ impl MarkStack {
         self.top.is_empty() && self.below.is_empty()
     }
 
+    /// Entries on the stack.
+    #[cfg(feature = "std")]
+    pub(crate) fn len(&self) -> usize {
+        self.top.len() + self.below.iter().map(Vec::len).sum::<usize>()
+    }
+
+    #[cfg(feature = "std")]
+    /// Removes up to `max` of the oldest entries (those nearest the roots,
+    /// whose subgraphs are likely the largest) and passes them to `f`.
+    pub(crate) fn take_oldest(&mut self, max: usize, mut f: impl FnMut(Entry)) {
+        let oldest = self.below.first_mut().unwrap_or(&mut self.top);
+        let n = max.min(oldest.len());
+        for e in oldest.drain(..n) {
+            f(e);
+        }
+        if self.below.first().is_some_and(|s| s.is_empty()) {
+            let emptied = self.below.remove(0);
+            self.spare.get_or_insert(emptied);
+        }
+    }
+
     /// Empties the stack, keeping one segment.
     fn clear(&mut self) {
         if let Some(bottom) = self.below.first_mut() {
@@ -168,6 +240,15 @@ pub struct MarkCounts {
     pub bytes: u64,
     /// Heap bytes occupied (cells or large-object blocks).
     pub footprint: u64,
+}
+
+impl MarkCounts {
+    /// Adds another marker's counts (parallel marking).
+    pub fn add(&mut self, other: &MarkCounts) {
+        self.objects += other.objects;
+        self.bytes += other.bytes;
+        self.footprint += other.footprint;
+    }
 }
 
 /// Objects marked while draining whose headers are still being
@@ -320,6 +401,26 @@ impl Marker {
         self.stack.is_empty() && !self.overflowed && self.rescan_from.is_none()
     }
 
+    #[cfg(test)]
+    pub(crate) fn stack_mut(&mut self) -> &mut MarkStack {
+        &mut self.stack
+    }
+
+    /// Queues work handed over by another marker (parallel marking).
+    #[cfg(feature = "std")]
+    pub(crate) fn push_entry(&mut self, e: Entry) {
+        self.push(e);
+    }
+
+    /// Adds what other markers of a parallel mark counted and spent; an
+    /// `overflowed` one leaves marked objects that only a rescan finds.
+    #[cfg(feature = "std")]
+    pub(crate) fn absorb(&mut self, counts: &MarkCounts, units: u64, overflowed: bool) {
+        self.counts.add(counts);
+        self.units += units;
+        self.overflowed |= overflowed;
+    }
+
     /// Caps the mark stack at `segments` segments of [`SEGMENT`] entries
     /// (at least one): past it, marking falls back to rescanning the heap.
     /// Without a cap the stack is limited by memory only.
@@ -347,13 +448,20 @@ impl Marker {
     /// naming `source`.
     #[inline]
     pub fn visit(&mut self, heap: &mut Heap, types: &TypeTable, value: *mut u8, source: Source) {
-        self.visit_in::<false>(&mut heap.mark_view(), types, value, source);
+        self.visit_in::<false, Alone>(&mut heap.mark_view(), types, value, source);
     }
 
     /// [`Marker::visit`] through `view`. `DEFER` (while draining): the
-    /// object's header is read later, through the prefetch ring.
+    /// object's header is read later, through the prefetch ring. `S` says
+    /// whether the mark bit is set atomically.
     #[inline(always)]
-    fn visit_in<const DEFER: bool>(&mut self, view: &mut MarkView, types: &TypeTable, value: *mut u8, source: Source) {
+    fn visit_in<const DEFER: bool, S: Sharing>(
+        &mut self,
+        view: &mut MarkView,
+        types: &TypeTable,
+        value: *mut u8,
+        source: Source,
+    ) {
         if value.is_null() {
             return;
         }
@@ -361,7 +469,7 @@ impl Marker {
             bad_pointer(types, value, source);
         }
         // SAFETY: validated as an object just above.
-        if unsafe { view.mark(value) } {
+        if unsafe { view.mark::<S>(value) } {
             // SAFETY: as above.
             let footprint = unsafe { view.geometry.footprint_of(value) };
             self.hand_on::<DEFER>(types, Found { obj: value, footprint });
@@ -429,15 +537,20 @@ impl Marker {
     /// ignored: this never reports a bad pointer.
     #[inline]
     pub fn visit_ambiguous(&mut self, heap: &mut Heap, types: &TypeTable, word: usize) {
-        self.visit_ambiguous_in::<false>(&mut heap.mark_view(), types, word);
+        self.visit_ambiguous_in::<false, Alone>(&mut heap.mark_view(), types, word);
     }
 
     /// [`Marker::visit_ambiguous`] through `view`; `DEFER` as for [`Marker::visit_in`].
     #[inline(always)]
-    fn visit_ambiguous_in<const DEFER: bool>(&mut self, view: &mut MarkView, types: &TypeTable, word: usize) {
+    fn visit_ambiguous_in<const DEFER: bool, S: Sharing>(
+        &mut self,
+        view: &mut MarkView,
+        types: &TypeTable,
+        word: usize,
+    ) {
         if let Some(found) = view.geometry.object_containing(word) {
             // SAFETY: object_containing returns allocated objects only.
-            if unsafe { view.mark(found.obj) } {
+            if unsafe { view.mark::<S>(found.obj) } {
                 self.hand_on::<DEFER>(types, found);
             }
         }
@@ -492,7 +605,7 @@ impl Marker {
     /// most [`WORDS_CHUNK`] and about `budget` of them, requeueing the rest.
     /// Returns the words examined.
     #[inline]
-    fn scan_words(
+    fn scan_words<S: Sharing>(
         &mut self,
         view: &mut MarkView,
         types: &TypeTable,
@@ -514,7 +627,7 @@ impl Marker {
         // resolved as an ambiguous pointer.
         let chunk = unsafe { core::slice::from_raw_parts((obj as *const usize).add(from), end - from) };
         for &v in chunk {
-            self.visit_ambiguous_in::<true>(view, types, v);
+            self.visit_ambiguous_in::<true, S>(view, types, v);
         }
         end - from
     }
@@ -586,25 +699,46 @@ impl Marker {
     /// Scans queued objects until the stack is empty (true) or `budget`
     /// units are spent (false).
     pub fn drain(&mut self, heap: &mut Heap, types: &TypeTable, budget: usize) -> bool {
-        let view = &mut heap.mark_view();
+        self.drain_with(&mut heap.mark_view(), types, budget, &mut Alone)
+    }
+
+    /// [`Marker::drain`] through `view`, taking and offering work through
+    /// `sharing`. A parallel marker (`S::ATOMIC`) leaves an overflow's
+    /// rescan to the sequential drain that follows the parallel one (a
+    /// rescan reads the mark bitmap, which other markers are writing).
+    #[inline(always)]
+    pub(crate) fn drain_with<S: Sharing>(
+        &mut self,
+        view: &mut MarkView,
+        types: &TypeTable,
+        budget: usize,
+        sharing: &mut S,
+    ) -> bool {
         let mut spent = 0usize;
         while spent < budget {
-            let Some(Entry { obj, next_item }) = self.stack.pop() else {
-                if self.queue_oldest_in_ring(types) {
-                    continue;
+            let Entry { obj, next_item } = match self.stack.pop() {
+                Some(e) => e,
+                None => {
+                    if self.queue_oldest_in_ring(types) {
+                        continue;
+                    }
+                    if !S::ATOMIC && (self.overflowed || self.rescan_from.is_some()) {
+                        spent += self.rescan_step(view, types);
+                        continue;
+                    }
+                    match sharing.refill() {
+                        Some(e) => e,
+                        None => break,
+                    }
                 }
-                if self.overflowed || self.rescan_from.is_some() {
-                    spent += self.rescan_step(view, types);
-                    continue;
-                }
-                break;
             };
+            sharing.offer(&mut self.stack);
             // SAFETY: only marked, validated objects are pushed.
             let h = unsafe { header(obj) };
             spent += match h.bytes_len() {
                 // Only `<words>` objects among the untyped ones are pushed.
-                Some(len) => self.scan_words(view, types, obj, len, next_item, budget - spent),
-                None => self.scan_typed(view, types, obj, h.kind, next_item, budget - spent),
+                Some(len) => self.scan_words::<S>(view, types, obj, len, next_item, budget - spent),
+                None => self.scan_typed::<S>(view, types, obj, h.kind, next_item, budget - spent),
             };
         }
         // Outside `drain` the ring is empty: every marked object is counted
@@ -618,7 +752,7 @@ impl Marker {
     /// part first), at most [`ARRAY_CHUNK`] items and about `budget`
     /// units, requeueing the rest. Returns the units spent.
     #[inline]
-    fn scan_typed(
+    fn scan_typed<S: Sharing>(
         &mut self,
         view: &mut MarkView,
         types: &TypeTable,
@@ -634,7 +768,7 @@ impl Marker {
             for &off in &info.ptr_offsets {
                 // SAFETY: validated descriptors keep pointer fields inside the object.
                 let v = unsafe { *(obj.add(off as usize) as *const *mut u8) };
-                self.visit_in::<true>(view, types, v, Source::Field { obj, offset: off as usize });
+                self.visit_in::<true, S>(view, types, v, Source::Field { obj, offset: off as usize });
             }
             spent += info.ptr_offsets.len() + 1;
         }
@@ -655,7 +789,7 @@ impl Marker {
                     let offset = item_off + off as usize;
                     // SAFETY: the item lies inside the object (length fixed at allocation).
                     let v = unsafe { *(obj.add(offset) as *const *mut u8) };
-                    self.visit_in::<true>(view, types, v, Source::Field { obj, offset });
+                    self.visit_in::<true, S>(view, types, v, Source::Field { obj, offset });
                 }
             }
             spent += (end - next_item) * info.item_ptr_offsets.len();
@@ -665,7 +799,7 @@ impl Marker {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::layout::footprint_bytes;
     use crate::memory::FixedMemory;
@@ -674,7 +808,7 @@ mod tests {
     use gc_api::types::{BYTES_TYPE, WORDS_TYPE};
 
     /// A heap of `blocks` blocks over a buffer (returned: it must outlive the heap).
-    fn heap_of(blocks: usize) -> (Heap, Vec<u64>) {
+    pub(crate) fn heap_of(blocks: usize) -> (Heap, Vec<u64>) {
         let bytes = Heap::region_bytes_for_blocks(blocks);
         let mut buf = vec![0u64; bytes / 8 + 1];
         // SAFETY: the buffer is returned with the heap; callers drop the heap first.
@@ -683,7 +817,7 @@ mod tests {
     }
 
     /// A `<words>` object of `n` words.
-    fn words(heap: &mut Heap, n: usize) -> *mut usize {
+    pub(crate) fn words(heap: &mut Heap, n: usize) -> *mut usize {
         heap.alloc(n * 8, Header::new(WORDS_TYPE, n * 8, 0)) as *mut usize
     }
 

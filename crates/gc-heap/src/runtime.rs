@@ -48,6 +48,8 @@ pub struct Counters {
     pub live_footprint: u64,
     pub finalizers_run: u64,
     pub weakrefs_cleared: u64,
+    /// Requested bytes found live, summed over every completed trace.
+    pub marked_bytes: u64,
 }
 
 /// The root values at one moment (the start of a collection), with enough
@@ -130,6 +132,11 @@ pub struct Runtime {
     pub(crate) threads: gc_api::Threads,
     /// Every other thread is stopped (until the current rgc call leaves).
     pub(crate) world_stopped: bool,
+    /// The helper threads of a parallel mark, started at the first mark
+    /// that needs them (`config.markers` > 1); owned and used by whoever
+    /// holds the collector lock.
+    #[cfg(feature = "std")]
+    pub(crate) parallel: Option<crate::parallel::Markers>,
 }
 
 impl Runtime {
@@ -186,6 +193,8 @@ impl Runtime {
             spans_enabled: false,
             threads: gc_api::Threads::Single,
             world_stopped: false,
+            #[cfg(feature = "std")]
+            parallel: None,
             config,
             heap,
             types: TypeTable::new(),
@@ -254,8 +263,36 @@ impl Runtime {
         self.mark_snapshot_some(0, usize::MAX);
     }
 
-    /// Marks everything reachable from what is marked (phase 2).
+    /// Threads that mark a stop-the-world collection: the configured
+    /// count, or those the helper threads' start left.
+    pub fn markers(&self) -> usize {
+        #[cfg(feature = "std")]
+        if let Some(m) = &self.parallel {
+            return m.participants();
+        }
+        self.config.markers
+    }
+
+    /// Marks everything reachable from what is marked (phase 2), with
+    /// `config.markers` threads once the work is large enough (see
+    /// [`crate::parallel`]). The world is stopped: this runs inside a
+    /// plan call.
     pub fn mark_transitive(&mut self) {
+        #[cfg(feature = "std")]
+        if self.config.markers > 1 {
+            let solo = if self.config.torture { 0 } else { crate::parallel::SOLO_UNITS };
+            if !self.marker.drain(&mut self.heap, &self.types, solo) {
+                if self.parallel.as_ref().is_some_and(|m| m.inherited()) {
+                    // A forked child: start its own helpers (see `Crew::inherited`).
+                    core::mem::forget(self.parallel.take());
+                }
+                let helpers = self.config.markers - 1;
+                let markers = self.parallel.get_or_insert_with(|| crate::parallel::Markers::new(helpers));
+                // SAFETY: plan calls run with the world stopped (`Gc`
+                // settles first), and this view is the heap's only one.
+                unsafe { markers.drain(&mut self.marker, &mut self.heap.mark_view(), &self.types) };
+            }
+        }
         self.marker.drain(&mut self.heap, &self.types, usize::MAX);
     }
 
@@ -412,6 +449,7 @@ impl Runtime {
         self.counters.live_objects = self.marker.counts.objects;
         self.counters.live_bytes = self.marker.counts.bytes;
         self.counters.live_footprint = self.marker.counts.footprint;
+        self.counters.marked_bytes += self.marker.counts.bytes;
     }
 
     /// Ends a collection after sweeping: sets the next allowance from the
@@ -770,6 +808,8 @@ impl Runtime {
             metadata_bytes: self.heap.metadata_bytes() as u64,
             table_bytes: table_bytes as u64,
             peak_table_bytes: peak_table_bytes as u64,
+            marked_bytes: c.marked_bytes,
+            markers: self.markers() as u64,
         }
     }
 

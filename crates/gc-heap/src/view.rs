@@ -7,7 +7,9 @@
 //! after every mark-bit store and mark-stack push, because they might
 //! alias; a [`Geometry`] held in a local lives in registers. Nothing here
 //! changes while marking: the frontier only moves when a block is taken,
-//! and a [`MarkView`] borrows the heap mutably for as long as it exists.
+//! and a [`MarkView`] borrows the heap mutably for as long as it exists
+//! (parallel markers each hold a copy, `MarkView::share`, and all of them
+//! then set mark bits atomically).
 
 use crate::bits::last_set_bit;
 use crate::block::{BlockInfo, BlockState};
@@ -207,19 +209,28 @@ impl<'h> MarkView<'h> {
         MarkView { geometry, mark_bits, _heap: PhantomData }
     }
 
-    /// Sets the mark bit of `obj`; true if it was clear.
+    /// Sets the mark bit of `obj`; true if it was clear. With
+    /// `S::ATOMIC`, other views of the same heap may be marking at once
+    /// (parallel marking), and the bit is set with an atomic `fetch_or`.
     ///
     /// # Safety
-    /// `obj` passes [`Geometry::is_object`].
-    #[inline]
-    pub unsafe fn mark(&mut self, obj: *const u8) -> bool {
+    /// `obj` passes [`Geometry::is_object`]. Without `S::ATOMIC`, no other
+    /// view writes the bitmap meanwhile (as when this view is the heap's
+    /// only one, from [`crate::Heap::mark_view`]).
+    #[inline(always)]
+    pub(crate) unsafe fn mark<S: crate::mark::Sharing>(&mut self, obj: *const u8) -> bool {
         let granule = (obj as usize - HEADER - self.geometry.base) >> GRANULE_SHIFT;
+        let bit = 1u64 << (granule & 63);
         // SAFETY: an object's granule is below the frontier, inside the
-        // mark bitmap; the view borrows the heap mutably, so nothing else
-        // writes the bitmap meanwhile.
+        // mark bitmap.
+        let word = unsafe { self.mark_bits.add(granule >> 6) };
+        if S::ATOMIC {
+            // SAFETY: as above; every concurrent writer uses atomics too
+            // (caller contract).
+            return unsafe { mark_atomic(word, bit) };
+        }
+        // SAFETY: as above, and nothing else writes the bitmap meanwhile.
         unsafe {
-            let word = self.mark_bits.add(granule >> 6);
-            let bit = 1u64 << (granule & 63);
             if *word & bit != 0 {
                 return false;
             }
@@ -227,4 +238,37 @@ impl<'h> MarkView<'h> {
         }
         true
     }
+
+    /// A copy of this view for another marker of a parallel mark.
+    #[cfg(feature = "std")]
+    ///
+    /// # Safety
+    /// While copies exist, every view of the heap marks with `S::ATOMIC`
+    /// and nothing else writes the heap's objects or metadata.
+    pub(crate) unsafe fn share(&self) -> MarkView<'h> {
+        MarkView { geometry: self.geometry, mark_bits: self.mark_bits, _heap: PhantomData }
+    }
+}
+
+/// Sets `bit` in `*word` atomically; true if it was clear. The load first
+/// keeps the locked instruction off objects already marked (most pointers
+/// a marker follows lead to one).
+///
+/// # Safety
+/// `word` is a mark-bitmap word that every concurrent writer sets atomically.
+#[cfg(target_has_atomic = "64")]
+#[inline(always)]
+unsafe fn mark_atomic(word: *mut u64, bit: u64) -> bool {
+    use core::sync::atomic::{AtomicU64, Ordering};
+    // SAFETY: aligned (a u64 of the bitmap) and only accessed atomically
+    // while markers share it (caller contract). Relaxed: the mark's end
+    // is ordered by the termination counter (`crate::parallel`).
+    let word = unsafe { AtomicU64::from_ptr(word) };
+    word.load(Ordering::Relaxed) & bit == 0 && word.fetch_or(bit, Ordering::Relaxed) & bit == 0
+}
+
+/// Parallel marking is hosted-only, and every host has 64-bit atomics.
+#[cfg(not(target_has_atomic = "64"))]
+unsafe fn mark_atomic(_word: *mut u64, _bit: u64) -> bool {
+    gc_api::fatal::internal("parallel marking on a target without 64-bit atomics")
 }

@@ -278,7 +278,14 @@ fn allowance(rt: &Runtime) -> usize {
 }
 
 /// Drains the mark stack in clock-checked chunks; true when it is empty.
+/// Without a bound (a whole cycle in one pause: the heap ran out, or
+/// `rgc_collect`) the stop-the-world marker drains it, in parallel when
+/// `RGC_MARKERS` allows.
 fn drain_marker(rt: &mut Runtime, budget: &mut Budget) -> bool {
+    if budget.is_unlimited() {
+        rt.mark_transitive();
+        return true;
+    }
     loop {
         let before = rt.marker().units;
         if rt.drain_some(budget.chunk(MARK_UNITS_PER_CHECK)) {

@@ -57,20 +57,27 @@ pub const RELEASE_BLOCKS_PER_CHECK: usize = 8;
 pub struct Budget {
     deadline_ns: u64,
     units: usize,
+    /// [`Budget::unlimited`]: charges change nothing, and a phase may
+    /// finish its work in one go (marking in parallel).
+    unbounded: bool,
 }
 
 impl Budget {
     /// Until `ns` after `now`.
     pub fn time(now: u64, ns: u64) -> Budget {
-        Budget { deadline_ns: now.saturating_add(ns), units: usize::MAX }
+        Budget { deadline_ns: now.saturating_add(ns), units: usize::MAX, unbounded: false }
     }
     /// `units` work units, whatever the clock says (torture mode: deterministic).
     pub fn units(units: usize) -> Budget {
-        Budget { deadline_ns: u64::MAX, units }
+        Budget { deadline_ns: u64::MAX, units, unbounded: false }
     }
     /// No bound: a synchronous collection.
     pub fn unlimited() -> Budget {
-        Budget { deadline_ns: u64::MAX, units: usize::MAX }
+        Budget { deadline_ns: u64::MAX, units: usize::MAX, unbounded: true }
+    }
+    /// No bound: a whole cycle in one pause.
+    pub fn is_unlimited(&self) -> bool {
+        self.unbounded
     }
     /// The size of the next chunk: `preferred`, or less if fewer units are left.
     #[inline]
@@ -81,6 +88,9 @@ impl Budget {
     /// Charges `units` of work done; true when the increment must stop.
     #[inline]
     pub fn charge(&mut self, units: usize) -> bool {
+        if self.unbounded {
+            return false;
+        }
         self.units = self.units.saturating_sub(units.max(1));
         self.units == 0 || (self.deadline_ns != u64::MAX && now_ns() >= self.deadline_ns)
     }
@@ -194,6 +204,18 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole-cycle fallback marks in parallel only if its budget is
+    /// still unlimited after the phases before marking charged it.
+    #[test]
+    fn an_unlimited_budget_stays_unlimited_whatever_it_is_charged() {
+        let mut b = Budget::unlimited();
+        for _ in 0..4 {
+            assert!(!b.charge(usize::MAX / 2), "an unlimited budget never runs out");
+        }
+        assert!(b.is_unlimited());
+        assert!(!Budget::units(5).is_unlimited() && !Budget::time(0, 1000).is_unlimited());
+    }
 
     #[test]
     fn windows_space_scheduled_increments() {

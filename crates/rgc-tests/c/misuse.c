@@ -21,6 +21,13 @@ int main(int argc, char **argv) {
         CHECK(rgc_init(NULL) == -1, "init accepted RGC_HEAP_MAX=12q");
         return 0;
     }
+    if (!strcmp(c, "too_many_markers")) {
+        rgc_config cfg;
+        rgc_config_default(&cfg);
+        cfg.markers = 9;
+        CHECK(rgc_init(&cfg) == -1, "init accepted 9 markers");
+        return 0;
+    }
     if (!strcmp(c, "bad_env_pacing")) { /* RGC_WINDOW_US=10 set by the runner */
         CHECK(rgc_init(NULL) == -1, "init accepted a window shorter than the pause");
         return 0;
@@ -34,6 +41,7 @@ int main(int argc, char **argv) {
         cfg.shadowstack_slots = 1024;
         if (!strcmp(c, "region_too_small")) cfg.region_size = 4096;
         if (!strcmp(c, "region_meta_too_big")) cfg.meta_bytes = 1000 << 10;
+        if (!strcmp(c, "region_markers")) cfg.markers = 2;
         if (strcmp(c, "region_tables_full")) {
             CHECK(rgc_init(&cfg) == -1, "init accepted %s", c);
             return 0;

@@ -32,6 +32,11 @@ pub fn toolchain() -> &'static Toolchain {
     })
 }
 
+/// Torture mode with the verifier, and three markers, so that every
+/// collection (however small, and on a machine of any core count) marks
+/// in parallel where the collector can.
+pub const TORTURE: &[(&str, &str)] = &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1"), ("RGC_MARKERS", "3")];
+
 /// Flags every C test program is compiled with.
 pub const C_FLAGS: &[&str] =
     &["-O1", "-g", "-std=gnu11", "-Wall", "-Werror", "-Wno-unused-function", "-Wno-unused-variable"];

@@ -84,7 +84,7 @@ fn run(exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 
 fn passes(name: &str, args: &[&str]) {
     let exe = build(name);
-    for env in [&[][..], &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]] {
+    for env in [&[][..], rgc_tests::TORTURE] {
         let out = run(&exe, args, env);
         assert!(
             out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
@@ -264,7 +264,7 @@ fn w3m_renders_the_same_on_rgc() {
     let ldd = Command::new("ldd").arg(&w3m).env("LD_LIBRARY_PATH", &so_dir).output().expect("run ldd");
     let ldd = String::from_utf8_lossy(&ldd.stdout).to_string();
     assert!(ldd.contains(&format!("libgc.so.1 => {so_dir}/libgc.so.1")), "w3m would not load rgc's libgc.so.1:\n{ldd}");
-    for (sections, env) in [(40, &[][..]), (1, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..])] {
+    for (sections, env) in [(40, &[][..]), (1, rgc_tests::TORTURE)] {
         let page = out_dir().join(format!("report{sections}.html"));
         std::fs::write(&page, report_html(sections)).unwrap();
         let dump = |rgc: bool| {

@@ -8,7 +8,7 @@ use std::os::unix::process::ExitStatusExt;
 fn passes(name: &str) {
     for gc in COLLECTORS {
         let exe = build(gc.name, name);
-        for env in [&[][..], &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]] {
+        for env in [&[][..], rgc_tests::TORTURE] {
             let out = run(gc.name, &exe, &[], env);
             assert!(
                 out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
@@ -69,7 +69,8 @@ conformance!(
     candidates,
     threads,
     fragmented_refills,
-    heap_policy
+    heap_policy,
+    fork_child
 );
 
 #[test]
@@ -90,7 +91,7 @@ fn every_program_is_listed() {
 #[test]
 fn conservative_roots_are_found() {
     let exe = build("conservative", "conservative_roots");
-    for env in [&[][..], &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]] {
+    for env in [&[][..], rgc_tests::TORTURE] {
         let out = run("conservative", &exe, &[], env);
         assert!(
             out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
@@ -130,6 +131,8 @@ const MISUSES: &[Misuse] = &[
     m("bad_env", Reports(&["rgc: rgc_init:", "RGC_HEAP_MAX='12q'"])),
     m("double_init", Reports(&["rgc: rgc_init:", "already initialised"])),
     m("region_too_small", Reports(&["rgc: rgc_init:", "region_size 4096 is below the minimum"])),
+    m("region_markers", Reports(&["rgc: rgc_init:", "markers 2 needs memory outside the region"])),
+    m("too_many_markers", Reports(&["rgc: rgc_init:", "markers 9 is more than the maximum of 8"])),
     m("region_meta_too_big", Reports(&["rgc: rgc_init:", "meta_bytes 1024000", "for the heap"])),
     m("region_tables_full", Aborts(&["rgc: region: the table area is full", "raise rgc_config.meta_bytes"])),
     m(

@@ -22,13 +22,7 @@ fn random_programs_match_the_model() {
 fn random_programs_match_the_model_under_torture() {
     let n = seeds("RGC_DIFF_TORTURE_SEEDS", 40);
     for gc in COLLECTORS {
-        if let Err(report) = check_seeds(
-            gc.name,
-            1_000_000..1_000_000 + n,
-            300,
-            &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")],
-            Mix::Balanced,
-        ) {
+        if let Err(report) = check_seeds(gc.name, 1_000_000..1_000_000 + n, 300, rgc_tests::TORTURE, Mix::Balanced) {
             panic!("{report}");
         }
     }
@@ -41,7 +35,7 @@ fn random_programs_match_the_model_under_torture() {
 fn stores_during_a_cycle_match_the_model() {
     let n = seeds("RGC_DIFF_MUTATION_SEEDS", 60);
     for gc in COLLECTORS {
-        let env = [("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")];
+        let env = rgc_tests::TORTURE;
         if let Err(report) = check_seeds(gc.name, 2_000_000..2_000_000 + n, 400, &env, Mix::Mutation) {
             panic!("{report}");
         }
@@ -57,7 +51,7 @@ fn cycles_are_reclaimed_exactly() {
     for gc in COLLECTORS {
         for (seeds, env) in [
             (3_000_000..3_000_000 + n, &[("RGC_HEAP_INITIAL", "256K")][..]),
-            (4_000_000..4_000_000 + n / 3, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..]),
+            (4_000_000..4_000_000 + n / 3, rgc_tests::TORTURE),
         ] {
             if let Err(report) = check_seeds(gc.name, seeds, 400, env, Mix::Cycles) {
                 panic!("{report}");
@@ -93,8 +87,8 @@ fn threaded_programs_match_the_model() {
     for gc in COLLECTORS.iter().filter(|gc| gc.threads) {
         for (seeds, env, mix) in [
             (7_000_000..7_000_000 + n, &[("RGC_HEAP_INITIAL", "256K")][..], Mix::Balanced),
-            (8_000_000..8_000_000 + n / 3, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..], Mix::Balanced),
-            (9_000_000..9_000_000 + n / 3, &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1")][..], Mix::Mutation),
+            (8_000_000..8_000_000 + n / 3, rgc_tests::TORTURE, Mix::Balanced),
+            (9_000_000..9_000_000 + n / 3, rgc_tests::TORTURE, Mix::Mutation),
         ] {
             if let Err(report) = check_seeds_threaded(gc.name, seeds, 3, 300, env, mix) {
                 panic!("{report}");

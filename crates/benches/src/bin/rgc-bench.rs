@@ -20,7 +20,8 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "rgc bench", about = "Pause-time comparison of rgc's collectors (and bdwgc) on real-time scenarios")]
 struct Args {
-    /// Scenarios to run (comma-separated; default all): control-loop, gcbench, lru-cache, request-server, richards.
+    /// Scenarios to run (comma-separated; default all): control-loop, gcbench, lru-cache, request-server, richards;
+    /// and the groups threads (workers sharing a heap) and markers (parallel marking).
     #[arg(long, value_delimiter = ',')]
     scenario: Vec<String>,
     /// Collectors (comma-separated; default every rgc collector plus bdw and bdw-inc).
@@ -154,12 +155,13 @@ fn bench(args: &Args) -> Result<(), String> {
         return Err(format!("--heap-mult must be positive, got {}", args.heap_mult));
     }
     let threads_group = args.scenario.is_empty() || args.scenario.iter().any(|s| s == benches::threads::SCENARIO.name);
+    let markers_group = args.scenario.is_empty() || args.scenario.iter().any(|s| s == benches::markers::GROUP);
     let scenarios: Vec<&Scenario> = if args.scenario.is_empty() {
         SCENARIOS.iter().collect()
     } else {
         args.scenario
             .iter()
-            .filter(|s| *s != benches::threads::SCENARIO.name)
+            .filter(|s| *s != benches::threads::SCENARIO.name && *s != benches::markers::GROUP)
             .map(|s| find_scenario(s))
             .collect::<Result<_, _>>()?
     };
@@ -218,6 +220,18 @@ fn bench(args: &Args) -> Result<(), String> {
                         params: benches::threads::params(work, n, args.quick, args.heap_mult, &args.heap_policy),
                     });
                 }
+            }
+        }
+    }
+
+    if markers_group {
+        let sc = find_scenario(benches::markers::SCENARIO)?;
+        let live = if args.quick { benches::markers::LIVE_MB / 8.0 } else { benches::markers::LIVE_MB };
+        for c in contenders.iter().filter(|c| benches::markers::COLLECTORS.contains(&c.name())) {
+            for &n in benches::markers::MARKERS {
+                let mut params = params_for(sc, args, Some(live));
+                params.push(("markers".into(), n.to_string()));
+                jobs.push(Job { scenario: sc, contender: c.clone(), group: benches::markers::GROUP, params });
             }
         }
     }
@@ -334,6 +348,13 @@ fn bench(args: &Args) -> Result<(), String> {
     if !threads_table.is_empty() {
         if let Err(e) = std::fs::write(args.out.join("threads.md"), &threads_table) {
             eprintln!("rgc bench: cannot write threads.md: {e}");
+        }
+    }
+    let markers_table = benches::markers::table(&results);
+    print!("{markers_table}");
+    if !markers_table.is_empty() {
+        if let Err(e) = std::fs::write(args.out.join("markers.md"), &markers_table) {
+            eprintln!("rgc bench: cannot write markers.md: {e}");
         }
     }
     println!("\n{floor_note}");
