@@ -274,6 +274,46 @@ mod tests {
 /// by gaps of four times as long, timed like pauses. Interrupts and other
 /// tenants stretch some of them; a collector's pause percentiles on the
 /// same machine cannot be expected below these.
+/// The calling thread's CPU time, in nanoseconds.
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// The same fixed work (calibrated to take about `busy_ns` of CPU time)
+/// run `samples` times, each timed by the thread's CPU clock: how much the
+/// CPU time of unchanged work varies on this machine. Other tenants'
+/// cache and memory traffic, interrupts and a hypervisor's stolen time
+/// all land in it, so a pause's CPU time cannot be steadier than this.
+pub fn cpu_noise_floor(busy_ns: u64, samples: usize) -> Summary {
+    let work = |iterations: u64| {
+        let mut x = 0u64;
+        for k in 0..iterations {
+            x = std::hint::black_box(x.wrapping_add(k));
+        }
+        x
+    };
+    let timed = |iterations: u64| {
+        let start = thread_cpu_ns();
+        std::hint::black_box(work(iterations));
+        thread_cpu_ns() - start
+    };
+    // The median of a few runs, so one slow run does not set the size.
+    let median_of = |iterations: u64| {
+        let mut t: Vec<u64> = (0..9).map(|_| timed(iterations)).collect();
+        t.sort_unstable();
+        t[4]
+    };
+    let mut iterations = 1000u64;
+    while median_of(iterations) < busy_ns {
+        iterations += iterations / 4;
+    }
+    let durations: Vec<u64> = (0..samples).map(|_| timed(iterations)).collect();
+    Summary::of(&durations)
+}
+
 pub fn noise_floor(busy_ns: u64, samples: usize) -> Summary {
     let clock = std::time::Instant::now();
     let now = || clock.elapsed().as_nanos() as u64;

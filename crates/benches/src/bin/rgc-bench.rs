@@ -289,14 +289,22 @@ fn bench(args: &Args) -> Result<(), String> {
     // Sized like the incremental collector's default increment.
     let floor_ns = gc_api::config::Config::default().pause_ns;
     let floor = benches::metrics::noise_floor(floor_ns, 10_000);
+    let cpu_floor = benches::metrics::cpu_noise_floor(floor_ns, 10_000);
+    let us = |ns: u64| ns as f64 / 1e3;
     let floor_note = format!(
         "machine noise floor: {} us of busy work, timed 10000 times like a pause, took p50 {:.1} us, p99 {:.1} us, \
-         p99.9 {:.1} us, max {:.1} us. Interrupts and other tenants stretch pauses this much whatever the collector.",
+         p99.9 {:.1} us, max {:.1} us. Interrupts and other tenants stretch pauses this much whatever the collector. \
+         The same fixed work timed by the thread's CPU clock took p50 {:.1} us, p99 {:.1} us, p99.9 {:.1} us, max \
+         {:.1} us: a pause's CPU time varies this much with no change in its work.",
         floor_ns / 1000,
-        floor.p50_ns as f64 / 1e3,
-        floor.p99_ns as f64 / 1e3,
-        floor.p999_ns as f64 / 1e3,
-        floor.max_ns as f64 / 1e3
+        us(floor.p50_ns),
+        us(floor.p99_ns),
+        us(floor.p999_ns),
+        us(floor.max_ns),
+        us(cpu_floor.p50_ns),
+        us(cpu_floor.p99_ns),
+        us(cpu_floor.p999_ns),
+        us(cpu_floor.max_ns)
     );
     let mut results = Results {
         schema: SCHEMA.into(),
