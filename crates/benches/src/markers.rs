@@ -66,9 +66,17 @@ pub fn table(results: &Results) -> String {
         return String::new();
     }
     let live = rows[0].run.params.get("live_mb").map_or("?", |s| s.as_str());
+    // What the machine gave two threads around the threads group, if it ran.
+    let two = |v: &[(u32, f64)]| v.iter().find(|(n, _)| *n == 2).map(|(_, x)| format!("{x:.2}x"));
+    let machine = match (two(&results.machine_scaling_before), two(&results.machine_scaling_after)) {
+        (Some(a), Some(b)) => {
+            format!("Two threads of busy work ran {a} and {b} as fast as one (before and after the threads group).\n")
+        }
+        _ => String::new(),
+    };
     let mut out = format!(
         "\n== markers: {SCENARIO} at {live} MB live, stop-the-world collections marked by 1 or more threads, \
-         on {} cores\n\n| collector | markers | collections | pause p50 / max (ms) | CPU p50 / max (ms) | \
+         on {} cores\n{machine}\n| collector | markers | collections | pause p50 / max (ms) | CPU p50 / max (ms) | \
          max pause vs 1 marker | mark rate (MB/s) |\n|---|---|---|---|---|---|---|\n",
         results.settings.cores
     );
