@@ -89,8 +89,10 @@ pub(crate) trait Sharing {
     /// when there is none left (for a parallel marker: anywhere).
     fn refill(&mut self) -> Option<Entry>;
     /// Called before each entry is scanned: may move some of `stack`'s
-    /// entries to where other markers find them.
-    fn offer(&mut self, stack: &mut MarkStack);
+    /// entries to where other markers find them. `ring` is the prefetch ring: marked objects this marker will queue
+    /// and scan, which it keeps (a list walk's work is mostly there, with
+    /// one entry on the stack).
+    fn offer(&mut self, stack: &mut MarkStack, ring: &[Found]);
 }
 
 /// A marker on its own (every incremental step, every board, one marker).
@@ -103,7 +105,7 @@ impl Sharing for Alone {
         None
     }
     #[inline(always)]
-    fn offer(&mut self, _stack: &mut MarkStack) {}
+    fn offer(&mut self, _stack: &mut MarkStack, _ring: &[Found]) {}
 }
 
 /// Entries per mark-stack segment (16 KiB).
@@ -732,7 +734,7 @@ impl Marker {
                     }
                 }
             };
-            sharing.offer(&mut self.stack);
+            sharing.offer(&mut self.stack, &self.ring);
             // SAFETY: only marked, validated objects are pushed.
             let h = unsafe { header(obj) };
             spent += match h.bytes_len() {

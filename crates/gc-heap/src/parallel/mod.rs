@@ -8,7 +8,9 @@
 //! it each has a *public* work-stealing deque (`crossbeam-deque`): every
 //! [`OFFER_EVERY`] entries scanned, a marker whose public deque is empty,
 //! while some marker is idle, moves up to [`OFFER_BATCH`] of its *oldest*
-//! entries there (nearest the roots, so likely the largest subgraphs).
+//! entries there (nearest the roots, so likely the largest subgraphs); its
+//! only entry too, when its prefetch ring holds work it keeps (walking a
+//! list, the stack is one entry deep and the work is in the ring).
 //! A marker whose stack runs dry pops its own public deque, then steals a
 //! batch from another's. Arrays are scanned [`crate::mark::ARRAY_CHUNK`]
 //! items per entry, so one large array is shared like many objects.
@@ -37,7 +39,7 @@ mod sync;
 mod termination;
 
 use crate::mark::{Entry, MarkCounts, MarkStack, Marker, Sharing};
-use crate::view::MarkView;
+use crate::view::{Found, MarkView};
 use alloc::vec::Vec;
 use crossbeam_deque::{Steal, Stealer, Worker};
 use crossbeam_utils::Backoff;
@@ -217,14 +219,19 @@ impl<'a> ParallelLane<'a> {
     }
 
     /// Moves some of `stack`'s oldest entries to the public deque, if it
-    /// is empty and some marker is idle.
+    /// is empty and some marker is idle. The stack's only entry goes too
+    /// when `ring` holds work this marker keeps: walking a list, or a large
+    /// array whose continuation is popped whenever the stack runs dry, a
+    /// marker's stack is one entry deep, and a helper would otherwise get
+    /// nothing for the whole walk.
     #[cold]
     #[inline(never)]
-    fn offer_now(&mut self, stack: &mut MarkStack) {
+    fn offer_now(&mut self, stack: &mut MarkStack, ring: &[Found]) {
         if self.termination.someone_is_hungry() && self.public.is_empty() {
             let len = stack.len();
-            if len > 1 {
-                stack.take_oldest(OFFER_BATCH.min(len / 2), |e| self.public.push(e));
+            let keeps = len > 1 || (len == 1 && ring.iter().any(|f| !f.obj.is_null()));
+            if keeps {
+                stack.take_oldest(OFFER_BATCH.min(len.div_ceil(2)), |e| self.public.push(e));
             }
         }
     }
@@ -240,11 +247,11 @@ impl Sharing for ParallelLane<'_> {
     }
 
     #[inline(always)]
-    fn offer(&mut self, stack: &mut MarkStack) {
+    fn offer(&mut self, stack: &mut MarkStack, ring: &[Found]) {
         self.countdown -= 1;
         if self.countdown == 0 {
             self.countdown = OFFER_EVERY;
-            self.offer_now(stack);
+            self.offer_now(stack, ring);
         }
     }
 }
