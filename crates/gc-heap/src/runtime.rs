@@ -137,6 +137,10 @@ pub struct Runtime {
     /// holds the collector lock.
     #[cfg(feature = "std")]
     pub(crate) parallel: Option<crate::parallel::Markers>,
+    /// How long the last [`Runtime::mark_transitive`] took, with
+    /// `config.markers` > 1 (see [`crate::parallel::SOLO_NS`]).
+    #[cfg(feature = "std")]
+    pub(crate) last_mark_ns: u64,
 }
 
 impl Runtime {
@@ -195,6 +199,8 @@ impl Runtime {
             world_stopped: false,
             #[cfg(feature = "std")]
             parallel: None,
+            #[cfg(feature = "std")]
+            last_mark_ns: 0,
             config,
             heap,
             types: TypeTable::new(),
@@ -263,6 +269,25 @@ impl Runtime {
         self.mark_snapshot_some(0, usize::MAX);
     }
 
+    /// Marks alone for up to [`crate::parallel::SOLO_NS`] from `start`, or
+    /// not at all after a mark that took longer (and in torture mode); true
+    /// if that finished the mark.
+    #[cfg(feature = "std")]
+    fn mark_alone_briefly(&mut self, start: u64) -> bool {
+        if self.config.torture || self.last_mark_ns >= crate::parallel::SOLO_NS {
+            return self.marker.drain(&mut self.heap, &self.types, 0);
+        }
+        let until = start.saturating_add(crate::parallel::SOLO_NS);
+        loop {
+            if self.marker.drain(&mut self.heap, &self.types, crate::parallel::SOLO_CHUNK_UNITS) {
+                return true;
+            }
+            if gc_api::platform::now_ns() >= until {
+                return false;
+            }
+        }
+    }
+
     /// Threads that mark a stop-the-world collection: the configured
     /// count, or those the helper threads' start left.
     pub fn markers(&self) -> usize {
@@ -280,8 +305,8 @@ impl Runtime {
     pub fn mark_transitive(&mut self) {
         #[cfg(feature = "std")]
         if self.config.markers > 1 {
-            let solo = if self.config.torture { 0 } else { crate::parallel::SOLO_UNITS };
-            if !self.marker.drain(&mut self.heap, &self.types, solo) {
+            let start = gc_api::platform::now_ns();
+            if !self.mark_alone_briefly(start) {
                 if self.parallel.as_ref().is_some_and(|m| m.inherited()) {
                     // A forked child: start its own helpers (see `Crew::inherited`).
                     core::mem::forget(self.parallel.take());
@@ -292,6 +317,9 @@ impl Runtime {
                 // settles first), and this view is the heap's only one.
                 unsafe { markers.drain(&mut self.marker, &mut self.heap.mark_view(), &self.types) };
             }
+            self.marker.drain(&mut self.heap, &self.types, usize::MAX);
+            self.last_mark_ns = gc_api::platform::now_ns().saturating_sub(start);
+            return;
         }
         self.marker.drain(&mut self.heap, &self.types, usize::MAX);
     }
