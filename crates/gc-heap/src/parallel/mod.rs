@@ -28,10 +28,10 @@
 //! protocols are model-checked (`tests/loom_marking.rs`).
 //!
 //! ## When it runs
-//! The collecting thread first marks alone for [`SOLO_NS`]: most
-//! collections of a small heap end before helpers would pay for their
-//! wake-up. Torture
-//! mode skips that, so its tiny collections exercise the parallel path.
+//! The collecting thread first marks alone for [`SOLO_NS`], unless the
+//! last mark took longer: most collections of a small heap end before
+//! helpers would pay for their wake-up. Torture mode skips that, so its
+//! tiny collections exercise the parallel path.
 //! A mark stack that overflowed (only when memory for a segment is
 //! refused) is left to the sequential drain that follows, which rescans.
 
