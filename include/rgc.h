@@ -201,6 +201,8 @@ typedef struct rgc_config {
     uint64_t region_size; /* bytes of region */
     uint32_t heap_policy; /* RGC_HEAP_POLICY_*: when collections start (below) */
     uint32_t markers;     /* threads marking a stop-the-world collection; 0: one per core (max 8) */
+    uint32_t background;  /* incremental only: RGC_BACKGROUND_* (below) */
+    uint32_t reserved0;   /* 0 */
 } rgc_config;
 
 /* heap_policy (RGC_HEAP_POLICY=growth|fixed|adaptive):
@@ -230,6 +232,23 @@ typedef struct rgc_config {
  * region mode and on a board. 1: no helper threads. More than 8, or more
  * than 1 in region mode or in a build without threads: rgc_init fails
  * naming the value. Parallel marking changes no result, only pause times. */
+
+/* background (RGC_BACKGROUND=auto|on|off, incremental only): a collector
+ * thread, started by rgc_init, does a cycle's marking and sweeping while
+ * the mutators run; a mutator stops only for short handshakes (the root
+ * snapshot, each attempt to end marking, the start of the sweep), for the
+ * collector lock while the collector thread holds it (it steps aside at
+ * the next chunk of work), and to assist when allocation outruns the
+ * collector thread (each assist at most pause_us). AUTO: on when the
+ * process may run on two cores or more, in a hosted build without a
+ * region. OFF (default, for now: with the collector thread holding the
+ * collector lock while it works, mutators wait for it too often; see
+ * DESIGN.md, "Background marking"). ON in region mode or in a build
+ * without threads: rgc_init fails naming the value. The other collectors
+ * ignore it. */
+#define RGC_BACKGROUND_AUTO 0u
+#define RGC_BACKGROUND_ON 1u
+#define RGC_BACKGROUND_OFF 2u
 
 /* ------------------------------------------------------------------------
  * Statistics (cumulative since rgc_init)
@@ -283,7 +302,11 @@ typedef struct rgc_stats {
  * ------------------------------------------------------------------------
  * RGC_PHASE_PAUSE brackets exactly the time the mutator is stopped; the
  * other phases nest inside it, except RGC_PHASE_FINALIZERS (user finalizers
- * run after the pause). Timestamps are CLOCK_MONOTONIC nanoseconds. The
+ * run after the pause) and RGC_PHASE_BACKGROUND. With a collector thread,
+ * events come from that thread too (one at a time: the listener is never
+ * called concurrently), and a mutator that waited for the collector lock
+ * while the collector thread held it reports the wait as a pause once it
+ * has the lock (both events then, with the wait's timestamps). Timestamps are CLOCK_MONOTONIC nanoseconds. The
  * listener runs inside the collector: it must not call any rgc_* function
  * (doing so is a fatal error) and should be quick.
  */
@@ -301,9 +324,12 @@ enum rgc_phase {
     RGC_PHASE_OVERRUN = 8, /* an incremental cycle finished synchronously (heap ran out) */
     RGC_PHASE_RECONCILE = 9, /* refcount: zero-count table checked against the roots, garbage freed */
     RGC_PHASE_CYCLES = 10,   /* refcount: trial deletion over candidate cycle roots */
-    RGC_PHASE_SAFEPOINT = 11 /* stopping the world: until every other attached thread is
-                                parked (time to safepoint); before the pause, only when
-                                another thread is attached */
+    RGC_PHASE_SAFEPOINT = 11, /* stopping the world: until every other attached thread is
+                                 parked (time to safepoint); before the pause, only when
+                                 another thread is attached */
+    RGC_PHASE_BACKGROUND = 12 /* incremental with a collector thread (rgc_config.background):
+                                 its work while the mutators run, NOT a pause; the phases it
+                                 does nest inside it, and its handshakes are pauses outside it */
 };
 
 typedef struct rgc_event {
@@ -386,7 +412,8 @@ _Static_assert(sizeof(rgc_type) == 40 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, alloc_span) == 32 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, finalizer) == 24 + 2 * sizeof(void *), "rgc_type layout");
 _Static_assert(offsetof(rgc_type, id) == 24 + 4 * sizeof(void *), "rgc_type layout");
-_Static_assert(sizeof(rgc_config) == 80, "rgc_config layout");
+_Static_assert(sizeof(rgc_config) == 88, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, background) == 80, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_policy) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, markers) == 76, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");

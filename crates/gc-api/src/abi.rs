@@ -83,6 +83,15 @@ pub const HEAP_POLICY_FIXED: u32 = 1;
 /// rate and the collection speed (MemBalancer's rule).
 pub const HEAP_POLICY_ADAPTIVE: u32 = 2;
 
+/// `rgc_config.background`: a collector thread when the process may run
+/// on two cores or more, in a hosted build without a region; else none.
+pub const BACKGROUND_AUTO: u32 = 0;
+/// `rgc_config.background`: a collector thread, whatever the cores.
+pub const BACKGROUND_ON: u32 = 1;
+/// `rgc_config.background`: no collector thread (time slicing on the
+/// mutators' threads only).
+pub const BACKGROUND_OFF: u32 = 2;
+
 /// `rgc_config`: what `rgc_init` accepts. Fill it with
 /// `rgc_config_default` and change what you need; every field is listed with
 /// its default and environment variable in [`crate::config::KNOBS`].
@@ -119,8 +128,14 @@ pub struct RgcConfig {
     /// Threads that mark in a stop-the-world collection, the collecting
     /// one included (0: one per core, at most 8; 1: no helpers).
     pub markers: u32,
+    /// Incremental collector: whether a collector thread does the cycle's
+    /// work while mutators run ([`BACKGROUND_AUTO`], [`BACKGROUND_ON`],
+    /// [`BACKGROUND_OFF`]).
+    pub background: u32,
+    pub reserved0: u32,
 }
-const_assert_eq!(core::mem::size_of::<RgcConfig>(), 80);
+const_assert_eq!(core::mem::size_of::<RgcConfig>(), 88);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, background), 80);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_policy), 72);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, markers), 76);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_max), 8);

@@ -97,18 +97,22 @@ impl<C: Collector> Drop for Entered<'_, C> {
 /// Takes the collector lock for `call` (a safepoint for the calling
 /// thread), or stops with a message on re-entry or inside a blocking
 /// region. A collector that runs one thread checks without a locked
-/// instruction, as before threads.
+/// instruction, as before threads. Returns the caller's context and, if
+/// it waited for the collector thread, when the wait began (a pause).
 #[inline]
-fn lock<C: Collector>(call: &'static str) -> *mut shadowstack::Context {
+fn lock<C: Collector>(call: &'static str) -> (*mut shadowstack::Context, Option<u64>) {
     let ctx = shadowstack::current();
     // SAFETY: the calling thread's own context.
     if unsafe { shadowstack::in_blocking_region(ctx) } {
         in_blocking_region(call);
     }
+    let mut waited = None;
     if C::THREADS == crate::Threads::Concurrent {
         // SAFETY: as above.
-        if unsafe { shadowstack::safepoint::enter(ctx) }.is_err() {
-            reentered(call, "called while the collector is running on this thread (from an event listener?)");
+        match unsafe { shadowstack::safepoint::enter_timed(ctx, crate::platform::now_ns) } {
+            Err(_) => reentered(call, "called while the collector is running on this thread (from an event listener?)"),
+            Ok(Some(wait)) if waited_for_collector_thread(wait.holder) => waited = Some(wait.since),
+            Ok(_) => {}
         }
     // SAFETY: as above; the collector runs one thread (rgc.h).
     } else if unsafe { shadowstack::safepoint::enter_serialised(ctx) }.is_err() {
@@ -118,7 +122,19 @@ fn lock<C: Collector>(call: &'static str) -> *mut shadowstack::Context {
              time: this collector runs one thread, see rgc.h, \"Threads\")",
         );
     }
-    ctx
+    (ctx, waited)
+}
+
+/// True when `holder` is the collector thread's lock id.
+#[inline]
+fn waited_for_collector_thread(holder: usize) -> bool {
+    #[cfg(feature = "std")]
+    return holder == crate::background::holder();
+    #[cfg(not(feature = "std"))]
+    return {
+        let _ = holder;
+        false
+    };
 }
 
 #[cold]
@@ -149,11 +165,16 @@ impl<C: Collector> Instance<C> {
     /// initialised or the calling thread is already inside it.
     #[inline]
     pub fn enter(&self, call: &'static str) -> Entered<'_, C> {
-        let ctx = lock::<C>(call);
+        let (ctx, waited) = lock::<C>(call);
         // SAFETY: the collector lock is ours, so no other reference to the
         // collector exists until the returned guard drops.
         match unsafe { &mut *self.collector.get() } {
-            Some(collector) => Entered { collector, ctx },
+            Some(collector) => {
+                if let Some(since) = waited {
+                    collector.events().record_pause(since);
+                }
+                Entered { collector, ctx }
+            }
             None => not_initialised(call),
         }
     }
@@ -205,7 +226,7 @@ pub unsafe fn config_default(out: *mut RgcConfig) {
 ///
 /// # Safety
 /// `cfg` is null (use defaults) or points to a readable `rgc_config`.
-pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_matches: bool) -> c_int {
+pub unsafe fn init<C: Collector>(inst: &'static Instance<C>, cfg: *const RgcConfig, abi_matches: bool) -> c_int {
     const CALL: &str = "rgc_init";
     if !abi_matches {
         fatal::report(
@@ -221,8 +242,28 @@ pub unsafe fn init<C: Collector>(inst: &Instance<C>, cfg: *const RgcConfig, abi_
     lock::<C>(CALL);
     // SAFETY: forwarded contract.
     let result = unsafe { init_locked(inst, cfg) };
+    // SAFETY: the lock is ours, taken above.
+    let background = result == 0 && unsafe { (*inst.collector.get()).as_ref() }.is_some_and(|c| c.wants_background());
     shadowstack::safepoint::leave();
+    if background {
+        start_collector_thread(inst);
+    }
     result
+}
+
+/// Starts the collector thread of `inst` ([`crate::background`]).
+#[cfg(feature = "std")]
+fn start_collector_thread<C: Collector>(inst: &'static Instance<C>) {
+    crate::background::start(std::sync::Arc::new(move || background_step(inst)));
+}
+#[cfg(not(feature = "std"))]
+fn start_collector_thread<C: Collector>(_inst: &'static Instance<C>) {}
+
+/// One call of collector-thread work: enters the collector (which must
+/// exist: `rgc_shutdown` stops the thread first) and leaves it.
+#[cfg(feature = "std")]
+fn background_step<C: Collector>(inst: &'static Instance<C>) -> crate::BackgroundNext {
+    inst.enter("rgc (collector thread)").background_work()
 }
 
 /// [`init`] with the collector lock held.
@@ -325,6 +366,9 @@ pub fn shutdown<C: Collector>(inst: &Instance<C>) {
     if inst.running_finalizers.load(Ordering::Acquire) {
         fatal!("rgc_shutdown", "called from a finalizer");
     }
+    // The collector thread goes first: it must not find the collector gone.
+    #[cfg(feature = "std")]
+    crate::background::stop();
     // Enter to get the usual checks, then drop the collector through the
     // cell while the lock is still held, so nothing can observe it half-gone.
     let entered = inst.enter("rgc_shutdown");
@@ -633,6 +677,12 @@ pub unsafe fn write_barrier<C: Collector>(
 /// a detached thread has no log (both cursors null), so its first logged
 /// store lands here.
 pub fn store_log_flush<C: Collector>(inst: &Instance<C>) -> *mut *mut c_void {
+    // SAFETY: the calling thread's own context, outside the collector
+    // (re-entry from a listener takes the locked path, which reports it).
+    let pos = unsafe { C::flush_without_lock(shadowstack::current()) };
+    if !pos.is_null() {
+        return pos.cast();
+    }
     inst.enter_to_allocate("rgc_store_log_flush").flush_store_log().cast()
 }
 
@@ -802,8 +852,14 @@ pub fn set_thread_exit_hook(detach: extern "C" fn()) {
 
 /// `rgc_safepoint`'s slow path: parks the calling thread until the
 /// collection that asked for it is done.
-pub fn safepoint_slow<C: Collector>() {
-    lock::<C>("rgc_safepoint");
+pub fn safepoint_slow<C: Collector>(inst: &Instance<C>) {
+    let (_, waited) = lock::<C>("rgc_safepoint");
+    if let Some(since) = waited {
+        // SAFETY: the collector lock is ours.
+        if let Some(c) = unsafe { (*inst.collector.get()).as_mut() } {
+            c.events().record_pause(since);
+        }
+    }
     shadowstack::safepoint::leave();
 }
 
@@ -1003,7 +1059,7 @@ macro_rules! export_c_abi {
             }
             #[no_mangle]
             pub extern "C" fn rgc_safepoint_slow() {
-                glue::safepoint_slow::<C>()
+                glue::safepoint_slow(&INSTANCE)
             }
             #[no_mangle]
             pub extern "C" fn rgc_enter_blocking() {

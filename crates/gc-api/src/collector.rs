@@ -34,6 +34,16 @@ pub enum Threads {
     Single,
 }
 
+/// What the collector thread does after one [`Collector::background_work`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackgroundNext {
+    /// Nothing is due: sleep until a mutator's poll wakes the thread.
+    Sleep,
+    /// More work: call again (after stepping aside for any thread that
+    /// waits for the collector lock).
+    Continue,
+}
+
 /// Why `rgc_init` failed.
 #[derive(Debug, Clone)]
 pub struct InitError(pub Message);
@@ -131,6 +141,20 @@ pub trait Collector: Sized {
     /// counted and the spans are emptied, so nothing refers to it after.
     fn retire_thread(&mut self) {}
 
+    /// Whether this instance wants a collector thread (`rgc_config.background`,
+    /// for a collector that can use one): the glue starts it after
+    /// `rgc_init` ([`crate::background`]).
+    fn wants_background(&self) -> bool {
+        false
+    }
+
+    /// One bounded piece of collector-thread work, called by that thread
+    /// with the collector lock held and the other threads *running* (not
+    /// stopped, not settled: the collector stops them itself where it must).
+    fn background_work(&mut self) -> BackgroundNext {
+        BackgroundNext::Sleep
+    }
+
     /// A full collection.
     fn collect(&mut self);
 
@@ -177,6 +201,17 @@ pub trait Collector: Sized {
     /// collectors without incremental pacing, which ignore it.
     fn set_pacing(&mut self, _pause_ns: u64, _window_ns: u64) -> bool {
         false
+    }
+
+    /// [`Collector::flush_store_log`] without entering the collector, when
+    /// the collector can take the entries another way (a collector thread
+    /// marks: they are handed to it); null when it cannot (then the caller
+    /// enters). Must not run user code either.
+    ///
+    /// # Safety
+    /// `ctx` is the calling thread's context, outside any rgc call.
+    unsafe fn flush_without_lock(_ctx: *mut shadowstack::Context) -> *mut *mut u8 {
+        core::ptr::null_mut()
     }
 
     /// Empties the collector's store log (the buffer an inline `RGC_STORE`

@@ -70,6 +70,16 @@ pub const KNOBS: &[Knob] = &[
               without a region.",
     },
     Knob {
+        env: "RGC_BACKGROUND",
+        field: "background",
+        default: 2,
+        unit: "auto, on or off (or 0, 1, 2)",
+        doc: "Incremental collector: a collector thread does each cycle's marking and sweeping while the \
+              mutators run, which stop only for short handshakes, assists and waits for the collector lock. \
+              auto: on with two cores or more, in a hosted build without a region. on needs a hosted build \
+              without a region. Off by default until it beats time slicing (DESIGN.md, \"Background marking\").",
+    },
+    Knob {
         env: "RGC_SHADOWSTACK_SLOTS",
         field: "shadowstack_slots",
         default: 1 << 20,
@@ -178,6 +188,9 @@ pub struct Config {
     /// (resolved at init: `rgc_config.markers` 0 becomes one per core the
     /// process may run on, [`crate::platform::cores`]).
     pub markers: usize,
+    /// The incremental collector does its cycles on a collector thread
+    /// (resolved at init from `rgc_config.background`).
+    pub background: bool,
 }
 
 /// The most threads `markers` may ask for.
@@ -264,6 +277,8 @@ pub fn default_c_config() -> RgcConfig {
         region_size: 0,
         heap_policy: const { knob_default("heap_policy") as u32 },
         markers: const { knob_default("markers") as u32 },
+        background: const { knob_default("background") as u32 },
+        reserved0: 0,
     }
 }
 
@@ -350,6 +365,7 @@ impl Config {
             window_ns: c.window_us as u64 * 1000,
             free_budget: c.free_budget as usize,
             markers: markers_of(c.markers, region.is_some())?,
+            background: background_of(c.background, region.is_some())?,
             region,
             heap_policy: match HeapPolicy::from_c(c.heap_policy) {
                 Some(p) => p,
@@ -362,6 +378,9 @@ impl Config {
                 }
             },
         };
+        if c.reserved0 != 0 {
+            return out_of_range("reserved0", &c.reserved0, " must be 0 (rgc_config_default sets it)");
+        }
         check_pacing(cfg.pause_ns, cfg.window_ns)
             .map_err(|e| msg!(e, " (pause_us ", c.pause_us, ", window_us ", c.window_us, ")"))?;
         if cfg.heap_max < 64 * 1024 {
@@ -398,10 +417,13 @@ fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<()
             ("heap_policy", "growth") => Some(crate::abi::HEAP_POLICY_GROWTH as u64),
             ("heap_policy", "fixed") => Some(crate::abi::HEAP_POLICY_FIXED as u64),
             ("heap_policy", "adaptive") => Some(crate::abi::HEAP_POLICY_ADAPTIVE as u64),
+            ("background", "auto") => Some(crate::abi::BACKGROUND_AUTO as u64),
+            ("background", "on") => Some(crate::abi::BACKGROUND_ON as u64),
+            ("background", "off") => Some(crate::abi::BACKGROUND_OFF as u64),
             _ => None,
         };
         let value = named.or_else(|| parse_size(&text)).ok_or_else(|| match knob.field {
-            "heap_policy" => msg!("environment variable ", knob.env, "='", text, "' is not ", knob.unit),
+            "heap_policy" | "background" => msg!("environment variable ", knob.env, "='", text, "' is not ", knob.unit),
             _ => msg!("environment variable ", knob.env, "='", text, "' is not a number (", knob.unit, ")"),
         })?;
         let too_big = || msg!("environment variable ", knob.env, "='", text, "' is out of range");
@@ -419,6 +441,7 @@ fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<()
             "meta_bytes" => c.meta_bytes = narrow(value)?,
             "heap_policy" => c.heap_policy = narrow(value)?,
             "markers" => c.markers = narrow(value)?,
+            "background" => c.background = narrow(value)?,
             _ => unreachable!("knob {} has no config field", knob.field),
         }
     }
@@ -451,6 +474,35 @@ fn markers_of(requested: u32, in_region: bool) -> Result<usize, Message> {
         return Ok(crate::platform::cores().min(MAX_MARKERS));
     }
     Ok(1)
+}
+
+/// Resolves `rgc_config.background` (`requested`): a collector thread
+/// needs threads (a hosted build) and the system allocator (no region).
+fn background_of(requested: u32, in_region: bool) -> Result<bool, Message> {
+    use crate::abi::{BACKGROUND_AUTO, BACKGROUND_OFF, BACKGROUND_ON};
+    let hosted = cfg!(feature = "std") && !in_region;
+    match requested {
+        BACKGROUND_OFF => Ok(false),
+        BACKGROUND_ON if in_region => Err(msg!(
+            "background 1 (on) needs memory outside the region for the collector thread: use off (2) in region mode"
+        )),
+        BACKGROUND_ON if !hosted => {
+            Err(msg!("background 1 (on) needs threads, and this build (no_std) has none: use off (2)"))
+        }
+        BACKGROUND_ON if !cfg!(target_has_atomic = "64") => {
+            Err(msg!("background 1 (on) needs 64-bit atomic operations, which this target lacks: use off (2)"))
+        }
+        BACKGROUND_ON => Ok(true),
+        #[cfg(feature = "std")]
+        BACKGROUND_AUTO => Ok(hosted && cfg!(target_has_atomic = "64") && crate::platform::cores() >= 2),
+        #[cfg(not(feature = "std"))]
+        BACKGROUND_AUTO => Ok(false),
+        _ => Err(msg!(
+            "background ",
+            requested,
+            " is not RGC_BACKGROUND_AUTO (0), RGC_BACKGROUND_ON (1) or RGC_BACKGROUND_OFF (2)"
+        )),
+    }
 }
 
 /// Validates `region`, `region_size` and `meta_bytes` and splits the region.
@@ -545,6 +597,16 @@ mod tests {
         assert!(!Config::from_c(&c, |_| None).unwrap().verifying());
     }
 
+    /// A config (environment ignored) for a 256 KiB region in `region`.
+    fn in_region(region: &mut [u128; 1 << 14]) -> RgcConfig {
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        c.region = region.as_mut_ptr().cast();
+        c.region_size = core::mem::size_of_val(region) as u64;
+        c.meta_bytes = 64 << 10;
+        c
+    }
+
     #[test]
     fn markers_resolve_to_the_cores_and_refuse_what_cannot_run() {
         let mut c = default_c_config();
@@ -562,15 +624,48 @@ mod tests {
         let env = Config::from_c(&default_c_config(), |k| (k == "RGC_MARKERS").then(|| "3".into())).unwrap();
         assert_eq!(env.markers, 3);
         let mut region = [0u128; 1 << 14];
-        let mut c = default_c_config();
-        c.flags = CONFIG_NO_ENV;
-        c.region = region.as_mut_ptr().cast();
-        c.region_size = core::mem::size_of_val(&region) as u64;
-        c.meta_bytes = 64 << 10;
+        let mut c = in_region(&mut region);
         assert_eq!(Config::from_c(&c, |_| None).unwrap().markers, 1, "automatic is one marker in a region");
         c.markers = 2;
         let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
         assert!(err.contains("markers 2 needs memory outside the region"), "{err}");
+    }
+
+    #[test]
+    fn background_resolves_by_cores_and_refuses_what_cannot_run() {
+        use crate::abi::{BACKGROUND_AUTO, BACKGROUND_OFF, BACKGROUND_ON};
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        assert!(!Config::from_c(&c, |_| None).unwrap().background, "off by default");
+        c.background = BACKGROUND_AUTO;
+        let auto = Config::from_c(&c, |_| None).unwrap().background;
+        assert_eq!(auto, crate::platform::cores() >= 2, "auto: on with two cores or more");
+        c.background = BACKGROUND_ON;
+        assert!(Config::from_c(&c, |_| None).unwrap().background, "on even with one core");
+        c.background = BACKGROUND_OFF;
+        assert!(!Config::from_c(&c, |_| None).unwrap().background);
+        c.background = 3;
+        let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
+        assert!(err.contains("background 3 is not RGC_BACKGROUND_AUTO (0)"), "{err}");
+        let env =
+            |getenv: fn(&str) -> Option<String>| Config::from_c(&default_c_config(), getenv).map(|c| c.background);
+        assert!(env(|k| (k == "RGC_BACKGROUND").then(|| "on".into())).unwrap());
+        assert!(env(|k| (k == "RGC_BACKGROUND").then(|| "1".into())).unwrap());
+        assert!(!env(|k| (k == "RGC_BACKGROUND").then(|| "off".into())).unwrap());
+        let err = env(|k| (k == "RGC_BACKGROUND").then(|| "maybe".into())).unwrap_err().to_string();
+        assert!(err.contains("RGC_BACKGROUND='maybe' is not auto, on or off"), "{err}");
+        let mut region = [0u128; 1 << 14];
+        let mut c = in_region(&mut region);
+        c.background = BACKGROUND_AUTO;
+        assert!(!Config::from_c(&c, |_| None).unwrap().background, "auto is off in a region");
+        c.background = BACKGROUND_ON;
+        let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
+        assert!(err.contains("background 1 (on) needs memory outside the region"), "{err}");
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        c.reserved0 = 5;
+        let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
+        assert!(err.contains("reserved0 5 must be 0"), "{err}");
     }
 
     #[test]

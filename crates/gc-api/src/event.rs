@@ -46,10 +46,15 @@ pub enum Phase {
     /// until every one is parked (the time to safepoint). Reported only
     /// when another thread is attached; it precedes the pause it enables.
     Safepoint = 11,
+    /// Collector work on the incremental collector's background thread
+    /// while the mutators run: not a pause. The phases it does (`Mark`,
+    /// `Sweep`, ...) nest inside it; a handshake with the mutators is a
+    /// [`Phase::Pause`] of its own, outside it.
+    Background = 12,
 }
 
 /// Phase names, NUL-terminated so `rgc_phase_name` can hand them to C as is.
-pub const PHASE_NAMES: [&CStr; 12] = [
+pub const PHASE_NAMES: [&CStr; 13] = [
     c"pause",
     c"roots",
     c"mark",
@@ -62,6 +67,7 @@ pub const PHASE_NAMES: [&CStr; 12] = [
     c"reconcile",
     c"cycles",
     c"safepoint",
+    c"background",
 ];
 
 impl Phase {
@@ -139,6 +145,20 @@ impl EventSink {
             self.pauses += 1;
         }
         self.emit(EVENT_END, phase, t);
+        t
+    }
+
+    /// A pause that has already happened, from `start` to now (a thread
+    /// that waited for the collector lock, measured by the thread itself):
+    /// its start and end events are delivered now, with those timestamps.
+    pub fn record_pause(&mut self, start: u64) -> u64 {
+        let t = now_ns();
+        let d = t.saturating_sub(start);
+        self.total_pause_ns += d;
+        self.max_pause_ns = self.max_pause_ns.max(d);
+        self.pauses += 1;
+        self.emit(EVENT_START, Phase::Pause, start);
+        self.emit(EVENT_END, Phase::Pause, t);
         t
     }
 

@@ -21,6 +21,8 @@
 //!   the offending value, then `abort()`.
 //! - [`message`]: error text built without `core::fmt` (the [`msg!`] macro),
 //!   which keeps formatting code out of a board's image.
+//! - `background` (hosted builds): the collector thread that runs a
+//!   collector's [`Collector::background_work`] while the mutators run.
 //! - [`region`]: region mode's table area, the global allocator that keeps
 //!   every allocation rgc makes inside the caller's buffer.
 //! - [`platform`]: the clock, message output and abort, from libc or (on a
@@ -53,6 +55,8 @@
 extern crate alloc;
 
 pub mod abi;
+#[cfg(feature = "std")]
+pub mod background;
 pub mod cabi;
 pub mod collector;
 pub mod config;
@@ -65,7 +69,7 @@ pub mod region;
 pub mod types;
 
 pub use abi::{RgcConfig, RgcEvent, RgcStats, RgcType};
-pub use collector::{AllocRequest, Collector, InitError, Threads};
+pub use collector::{AllocRequest, BackgroundNext, Collector, InitError, Threads};
 pub use config::Config;
 pub use event::{EventSink, Phase};
 pub use message::{Hex, Message};

@@ -351,7 +351,7 @@ impl Runtime {
         }
         (local.alloc_bits, local.mark_bits, local.blocks_base) = self.heap.settle_geometry();
         local.black = self.allocate_black;
-        if shadowstack::attached_hint() < 2 {
+        if shadowstack::attached_hint() < 2 && !self.collector_thread {
             return;
         }
         while (local.stash_len[class] as usize) < shadowstack::STASH {
@@ -392,12 +392,21 @@ pub unsafe fn alloc_unlocked(ctx: *mut Context, class: usize, header: Header, by
         let (bits, base) = (local.alloc_bits, local.blocks_base);
         // The spent span's cells, counted at the next refill or settle;
         // black while a cycle marks.
+        if local.black {
+            // The collector thread may be marking: a cell it sees allocated
+            // must show its header (pairs with its acquire fence).
+            core::sync::atomic::fence(core::sync::atomic::Ordering::Release);
+        }
         // SAFETY: the span's cells lie in a block this thread owns.
         let n = unsafe { crate::heap::settle_cells(bits, base, class, local.settled[class], span.cursor) };
         if local.black {
-            // SAFETY: as above; only this thread writes this block's mark
-            // words while it runs (module doc of `heap::spans`).
-            unsafe { crate::heap::settle_cells(local.mark_bits, base, class, local.settled[class], span.cursor) };
+            // SAFETY: as above. Only this thread writes this block's
+            // allocation words while it runs (module doc of `heap::spans`),
+            // but the incremental collector's thread may set mark bits in
+            // them meanwhile, atomically: so does this.
+            unsafe {
+                crate::heap::settle_cells_atomic(local.mark_bits, base, class, local.settled[class], span.cursor)
+            };
         }
         local.unlocked_objects += n as u64;
         local.unlocked_footprint += (n * size) as u64;

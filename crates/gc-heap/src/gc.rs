@@ -52,6 +52,15 @@ pub trait Plan: Sized {
     fn weakref_registered(&mut self, _rt: &mut Runtime, _target: *mut u8) {}
     /// Up to `budget_ns` of work if due; true if any was done.
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool;
+    /// See [`Collector::wants_background`].
+    fn wants_background(&self, _rt: &Runtime) -> bool {
+        false
+    }
+    /// See [`Collector::background_work`]: unlike every other plan call,
+    /// the world runs and no thread was settled.
+    fn background(&mut self, _rt: &mut Runtime) -> gc_api::BackgroundNext {
+        gc_api::BackgroundNext::Sleep
+    }
     /// See [`Collector::weakref_get`].
     ///
     /// # Safety
@@ -67,6 +76,13 @@ pub trait Plan: Sized {
     /// Adds the plan's own figures (increments, overruns, refcount's frees)
     /// to the statistics.
     fn report(&self, _stats: &mut RgcStats) {}
+    /// See [`Collector::flush_without_lock`].
+    ///
+    /// # Safety
+    /// As there.
+    unsafe fn flush_unlocked(_ctx: *mut shadowstack::Context) -> *mut *mut u8 {
+        core::ptr::null_mut()
+    }
     /// See [`Collector::flush_store_log`].
     fn flush_store_log(&mut self, _rt: &mut Runtime) -> *mut *mut u8 {
         core::ptr::null_mut()
@@ -237,6 +253,14 @@ impl<P: Plan> Collector for Gc<P> {
         self.plan.step(&mut self.rt, budget_ns)
     }
 
+    fn wants_background(&self) -> bool {
+        self.plan.wants_background(&self.rt)
+    }
+
+    fn background_work(&mut self) -> gc_api::BackgroundNext {
+        self.plan.background(&mut self.rt)
+    }
+
     fn stats(&mut self) -> RgcStats {
         self.rt.settle_all();
         let mut stats = self.rt.stats();
@@ -282,6 +306,11 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn set_pacing(&mut self, pause_ns: u64, window_ns: u64) -> bool {
         self.plan.set_pacing(&mut self.rt, pause_ns, window_ns)
+    }
+
+    unsafe fn flush_without_lock(ctx: *mut shadowstack::Context) -> *mut *mut u8 {
+        // SAFETY: forwarded contract.
+        unsafe { P::flush_unlocked(ctx) }
     }
 
     fn flush_store_log(&mut self) -> *mut *mut u8 {

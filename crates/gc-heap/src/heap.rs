@@ -20,7 +20,7 @@ mod packed;
 mod spans;
 pub use crate::layout::MAX_PACKED_RUN_BLOCKS;
 pub use packed::PACKED_RUN_CHUNK;
-pub use spans::{free_run_in, settle_cells};
+pub use spans::{free_run_in, settle_cells, settle_cells_atomic};
 
 const NONE: u32 = u32::MAX;
 

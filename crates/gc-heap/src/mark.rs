@@ -34,6 +34,7 @@ use crate::layout::HEADER;
 use crate::object::{array_length, header};
 use crate::view::{Found, MarkView};
 use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
 use gc_api::fatal;
 use gc_api::types::TypeTable;
 
@@ -85,6 +86,14 @@ pub(crate) trait Sharing {
     /// Another marker may set bits in the same mark-bitmap word: mark with
     /// an atomic read-modify-write.
     const ATOMIC: bool;
+    /// Mutators run meanwhile (the incremental collector's thread marks
+    /// while they store and allocate): fields are read with relaxed atomic
+    /// loads, and a pointer to a cell a thread took from its span but has
+    /// not settled yet is skipped, not reported (see [`Concurrent`]).
+    const MUTATORS_RUN: bool = false;
+    /// An overflowed stack is made up for here, by rescanning the heap (a
+    /// parallel marker leaves it to the sequential drain that follows).
+    const RESCANS: bool = !Self::ATOMIC;
     /// The stack and the prefetch ring are empty: more work, or `None`
     /// when there is none left (for a parallel marker: anywhere).
     fn refill(&mut self) -> Option<Entry>;
@@ -106,6 +115,55 @@ impl Sharing for Alone {
     }
     #[inline(always)]
     fn offer(&mut self, _stack: &mut MarkStack, _ring: &[Found]) {}
+}
+
+/// The incremental collector's thread, marking while the mutators run
+/// (`gc-incremental`'s crate doc, "Background"). What may happen meanwhile,
+/// and why marking stays correct:
+/// - Mutators overwrite fields: each old value was logged by the deletion
+///   barrier, and the marker reads either value (an aligned word, loaded
+///   atomically), so SATB's argument holds as in any increment.
+/// - Threads' lock-free refills set the mark bits of the cells they settle
+///   (black allocation): with atomic operations, as the marker does.
+/// - A thread stores a pointer to a cell it allocated and has not settled:
+///   its allocation bit is not set yet, so it fails `is_object`. Such a
+///   cell was allocated during the cycle, so it is black by rule (its
+///   settle marks it, at the latest at the handshake that ends marking)
+///   and needs no scan; the marker skips any cell start of a small size
+///   class it meets unallocated. Everything else that is not an object is
+///   the program's error, reported as always.
+#[cfg(feature = "std")]
+pub(crate) struct Concurrent;
+
+#[cfg(feature = "std")]
+impl Sharing for Concurrent {
+    const ATOMIC: bool = true;
+    const MUTATORS_RUN: bool = true;
+    const RESCANS: bool = true;
+    #[inline(always)]
+    fn refill(&mut self) -> Option<Entry> {
+        None
+    }
+    #[inline(always)]
+    fn offer(&mut self, _stack: &mut MarkStack, _ring: &[Found]) {}
+}
+
+/// Reads the pointer field at `slot`: a relaxed atomic load while mutators
+/// may write it (`S::MUTATORS_RUN`), a plain read otherwise (the same
+/// instruction on the targets rgc supports; the type says which it is).
+///
+/// # Safety
+/// `slot` is an aligned pointer field of a live object.
+#[inline(always)]
+unsafe fn load_field<S: Sharing>(slot: *const *mut u8) -> *mut u8 {
+    if S::MUTATORS_RUN {
+        // SAFETY: caller contract; every concurrent writer stores whole
+        // aligned words (RGC_STORE), so no access is torn.
+        unsafe { core::sync::atomic::AtomicPtr::from_ptr(slot as *mut *mut u8) }.load(Ordering::Relaxed)
+    } else {
+        // SAFETY: caller contract.
+        unsafe { *slot }
+    }
 }
 
 /// Entries per mark-stack segment (16 KiB).
@@ -453,6 +511,12 @@ impl Marker {
         self.visit_in::<false, Alone>(&mut heap.mark_view(), types, value, source);
     }
 
+    /// [`Marker::visit`] while the mutators run ([`Concurrent`]).
+    #[cfg(feature = "std")]
+    pub fn visit_concurrently(&mut self, heap: &mut Heap, types: &TypeTable, value: *mut u8, source: Source) {
+        self.visit_in::<false, Concurrent>(&mut heap.mark_view(), types, value, source);
+    }
+
     /// [`Marker::visit`] through `view`. `DEFER` (while draining): the
     /// object's header is read later, through the prefetch ring. `S` says
     /// whether the mark bit is set atomically.
@@ -468,7 +532,15 @@ impl Marker {
             return;
         }
         if !view.geometry.is_object(value) {
+            if S::MUTATORS_RUN && view.geometry.is_small_cell_start(value) {
+                return; // allocated during this cycle, not settled yet: black by rule
+            }
             bad_pointer(types, value, source);
+        }
+        if S::MUTATORS_RUN {
+            // Pairs with the release fence of a lock-free refill's settle:
+            // a cell seen allocated has its header visible.
+            core::sync::atomic::fence(Ordering::Acquire);
         }
         // SAFETY: validated as an object just above.
         if unsafe { view.mark::<S>(value) } {
@@ -551,6 +623,10 @@ impl Marker {
         word: usize,
     ) {
         if let Some(found) = view.geometry.object_containing(word) {
+            if S::MUTATORS_RUN {
+                // As in `visit_in`.
+                core::sync::atomic::fence(Ordering::Acquire);
+            }
             // SAFETY: object_containing returns allocated objects only.
             if unsafe { view.mark::<S>(found.obj) } {
                 self.hand_on::<DEFER>(types, found);
@@ -627,9 +703,11 @@ impl Marker {
         // SAFETY: words from..end lie inside the object (end <= len / word
         // size). The mutator may store anything there, which is why each is
         // resolved as an ambiguous pointer.
-        let chunk = unsafe { core::slice::from_raw_parts((obj as *const usize).add(from), end - from) };
-        for &v in chunk {
-            self.visit_ambiguous_in::<true, S>(view, types, v);
+        let first = unsafe { (obj as *const *mut u8).add(from) };
+        for i in 0..end - from {
+            // SAFETY: as above.
+            let v = unsafe { load_field::<S>(first.add(i)) };
+            self.visit_ambiguous_in::<true, S>(view, types, v as usize);
         }
         end - from
     }
@@ -704,6 +782,12 @@ impl Marker {
         self.drain_with(&mut heap.mark_view(), types, budget, &mut Alone)
     }
 
+    /// [`Marker::drain`] while the mutators run ([`Concurrent`]).
+    #[cfg(feature = "std")]
+    pub fn drain_concurrently(&mut self, heap: &mut Heap, types: &TypeTable, budget: usize) -> bool {
+        self.drain_with(&mut heap.mark_view(), types, budget, &mut Concurrent)
+    }
+
     /// [`Marker::drain`] through `view`, taking and offering work through
     /// `sharing`. A parallel marker (`S::ATOMIC`) leaves an overflow's
     /// rescan to the sequential drain that follows the parallel one (a
@@ -724,7 +808,7 @@ impl Marker {
                     if self.queue_oldest_in_ring(types) {
                         continue;
                     }
-                    if !S::ATOMIC && (self.overflowed || self.rescan_from.is_some()) {
+                    if S::RESCANS && (self.overflowed || self.rescan_from.is_some()) {
                         spent += self.rescan_step(view, types);
                         continue;
                     }
@@ -769,7 +853,7 @@ impl Marker {
         if next_item == 0 {
             for &off in &info.ptr_offsets {
                 // SAFETY: validated descriptors keep pointer fields inside the object.
-                let v = unsafe { *(obj.add(off as usize) as *const *mut u8) };
+                let v = unsafe { load_field::<S>(obj.add(off as usize) as *const *mut u8) };
                 self.visit_in::<true, S>(view, types, v, Source::Field { obj, offset: off as usize });
             }
             spent += info.ptr_offsets.len() + 1;
@@ -790,7 +874,7 @@ impl Marker {
                 for &off in &info.item_ptr_offsets {
                     let offset = item_off + off as usize;
                     // SAFETY: the item lies inside the object (length fixed at allocation).
-                    let v = unsafe { *(obj.add(offset) as *const *mut u8) };
+                    let v = unsafe { load_field::<S>(obj.add(offset) as *const *mut u8) };
                     self.visit_in::<true, S>(view, types, v, Source::Field { obj, offset });
                 }
             }

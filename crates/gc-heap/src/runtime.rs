@@ -132,6 +132,15 @@ pub struct Runtime {
     pub(crate) threads: gc_api::Threads,
     /// Every other thread is stopped (until the current rgc call leaves).
     pub(crate) world_stopped: bool,
+    /// The caller holds the collector lock with the world running (the
+    /// incremental collector's thread): marking goes through
+    /// [`crate::mark::Concurrent`]. Set and cleared by the plan around
+    /// that work ([`Runtime::set_mutators_run`]).
+    pub(crate) mutators_run: bool,
+    /// A collector thread competes for the collector lock (the incremental
+    /// collector's `background`): threads stash blocks even when one is
+    /// attached, so that fewer refills take the lock. Fixed at init.
+    pub(crate) collector_thread: bool,
     /// The helper threads of a parallel mark, started at the first mark
     /// that needs them (`config.markers` > 1); owned and used by whoever
     /// holds the collector lock.
@@ -197,6 +206,8 @@ impl Runtime {
             spans_enabled: false,
             threads: gc_api::Threads::Single,
             world_stopped: false,
+            mutators_run: false,
+            collector_thread: false,
             #[cfg(feature = "std")]
             parallel: None,
             #[cfg(feature = "std")]
@@ -251,9 +262,25 @@ impl Runtime {
         let end = self.roots.values.len().min(from.saturating_add(max));
         for i in from..end {
             let source = self.roots.source(i);
-            self.marker.visit(&mut self.heap, &self.types, self.roots.values[i], source);
+            self.visit(self.roots.values[i], source);
         }
         end
+    }
+
+    /// A collector thread competes for the collector lock (set by the plan
+    /// at creation): a thread's refills stash blocks even when it is the
+    /// only one attached.
+    pub fn set_collector_thread(&mut self, on: bool) {
+        self.collector_thread = on;
+    }
+
+    /// Declares whether the other threads run while the caller holds the
+    /// collector lock (true: the collector thread's concurrent work, from
+    /// a point where the world is not stopped). Marking is atomic and
+    /// tolerates unsettled cells meanwhile ([`crate::mark::Concurrent`]).
+    pub fn set_mutators_run(&mut self, run: bool) {
+        debug_assert!(!(run && self.world_stopped), "the world is stopped: the mutators do not run");
+        self.mutators_run = run;
     }
 
     /// Starts a trace and marks every root (phase 1).
@@ -601,6 +628,12 @@ impl Runtime {
     /// Marks `value` (if it is an unmarked object) and queues it for
     /// tracing; `source` names where it came from in a verifier's report.
     pub fn visit(&mut self, value: *mut u8, source: Source) {
+        // Only a hosted build has a collector thread (and so a board's
+        // image keeps no concurrent marker).
+        #[cfg(feature = "std")]
+        if self.mutators_run {
+            return self.marker.visit_concurrently(&mut self.heap, &self.types, value, source);
+        }
         self.marker.visit(&mut self.heap, &self.types, value, source);
     }
 
@@ -641,6 +674,10 @@ impl Runtime {
     /// Traces at most about `budget` units of grey work; true when none
     /// is left.
     pub fn drain_some(&mut self, budget: usize) -> bool {
+        #[cfg(feature = "std")]
+        if self.mutators_run {
+            return self.marker.drain_concurrently(&mut self.heap, &self.types, budget);
+        }
         self.marker.drain(&mut self.heap, &self.types, budget)
     }
 

@@ -21,6 +21,9 @@
 
 use core::ptr::null_mut;
 
+#[cfg(feature = "std")]
+pub use handoff::{drain_handed_off, hand_off, handed_off};
+
 pub use shadowstack::STORE_LOG_CAPACITY;
 
 /// Entries in every attached thread's log not yet drained.
@@ -65,4 +68,60 @@ pub fn append(value: *mut u8) -> bool {
         log.pos = log.pos.add(1);
     }
     true
+}
+
+/// The hand-off: where a thread's full log goes while a collector thread
+/// marks (the incremental collector's `background`), so that a full log
+/// costs the thread a copy under a small mutex, not the collector lock
+/// and a stop of the world.
+///
+/// Who touches it: any attached thread appends ([`hand_off`], its own log,
+/// outside rgc calls, while it runs); the holder of the collector lock
+/// takes the entries ([`drain_handed_off`]), the collector thread between
+/// chunks of marking, any thread at a handshake. The mutex orders both.
+/// Entries handed off count as grey until taken and shaded: the handshake
+/// that judges termination takes them all first, with the world stopped,
+/// so none can be missed (a thread's hand-off completes before it parks).
+#[cfg(feature = "std")]
+mod handoff {
+    use std::sync::Mutex;
+    use std::vec::Vec;
+
+    /// Overwritten values handed off and not yet taken.
+    struct Entries(Vec<*mut u8>);
+    // SAFETY: the pointers are heap addresses used as values; the mutex
+    // serialises every access to the vector.
+    unsafe impl Send for Entries {}
+
+    static HANDED_OFF: Mutex<Entries> = Mutex::new(Entries(Vec::new()));
+
+    /// Moves the entries of the calling thread's log to the hand-off and
+    /// empties the log; returns the log's new position.
+    ///
+    /// # Safety
+    /// `local` is the calling thread's, attached; no other code touches it
+    /// meanwhile (the thread is running, outside any rgc call).
+    pub unsafe fn hand_off(local: &mut shadowstack::Local) -> *mut *mut u8 {
+        let mut entries = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
+        local.drain_log(|e| entries.0.push(e));
+        local.log_pos()
+    }
+
+    /// Entries handed off and not yet taken.
+    pub fn handed_off() -> usize {
+        HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0.len()
+    }
+
+    /// Calls `f` with every handed-off entry, oldest first, and forgets
+    /// them (the collector lock's holder). The mutex is not held while `f`
+    /// runs, so threads hand off meanwhile; the vector's memory is reused.
+    pub fn drain_handed_off(mut f: impl FnMut(*mut u8)) {
+        let mut taken = core::mem::take(&mut HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0);
+        taken.iter().for_each(|&e| f(e));
+        taken.clear();
+        let mut entries = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.0.is_empty() {
+            entries.0 = taken;
+        }
+    }
 }

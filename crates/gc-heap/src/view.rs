@@ -77,6 +77,23 @@ impl Geometry {
         off & (GRANULE - 1) == 0 && off < self.used_bytes && self.alloc_bit(off >> GRANULE_SHIFT)
     }
 
+    /// Is `p` where an object in a small size class's cell starts, whether
+    /// or not the cell is allocated? A cell a thread has taken from its
+    /// span and not yet settled passes this and fails [`Geometry::is_object`].
+    pub fn is_small_cell_start(&self, p: *const u8) -> bool {
+        let off = (p as usize).wrapping_sub(HEADER).wrapping_sub(self.base);
+        if off & (GRANULE - 1) != 0 || off >= self.used_bytes {
+            return false;
+        }
+        let info = self.info(off >> BLOCK_SHIFT);
+        if info.state != BlockState::Small as u8 {
+            return false;
+        }
+        let size = CLASS_SIZES[info.class as usize] as usize;
+        let in_block = off & (BLOCK_SIZE - 1);
+        in_block % size == 0 && in_block + size <= BLOCK_SIZE
+    }
+
     /// The object whose cell contains `addr` (an interior or exact
     /// pointer), or `None` when `addr` is outside every allocated cell.
     #[inline]

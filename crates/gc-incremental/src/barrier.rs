@@ -50,7 +50,7 @@
 //! mutator can reach is marked by then), so the read clears the reference
 //! and returns NULL, exactly what the weak phase is about to do.
 
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use gc_heap::mark::Source;
 use gc_heap::store_log;
 use gc_heap::Runtime;
@@ -65,6 +65,13 @@ use gc_heap::Runtime;
 #[allow(non_upper_case_globals)]
 pub static rgc_incremental_marking: AtomicU32 = AtomicU32::new(0);
 
+/// A collector thread marks (`rgc_config.background`): a full log is
+/// handed to it ([`hand_off_unlocked`]) instead of shaded under the
+/// collector lock. Written by the plan's creation and drop, under the lock
+/// and before any thread stores (`rgc_init`) or after every thread stopped
+/// storing (`rgc_shutdown`); read relaxed by a thread whose log is full.
+pub static HAND_OFF: AtomicBool = AtomicBool::new(false);
+
 /// Turns the barriers on or off, for the C fast path and the store logs.
 /// Turning them off drops whatever the logs hold: marking has terminated
 /// (they are empty then) or the cycle is abandoned.
@@ -73,9 +80,12 @@ pub fn set_marking(on: bool) {
     rgc_incremental_marking.store(on as u32, Ordering::Relaxed);
 }
 
-/// Entries in the threads' logs not yet shaded.
+/// Entries in the threads' logs and the hand-off not yet shaded.
 pub fn logged_entries() -> usize {
-    store_log::len()
+    #[cfg(feature = "std")]
+    return store_log::len() + store_log::handed_off();
+    #[cfg(not(feature = "std"))]
+    return store_log::len();
 }
 
 /// Shades every value in the threads' store logs and empties them.
@@ -83,7 +93,48 @@ pub fn logged_entries() -> usize {
 /// entry, at most [`store_log::STORE_LOG_CAPACITY`] per thread; no user
 /// code runs.
 pub fn shade_store_log(rt: &mut Runtime) -> *mut *mut u8 {
+    shade_handed_off(rt);
     store_log::drain(|old| rt.visit(old, Source::StoreLog))
+}
+
+/// Shades what the threads handed off ([`hand_off_unlocked`]); the
+/// collector thread does it between chunks of marking.
+pub fn shade_handed_off(rt: &mut Runtime) {
+    #[cfg(feature = "std")]
+    store_log::drain_handed_off(|old| rt.visit(old, Source::StoreLog));
+    #[cfg(not(feature = "std"))]
+    let _ = rt;
+}
+
+/// `rgc_store_log_flush` without the collector lock: while a collector
+/// thread marks, the calling thread's full log is handed to it
+/// (`gc_heap::store_log::hand_off`). Null when that does not apply (no
+/// collector thread, not marking, a handshake waits for this thread, or it
+/// is in a blocking region): the caller takes the locked path, which is
+/// also where it parks.
+///
+/// # Safety
+/// `ctx` is the calling thread's context, outside any rgc call.
+pub unsafe fn hand_off_unlocked(ctx: *mut shadowstack::Context) -> *mut *mut u8 {
+    #[cfg(feature = "std")]
+    {
+        if !HAND_OFF.load(Ordering::Relaxed) || rgc_incremental_marking.load(Ordering::Relaxed) == 0 {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: caller contract; `local` is null or the thread's live Local.
+        let ctx = unsafe { &mut *ctx };
+        let Some(local) = (unsafe { ctx.local.as_mut() }) else { return core::ptr::null_mut() };
+        if shadowstack::safepoint::requested(&ctx.safepoint) || local.is_blocking() {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: the thread's own Local, outside rgc calls.
+        return unsafe { store_log::hand_off(local) };
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = ctx;
+        core::ptr::null_mut()
+    }
 }
 
 /// Logs the value `slot` (a pointer field of `obj`) holds before it is

@@ -30,12 +30,29 @@ pub struct Incremental {
     /// The current failing allocation already ran an overrun collection.
     overrun_collected: bool,
     /// Bytes allocated since the previous cycle, when this one's sweep ended.
-    cycle_allocated: usize,
+    pub(crate) cycle_allocated: usize,
     /// Increments and overruns since `rgc_init`, and the last completed
     /// cycle's increment count and longest increment (`rgc_get_stats`).
     increments: u64,
     overruns: u64,
     last_cycle: (u64, u64),
+    /// The collector thread does the cycles (`rgc_config.background`);
+    /// fixed at init. Its side is in `crate::background`.
+    pub(crate) background: bool,
+    /// A poll found a cycle due; the collector thread starts it.
+    pub(crate) start_requested: bool,
+    /// The work in progress runs with the mutators running (the collector
+    /// thread's slice): phases stop where ending them needs the world
+    /// stopped, and set `handshake_due`.
+    pub(crate) concurrent: bool,
+    /// The phase can only end with the world stopped (marking's
+    /// termination, the start of the sweep): the collector thread's next
+    /// step is a handshake. Cleared whenever the phase changes.
+    pub(crate) handshake_due: bool,
+    /// The increment in progress is a handshake: it stops once the phase
+    /// that needed the world stopped has ended (and a cycle's start does
+    /// only the root snapshot).
+    pub(crate) handshake_only: bool,
 }
 
 impl Drop for Incremental {
@@ -43,6 +60,9 @@ impl Drop for Incremental {
         // The next rgc_init must not inherit a set C fast-path flag (the
         // logs were emptied with the world stopped: `Gc`'s drop).
         barrier::rgc_incremental_marking.store(0, core::sync::atomic::Ordering::Relaxed);
+        barrier::HAND_OFF.store(false, core::sync::atomic::Ordering::Relaxed);
+        #[cfg(feature = "std")]
+        gc_heap::store_log::drain_handed_off(|_| {});
     }
 }
 
@@ -62,14 +82,24 @@ impl Incremental {
         self.cycle_max_increment_ns = 0;
         self.pacer.begin_cycle(rt.allocated_since_gc(), allowance(rt), rt.heap().heap_bytes());
         self.phase = CyclePhase::Roots { next: 0 };
+        if self.background {
+            // Whoever started it (a late start, an assist, torture mode),
+            // the collector thread works on it.
+            #[cfg(feature = "std")]
+            gc_api::background::wake();
+        }
     }
 
     /// Advances the cycle within `budget`; true when it has just completed.
     pub(crate) fn work(&mut self, rt: &mut Runtime, budget: &mut Budget) -> bool {
-        if self.phase.is_marking() {
+        if self.phase.is_marking() && !self.concurrent {
             // What the mutator overwrote since the last increment is shaded
-            // before any marking (and before termination is judged).
+            // before any marking (and before termination is judged). The
+            // collector thread cannot read the logs while their threads
+            // run: its handshakes shade them.
             barrier::shade_store_log(rt);
+        } else if self.phase.is_marking() {
+            barrier::shade_handed_off(rt);
         }
         loop {
             let phase = self.phase;
@@ -84,7 +114,13 @@ impl Incremental {
                     self.phase = CyclePhase::Idle;
                     return true;
                 }
-                Some(next) => self.phase = next,
+                Some(next) => {
+                    self.phase = next;
+                    self.handshake_due = false;
+                    if self.handshake_only {
+                        return false;
+                    }
+                }
                 None => return false,
             }
         }
@@ -107,6 +143,12 @@ impl Incremental {
             },
             CyclePhase::Mark => {
                 if !drain_marker(rt, budget) {
+                    return None;
+                }
+                if self.concurrent {
+                    // Only a handshake can judge termination: the threads'
+                    // logs may hold values not shaded yet.
+                    self.handshake_due = true;
                     return None;
                 }
                 // Termination: the snapshot is marked, the stack is empty and
@@ -156,6 +198,12 @@ impl Incremental {
                 }
                 Some(CyclePhase::PruneWeak { cursor: TableCursor::default() })
             }
+            CyclePhase::PruneWeak { .. } if self.concurrent => {
+                // Its end turns black allocation off in every thread and
+                // retires their spans: the whole phase is a handshake's.
+                self.handshake_due = true;
+                None
+            }
             CyclePhase::PruneWeak { cursor } => loop {
                 if rt.prune_weakrefs_some(cursor, ENTRIES_PER_CHECK) {
                     rt.record_live_counts();
@@ -193,10 +241,12 @@ impl Incremental {
     /// One increment: a pause of at most `budget`, starting a cycle if none runs.
     pub(crate) fn increment(&mut self, rt: &mut Runtime, mut budget: Budget) {
         let start = rt.events_mut().start(Event::Pause);
-        if let CyclePhase::Idle = self.phase {
+        let starting = matches!(self.phase, CyclePhase::Idle);
+        if starting {
             self.start_cycle(rt);
         }
-        let completed = self.work(rt, &mut budget);
+        // A handshake that starts a cycle takes the root snapshot only.
+        let completed = !(starting && self.handshake_only) && self.work(rt, &mut budget);
         let end = rt.events_mut().end(Event::Pause);
         self.pacer.record_increment(start, end);
         self.count_increment(rt, end - start);
@@ -216,7 +266,7 @@ impl Incremental {
     }
 
     /// Bookkeeping once the cycle is back at `Idle`.
-    fn complete_cycle(&mut self, rt: &mut Runtime) {
+    pub(crate) fn complete_cycle(&mut self, rt: &mut Runtime) {
         self.last_cycle = (self.cycle_increments, self.cycle_max_increment_ns);
         rt.schedule_poll(self.pacer.start_point(allowance(rt)));
     }
@@ -253,6 +303,20 @@ impl Incremental {
         self.verify_if_enabled(rt, true);
     }
 
+    /// Shades what the threads logged while marking runs; outside marking,
+    /// drops it. Entries can reach a log after marking ended: `rgc.h`
+    /// declares the flush pure, so a compiled loop of stores may test the
+    /// marking flag once and go on logging after a flush in which it
+    /// waited, parked, while the collector thread ended marking. Such
+    /// entries are overwrites after the snapshot's marking was complete:
+    /// nothing needs them. Returns the calling thread's log position.
+    fn take_store_logs(&mut self, rt: &mut Runtime) -> *mut *mut u8 {
+        if self.phase.is_marking() {
+            return barrier::shade_store_log(rt);
+        }
+        gc_heap::store_log::drain(|_| {})
+    }
+
     fn verify_if_enabled(&mut self, rt: &mut Runtime, after_full_collection: bool) {
         if rt.config().verifying() {
             self.verify_now(rt, after_full_collection);
@@ -260,10 +324,10 @@ impl Incremental {
     }
 
     /// The shared heap checks, then the colour invariant of the current phase.
-    fn verify_now(&mut self, rt: &mut Runtime, after_full_collection: bool) {
+    pub(crate) fn verify_now(&mut self, rt: &mut Runtime, after_full_collection: bool) {
         // Logged values are as good as grey; shaded, the check sees them
         // so (only rgc_verify_heap between increments finds any).
-        barrier::shade_store_log(rt);
+        self.take_store_logs(rt);
         rt.verify_or_abort(after_full_collection);
         if let Err(msg) = crate::verify::check_colours(rt, self.phase) {
             gc_api::fatal!("heap verifier", msg);
@@ -310,7 +374,10 @@ impl Plan for Incremental {
     fn new(rt: &mut Runtime) -> Self {
         let plan = Incremental {
             phase: CyclePhase::Idle,
-            pacer: Pacer::new(rt.config().pause_ns, rt.config().window_ns),
+            pacer: match rt.config().background {
+                true => Pacer::new(rt.config().pause_ns, rt.config().window_ns).with_collector_thread(),
+                false => Pacer::new(rt.config().pause_ns, rt.config().window_ns),
+            },
             dead_finalizable: Vec::new(),
             sweep_counts: SweepCounts::default(),
             cycle_increments: 0,
@@ -320,7 +387,14 @@ impl Plan for Incremental {
             increments: 0,
             overruns: 0,
             last_cycle: (0, 0),
+            background: rt.config().background,
+            start_requested: false,
+            concurrent: false,
+            handshake_due: false,
+            handshake_only: false,
         };
+        rt.set_collector_thread(plan.background);
+        barrier::HAND_OFF.store(plan.background, core::sync::atomic::Ordering::Relaxed);
         // The first cycle starts by the pacer's rule too, not at the
         // initial allowance (which may exceed the heap limit).
         rt.schedule_poll(plan.pacer.start_point(allowance(rt)));
@@ -357,7 +431,13 @@ impl Plan for Incremental {
         }
         let now = now_ns();
         let decision = match self.phase {
-            CyclePhase::Idle if rt.allocated_since_gc() >= self.pacer.start_point(allowance(rt)) => Decision::Scheduled,
+            CyclePhase::Idle if rt.allocated_since_gc() >= self.pacer.start_point(allowance(rt)) => {
+                if self.background && !self.collector_thread_is_late(rt) {
+                    self.request_start(rt);
+                    return;
+                }
+                Decision::Scheduled
+            }
             CyclePhase::Idle => {
                 rt.schedule_poll(self.pacer.start_point(allowance(rt)));
                 return;
@@ -366,8 +446,26 @@ impl Plan for Incremental {
         };
         match decision {
             Decision::Wait => rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc())),
+            // The collector thread does the scheduled work; mutators only
+            // assist when allocation gets ahead of it.
+            Decision::Scheduled if self.background && !matches!(self.phase, CyclePhase::Idle) => {
+                rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc()))
+            }
             Decision::Scheduled | Decision::Tax => self.increment(rt, Budget::time(now, self.pacer.pause_ns)),
         }
+    }
+
+    unsafe fn flush_unlocked(ctx: *mut shadowstack::Context) -> *mut *mut u8 {
+        // SAFETY: forwarded contract.
+        unsafe { barrier::hand_off_unlocked(ctx) }
+    }
+
+    fn wants_background(&self, _rt: &Runtime) -> bool {
+        self.background
+    }
+
+    fn background(&mut self, rt: &mut Runtime) -> gc_api::BackgroundNext {
+        self.collector_thread_step(rt)
     }
 
     fn step(&mut self, rt: &mut Runtime, budget_ns: u64) -> bool {
@@ -412,7 +510,7 @@ impl Plan for Incremental {
     fn flush_store_log(&mut self, rt: &mut Runtime) -> *mut *mut u8 {
         // No events here: rgc.h declares the flush pure (see the barrier
         // module); its bounded shading is barrier work, like a slow path.
-        barrier::shade_store_log(rt)
+        self.take_store_logs(rt)
     }
 
     fn report(&self, stats: &mut gc_api::abi::RgcStats) {

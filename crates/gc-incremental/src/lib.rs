@@ -84,6 +84,47 @@
 //! own safepoint): global roots have no barrier; see DESIGN.md, "Threads
 //! (issue 26, step 3)".
 //!
+//! ## Background: the collector thread (`RGC_BACKGROUND`, [`background`])
+//! With `rgc_config.background` on, a collector thread (`gc_api::background`)
+//! does the cycle: the same phases, through the same [`cycle::Incremental::work`],
+//! in two kinds of step.
+//! - **Concurrent slices** (up to [`pacing::BACKGROUND_SLICE_NS`], bracketed
+//!   by `RGC_PHASE_BACKGROUND`, not pauses): the thread holds the collector
+//!   lock, so nothing else in rgc runs, but the mutators run their inline
+//!   code: allocation from spans (and lock-free refills from stashed blocks),
+//!   `RGC_STORE` with its store log, shadow-stack pushes. It stops at the
+//!   next chunk's clock check once a thread waits for the lock, and stays
+//!   out until that thread has had it. Marking is atomic and tolerates
+//!   cells allocated and not yet settled ([`gc_heap::mark`]'s `Concurrent`).
+//! - **Handshakes** (an increment of at most Q with the world stopped, a
+//!   pause): the root snapshot that starts a cycle; each attempt to end
+//!   marking, which first shades every thread's log and the hand-off; and
+//!   the whole `PruneWeak` phase with the start of the sweep (it turns black
+//!   allocation off in every thread and retires their spans).
+//!
+//! What each thread touches while a slice runs: the collector thread, the
+//! mark stack, mark bits (atomic OR), object fields (relaxed loads), the
+//! tables and the sweep's blocks (no thread owns an unswept block); a
+//! mutator, its own spans, stash blocks and their allocation bits, mark bits
+//! of cells it settles while marking (atomic OR), its store log, and the
+//! hand-off (`gc_heap::store_log`), where a full log goes while marking
+//! instead of into a locked flush.
+//!
+//! The colour invariant is the one above, with two additions: values in the
+//! hand-off count as grey, like logged ones; and a cell a thread allocated
+//! but has not settled is black by rule (its settle marks it; every thread
+//! is settled at the handshake that ends marking). **Termination**: only a
+//! handshake judges it, after shading every log and the hand-off with the
+//! world stopped; a concurrent slice that empties the stack asks for one.
+//! If the handshake's budget ends first, the world runs again and the
+//! thread goes on; each value is shaded at most once, so the rounds end.
+//! The verifier (`RGC_VERIFY`) checks the colours after every handshake and
+//! every slice, stopping the world to do so. Mutators assist (an increment
+//! on their thread) only when allocation gets more than
+//! [`pacing::ASSIST_SLACK_SHARE`] of the headroom ahead of the work, and
+//! start a cycle themselves if the thread is late ([`background::LATE_START_SHARE`]).
+//! The protocols are model-checked in `shadowstack/tests/loom_background.rs`.
+//!
 //! ## Knobs and defaults (all in [`gc_api::config::KNOBS`])
 //! | knob | env | default | meaning |
 //! |---|---|---|---|
@@ -92,6 +133,7 @@
 //! | `growth_percent` | `RGC_GROWTH_PERCENT` | 100 | heap target = live × (1 + growth) |
 //! | `heap_initial` | `RGC_HEAP_INITIAL` | 4M | allowance before the first cycle |
 //! | `heap_policy` | `RGC_HEAP_POLICY` | growth | the allowance between cycles: growth, fixed (all the room) or adaptive |
+//! | `background` | `RGC_BACKGROUND` | off | a collector thread does the cycles (auto: with two cores or more) |
 //! | `torture` | `RGC_TORTURE` | 0 | every allocation runs one increment of 4 work units |
 //!
 //! Fixed tuning constants (chunk sizes, poll interval) are in [`pacing`].
@@ -103,6 +145,7 @@
 
 extern crate alloc;
 
+pub mod background;
 pub mod barrier;
 pub mod cycle;
 pub mod pacing;

@@ -28,6 +28,17 @@ int main(int argc, char **argv) {
         CHECK(rgc_init(&cfg) == -1, "init accepted 9 markers");
         return 0;
     }
+    if (!strcmp(c, "bad_background")) {
+        rgc_config cfg;
+        rgc_config_default(&cfg);
+        cfg.background = 7;
+        CHECK(rgc_init(&cfg) == -1, "init accepted background 7");
+        return 0;
+    }
+    if (!strcmp(c, "bad_env_background")) { /* RGC_BACKGROUND=sometimes set by the runner */
+        CHECK(rgc_init(NULL) == -1, "init accepted RGC_BACKGROUND=sometimes");
+        return 0;
+    }
     if (!strcmp(c, "bad_env_pacing")) { /* RGC_WINDOW_US=10 set by the runner */
         CHECK(rgc_init(NULL) == -1, "init accepted a window shorter than the pause");
         return 0;
@@ -42,6 +53,7 @@ int main(int argc, char **argv) {
         if (!strcmp(c, "region_too_small")) cfg.region_size = 4096;
         if (!strcmp(c, "region_meta_too_big")) cfg.meta_bytes = 1000 << 10;
         if (!strcmp(c, "region_markers")) cfg.markers = 2;
+        if (!strcmp(c, "region_background")) cfg.background = RGC_BACKGROUND_ON;
         if (strcmp(c, "region_tables_full")) {
             CHECK(rgc_init(&cfg) == -1, "init accepted %s", c);
             return 0;

@@ -37,6 +37,27 @@ pub fn toolchain() -> &'static Toolchain {
 /// in parallel where the collector can.
 pub const TORTURE: &[(&str, &str)] = &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1"), ("RGC_MARKERS", "3")];
 
+/// The incremental collector's collector thread (`RGC_BACKGROUND`),
+/// with the verifier, which then checks the colours after every slice of
+/// work the thread does while the mutators run.
+pub const BACKGROUND: &[(&str, &str)] = &[("RGC_BACKGROUND", "on"), ("RGC_VERIFY", "1")];
+
+/// [`BACKGROUND`] under torture mode: every allocation also runs a tiny
+/// increment on the mutator's thread, so the two interleave at random.
+pub const BACKGROUND_TORTURE: &[(&str, &str)] =
+    &[("RGC_BACKGROUND", "on"), ("RGC_VERIFY", "1"), ("RGC_TORTURE", "1"), ("RGC_MARKERS", "3")];
+
+/// The environments a program runs in for collector `gc`: plain, torture,
+/// and for a collector with a collector thread, [`BACKGROUND`] and
+/// [`BACKGROUND_TORTURE`].
+pub fn environments(gc: &str) -> Vec<&'static [(&'static str, &'static str)]> {
+    let mut envs = vec![&[][..], TORTURE];
+    if gc == "incremental" {
+        envs.extend([BACKGROUND, BACKGROUND_TORTURE]);
+    }
+    envs
+}
+
 /// Flags every C test program is compiled with.
 pub const C_FLAGS: &[&str] =
     &["-O1", "-g", "-std=gnu11", "-Wall", "-Werror", "-Wno-unused-function", "-Wno-unused-variable"];
@@ -147,7 +168,8 @@ pub fn run(gc: &str, exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output 
         .env("RGCT_COLLECTS", if info.collects { "1" } else { "0" })
         .env_remove("RGC_TORTURE")
         .env_remove("RGC_VERIFY")
-        .env_remove("RGC_HEAP_MAX");
+        .env_remove("RGC_HEAP_MAX")
+        .env_remove("RGC_BACKGROUND");
     for (k, v) in env {
         cmd.env(k, v);
     }

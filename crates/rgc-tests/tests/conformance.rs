@@ -8,7 +8,7 @@ use std::os::unix::process::ExitStatusExt;
 fn passes(name: &str) {
     for gc in COLLECTORS {
         let exe = build(gc.name, name);
-        for env in [&[][..], rgc_tests::TORTURE] {
+        for env in rgc_tests::environments(gc.name) {
             let out = run(gc.name, &exe, &[], env);
             assert!(
                 out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
@@ -70,7 +70,8 @@ conformance!(
     threads,
     fragmented_refills,
     heap_policy,
-    fork_child
+    fork_child,
+    background
 );
 
 #[test]
@@ -133,6 +134,12 @@ const MISUSES: &[Misuse] = &[
     m("region_too_small", Reports(&["rgc: rgc_init:", "region_size 4096 is below the minimum"])),
     m("region_markers", Reports(&["rgc: rgc_init:", "markers 2 needs memory outside the region"])),
     m("too_many_markers", Reports(&["rgc: rgc_init:", "markers 9 is more than the maximum of 8"])),
+    m("region_background", Reports(&["rgc: rgc_init:", "background 1 (on) needs memory outside the region"])),
+    m("bad_background", Reports(&["rgc: rgc_init:", "background 7 is not RGC_BACKGROUND_AUTO (0)"])),
+    Misuse {
+        env: &[("RGC_BACKGROUND", "sometimes")],
+        ..m("bad_env_background", Reports(&["rgc: rgc_init:", "RGC_BACKGROUND='sometimes' is not auto, on or off"]))
+    },
     m("region_meta_too_big", Reports(&["rgc: rgc_init:", "meta_bytes 1024000", "for the heap"])),
     m("region_tables_full", Aborts(&["rgc: region: the table area is full", "raise rgc_config.meta_bytes"])),
     m(

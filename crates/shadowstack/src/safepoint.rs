@@ -35,6 +35,7 @@
 //! | state | written by | read by | ordering |
 //! |---|---|---|---|
 //! | [`Lock`] (`owner`) | the thread taking or releasing it | threads taking it | acquire on take, release on give |
+//! | [`Lock`] (`waiting`) | threads that found it taken, while they wait | its holder ([`Lock::contended`], a hint to step aside) | relaxed: the owner word orders the rest |
 //! | `Local::state` | its own thread | the thread holding the lock | release on [`PARKED`], acquire by the reader |
 //! | `Context::safepoint` | the thread holding the lock | its own thread (inline poll, relaxed) | a hint: the lock orders the rest |
 
@@ -59,21 +60,37 @@ pub struct Reentered;
 #[repr(align(64))] // its own cache line: every thread's slow path writes it
 pub struct Lock {
     owner: AtomicUsize,
+    /// Threads spinning for the lock: a holder that works long (the
+    /// incremental collector's background thread) steps aside while it is
+    /// not zero. Touched only on contention, so an uncontended entry pays
+    /// nothing for it.
+    waiting: AtomicU32,
 }
 
 impl Lock {
     #[cfg(not(loom))]
     pub const fn new() -> Lock {
-        Lock { owner: AtomicUsize::new(0) }
+        Lock { owner: AtomicUsize::new(0), waiting: AtomicU32::new(0) }
     }
     #[cfg(loom)]
     pub fn new() -> Lock {
-        Lock { owner: AtomicUsize::new(0) }
+        Lock { owner: AtomicUsize::new(0), waiting: AtomicU32::new(0) }
     }
 
     /// Parks the caller (`state`, if it is an attached thread), takes the
     /// lock, and unparks it. Blocks while another thread holds the lock.
     pub fn enter(&self, me: usize, state: Option<&AtomicU32>) -> Result<(), Reentered> {
+        self.enter_noting(me, state, |_| {})
+    }
+
+    /// [`Lock::enter`], calling `on_wait(holder)` once, before it waits, if
+    /// the lock is taken (`holder` is the id the holder took it with).
+    pub fn enter_noting(
+        &self,
+        me: usize,
+        state: Option<&AtomicU32>,
+        on_wait: impl FnOnce(usize),
+    ) -> Result<(), Reentered> {
         if self.owner.load(Ordering::Relaxed) == me {
             return Err(Reentered);
         }
@@ -81,9 +98,14 @@ impl Lock {
             tsan_release(s);
             s.store(PARKED, Ordering::Release);
         }
-        let mut attempt = 0u32;
-        while self.owner.compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
-            spin(&mut attempt);
+        if let Err(holder) = self.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed) {
+            self.waiting.fetch_add(1, Ordering::Relaxed);
+            on_wait(holder);
+            let mut attempt = 0u32;
+            while self.owner.compare_exchange_weak(0, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+                spin(&mut attempt);
+            }
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
         }
         tsan_acquire(&self.owner);
         if let Some(s) = state {
@@ -118,6 +140,13 @@ impl Lock {
     #[inline]
     pub fn held_by(&self, me: usize) -> bool {
         self.owner.load(Ordering::Relaxed) == me
+    }
+
+    /// True while some thread waits for the lock (a hint: it may have
+    /// stopped waiting by the time the caller acts on it).
+    #[inline]
+    pub fn contended(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed) != 0
     }
 }
 
@@ -210,6 +239,41 @@ pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
     unsafe { enter_as(ctx, true) }
 }
 
+/// A wait for the collector lock: who held it, and when the wait began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait {
+    /// The id the holder took the lock with ([`holder_id`] of its context).
+    pub holder: usize,
+    /// `clock()` when the wait began.
+    pub since: u64,
+}
+
+/// [`enter`], reporting the wait if the lock was taken: its holder and
+/// when it began (by `clock`, read only then).
+///
+/// # Safety
+/// As for [`enter`].
+#[cfg(not(loom))]
+pub unsafe fn enter_timed(ctx: *mut Context, clock: fn() -> u64) -> Result<Option<Wait>, Reentered> {
+    let mut wait = None;
+    // SAFETY: forwarded contract.
+    unsafe { enter_with(ctx, true, |holder| wait = Some(Wait { holder, since: clock() })) }?;
+    Ok(wait)
+}
+
+/// The id a thread with context `ctx` holds the collector lock with.
+pub fn holder_id(ctx: *const Context) -> usize {
+    ctx as usize
+}
+
+/// True while another thread waits for the collector lock (see
+/// [`Lock::contended`]).
+#[cfg(not(loom))]
+#[inline]
+pub fn contended() -> bool {
+    COLLECTOR_LOCK.contended()
+}
+
 /// [`enter`], publishing the thread's stack first if `publish` (see
 /// [`crate::stack`]).
 ///
@@ -217,6 +281,16 @@ pub unsafe fn enter(ctx: *mut Context) -> Result<(), Reentered> {
 /// As for [`enter`].
 #[cfg(not(loom))]
 unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
+    // SAFETY: forwarded contract.
+    unsafe { enter_with(ctx, publish, |_| {}) }
+}
+
+/// [`enter_as`], calling `on_wait` as [`Lock::enter_noting`] does.
+///
+/// # Safety
+/// As for [`enter`].
+#[cfg(not(loom))]
+unsafe fn enter_with(ctx: *mut Context, publish: bool, on_wait: impl FnOnce(usize)) -> Result<(), Reentered> {
     // SAFETY: caller contract; `local` is null or the thread's live Local.
     let local = unsafe { (*ctx).local };
     // It may wait, parked: what it holds must be visible first (a few
@@ -229,7 +303,7 @@ unsafe fn enter_as(ctx: *mut Context, publish: bool) -> Result<(), Reentered> {
     }
     // SAFETY: as above.
     let state = unsafe { local.as_ref() }.map(|l: &Local| &l.state);
-    COLLECTOR_LOCK.enter(ctx as usize, state)?;
+    COLLECTOR_LOCK.enter_noting(holder_id(ctx), state, on_wait)?;
     // SAFETY: as above; only this thread writes its flag.
     if let Some(l) = unsafe { local.as_mut() } {
         l.in_collector = true;

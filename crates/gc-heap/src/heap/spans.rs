@@ -87,8 +87,9 @@ impl Heap {
 /// The cells lie in one block of that heap, which the caller's thread owns
 /// (its span's or its stash's): no other thread writes those bitmap words
 /// meanwhile (others touch them only while this thread is stopped; the
-/// marker, which writes mark bits anywhere, runs only with every other
-/// thread stopped).
+/// marker, which writes mark bits anywhere, runs with every other thread
+/// stopped, except the incremental collector's thread, which is why mark
+/// bits that it may meet are set with [`settle_cells_atomic`]).
 pub unsafe fn settle_cells(
     alloc_bits: *mut u64,
     blocks_base: *mut u8,
@@ -106,6 +107,64 @@ pub unsafe fn settle_cells(
         unsafe { *alloc_bits.add(g >> 6) |= 1u64 << (g & 63) };
     }
     n
+}
+
+/// [`settle_cells`] with one atomic OR per bitmap word: for a thread's
+/// lock-free refill setting mark bits (allocating black) while the
+/// incremental collector's thread may mark other cells of the block.
+///
+/// # Safety
+/// As for [`settle_cells`], except that other threads may set bits of the
+/// same words meanwhile, atomically.
+#[cfg(target_has_atomic = "64")]
+pub unsafe fn settle_cells_atomic(
+    bits: *mut u64,
+    blocks_base: *mut u8,
+    class: usize,
+    from: *mut u8,
+    to: *mut u8,
+) -> usize {
+    use core::sync::atomic::{AtomicU64, Ordering};
+    let size = CLASS_SIZES[class] as usize;
+    let n = (to as usize - from as usize) / size;
+    let g0 = (from as usize - blocks_base as usize) >> GRANULE_SHIFT;
+    let step = size >> GRANULE_SHIFT;
+    let (mut word, mut mask) = (usize::MAX, 0u64);
+    let flush = |word: usize, mask: u64| {
+        if mask != 0 {
+            // SAFETY: caller contract: a word of the bitmap; every
+            // concurrent writer of it uses atomics.
+            unsafe { AtomicU64::from_ptr(bits.add(word)) }.fetch_or(mask, Ordering::Relaxed);
+        }
+    };
+    for i in 0..n {
+        let g = g0 + i * step;
+        if g >> 6 != word {
+            flush(word, mask);
+            (word, mask) = (g >> 6, 0);
+        }
+        mask |= 1u64 << (g & 63);
+    }
+    flush(word, mask);
+    n
+}
+
+/// Without 64-bit atomics there is no collector thread (it needs a hosted
+/// build, and every host has them; `rgc_init` refuses it otherwise), so
+/// nothing else writes the words: [`settle_cells`].
+///
+/// # Safety
+/// As for [`settle_cells`].
+#[cfg(not(target_has_atomic = "64"))]
+pub unsafe fn settle_cells_atomic(
+    bits: *mut u64,
+    blocks_base: *mut u8,
+    class: usize,
+    from: *mut u8,
+    to: *mut u8,
+) -> usize {
+    // SAFETY: forwarded contract.
+    unsafe { settle_cells(bits, blocks_base, class, from, to) }
 }
 
 #[cfg(test)]

@@ -1,0 +1,139 @@
+//! The collector thread: one thread per process that calls a collector's
+//! [`crate::Collector::background_work`] while the mutators run (the incremental
+//! collector with `rgc_config.background`).
+//!
+//! ## The protocol
+//! - The thread is not attached: it has no shadow stack, allocates nothing,
+//!   and is never stopped by a handshake. It enters the collector like any
+//!   rgc call, by taking the collector lock (`shadowstack::safepoint`);
+//!   that is what orders its work against every other call.
+//! - One call of `background_work` does a bounded piece of work and says
+//!   what next ([`BackgroundNext`]). Between calls the thread releases the
+//!   lock, and while a thread waits for it ([`shadowstack::safepoint::contended`])
+//!   it stays out until that thread has had it, so a mutator waits for the
+//!   collector thread for at most one chunk of its work.
+//! - [`wake`] (a mutator's poll, under the lock) unparks it; `park`'s token
+//!   keeps a wake that comes before the park from being lost.
+//! - [`stop`] (at `rgc_shutdown`, before the collector goes) asks it to
+//!   leave and joins it; the caller counts as stopped meanwhile, so a
+//!   handshake of the collector thread never waits for it.
+//! - After `fork`, the child has no collector thread: [`wake`] starts a
+//!   new one there (the parent's is recognised by its process id).
+//!
+//! ## Who touches what
+//! | state | written by | read by | ordering |
+//! |---|---|---|---|
+//! | `WORKER` | [`start`], [`stop`], [`wake`] (a respawn) | the same | its mutex |
+//! | `STOP` | [`start`] (clears), [`stop`] (sets) | the collector thread, between calls | release / acquire |
+//! | `HOLDER` | the collector thread, once when it starts | [`holder`] (a mutator that waited for the lock) | relaxed: an id compared for reporting only |
+
+use crate::collector::BackgroundNext;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+
+/// One call of collector-thread work, entering and leaving the collector.
+pub type Step = Arc<dyn Fn() -> BackgroundNext + Send + Sync>;
+
+struct Worker {
+    handle: JoinHandle<()>,
+    /// The process that started it (a forked child has no such thread).
+    pid: u32,
+    step: Step,
+}
+
+static WORKER: Mutex<Option<Worker>> = Mutex::new(None);
+static STOP: AtomicBool = AtomicBool::new(false);
+static HOLDER: AtomicUsize = AtomicUsize::new(0);
+
+/// Starts the collector thread, which calls `step` until [`stop`].
+pub fn start(step: Step) {
+    STOP.store(false, Ordering::Release);
+    let mut worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    *worker = Some(spawn(step));
+}
+
+fn spawn(step: Step) -> Worker {
+    let run = step.clone();
+    let handle = thread::Builder::new()
+        .name("rgc-collector".into())
+        .spawn(move || {
+            HOLDER.store(shadowstack::safepoint::holder_id(shadowstack::current()), Ordering::Relaxed);
+            while !STOP.load(Ordering::Acquire) {
+                match run() {
+                    BackgroundNext::Sleep => thread::park(),
+                    BackgroundNext::Continue => step_aside(),
+                }
+            }
+        })
+        .unwrap_or_else(|e| crate::fatal!("rgc_init", "cannot start the collector thread: ", e.to_string().as_str()));
+    Worker { handle, pid: std::process::id(), step }
+}
+
+/// Stays out of the collector until every thread that was waiting for the
+/// lock has had it (a waiter counts itself out once it holds the lock, so
+/// this ends; re-entering at once would let the collector thread win the
+/// lock again and again against a waiter that is slow to wake).
+fn step_aside() {
+    let mut attempt = 0u32;
+    while shadowstack::safepoint::contended() {
+        attempt += 1;
+        if attempt < 64 {
+            core::hint::spin_loop();
+        } else {
+            thread::yield_now();
+        }
+    }
+}
+
+/// Asks the collector thread to look for work. Call with the collector
+/// lock held (it is the caller's poll that found work due).
+pub fn wake() {
+    let mut worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(w) = worker.as_mut() else { return };
+    if w.pid != std::process::id() {
+        // A forked child: the parent's thread does not exist here.
+        let step = w.step.clone();
+        let old = core::mem::replace(w, spawn(step));
+        core::mem::forget(old.handle);
+    }
+    w.handle.thread().unpark();
+}
+
+/// The id the collector thread holds the collector lock with (0 before it
+/// started): a mutator that waited for this holder reports the wait as a
+/// pause.
+pub fn holder() -> usize {
+    HOLDER.load(Ordering::Relaxed)
+}
+
+/// True when a collector thread runs in this process.
+pub fn running() -> bool {
+    let worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
+    worker.as_ref().is_some_and(|w| w.pid == std::process::id())
+}
+
+/// Stops the collector thread, if one runs, and waits for it to leave.
+/// Call without the collector lock; the calling thread, if attached,
+/// counts as stopped while it waits.
+pub fn stop() {
+    let Some(w) = WORKER.lock().unwrap_or_else(|e| e.into_inner()).take() else { return };
+    STOP.store(true, Ordering::Release);
+    if w.pid != std::process::id() {
+        core::mem::forget(w.handle);
+        return;
+    }
+    w.handle.thread().unpark();
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context; outside the collector.
+    let parked = unsafe { shadowstack::enter_blocking_region(ctx) };
+    let _ = w.handle.join();
+    if parked {
+        // SAFETY: as above; it entered the region just above.
+        unsafe {
+            shadowstack::leave_blocking_region(ctx);
+            let _ = shadowstack::safepoint::unblock(ctx);
+        }
+    }
+    HOLDER.store(0, Ordering::Relaxed);
+}
