@@ -174,13 +174,23 @@ static void sc_begin(int argc, char **argv, const char *name) {
         if (!strchr(argv[i], '=')) sc_die("argument '%s' is not key=value", argv[i]);
 }
 
+/* The collector as the harness names it: incremental-bg is incremental
+ * with its collector thread (compiled with -DSC_BACKGROUND). */
+static const char *sc_collector_name(void) {
+#if defined(SC_BACKGROUND)
+    return "incremental-bg";
+#else
+    return rgc_collector_name();
+#endif
+}
+
 static void sc_oom(const char *call, size_t requested, void *user) {
     (void)user;
     rgc_stats s;
     rgc_get_stats(&s);
     printf("{\"scenario\":\"%s\",\"collector\":\"%s\",\"failed\":\"out of memory: %s of %zu bytes with heap limit "
            "%llu, max live %llu, heap in use %llu\"}\n",
-           sc_name, rgc_collector_name(), call, requested, (unsigned long long)sc_heap_limit,
+           sc_name, sc_collector_name(), call, requested, (unsigned long long)sc_heap_limit,
            (unsigned long long)sc_max_live, (unsigned long long)s.heap_size);
     fflush(stdout);
     _exit(3);
@@ -202,6 +212,9 @@ static void sc_init_heap(uint64_t max_live) {
     else if (strcmp(policy, "adaptive") == 0) cfg.heap_policy = RGC_HEAP_POLICY_ADAPTIVE;
     else sc_die("heap_policy='%s' is not growth, fixed or adaptive", policy);
     cfg.markers = (uint32_t)sc_param_long("markers", 0);
+#if defined(SC_BACKGROUND)
+    cfg.background = RGC_BACKGROUND_ON; /* the harness's incremental-bg */
+#endif
 #if defined(RGC_SINGLE_THREAD)
     /* A board's build of rgc has no system allocator: lend it a region
      * from malloc (the board's RAM) with room for the limit, the tables and
@@ -238,7 +251,7 @@ static void sc_finish(uint64_t checksum, const char *extra) {
     rgc_set_event_listener(NULL, NULL);
     rgc_stats s;
     rgc_get_stats(&s);
-    printf("{\"scenario\":\"%s\",\"collector\":\"%s\",\"params\":{", sc_name, rgc_collector_name());
+    printf("{\"scenario\":\"%s\",\"collector\":\"%s\",\"params\":{", sc_name, sc_collector_name());
     for (int i = 1; i < sc_argc; i++) {
         const char *eq = strchr(sc_argv[i], '=');
         printf("%s\"%.*s\":\"%s\"", i > 1 ? "," : "", (int)(eq - sc_argv[i]), sc_argv[i], eq + 1);

@@ -165,18 +165,26 @@ impl Builder {
         let obj = self.out_dir.join(format!("{stem}.o"));
         let include = format!("-I{}", self.tc.include_dir.display());
         match contender {
-            Contender::Rgc(gc) => {
+            Contender::Rgc(_) | Contender::IncrementalBackground => {
+                let (gc, extra) = match contender {
+                    Contender::Rgc(gc) => (*gc, None),
+                    _ => ("incremental", Some("-DSC_BACKGROUND")),
+                };
                 let define = format!("-DRGC_GC_{}", gc.to_ascii_uppercase());
                 run_cc(
                     Command::new(&self.tc.cc)
                         .args(CFLAGS)
-                        .args([&include, &define, "-c"])
+                        .args([&include, &define])
+                        .args(extra)
+                        .arg("-c")
                         .arg(&src)
                         .arg("-o")
                         .arg(&obj),
                 )?;
                 let args: Vec<String> = CFLAGS
                     .iter()
+                    .copied()
+                    .chain(extra)
                     .map(|s| s.to_string())
                     .chain([src.display().to_string(), "-o".into(), exe.display().to_string()])
                     .collect();

@@ -73,6 +73,9 @@ pub enum Contender {
     /// The system's bdwgc behind the same ABI (`c/bdw_rgc.c`), optionally
     /// with `GC_enable_incremental`.
     Bdw { incremental: bool },
+    /// `incremental` with its collector thread (`rgc_config.background`
+    /// on; the scenario is compiled with `-DSC_BACKGROUND`).
+    IncrementalBackground,
 }
 
 impl Contender {
@@ -81,6 +84,7 @@ impl Contender {
             Contender::Rgc(n) => n,
             Contender::Bdw { incremental: false } => "bdw",
             Contender::Bdw { incremental: true } => "bdw-inc",
+            Contender::IncrementalBackground => "incremental-bg",
         }
     }
     /// `none` never collects: it runs without a heap limit as the baseline.
@@ -89,9 +93,15 @@ impl Contender {
     }
 }
 
-/// Every rgc collector, then bdw and bdw-inc.
+/// Every rgc collector, incremental-bg after incremental, then bdw and bdw-inc.
 pub fn all_contenders() -> Vec<Contender> {
-    let mut v: Vec<Contender> = rgc_cli::COLLECTORS.iter().map(|c| Contender::Rgc(c.name)).collect();
+    let mut v: Vec<Contender> = Vec::new();
+    for c in rgc_cli::COLLECTORS {
+        v.push(Contender::Rgc(c.name));
+        if c.name == "incremental" {
+            v.push(Contender::IncrementalBackground);
+        }
+    }
     v.push(Contender::Bdw { incremental: false });
     v.push(Contender::Bdw { incremental: true });
     v

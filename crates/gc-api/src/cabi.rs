@@ -467,45 +467,61 @@ fn out_of_memory<C: Collector>(inst: &Instance<C>, call: &'static str, bytes: us
     }
 }
 
-/// Runs queued finalizers unless a finalizer loop is already running.
-/// `keep` (an object the caller is about to return) is kept alive meanwhile;
-/// its possibly updated address is returned.
+/// Runs queued finalizers unless a finalizer loop is already running
+/// (on any thread). `keep` is null, or an object the caller is about to
+/// return, which the caller made a temp root in the same entry that
+/// allocated it: between that entry and this function's, the thread parks
+/// at a safepoint (taking the lock), and another thread may collect. It
+/// stays rooted while finalizers run, and is released and returned at the
+/// end (rgc never moves objects).
 pub fn run_finalizers<C: Collector>(inst: &Instance<C>, keep: *mut u8) -> *mut u8 {
-    if inst.running_finalizers.swap(true, Ordering::Acquire) {
-        return keep;
-    }
-    let mut started = false;
-    let mut keep = keep;
-    loop {
-        let next = {
-            let mut c = inst.enter("rgc (running finalizers)");
-            let next = c.pop_finalizer();
-            match next {
-                Some((_, obj)) => {
-                    if !started {
-                        c.events().start(Phase::Finalizers);
-                        c.push_temp_root(keep);
-                        started = true;
+    if !inst.running_finalizers.swap(true, Ordering::Acquire) {
+        let mut started = false;
+        loop {
+            let next = {
+                let mut c = inst.enter("rgc (running finalizers)");
+                let next = c.pop_finalizer();
+                match next {
+                    Some((_, obj)) => {
+                        if !started {
+                            c.events().start(Phase::Finalizers);
+                            started = true;
+                        }
+                        c.push_temp_root(obj);
                     }
-                    c.push_temp_root(obj);
+                    None if started => {
+                        c.events().end(Phase::Finalizers);
+                    }
+                    None => {}
                 }
-                None if started => {
-                    keep = c.pop_temp_root();
-                    c.events().end(Phase::Finalizers);
-                }
-                None => {}
-            }
-            next
-        };
-        let Some((finalizer, obj)) = next else { break };
-        // SAFETY: the finalizer came from a validated type descriptor; the
-        // object is rooted as a temp root while it runs, and the collector is
-        // not entered, so the finalizer may call back into rgc.
-        unsafe { finalizer(obj.cast()) };
-        inst.enter("rgc (running finalizers)").pop_temp_root();
+                next
+            };
+            let Some((finalizer, obj)) = next else { break };
+            // SAFETY: the finalizer came from a validated type descriptor; the
+            // object is rooted as a temp root while it runs, and the collector is
+            // not entered, so the finalizer may call back into rgc.
+            unsafe { finalizer(obj.cast()) };
+            inst.enter("rgc (running finalizers)").remove_temp_root(obj);
+        }
+        inst.running_finalizers.store(false, Ordering::Release);
     }
-    inst.running_finalizers.store(false, Ordering::Release);
+    if !keep.is_null() {
+        // From here the caller holds it (in a C local until it stores it
+        // in its frame, without passing a safepoint).
+        inst.enter("rgc (running finalizers)").remove_temp_root(keep);
+    }
     keep
+}
+
+/// What an allocating entry hands [`finish_alloc`]: finalizers are due, so
+/// the new object `p` (if any) becomes a temp root before the entry ends
+/// (see [`run_finalizers`]).
+fn due_finalizers<C: Collector>(c: &mut C, p: *mut u8) -> bool {
+    let pending = c.finalizers_pending();
+    if pending && !p.is_null() {
+        c.push_temp_root(p);
+    }
+    pending
 }
 
 /// Handles exhaustion and due finalizers after an allocation; `pending`
@@ -601,7 +617,7 @@ pub unsafe fn alloc<C: Collector>(
         let req = AllocRequest { type_id, length, bytes, call, inline };
         // SAFETY: the type is registered and `bytes` computed from it.
         let p = unsafe { c.alloc(&req) };
-        (p, bytes, c.finalizers_pending())
+        (p, bytes, due_finalizers(&mut *c, p))
     };
     finish_alloc(inst, call, p, bytes, pending)
 }
@@ -636,7 +652,7 @@ pub fn alloc_bytes<C: Collector>(inst: &Instance<C>, n: usize) -> *mut c_void {
     let mut c = inst.enter_to_allocate(CALL);
     // SAFETY: BYTES_TYPE is built in; `bytes` equals the length for it.
     let p = unsafe { c.alloc(&req) };
-    let pending = c.finalizers_pending();
+    let pending = due_finalizers(&mut *c, p);
     drop(c);
     finish_alloc(inst, CALL, p, n, pending)
 }
@@ -752,12 +768,12 @@ pub fn weakref_new<C: Collector>(inst: &Instance<C>, target: *mut c_void) -> *mu
         c.push_temp_root(target.cast());
         // SAFETY: built-in type with its fixed size; the target is rooted.
         let w = unsafe { c.alloc(&req) };
-        let target = c.pop_temp_root();
+        c.remove_temp_root(target.cast());
         if !w.is_null() {
             // SAFETY: both are live objects of this collector.
-            unsafe { c.register_weakref(w, target) };
+            unsafe { c.register_weakref(w, target.cast()) };
         }
-        (w, c.finalizers_pending())
+        (w, due_finalizers(&mut *c, w))
     };
     finish_alloc(inst, CALL, w, 8, pending)
 }
@@ -836,6 +852,10 @@ pub fn thread_detach<C: Collector>(inst: &Instance<C>) {
         // SAFETY: initialised, and the lock is ours.
         if let Some(c) = unsafe { (*inst.collector.get()).as_mut() } {
             c.retire_thread();
+            // Retiring stopped the world: let it run again, as every call
+            // does when it leaves (else the next holder of the lock would
+            // take a world with threads running for a stopped one).
+            c.leaving();
         }
     }
     // Unregistered under the lock: a thread stopping the world never waits

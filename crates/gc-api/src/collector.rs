@@ -173,11 +173,13 @@ pub trait Collector: Sized {
     /// Unregisters a root; false if it was not registered.
     fn remove_root(&mut self, slot: *mut *mut u8) -> bool;
 
-    /// Keeps `obj` alive until the matching [`Collector::pop_temp_root`]
+    /// Keeps `obj` alive until the matching [`Collector::remove_temp_root`]
     /// (used by the glue around user callbacks that may allocate).
     fn push_temp_root(&mut self, obj: *mut u8);
-    /// Returns the object pushed last (its current address).
-    fn pop_temp_root(&mut self) -> *mut u8;
+    /// Forgets the most recent [`Collector::push_temp_root`] of `obj`.
+    /// Threads push and remove in any order, each its own objects (a
+    /// stack would hand one thread's root to another).
+    fn remove_temp_root(&mut self, obj: *mut u8);
 
     /// Records that `weakref` (a fresh `<weakref>` object) weakly refers to `target`.
     ///

@@ -286,8 +286,10 @@ impl<P: Plan> Collector for Gc<P> {
         self.rt.temps.push(obj);
     }
 
-    fn pop_temp_root(&mut self) -> *mut u8 {
-        self.rt.temps.pop().unwrap_or_else(|| gc_api::fatal::internal("temp roots popped more often than pushed"))
+    fn remove_temp_root(&mut self, obj: *mut u8) {
+        let at = self.rt.temps.iter().rposition(|&o| o == obj);
+        let at = at.unwrap_or_else(|| gc_api::fatal::internal("a temp root removed that was not pushed"));
+        self.rt.temps.remove(at);
     }
 
     unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8) {

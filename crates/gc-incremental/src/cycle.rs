@@ -243,7 +243,11 @@ impl Incremental {
         let start = rt.events_mut().start(Event::Pause);
         let starting = matches!(self.phase, CyclePhase::Idle);
         if starting {
+            // The root snapshot is root work (and a handshake that only
+            // starts a cycle still shows what it did).
+            rt.events_mut().start(Event::Roots);
             self.start_cycle(rt);
+            rt.events_mut().end(Event::Roots);
         }
         // A handshake that starts a cycle takes the root snapshot only.
         let completed = !(starting && self.handshake_only) && self.work(rt, &mut budget);

@@ -27,10 +27,10 @@
 use gc_api::platform::now_ns;
 
 /// With a collector thread, a cycle starts early enough for
-/// `BACKGROUND_START_FACTOR` times the allocation the last cycle saw (and
-/// at half the allowance at the latest): the thread alone should finish
-/// it, and a cycle that assists shortened must not make the next start
-/// later still. Measured: with 1 the mutators assisted in most cycles.
+/// `BACKGROUND_START_FACTOR` times the allocation the last cycle saw: the
+/// thread alone should finish it, and a cycle that assists shortened must
+/// not make the next start later still. Measured: with 1 the mutators
+/// assisted in most cycles.
 pub const BACKGROUND_START_FACTOR: usize = 2;
 /// With a collector thread, allocation may get 1/`ASSIST_SLACK_SHARE` of
 /// the cycle's headroom ahead of the work before mutators assist.
@@ -197,10 +197,10 @@ impl Pacer {
     /// and never later than [`MIN_CYCLE_SHARE`] of the allowance before its end.
     pub fn start_point(&self, allowance: usize) -> usize {
         let expected = self.last_cycle_alloc.map_or(allowance / 2, |a| a.saturating_add(a / 4));
-        if self.collector_thread {
-            let expected = expected.saturating_mul(BACKGROUND_START_FACTOR);
-            return allowance.saturating_sub(expected.max(allowance / 2));
-        }
+        let expected = match self.collector_thread {
+            true => expected.saturating_mul(BACKGROUND_START_FACTOR),
+            false => expected,
+        };
         allowance.saturating_sub(expected.max(allowance / MIN_CYCLE_SHARE))
     }
 
@@ -334,16 +334,16 @@ mod tests {
     }
 
     /// With a collector thread: cycles start at twice the last cycle's
-    /// allocation (plus 25 %) before the end of the allowance, at half of
-    /// it at the latest, and allocation may get an eighth of the headroom
-    /// ahead of the work before a mutator assists.
+    /// allocation (plus 25 %) before the end of the allowance, at three
+    /// quarters of it at the latest, and allocation may get an eighth of
+    /// the headroom ahead of the work before a mutator assists.
     #[test]
     fn a_collector_thread_starts_early_and_allows_slack() {
         let mut p = Pacer::new(40_000, 500_000).with_collector_thread();
         assert_eq!(p.start_point(1_000_000), 0, "no history: half the allowance, twice over");
         p.begin_cycle(0, 1_000_000, 0);
-        p.end_cycle(100_000);
-        assert_eq!(p.start_point(1_000_000), 500_000, "2 x 125 000 is less than half the allowance");
+        p.end_cycle(50_000);
+        assert_eq!(p.start_point(1_000_000), 750_000, "2 x 62 500 is less than a quarter of the allowance");
         p.begin_cycle(0, 1_000_000, 0);
         p.end_cycle(300_000);
         assert_eq!(p.start_point(1_000_000), 250_000, "2 x 375 000 before the end");

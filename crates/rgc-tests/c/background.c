@@ -26,13 +26,17 @@ int main(void) {
     rgc_config cfg;
     rgc_config_default(&cfg);
     cfg.heap_initial = 256 << 10; /* cycles start often */
+    cfg.verify = 1;               /* the colours after every step (the heap is small) */
     CHECK(rgct_init_with(&cfg) == 0, "init");
     rgc_set_event_listener(listener, NULL);
     RGC_FRAME(f, 1);
-    long chains = rgct_scale(64, 8), per_chain = rgct_scale(64, 8), n = chains * per_chain;
+    /* The same work however the runner scales others: the heap is small
+     * enough for the verifier at every step, the run long enough for many
+     * cycles. */
+    long chains = 16, per_chain = 16, n = chains * per_chain;
     rgct_build_chains(&f[0], chains, per_chain);
     unsigned seed = 4242;
-    long iterations = rgct_scale(300000, 5000);
+    long iterations = rgct_torture() ? 20000 : 200000;
     for (long it = 0; it < iterations; it++) {
         new_node(-1); /* garbage: the allocation that paces cycles */
         for (int k = it % 250 == 249 ? 1000 : 1; k > 0; k--) rgct_rewire(f[0], &seed);
@@ -50,8 +54,7 @@ int main(void) {
     long count, id_sum;
     rgct_check_chains(f[0], &count, &id_sum);
     CHECK(count == n && id_sum == n * (n - 1) / 2, "%ld nodes (id sum %ld) survive of %ld", count, id_sum, n);
-    const char *bg = getenv("RGC_BACKGROUND");
-    int thread_on = rgct_is("incremental") && bg && strcmp(bg, "on") == 0 && !rgct_in_region();
+    int thread_on = rgct_collector_thread();
     rgc_stats s = rgct_stats();
     if (thread_on && !rgct_torture())
         CHECK(background_slices > 0 && s.collections >= 2, "%lu slices of the collector thread in %llu cycles",

@@ -51,7 +51,7 @@ int main(void) {
     uint64_t adaptive = churn(RGC_HEAP_POLICY_ADAPTIVE, garbage);
     const char *gc = rgc_collector_name();
     int traces = strcmp(gc, "none") != 0 && strcmp(gc, "refcount") != 0;
-    if (traces && !rgct_torture() && !rgct_in_region()) {
+    if (traces && !rgct_torture() && !rgct_in_region() && !rgct_collector_thread()) {
         /* About 160 MB of cells through a 16 MB heap holding under 1 MB
          * live. Growth collects every 4 MB (heap_initial), about 40 times;
          * fixed once per ~14 MB, about 12 times (an incremental cycle starts

@@ -33,6 +33,14 @@ static int rgct_exact(void) { return rgct_precise() && rgct_collects(); }
  * rgct_region.h) has a heap of a few MB: scale work down there. */
 static long rgct_scale(long normal, long small) { return rgct_torture() || rgct_in_region() ? small : normal; }
 
+/* The incremental collector's collector thread runs (the runner sets
+ * RGC_BACKGROUND=on; not in region mode). Cycles then run on that thread,
+ * paced by it: counts of increments and collections follow its speed. */
+static int rgct_collector_thread(void) {
+    const char *bg = getenv("RGC_BACKGROUND");
+    return strcmp(rgc_collector_name(), "incremental") == 0 && bg && strcmp(bg, "on") == 0 && !rgct_in_region();
+}
+
 static rgc_stats rgct_stats(void) { rgc_stats s; rgc_get_stats(&s); return s; }
 
 static void rgct_init(void) { CHECK(rgct_init_with(NULL) == 0, "rgc_init failed"); }

@@ -106,7 +106,7 @@ fn programs_match_the_model_with_a_collector_thread() {
     let n = seeds("RGC_DIFF_THREADED_SEEDS", 30);
     let gc = "incremental";
     for (seeds, env, mix) in [
-        (10_000_000..10_000_000 + n / 2, rgc_tests::BACKGROUND, Mix::Mutation),
+        (10_000_000..10_000_000 + n / 2, rgc_tests::BACKGROUND_VERIFY, Mix::Mutation),
         (11_000_000..11_000_000 + n / 3, rgc_tests::BACKGROUND_TORTURE, Mix::Mutation),
     ] {
         if let Err(report) = check_seeds(gc, seeds.clone(), 300, env, mix) {

@@ -237,8 +237,14 @@ fn bench(args: &Args) -> Result<(), String> {
     }
 
     let tc = Toolchain::for_profile("release");
-    let rgc_names: Vec<&str> =
-        contenders.iter().filter_map(|c| if let Contender::Rgc(n) = c { Some(*n) } else { None }).collect();
+    let rgc_names: Vec<&str> = contenders
+        .iter()
+        .filter_map(|c| match c {
+            Contender::Rgc(n) => Some(*n),
+            Contender::IncrementalBackground => Some("incremental"),
+            Contender::Bdw { .. } => None,
+        })
+        .collect();
     eprintln!("rgc bench: building the collectors (release) ...");
     tc.ensure_built(&rgc_names)?;
     let builder = Builder::new(tc)?;
