@@ -18,7 +18,10 @@
 //!   leave and joins it; the caller counts as stopped meanwhile, so a
 //!   handshake of the collector thread never waits for it.
 //! - After `fork`, the child has no collector thread: [`wake`] starts a
-//!   new one there (the parent's is recognised by its process id).
+//!   new one there (the parent's is recognised by its process id). The
+//!   forking thread holds the collector lock across `fork`, so the child
+//!   never inherits it held by a thread it does not have.
+//!   `pthread_atfork` handlers do that once a collector thread was started.
 //!
 //! ## Who touches what
 //! | state | written by | read by | ordering |
@@ -49,8 +52,34 @@ static HOLDER: AtomicUsize = AtomicUsize::new(0);
 /// Starts the collector thread, which calls `step` until [`stop`].
 pub fn start(step: Step) {
     STOP.store(false, Ordering::Release);
+    static AT_FORK: std::sync::Once = std::sync::Once::new();
+    // SAFETY: the three handlers are plain functions of this module.
+    AT_FORK.call_once(|| unsafe {
+        libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork));
+    });
     let mut worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
     *worker = Some(spawn(step));
+}
+
+/// The forking thread took the collector lock in [`before_fork`] (false:
+/// it held it already, from inside an rgc call).
+static FORK_TOOK_LOCK: AtomicBool = AtomicBool::new(false);
+
+/// `fork` copies the collector lock as it is: if the collector thread held
+/// it, the child (which has no such thread) would wait for it forever. So
+/// the forking thread takes the lock first (waiting, parked, for the
+/// collector thread's step to end) and both processes release it after.
+extern "C" fn before_fork() {
+    // SAFETY: the calling thread's own context.
+    let took = unsafe { shadowstack::safepoint::enter(shadowstack::current()) }.is_ok();
+    FORK_TOOK_LOCK.store(took, Ordering::Relaxed);
+}
+
+/// Releases what [`before_fork`] took, in the parent and in the child.
+extern "C" fn after_fork() {
+    if FORK_TOOK_LOCK.swap(false, Ordering::Relaxed) {
+        shadowstack::safepoint::leave();
+    }
 }
 
 fn spawn(step: Step) -> Worker {

@@ -108,11 +108,8 @@ fn lock<C: Collector>(call: &'static str) -> (*mut shadowstack::Context, Option<
     }
     let mut waited = None;
     if C::THREADS == crate::Threads::Concurrent {
-        // SAFETY: as above.
-        match unsafe { shadowstack::safepoint::enter_timed(ctx, crate::platform::now_ns) } {
-            Err(_) => reentered(call, "called while the collector is running on this thread (from an event listener?)"),
-            Ok(Some(wait)) if waited_for_collector_thread(wait.holder) => waited = Some(wait.since),
-            Ok(_) => {}
+        if enter_concurrent(ctx, &mut waited).is_err() {
+            reentered(call, "called while the collector is running on this thread (from an event listener?)");
         }
     // SAFETY: as above; the collector runs one thread (rgc.h).
     } else if unsafe { shadowstack::safepoint::enter_serialised(ctx) }.is_err() {
@@ -125,16 +122,27 @@ fn lock<C: Collector>(call: &'static str) -> (*mut shadowstack::Context, Option<
     (ctx, waited)
 }
 
-/// True when `holder` is the collector thread's lock id.
+/// Takes the collector lock for an attached thread (context `ctx`) of a
+/// concurrent collector; sets `waited` to when the wait began if it waited
+/// for the collector thread (hosted builds: only they have one).
 #[inline]
-fn waited_for_collector_thread(holder: usize) -> bool {
+fn enter_concurrent(
+    ctx: *mut shadowstack::Context,
+    waited: &mut Option<u64>,
+) -> Result<(), shadowstack::safepoint::Reentered> {
     #[cfg(feature = "std")]
-    return holder == crate::background::holder();
+    {
+        // SAFETY: the calling thread's own context.
+        let wait = unsafe { shadowstack::safepoint::enter_timed(ctx, crate::platform::now_ns) }?;
+        *waited = wait.filter(|w| w.holder == crate::background::holder()).map(|w| w.since);
+        Ok(())
+    }
     #[cfg(not(feature = "std"))]
-    return {
-        let _ = holder;
-        false
-    };
+    {
+        let _ = waited;
+        // SAFETY: the calling thread's own context.
+        unsafe { shadowstack::safepoint::enter(ctx) }
+    }
 }
 
 #[cold]

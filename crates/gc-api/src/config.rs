@@ -74,10 +74,8 @@ pub const KNOBS: &[Knob] = &[
         field: "background",
         default: 2,
         unit: "auto, on or off (or 0, 1, 2)",
-        doc: "Incremental collector: a collector thread does each cycle's marking and sweeping while the \
-              mutators run, which stop only for short handshakes, assists and waits for the collector lock. \
-              auto: on with two cores or more, in a hosted build without a region. on needs a hosted build \
-              without a region. Off by default until it beats time slicing (DESIGN.md, \"Background marking\").",
+        doc: "Incremental: a collector thread runs the cycles while the mutators run (auto: with two \
+              cores or more). Not in a region or a no_std build.",
     },
     Knob {
         env: "RGC_SHADOWSTACK_SLOTS",
@@ -407,24 +405,29 @@ impl Config {
     }
 }
 
+/// Knobs whose environment variable takes a name: (field, name, value).
+const NAMED_VALUES: &[(&str, &str, u32)] = &[
+    ("heap_policy", "growth", crate::abi::HEAP_POLICY_GROWTH),
+    ("heap_policy", "fixed", crate::abi::HEAP_POLICY_FIXED),
+    ("heap_policy", "adaptive", crate::abi::HEAP_POLICY_ADAPTIVE),
+    ("background", "auto", crate::abi::BACKGROUND_AUTO),
+    ("background", "on", crate::abi::BACKGROUND_ON),
+    ("background", "off", crate::abi::BACKGROUND_OFF),
+];
+
 /// Applies the `RGC_*` environment variables to `c`.
 fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<(), Message> {
     for knob in KNOBS {
         let Some(text) = getenv(knob.env) else {
             continue;
         };
-        let named = match (knob.field, text.trim()) {
-            ("heap_policy", "growth") => Some(crate::abi::HEAP_POLICY_GROWTH as u64),
-            ("heap_policy", "fixed") => Some(crate::abi::HEAP_POLICY_FIXED as u64),
-            ("heap_policy", "adaptive") => Some(crate::abi::HEAP_POLICY_ADAPTIVE as u64),
-            ("background", "auto") => Some(crate::abi::BACKGROUND_AUTO as u64),
-            ("background", "on") => Some(crate::abi::BACKGROUND_ON as u64),
-            ("background", "off") => Some(crate::abi::BACKGROUND_OFF as u64),
-            _ => None,
-        };
-        let value = named.or_else(|| parse_size(&text)).ok_or_else(|| match knob.field {
-            "heap_policy" | "background" => msg!("environment variable ", knob.env, "='", text, "' is not ", knob.unit),
-            _ => msg!("environment variable ", knob.env, "='", text, "' is not a number (", knob.unit, ")"),
+        let named = NAMED_VALUES.iter().find(|&&(field, name, _)| field == knob.field && name == text.trim());
+        let value = named.map(|&(_, _, v)| v as u64).or_else(|| parse_size(&text)).ok_or_else(|| match NAMED_VALUES
+            .iter()
+            .any(|&(field, _, _)| field == knob.field)
+        {
+            true => msg!("environment variable ", knob.env, "='", text, "' is not ", knob.unit),
+            false => msg!("environment variable ", knob.env, "='", text, "' is not a number (", knob.unit, ")"),
         })?;
         let too_big = || msg!("environment variable ", knob.env, "='", text, "' is out of range");
         let narrow = |v: u64| u32::try_from(v).map_err(|_| too_big());
@@ -478,6 +481,7 @@ fn markers_of(requested: u32, in_region: bool) -> Result<usize, Message> {
 
 /// Resolves `rgc_config.background` (`requested`): a collector thread
 /// needs threads (a hosted build) and the system allocator (no region).
+#[cfg(feature = "std")]
 fn background_of(requested: u32, in_region: bool) -> Result<bool, Message> {
     use crate::abi::{BACKGROUND_AUTO, BACKGROUND_OFF, BACKGROUND_ON};
     let hosted = cfg!(feature = "std") && !in_region;
@@ -493,16 +497,25 @@ fn background_of(requested: u32, in_region: bool) -> Result<bool, Message> {
             Err(msg!("background 1 (on) needs 64-bit atomic operations, which this target lacks: use off (2)"))
         }
         BACKGROUND_ON => Ok(true),
-        #[cfg(feature = "std")]
         BACKGROUND_AUTO => Ok(hosted && cfg!(target_has_atomic = "64") && crate::platform::cores() >= 2),
-        #[cfg(not(feature = "std"))]
-        BACKGROUND_AUTO => Ok(false),
-        _ => Err(msg!(
-            "background ",
-            requested,
-            " is not RGC_BACKGROUND_AUTO (0), RGC_BACKGROUND_ON (1) or RGC_BACKGROUND_OFF (2)"
-        )),
+        _ => Err(background_unknown(requested)),
     }
+}
+
+/// [`background_of`] without threads (a board's build: every byte counts).
+#[cfg(not(feature = "std"))]
+fn background_of(requested: u32, _in_region: bool) -> Result<bool, Message> {
+    match requested {
+        crate::abi::BACKGROUND_AUTO | crate::abi::BACKGROUND_OFF => Ok(false),
+        crate::abi::BACKGROUND_ON => {
+            Err(msg!("background 1 (on) needs threads, and this build (no_std) has none: use off (2)"))
+        }
+        _ => Err(background_unknown(requested)),
+    }
+}
+
+fn background_unknown(requested: u32) -> Message {
+    msg!("background ", requested, " is not RGC_BACKGROUND_AUTO (0), RGC_BACKGROUND_ON (1) or RGC_BACKGROUND_OFF (2)")
 }
 
 /// Validates `region`, `region_size` and `meta_bytes` and splits the region.

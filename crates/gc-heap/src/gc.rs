@@ -289,7 +289,7 @@ impl<P: Plan> Collector for Gc<P> {
     fn remove_temp_root(&mut self, obj: *mut u8) {
         let at = self.rt.temps.iter().rposition(|&o| o == obj);
         let at = at.unwrap_or_else(|| gc_api::fatal::internal("a temp root removed that was not pushed"));
-        self.rt.temps.remove(at);
+        self.rt.temps.swap_remove(at);
     }
 
     unsafe fn register_weakref(&mut self, weakref: *mut u8, target: *mut u8) {

@@ -453,6 +453,10 @@ impl Plan for Incremental {
             // The collector thread does the scheduled work; mutators only
             // assist when allocation gets ahead of it.
             Decision::Scheduled if self.background && !matches!(self.phase, CyclePhase::Idle) => {
+                // Once a window: a forked child's first poll starts its
+                // own collector thread here (`gc_api::background::wake`).
+                #[cfg(feature = "std")]
+                gc_api::background::wake();
                 rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc()))
             }
             Decision::Scheduled | Decision::Tax => self.increment(rt, Budget::time(now, self.pacer.pause_ns)),
