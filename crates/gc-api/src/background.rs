@@ -55,7 +55,7 @@ pub fn start(step: Step) {
     static AT_FORK: std::sync::Once = std::sync::Once::new();
     // SAFETY: the three handlers are plain functions of this module.
     AT_FORK.call_once(|| unsafe {
-        libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork));
+        libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork_in_child));
     });
     let mut worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
     *worker = Some(spawn(step));
@@ -80,6 +80,15 @@ extern "C" fn after_fork() {
     if FORK_TOOK_LOCK.swap(false, Ordering::Relaxed) {
         shadowstack::safepoint::leave();
     }
+}
+
+/// [`after_fork`] in the child, which also forgets the parent's waiters
+/// for the lock (the parent's collector thread was one, waiting for the
+/// forking thread): counted, they would keep the child's collector thread
+/// stepping aside forever.
+extern "C" fn after_fork_in_child() {
+    shadowstack::safepoint::forget_waiters();
+    after_fork();
 }
 
 fn spawn(step: Step) -> Worker {

@@ -453,8 +453,9 @@ impl Plan for Incremental {
             // The collector thread does the scheduled work; mutators only
             // assist when allocation gets ahead of it.
             Decision::Scheduled if self.background && !matches!(self.phase, CyclePhase::Idle) => {
-                // Once a window: a forked child's first poll starts its
-                // own collector thread here (`gc_api::background::wake`).
+                // At each such poll (every few kilobytes: a mutex and an
+                // unpark): a forked child's first one starts its own
+                // collector thread here (`gc_api::background::wake`).
                 #[cfg(feature = "std")]
                 gc_api::background::wake();
                 rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc()))

@@ -269,6 +269,13 @@ pub fn holder_id(ctx: *const Context) -> usize {
     ctx as usize
 }
 
+/// In a forked child: no thread waits for the collector lock (the parent's
+/// waiters were not copied), whatever the count the child inherited says.
+#[cfg(not(loom))]
+pub fn forget_waiters() {
+    COLLECTOR_LOCK.waiting.store(0, Ordering::Relaxed);
+}
+
 /// True while another thread waits for the collector lock (see
 /// [`Lock::contended`]).
 #[cfg(not(loom))]
