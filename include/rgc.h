@@ -245,7 +245,10 @@ typedef struct rgc_config {
  * collector lock while it works, mutators wait for it too often; see
  * DESIGN.md, "Background marking"). ON in region mode or in a build
  * without threads: rgc_init fails naming the value. The other collectors
- * ignore it. */
+ * ignore it. With the thread on, wrap blocking calls (I/O, waits, sleeps)
+ * in rgc_enter_blocking/rgc_leave_blocking even in a program with one
+ * thread of its own: the collector thread's handshakes wait for every
+ * attached thread to reach a safepoint. */
 #define RGC_BACKGROUND_AUTO 0u
 #define RGC_BACKGROUND_ON 1u
 #define RGC_BACKGROUND_OFF 2u
