@@ -282,13 +282,23 @@ pub fn run(
     // CPU times of the pauses wholly inside the measured run (clipping
     // keeps part of a pause that straddles its ends; its CPU time cannot
     // be split, so it is left out).
+    // Overlapping pauses (a mutator's wait for the collector thread and
+    // the handshake it waited for) are one merged pause: its CPU time is
+    // the sum of theirs, so the list stays one entry per merged pause.
     let cpu: Vec<u64> = match raw.pause_cpu_ns.len() == intervals.len() {
-        true => intervals
-            .iter()
-            .zip(&raw.pause_cpu_ns)
-            .filter(|(&(s, e), _)| s >= start && e <= end)
-            .map(|(_, &c)| c)
-            .collect(),
+        true => {
+            let mut merged_cpu = vec![0u64; clipped.len()];
+            let mut whole = vec![true; clipped.len()];
+            for (&(s, e), &c) in intervals.iter().zip(&raw.pause_cpu_ns) {
+                let at = clipped.partition_point(|&(ms, _)| ms <= s.max(start)).saturating_sub(1);
+                if e <= start || s >= end || at >= clipped.len() {
+                    continue;
+                }
+                merged_cpu[at] += c;
+                whole[at] &= s >= start && e <= end;
+            }
+            merged_cpu.into_iter().zip(whole).filter(|&(_, w)| w).map(|(c, _)| c).collect()
+        }
         false => vec![],
     };
     debug_assert_eq!(raw.collector, contender.name());
