@@ -37,20 +37,25 @@ use std::thread::{self, JoinHandle};
 
 /// One call of collector-thread work, entering and leaving the collector.
 pub type Step = Arc<dyn Fn() -> BackgroundNext + Send + Sync>;
+/// Brings home whatever the collector lent its thread; called holding the
+/// collector lock ([`before_fork`]).
+pub type Recall = Arc<dyn Fn() + Send + Sync>;
 
 struct Worker {
     handle: JoinHandle<()>,
     /// The process that started it (a forked child has no such thread).
     pid: u32,
     step: Step,
+    recall: Recall,
 }
 
 static WORKER: Mutex<Option<Worker>> = Mutex::new(None);
 static STOP: AtomicBool = AtomicBool::new(false);
 static HOLDER: AtomicUsize = AtomicUsize::new(0);
 
-/// Starts the collector thread, which calls `step` until [`stop`].
-pub fn start(step: Step) {
+/// Starts the collector thread, which calls `step` until [`stop`];
+/// `recall` is what [`before_fork`] calls.
+pub fn start(step: Step, recall: Recall) {
     STOP.store(false, Ordering::Release);
     static AT_FORK: std::sync::Once = std::sync::Once::new();
     // SAFETY: the three handlers are plain functions of this module.
@@ -58,7 +63,7 @@ pub fn start(step: Step) {
         libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork_in_child));
     });
     let mut worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
-    *worker = Some(spawn(step));
+    *worker = Some(spawn(step, recall));
 }
 
 /// The forking thread took the collector lock in [`before_fork`] (false:
@@ -69,10 +74,16 @@ static FORK_TOOK_LOCK: AtomicBool = AtomicBool::new(false);
 /// it, the child (which has no such thread) would wait for it forever. So
 /// the forking thread takes the lock first (waiting, parked, for the
 /// collector thread's step to end) and both processes release it after.
+/// The thread may also be marking without the lock, on loan: the marker
+/// is recalled first, or the child would wait for it forever too.
 extern "C" fn before_fork() {
     // SAFETY: the calling thread's own context.
     let took = unsafe { shadowstack::safepoint::enter(shadowstack::current()) }.is_ok();
     FORK_TOOK_LOCK.store(took, Ordering::Relaxed);
+    let recall = WORKER.lock().unwrap_or_else(|e| e.into_inner()).as_ref().map(|w| w.recall.clone());
+    if let Some(recall) = recall {
+        recall();
+    }
 }
 
 /// Releases what [`before_fork`] took, in the parent and in the child.
@@ -91,7 +102,7 @@ extern "C" fn after_fork_in_child() {
     after_fork();
 }
 
-fn spawn(step: Step) -> Worker {
+fn spawn(step: Step, recall: Recall) -> Worker {
     let run = step.clone();
     let handle = thread::Builder::new()
         .name("rgc-collector".into())
@@ -101,11 +112,13 @@ fn spawn(step: Step) -> Worker {
                 match run() {
                     BackgroundNext::Sleep => thread::park(),
                     BackgroundNext::Continue => step_aside(),
+                    // `background_step` ran it, outside the lock.
+                    BackgroundNext::Unlocked(_) => step_aside(),
                 }
             }
         })
         .unwrap_or_else(|e| crate::fatal!("rgc_init", "cannot start the collector thread: ", e.to_string().as_str()));
-    Worker { handle, pid: std::process::id(), step }
+    Worker { handle, pid: std::process::id(), step, recall }
 }
 
 /// Stays out of the collector until every thread that was waiting for the
@@ -131,8 +144,8 @@ pub fn wake() {
     let Some(w) = worker.as_mut() else { return };
     if w.pid != std::process::id() {
         // A forked child: the parent's thread does not exist here.
-        let step = w.step.clone();
-        let old = core::mem::replace(w, spawn(step));
+        let (step, recall) = (w.step.clone(), w.recall.clone());
+        let old = core::mem::replace(w, spawn(step, recall));
         core::mem::forget(old.handle);
     }
     w.handle.thread().unpark();

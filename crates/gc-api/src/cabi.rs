@@ -262,16 +262,30 @@ pub unsafe fn init<C: Collector>(inst: &'static Instance<C>, cfg: *const RgcConf
 /// Starts the collector thread of `inst` ([`crate::background`]).
 #[cfg(feature = "std")]
 fn start_collector_thread<C: Collector>(inst: &'static Instance<C>) {
-    crate::background::start(std::sync::Arc::new(move || background_step(inst)));
+    let recall = move || {
+        // SAFETY: called holding the collector lock (`background::before_fork`).
+        if let Some(c) = unsafe { &mut *inst.collector.get() } {
+            c.recall_background();
+        }
+    };
+    crate::background::start(std::sync::Arc::new(move || background_step(inst)), std::sync::Arc::new(recall));
 }
 #[cfg(not(feature = "std"))]
 fn start_collector_thread<C: Collector>(_inst: &'static Instance<C>) {}
 
 /// One call of collector-thread work: enters the collector (which must
-/// exist: `rgc_shutdown` stops the thread first) and leaves it.
+/// exist: `rgc_shutdown` stops the thread first) and leaves it, then does
+/// any work the collector gave it for outside the lock.
 #[cfg(feature = "std")]
 fn background_step<C: Collector>(inst: &'static Instance<C>) -> crate::BackgroundNext {
-    inst.enter("rgc (collector thread)").background_work()
+    let next = inst.enter("rgc (collector thread)").background_work();
+    match next {
+        crate::BackgroundNext::Unlocked(work) => {
+            work();
+            crate::BackgroundNext::Continue
+        }
+        next => next,
+    }
 }
 
 /// [`init`] with the collector lock held.

@@ -35,13 +35,27 @@ pub enum Threads {
 }
 
 /// What the collector thread does after one [`Collector::background_work`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackgroundNext {
     /// Nothing is due: sleep until a mutator's poll wakes the thread.
     Sleep,
     /// More work: call again (after stepping aside for any thread that
     /// waits for the collector lock).
     Continue,
+    /// Run this once the collector lock is released (marking without it),
+    /// then as `Continue`.
+    #[cfg(feature = "std")]
+    Unlocked(alloc::boxed::Box<dyn FnOnce() + Send>),
+}
+
+impl core::fmt::Debug for BackgroundNext {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            BackgroundNext::Sleep => "Sleep",
+            BackgroundNext::Continue => "Continue",
+            #[cfg(feature = "std")]
+            BackgroundNext::Unlocked(_) => "Unlocked",
+        })
+    }
 }
 
 /// Why `rgc_init` failed.
@@ -154,6 +168,11 @@ pub trait Collector: Sized {
     fn background_work(&mut self) -> BackgroundNext {
         BackgroundNext::Sleep
     }
+
+    /// Brings home whatever the collector thread borrowed to work on
+    /// without the collector lock (called holding the lock, before
+    /// `fork`), waiting for it.
+    fn recall_background(&mut self) {}
 
     /// A full collection.
     fn collect(&mut self);

@@ -162,6 +162,17 @@ impl EventSink {
         t
     }
 
+    /// A phase outside any pause that has already happened, from `start`
+    /// to now (the collector thread's marking without the lock, whose
+    /// events wait until it holds the lock again): both events are
+    /// delivered now, with those timestamps.
+    pub fn record_span(&mut self, phase: Phase, start: u64) -> u64 {
+        let t = now_ns();
+        self.emit(EVENT_START, phase, start);
+        self.emit(EVENT_END, phase, t);
+        t
+    }
+
     /// Every pause's time up to `now` (from [`now_ns`]), the one in
     /// progress included.
     pub fn pause_total_at(&self, now: u64) -> u64 {

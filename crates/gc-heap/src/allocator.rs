@@ -146,7 +146,7 @@ impl Runtime {
         self.counters.bytes_allocated += bytes;
         self.allocated_since_gc += footprint;
         if black {
-            self.marker.count_allocated_black(objects, bytes, footprint);
+            self.black.count_allocated_black(objects, bytes, footprint);
         }
     }
 
@@ -175,7 +175,7 @@ impl Runtime {
         self.counters.bytes_allocated += bytes;
         self.allocated_since_gc += footprint;
         if black {
-            self.marker.count_allocated_black(n, bytes, footprint);
+            self.black.count_allocated_black(n, bytes, footprint);
         }
         self.count_unlocked(local);
     }
@@ -191,7 +191,7 @@ impl Runtime {
         self.allocated_since_gc += footprint;
         if local.black {
             // Their requested bytes went with the thread's byte counter.
-            self.marker.count_allocated_black(objects as usize, 0, footprint);
+            self.black.count_allocated_black(objects as usize, 0, footprint);
         }
     }
 
@@ -393,21 +393,20 @@ pub unsafe fn alloc_unlocked(ctx: *mut Context, class: usize, header: Header, by
         // The spent span's cells, counted at the next refill or settle;
         // black while a cycle marks.
         if local.black {
-            // The collector thread may be marking: a cell it sees allocated
-            // must show its header (pairs with its acquire fence).
+            // The collector thread may be marking: its mark bits are set
+            // atomically, as these are, and before the allocation bits, with
+            // fences for the headers (`crate::lend` rule 2).
             core::sync::atomic::fence(core::sync::atomic::Ordering::Release);
-        }
-        // SAFETY: the span's cells lie in a block this thread owns.
-        let n = unsafe { crate::heap::settle_cells(bits, base, class, local.settled[class], span.cursor) };
-        if local.black {
-            // SAFETY: as above. Only this thread writes this block's
-            // allocation words while it runs (module doc of `heap::spans`),
-            // but the incremental collector's thread may set mark bits in
-            // them meanwhile, atomically: so does this.
+            // SAFETY: the span's cells lie in a block this thread owns; only
+            // this thread writes its allocation words while it runs (module
+            // doc of `heap::spans`), mark words are shared, atomically.
             unsafe {
                 crate::heap::settle_cells_atomic(local.mark_bits, base, class, local.settled[class], span.cursor)
             };
+            core::sync::atomic::fence(core::sync::atomic::Ordering::Release);
         }
+        // SAFETY: as above.
+        let n = unsafe { crate::heap::settle_cells(bits, base, class, local.settled[class], span.cursor) };
         local.unlocked_objects += n as u64;
         local.unlocked_footprint += (n * size) as u64;
         local.settled[class] = span.cursor;

@@ -162,6 +162,8 @@ impl<P: Plan> Collector for Gc<P> {
         &self.rt.config
     }
     fn types(&mut self) -> &mut TypeTable {
+        // A lent marker reads the table (`crate::lend` rule 4).
+        self.rt.recall_marker();
         &mut self.rt.types
     }
     fn types_ref(&self) -> &TypeTable {
@@ -259,6 +261,10 @@ impl<P: Plan> Collector for Gc<P> {
 
     fn background_work(&mut self) -> gc_api::BackgroundNext {
         self.plan.background(&mut self.rt)
+    }
+
+    fn recall_background(&mut self) {
+        self.rt.recall_marker();
     }
 
     fn stats(&mut self) -> RgcStats {

@@ -68,6 +68,10 @@ pub struct Heap {
     packed_last: u32,
     /// Blocks in packed runs.
     packed_blocks: usize,
+    /// Mark bits may be set by a marker on another thread right now (the
+    /// incremental collector's thread, `crate::lend` rule 1): this heap
+    /// sets them atomically too. Fixed at init ([`Heap::share_marks`]).
+    marks_shared: bool,
 }
 
 /// Where an incremental release of free blocks resumes.
@@ -154,6 +158,7 @@ impl Heap {
                 packed_holes: holes::Holes::new(),
                 packed_last: NONE,
                 packed_blocks: 0,
+                marks_shared: false,
                 mem,
             }
         };
@@ -286,7 +291,43 @@ impl Heap {
     #[inline]
     pub fn geometry(&self) -> Geometry {
         let (lo, hi) = self.used_range();
-        Geometry::new(lo, hi - lo, self.table, self.alloc_bits)
+        Geometry::new(lo, hi - lo, self.nblocks * BLOCK_SIZE, self.table, self.alloc_bits)
+    }
+
+    /// From now on a marker on another thread may set mark bits while
+    /// this heap allocates black: set them atomically (`crate::lend`).
+    pub fn share_marks(&mut self) {
+        self.marks_shared = true;
+    }
+
+    /// The mark bitmap, for a marker's view made outside the heap's
+    /// borrow ([`crate::Runtime::lend_marker`]).
+    #[cfg(feature = "std")]
+    pub(crate) fn mark_bits_ptr(&self) -> *mut u64 {
+        self.mark_bits
+    }
+
+    /// Sets the mark bits of cells `[g, g + n * step)` (granules) before
+    /// they become allocated (`crate::lend` rule 2: a release fence first,
+    /// for their headers, and one after, before their allocation bits).
+    #[inline]
+    fn mark_new_cells(&mut self, g: usize, n: usize, step: usize) {
+        // Only hosts have a collector thread, and every host has 64-bit atomics.
+        #[cfg(target_has_atomic = "64")]
+        if self.marks_shared {
+            use core::sync::atomic::{fence, AtomicU64, Ordering};
+            fence(Ordering::Release);
+            for i in 0..n {
+                let g = g + i * step;
+                // SAFETY: a granule of a used block, inside the bitmap; every
+                // writer of mark bits is atomic while they are shared.
+                unsafe { AtomicU64::from_ptr(self.mark_bits.add(g >> 6)) }
+                    .fetch_or(1u64 << (g & 63), Ordering::Relaxed);
+            }
+            fence(Ordering::Release);
+            return;
+        }
+        (0..n).for_each(|i| Self::set_bit(self.mark_bits, g + i * step, true));
     }
 
     /// The mark loop's view of the heap: lookups and mark bits.
@@ -471,13 +512,13 @@ impl Heap {
     /// Returns the zeroed object, or null when no block is left.
     #[inline]
     pub fn alloc(&mut self, bytes: usize, header: Header) -> *mut u8 {
-        self.alloc_sized(bytes, header).0
+        self.alloc_sized(bytes, header, false).0
     }
 
     /// [`Heap::alloc`], also returning the heap bytes the object took (its
     /// [`crate::layout::footprint_bytes`], known here without a second lookup).
     #[inline]
-    pub fn alloc_sized(&mut self, bytes: usize, header: Header) -> (*mut u8, usize) {
+    pub fn alloc_sized(&mut self, bytes: usize, header: Header, black: bool) -> (*mut u8, usize) {
         let cell_size = cell_bytes(bytes);
         let (cell, footprint) = match class_for_cell(cell_size) {
             Some(class) => {
@@ -512,6 +553,9 @@ impl Heap {
         };
         // SAFETY: the cell (from here) is ours and at least HEADER bytes long.
         unsafe { (cell as *mut Header).write(header) };
+        if black {
+            self.mark_new_cells(self.granule_of(cell), 1, 1);
+        }
         Self::set_bit(self.alloc_bits, self.granule_of(cell), true);
         // SAFETY: inside the cell.
         (unsafe { cell.add(HEADER) }, footprint)
@@ -1007,7 +1051,7 @@ pub(super) mod tests {
     fn alloc_sized_reports_the_footprint() {
         let (mut h, _buf) = heap(48);
         for n in [1, 24, 100, MAX_SMALL_CELL - HEADER, MAX_SMALL_CELL, 3 * BLOCK_SIZE, MAX_PACKED_CELL] {
-            let (p, footprint) = h.alloc_sized(n, hdr(3));
+            let (p, footprint) = h.alloc_sized(n, hdr(3), false);
             assert!(!p.is_null());
             assert_eq!(footprint, footprint_bytes(n), "object of {n} bytes");
         }

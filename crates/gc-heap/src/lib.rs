@@ -72,9 +72,12 @@
 //!   under the collector lock (`shadowstack::safepoint`), and the heap as a
 //!   whole only with every other thread stopped: [`gc::Gc`] settles all
 //!   threads, which stops them under a concurrent plan, before every plan
-//!   call, lookup and statistic. The one exception is a lock-free refill,
-//!   which writes only the allocation-bitmap words of blocks its thread
-//!   owns ([`allocator::alloc_unlocked`]).
+//!   call, lookup and statistic. The exceptions: a lock-free refill, which
+//!   writes only the allocation-bitmap words of blocks its thread owns
+//!   (and mark bits, atomically, while allocating black:
+//!   [`allocator::alloc_unlocked`]); and the incremental collector's
+//!   thread marking with the marker on loan ([`lend`], whose numbered
+//!   rules say what everyone else may do meanwhile).
 //! - A stop-the-world mark may run on helper threads (`parallel`, hosted
 //!   builds): they only read the heap and set mark bits atomically, each
 //!   with its own stack and counts, and the collecting thread returns only
@@ -93,6 +96,7 @@ mod block;
 pub mod gc;
 pub mod heap;
 pub mod layout;
+pub mod lend;
 pub mod mark;
 pub mod memory;
 pub mod object;

@@ -118,20 +118,23 @@ impl Sharing for Alone {
 }
 
 /// The incremental collector's thread, marking while the mutators run
-/// (`gc-incremental`'s crate doc, "Background"). What may happen meanwhile,
-/// and why marking stays correct:
+/// (`gc-incremental`'s crate doc, "Background"), with the collector lock
+/// or on loan without it ([`crate::lend`], whose rules this relies on).
+/// What may happen meanwhile, and why marking stays correct:
 /// - Mutators overwrite fields: each old value was logged by the deletion
 ///   barrier, and the marker reads either value (an aligned word, loaded
 ///   atomically), so SATB's argument holds as in any increment.
-/// - Threads' lock-free refills set the mark bits of the cells they settle
-///   (black allocation): with atomic operations, as the marker does.
-/// - A thread stores a pointer to a cell it allocated and has not settled:
-///   its allocation bit is not set yet, so it fails `is_object`. Such a
-///   cell was allocated during the cycle, so it is black by rule (its
-///   settle marks it, at the latest at the handshake that ends marking)
-///   and needs no scan; the marker skips any cell start of a small size
-///   class it meets unallocated. Everything else that is not an object is
-///   the program's error, reported as always.
+/// - Threads allocate black, setting mark bits atomically, as the marker
+///   does, and before the allocation bit (`lend` rules 1 and 2): a cell
+///   the marker sees allocated and unmarked existed when the cycle began.
+/// - A thread stores a pointer to a cell it allocated during the cycle and
+///   has not settled (its allocation bit is clear), or to a cell of a
+///   block taken after the marker's view of the heap was made: such a
+///   cell is black by rule and needs no scan, so the marker skips any
+///   cell-aligned address inside the heap's reservation that is not an
+///   allocated object. Everything else that is not an object is the
+///   program's error, reported as always (the verifier, which runs with
+///   the world stopped, catches the rest).
 #[cfg(feature = "std")]
 pub(crate) struct Concurrent;
 
@@ -303,6 +306,14 @@ pub struct MarkCounts {
 }
 
 impl MarkCounts {
+    /// Counts `objects` allocated black as marked: `bytes` requested,
+    /// `footprint` heap bytes.
+    pub fn count_allocated_black(&mut self, objects: usize, bytes: u64, footprint: usize) {
+        self.objects += objects as u64;
+        self.bytes += bytes;
+        self.footprint += footprint as u64;
+    }
+
     /// Adds another marker's counts (parallel marking).
     pub fn add(&mut self, other: &MarkCounts) {
         self.objects += other.objects;
@@ -330,6 +341,9 @@ pub struct Marker {
     pub counts: MarkCounts,
     /// Work units spent by [`Marker::drain`] since the last reset.
     pub units: u64,
+    /// Time spent marking on loan ([`crate::lend::LentMarker`]) since the
+    /// owner last took it (the incremental plan's pacing reads and clears it).
+    pub lent_ns: u64,
 }
 
 /// Asks the CPU to start loading the cache line at `p` (a hint: no
@@ -434,6 +448,7 @@ impl Default for Marker {
             ring_at: 0,
             counts: MarkCounts::default(),
             units: 0,
+            lent_ns: 0,
         }
     }
 }
@@ -517,6 +532,12 @@ impl Marker {
         self.visit_in::<false, Concurrent>(&mut heap.mark_view(), types, value, source);
     }
 
+    /// [`Marker::visit_concurrently`] through `view` (the lent marker's).
+    #[cfg(feature = "std")]
+    pub(crate) fn visit_with(&mut self, view: &mut MarkView, types: &TypeTable, value: *mut u8, source: Source) {
+        self.visit_in::<false, Concurrent>(view, types, value, source);
+    }
+
     /// [`Marker::visit`] through `view`. `DEFER` (while draining): the
     /// object's header is read later, through the prefetch ring. `S` says
     /// whether the mark bit is set atomically.
@@ -532,7 +553,7 @@ impl Marker {
             return;
         }
         if !view.geometry.is_object(value) {
-            if S::MUTATORS_RUN && view.geometry.is_small_cell_start(value) {
+            if S::MUTATORS_RUN && view.geometry.may_be_new_cell(value) {
                 return; // allocated during this cycle, not settled yet: black by rule
             }
             bad_pointer(types, value, source);
@@ -763,14 +784,6 @@ impl Marker {
 
     /// Counts a live object of `bytes` requested bytes.
     #[inline]
-    /// Counts `objects` allocated black from spans as marked: `bytes`
-    /// requested, `footprint` heap bytes.
-    pub fn count_allocated_black(&mut self, objects: usize, bytes: u64, footprint: usize) {
-        self.counts.objects += objects as u64;
-        self.counts.bytes += bytes;
-        self.counts.footprint += footprint as u64;
-    }
-
     pub fn count_bytes(&mut self, bytes: usize) {
         self.counts.bytes += bytes as u64;
         self.counts.footprint += crate::layout::footprint_bytes(bytes) as u64;

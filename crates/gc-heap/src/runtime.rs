@@ -20,7 +20,7 @@
 //! above are those with no bound.
 
 use crate::heap::Heap;
-use crate::mark::{Marker, Source};
+use crate::mark::{MarkCounts, Marker, Source};
 use crate::object::{header, Header};
 use crate::sizing::{CycleEnd, Sizing};
 use alloc::boxed::Box;
@@ -90,9 +90,18 @@ pub struct TableCursor {
 pub struct Runtime {
     pub(crate) config: Config,
     pub(crate) heap: Heap,
-    pub(crate) types: TypeTable,
+    /// Boxed: a marker lent to the collector thread reads it while lock
+    /// holders hold `&mut Runtime` (`crate::lend` rule 4), so it must not
+    /// live inside the runtime's own memory.
+    pub(crate) types: Box<TypeTable>,
     pub(crate) events: EventSink,
-    pub(crate) marker: Marker,
+    /// The tracer, reached through its home: it may be lent to the
+    /// collector thread ([`crate::lend`]).
+    pub(crate) marker: crate::lend::MarkerHome,
+    /// What was allocated black this cycle (counted live with what the
+    /// marker counts, in [`Runtime::record_live_counts`]); apart from the
+    /// marker's counts so that allocation never needs the marker home.
+    pub(crate) black: MarkCounts,
     pub(crate) globals: Vec<*mut *mut u8>,
     pub(crate) temps: Vec<*mut u8>,
     /// Live objects whose type has a finalizer (not yet found unreachable).
@@ -214,9 +223,10 @@ impl Runtime {
             last_mark_ns: 0,
             config,
             heap,
-            types: TypeTable::new(),
+            types: Box::new(TypeTable::new()),
             events: EventSink::default(),
-            marker: Marker::default(),
+            marker: Default::default(),
+            black: MarkCounts::default(),
             globals: Vec::new(),
             temps: Vec::new(),
             finalizable: Vec::new(),
@@ -269,9 +279,13 @@ impl Runtime {
 
     /// A collector thread competes for the collector lock (set by the plan
     /// at creation): a thread's refills stash blocks even when it is the
-    /// only one attached.
+    /// only one attached, and mark bits are set atomically (the thread may
+    /// mark without the lock, [`crate::lend`]).
     pub fn set_collector_thread(&mut self, on: bool) {
         self.collector_thread = on;
+        if on {
+            self.heap.share_marks();
+        }
     }
 
     /// Declares whether the other threads run while the caller holds the
@@ -285,7 +299,7 @@ impl Runtime {
 
     /// Starts a trace and marks every root (phase 1).
     pub fn mark_roots(&mut self) {
-        self.marker.reset();
+        self.reset_marker();
         self.mark_precise_roots();
     }
 
@@ -468,7 +482,7 @@ impl Runtime {
         // would leave object pointers in stack slots that the scan's own
         // frames then reuse without writing (stale values kept a dead
         // object alive in debug builds, whose frames are large).
-        self.marker.reset();
+        self.reset_marker();
         hooks.mark_extra_roots(self);
         self.mark_precise_roots();
         self.events.end(Phase::Roots);
@@ -501,10 +515,12 @@ impl Runtime {
 
     /// Marking is complete: what it counted is the live data.
     pub fn record_live_counts(&mut self) {
-        self.counters.live_objects = self.marker.counts.objects;
-        self.counters.live_bytes = self.marker.counts.bytes;
-        self.counters.live_footprint = self.marker.counts.footprint;
-        self.counters.marked_bytes += self.marker.counts.bytes;
+        let mut live = self.marker.counts;
+        live.add(&self.black);
+        self.counters.live_objects = live.objects;
+        self.counters.live_bytes = live.bytes;
+        self.counters.live_footprint = live.footprint;
+        self.counters.marked_bytes += live.bytes;
     }
 
     /// Ends a collection after sweeping: sets the next allowance from the
@@ -631,6 +647,11 @@ impl Runtime {
         // Only a hosted build has a collector thread (and so a board's
         // image keeps no concurrent marker).
         #[cfg(feature = "std")]
+        if self.marker.is_lent() {
+            // The collector thread shades it (`crate::lend` rule 5).
+            return crate::store_log::hand_off_value(value);
+        }
+        #[cfg(feature = "std")]
         if self.mutators_run {
             return self.marker.visit_concurrently(&mut self.heap, &self.types, value, source);
         }
@@ -669,6 +690,36 @@ impl Runtime {
     /// Empties the tracer's work for a new cycle.
     pub fn reset_marker(&mut self) {
         self.marker.reset();
+        self.black = MarkCounts::default();
+    }
+
+    /// Lends the marker to the calling thread, which will mark without
+    /// the collector lock ([`crate::lend::LentMarker::mark`]) through a
+    /// view of the heap as it is now.
+    ///
+    /// # Safety
+    /// The rules of [`crate::lend`] hold until the loan ends: the collector
+    /// thread exists ([`Runtime::set_collector_thread`], so every mark
+    /// bit is set atomically), the cycle is marking (nothing is freed or
+    /// released), and the marker is home.
+    #[cfg(feature = "std")]
+    pub unsafe fn lend_marker(&mut self) -> crate::lend::LentMarker {
+        debug_assert!(self.collector_thread && !self.marker.is_lent());
+        let (geometry, mark_bits) = (self.heap.geometry(), self.heap.mark_bits_ptr());
+        // SAFETY: forwarded contract.
+        unsafe { crate::lend::LentMarker::new(&mut self.marker, geometry, mark_bits, &*self.types) }
+    }
+
+    /// The time the marker spent marking on loan since this was last
+    /// asked (it waits for the marker to be home).
+    pub fn take_lent_ns(&mut self) -> u64 {
+        core::mem::take(&mut self.marker.lent_ns)
+    }
+
+    /// Makes sure the marker is home (recalling it from the collector
+    /// thread): before anything changes what a lent marker reads.
+    pub fn recall_marker(&self) {
+        self.marker.recall();
     }
 
     /// Traces at most about `budget` units of grey work; true when none
@@ -814,7 +865,8 @@ impl Runtime {
         if req.type_id == gc_api::types::WEAKREF_TYPE && !gc_api::region::try_reserve(&mut self.weakrefs, 1) {
             return (core::ptr::null_mut(), 0);
         }
-        let (p, footprint) = self.heap.alloc_sized(req.bytes, Header::new(req.type_id, req.length, 0));
+        let (p, footprint) =
+            self.heap.alloc_sized(req.bytes, Header::new(req.type_id, req.length, 0), self.allocate_black);
         if p.is_null() {
             return (p, 0);
         }
@@ -822,7 +874,7 @@ impl Runtime {
         self.counters.bytes_allocated += req.bytes as u64;
         self.counters.objects_allocated += 1;
         if self.allocate_black {
-            self.allocated_black(p, req.bytes);
+            self.allocated_black(req.bytes);
         }
         if varsize {
             // SAFETY: the length field is inside the fresh object's fixed part.
@@ -834,12 +886,10 @@ impl Runtime {
         (p, footprint)
     }
 
+    /// Counts the object just allocated black (`alloc_sized` marked it).
     #[cold]
-    fn allocated_black(&mut self, p: *mut u8, bytes: usize) {
-        // SAFETY: p is the object just allocated.
-        unsafe { self.heap.mark(p) };
-        self.marker.counts.objects += 1;
-        self.marker.count_bytes(bytes);
+    fn allocated_black(&mut self, bytes: usize) {
+        self.black.count_allocated_black(1, bytes as u64, crate::layout::footprint_bytes(bytes));
     }
 
     pub fn stats(&self) -> RgcStats {

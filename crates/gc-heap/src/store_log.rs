@@ -22,7 +22,7 @@
 use core::ptr::null_mut;
 
 #[cfg(feature = "std")]
-pub use handoff::{drain_handed_off, hand_off, handed_off};
+pub use handoff::{drain_handed_off, drain_handed_off_some, hand_off, hand_off_value, handed_off};
 
 pub use shadowstack::STORE_LOG_CAPACITY;
 
@@ -107,9 +107,34 @@ mod handoff {
         local.log_pos()
     }
 
+    /// Hands off one value to shade (a lock holder's shading while the
+    /// marker is lent, `crate::lend` rule 5).
+    pub fn hand_off_value(value: *mut u8) {
+        if !value.is_null() {
+            HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0.push(value);
+        }
+    }
+
     /// Entries handed off and not yet taken.
     pub fn handed_off() -> usize {
         HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0.len()
+    }
+
+    /// Calls `f` with at most `max` handed-off entries (the newest) and
+    /// forgets them; the rest wait (the lent marker, which must notice a
+    /// recall within a chunk of work). Returns how many are left.
+    pub fn drain_handed_off_some(max: usize, mut f: impl FnMut(*mut u8)) -> usize {
+        let mut taken = [core::ptr::null_mut(); 64];
+        let (n, left) = {
+            let mut entries = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
+            let n = entries.0.len().min(max).min(taken.len());
+            let from = entries.0.len() - n;
+            taken[..n].copy_from_slice(&entries.0[from..]);
+            entries.0.truncate(from);
+            (n, entries.0.len())
+        };
+        taken[..n].iter().for_each(|&e| f(e));
+        left
     }
 
     /// Calls `f` with every handed-off entry, oldest first, and forgets

@@ -25,6 +25,8 @@ pub struct Geometry {
     /// Bytes of blocks below the frontier: every object lies in
     /// `base..base + used_bytes`.
     used_bytes: usize,
+    /// Bytes of the whole reservation (every block the heap may ever use).
+    reserved_bytes: usize,
     table: *const BlockInfo,
     alloc_bits: *const u64,
 }
@@ -53,8 +55,14 @@ impl Default for Found {
 impl Geometry {
     /// Lookups over the blocks from `base` (`used_bytes` of them in use),
     /// with the heap's block table and allocation bitmap.
-    pub(crate) fn new(base: usize, used_bytes: usize, table: *const BlockInfo, alloc_bits: *const u64) -> Geometry {
-        Geometry { base, used_bytes, table, alloc_bits }
+    pub(crate) fn new(
+        base: usize,
+        used_bytes: usize,
+        reserved_bytes: usize,
+        table: *const BlockInfo,
+        alloc_bits: *const u64,
+    ) -> Geometry {
+        Geometry { base, used_bytes, reserved_bytes, table, alloc_bits }
     }
 
     #[inline]
@@ -77,21 +85,14 @@ impl Geometry {
         off & (GRANULE - 1) == 0 && off < self.used_bytes && self.alloc_bit(off >> GRANULE_SHIFT)
     }
 
-    /// Is `p` where an object in a small size class's cell starts, whether
-    /// or not the cell is allocated? A cell a thread has taken from its
-    /// span and not yet settled passes this and fails [`Geometry::is_object`].
-    pub fn is_small_cell_start(&self, p: *const u8) -> bool {
+    /// Could `p` be an object allocated since this view was made, or not
+    /// yet settled? True for any address of an object start's alignment
+    /// inside the heap's reservation; reads no metadata, since a block
+    /// taken meanwhile may be having its table entry written
+    /// (`crate::lend`, rule 3).
+    pub fn may_be_new_cell(&self, p: *const u8) -> bool {
         let off = (p as usize).wrapping_sub(HEADER).wrapping_sub(self.base);
-        if off & (GRANULE - 1) != 0 || off >= self.used_bytes {
-            return false;
-        }
-        let info = self.info(off >> BLOCK_SHIFT);
-        if info.state != BlockState::Small as u8 {
-            return false;
-        }
-        let size = CLASS_SIZES[info.class as usize] as usize;
-        let in_block = off & (BLOCK_SIZE - 1);
-        in_block % size == 0 && in_block + size <= BLOCK_SIZE
+        off & (GRANULE - 1) == 0 && off < self.reserved_bytes
     }
 
     /// The object whose cell contains `addr` (an interior or exact

@@ -4,6 +4,8 @@
 //! the crate doc ("Background"); the thread itself is `gc_api::background`.
 
 use crate::cycle::{CyclePhase, Incremental};
+#[cfg(feature = "std")]
+use crate::pacing::MARK_UNITS_PER_CHECK;
 use crate::pacing::{Budget, BACKGROUND_SLICE_NS};
 use gc_api::event::Phase as Event;
 use gc_api::platform::now_ns;
@@ -15,6 +17,11 @@ impl Incremental {
     /// held and the world running: a handshake if the cycle needs one, else
     /// a slice of concurrent work; `Sleep` when no cycle runs or is due.
     pub(crate) fn collector_thread_step(&mut self, rt: &mut Runtime) -> BackgroundNext {
+        #[cfg(feature = "std")]
+        if self.end_loan(rt) {
+            // It verified, stopping the world: the work goes on next step.
+            return BackgroundNext::Continue;
+        }
         match self.phase {
             CyclePhase::Idle if !self.start_requested => return BackgroundNext::Sleep,
             CyclePhase::Idle => {
@@ -22,6 +29,8 @@ impl Incremental {
                 self.handshake(rt);
             }
             _ if self.handshake_due => self.handshake(rt),
+            #[cfg(feature = "std")]
+            CyclePhase::Mark => return self.lend_marker(rt),
             _ => self.concurrent_slice(rt),
         }
         match self.phase {
@@ -61,6 +70,48 @@ impl Incremental {
         self.handshake_only = true;
         self.increment(rt, Budget::time(now_ns(), self.pacer.pause_ns));
         self.handshake_only = false;
+    }
+
+    /// Lends the marker to the collector thread for up to
+    /// [`BACKGROUND_SLICE_NS`] of marking without the collector lock
+    /// (`gc_heap::lend`), which [`Incremental::end_loan`] accounts for at
+    /// the thread's next step.
+    #[cfg(feature = "std")]
+    fn lend_marker(&mut self, rt: &mut Runtime) -> BackgroundNext {
+        let start = now_ns();
+        self.lent_since = Some(start);
+        // SAFETY: the rules of `gc_heap::lend`: this plan made the runtime
+        // share mark bits (`set_collector_thread`) when it was created
+        // with a collector thread, the only one to call this; the cycle is
+        // marking (phase `Mark`), so nothing is freed until a handshake
+        // ends it, which recalls the marker first; and it is home (the
+        // previous loan ended before this thread's step took the lock).
+        let lent = unsafe { rt.lend_marker() };
+        BackgroundNext::Unlocked(alloc::boxed::Box::new(move || {
+            lent.mark(start.saturating_add(BACKGROUND_SLICE_NS), MARK_UNITS_PER_CHECK);
+        }))
+    }
+
+    /// After a loan (the marker is home again): reports it as one
+    /// [`Event::Background`] span, counts its time as the cycle's work,
+    /// and asks for the handshake that judges termination when nothing
+    /// grey is left. Under `RGC_VERIFY` it checks the colours, stopping
+    /// the world (true).
+    #[cfg(feature = "std")]
+    fn end_loan(&mut self, rt: &mut Runtime) -> bool {
+        let Some(start) = self.lent_since.take() else { return false };
+        let ns = rt.take_lent_ns();
+        rt.events_mut().record_span(Event::Background, start);
+        self.pacer.record_work(ns);
+        if matches!(self.phase, CyclePhase::Mark) && rt.marker().is_empty() && gc_heap::store_log::handed_off() == 0 {
+            self.handshake_due = true;
+        }
+        if !rt.config().verifying() {
+            return false;
+        }
+        rt.settle_all();
+        self.verify_now(rt, false);
+        true
     }
 
     /// Up to [`BACKGROUND_SLICE_NS`] of the cycle's work with the mutators

@@ -53,6 +53,9 @@ pub struct Incremental {
     /// that needed the world stopped has ended (and a cycle's start does
     /// only the root snapshot).
     pub(crate) handshake_only: bool,
+    /// The marker is (or was, until the collector thread's next step) on
+    /// loan to the collector thread since this time (`crate::background`).
+    pub(crate) lent_since: Option<u64>,
 }
 
 impl Drop for Incremental {
@@ -96,7 +99,10 @@ impl Incremental {
             // What the mutator overwrote since the last increment is shaded
             // before any marking (and before termination is judged). The
             // collector thread cannot read the logs while their threads
-            // run: its handshakes shade them.
+            // run: its handshakes shade them. The marker comes home first,
+            // or the shading would go to the hand-off, which a lent marker
+            // may give back unemptied.
+            rt.recall_marker();
             barrier::shade_store_log(rt);
         } else if self.phase.is_marking() {
             barrier::shade_handed_off(rt);
@@ -396,6 +402,7 @@ impl Plan for Incremental {
             concurrent: false,
             handshake_due: false,
             handshake_only: false,
+            lent_since: None,
         };
         rt.set_collector_thread(plan.background);
         barrier::HAND_OFF.store(plan.background, core::sync::atomic::Ordering::Relaxed);
@@ -446,7 +453,7 @@ impl Plan for Incremental {
                 rt.schedule_poll(self.pacer.start_point(allowance(rt)));
                 return;
             }
-            _ => self.pacer.decide(now, rt.allocated_since_gc()),
+            _ => self.pacer.decide(now, rt.allocated_since_gc(), self.lent_since.map_or(0, |t| now.saturating_sub(t))),
         };
         match decision {
             Decision::Wait => rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc())),

@@ -88,27 +88,40 @@
 //! With `rgc_config.background` on, a collector thread (`gc_api::background`)
 //! does the cycle: the same phases, through the same [`cycle::Incremental::work`],
 //! in two kinds of step.
-//! - **Concurrent slices** (up to [`pacing::BACKGROUND_SLICE_NS`], bracketed
-//!   by `RGC_PHASE_BACKGROUND`, not pauses): the thread holds the collector
-//!   lock, so nothing else in rgc runs, but the mutators run their inline
-//!   code: allocation from spans (and lock-free refills from stashed blocks),
-//!   `RGC_STORE` with its store log, shadow-stack pushes. It stops at the
+//! - **Marking on loan** (phase `Mark`, up to [`pacing::BACKGROUND_SLICE_NS`]
+//!   a step, reported as one `RGC_PHASE_BACKGROUND` span, not a pause):
+//!   the thread lends itself the marker under the collector lock, releases
+//!   the lock and marks without it (`gc_heap::lend`, whose numbered rules
+//!   say what makes that safe). The mutators meanwhile take the lock for
+//!   everything they need (refills, medium and large objects, type
+//!   registration); their shading goes to the hand-off, and what needs
+//!   the marker itself (an assist, `rgc_collect`, the verifier) recalls
+//!   it, which the thread notices within a chunk of
+//!   [`pacing::MARK_UNITS_PER_CHECK`] units.
+//! - **Concurrent slices** (the other phases' work with the world running:
+//!   the snapshot's roots, the weak and finalizer tables, sweeping and
+//!   releasing; up to [`pacing::BACKGROUND_SLICE_NS`], bracketed by
+//!   `RGC_PHASE_BACKGROUND`): the thread holds the collector lock, so
+//!   nothing else in rgc runs, but the mutators run their inline code
+//!   (allocation from spans and lock-free refills from stashed blocks,
+//!   `RGC_STORE` with its store log, shadow-stack pushes). It stops at the
 //!   next chunk's clock check once a thread waits for the lock, and stays
-//!   out until that thread has had it. Marking is atomic and tolerates
-//!   cells allocated and not yet settled ([`gc_heap::mark`]'s `Concurrent`).
+//!   out until that thread has had it.
 //! - **Handshakes** (an increment of at most Q with the world stopped, a
 //!   pause): the root snapshot that starts a cycle; each attempt to end
 //!   marking, which first shades every thread's log and the hand-off; and
 //!   the whole `PruneWeak` phase with the start of the sweep (it turns black
 //!   allocation off in every thread and retires their spans).
 //!
-//! What each thread touches while a slice runs: the collector thread, the
-//! mark stack, mark bits (atomic OR), object fields (relaxed loads), the
-//! tables and the sweep's blocks (no thread owns an unswept block); a
-//! mutator, its own spans, stash blocks and their allocation bits, mark bits
-//! of cells it settles while marking (atomic OR), its store log, and the
-//! hand-off (`gc_heap::store_log`), where a full log goes while marking
-//! instead of into a locked flush.
+//! What each thread touches while the world runs: the collector thread, the
+//! marker (its stack, counts), mark bits (atomic OR), object fields (relaxed
+//! loads), and, in locked slices only, the tables and the sweep's blocks (no
+//! thread owns an unswept block); a mutator, its own spans, stash blocks and
+//! their allocation bits, mark bits of cells it allocates while marking
+//! (atomic OR, before their allocation bits), its store log, the hand-off
+//! (`gc_heap::store_log`), where a full log goes while marking instead of
+//! into a locked flush, and, under the lock while the marker is lent,
+//! everything but the marker.
 //!
 //! The colour invariant is the one above, with two additions: values in the
 //! hand-off count as grey, like logged ones; and a cell a thread allocated

@@ -214,12 +214,17 @@ impl Pacer {
         self.estimate_ns = self.last_cycle_ns.map_or(heap_bytes as u64, |t| t.saturating_add(t / 4)).max(1);
     }
 
-    /// What to do at a poll at time `now` with `allocated` bytes used.
-    pub fn decide(&self, now: u64, allocated: usize) -> Decision {
+    /// What to do at a poll at time `now` with `allocated` bytes used;
+    /// `in_flight_ns` is collector work under way and not recorded yet
+    /// (the collector thread's marking on loan, counted when it ends):
+    /// without it, a mutator would find the cycle behind for as long as
+    /// a loan lasts, and assist while the thread keeps pace.
+    pub fn decide(&self, now: u64, allocated: usize, in_flight_ns: u64) -> Decision {
         let used = allocated.saturating_sub(self.cycle_start_alloc);
+        let work = self.cycle_work_ns.saturating_add(in_flight_ns);
         // (used - slack)/headroom > work/estimate, cross-multiplied.
-        let behind = used.saturating_sub(self.slack) as u128 * self.estimate_ns as u128
-            > self.cycle_work_ns as u128 * self.headroom as u128;
+        let behind =
+            used.saturating_sub(self.slack) as u128 * self.estimate_ns as u128 > work as u128 * self.headroom as u128;
         if used >= self.headroom || behind {
             Decision::Tax
         } else if now >= self.last_start_ns.saturating_add(self.window_ns) {
@@ -282,8 +287,8 @@ mod tests {
         p.begin_cycle(0, 1 << 20, 1 << 20);
         // Enough work already charged that allocation is not ahead.
         p.record_increment(1_000_000, 1_000_000 + 40_000);
-        assert_eq!(p.decide(1_100_000, 0), Decision::Wait);
-        assert_eq!(p.decide(1_500_000, 0), Decision::Scheduled);
+        assert_eq!(p.decide(1_100_000, 0, 0), Decision::Wait);
+        assert_eq!(p.decide(1_500_000, 0, 0), Decision::Scheduled);
     }
 
     #[test]
@@ -293,12 +298,12 @@ mod tests {
         p.begin_cycle(0, 1_000_000, 1000);
         let headroom = 1_000_000 / 100 * HEADROOM_PERCENT;
         p.record_increment(0, 500);
-        assert_eq!(p.decide(600, headroom * 2 / 5), Decision::Wait, "40 % allocated, 50 % of the work done");
-        assert_eq!(p.decide(600, headroom * 3 / 5), Decision::Tax, "60 % allocated, 50 % of the work done");
-        assert_eq!(p.decide(600_000, headroom / 10), Decision::Scheduled, "on schedule, window passed");
+        assert_eq!(p.decide(600, headroom * 2 / 5, 0), Decision::Wait, "40 % allocated, 50 % of the work done");
+        assert_eq!(p.decide(600, headroom * 3 / 5, 0), Decision::Tax, "60 % allocated, 50 % of the work done");
+        assert_eq!(p.decide(600_000, headroom / 10, 0), Decision::Scheduled, "on schedule, window passed");
         // Past the headroom, taxed whatever the estimate says.
         p.record_increment(600, 1_000_000_000);
-        assert_eq!(p.decide(1_000_000_001, 1_000_000), Decision::Tax);
+        assert_eq!(p.decide(1_000_000_001, 1_000_000, 0), Decision::Tax);
     }
 
     #[test]
@@ -318,8 +323,8 @@ mod tests {
         p.begin_cycle(0, 1_000_000, 0);
         p.record_increment(0, 500);
         let headroom = 1_000_000 / 100 * HEADROOM_PERCENT;
-        assert_eq!(p.decide(0, headroom * 499 / 1000), Decision::Wait, "500 of 1000 ns done, 49.9 % allocated");
-        assert_eq!(p.decide(0, headroom * 501 / 1000), Decision::Tax);
+        assert_eq!(p.decide(0, headroom * 499 / 1000, 0), Decision::Wait, "500 of 1000 ns done, 49.9 % allocated");
+        assert_eq!(p.decide(0, headroom * 501 / 1000, 0), Decision::Tax);
     }
 
     #[test]
@@ -351,12 +356,22 @@ mod tests {
         let mut p = Pacer::new(40_000, 500_000).with_collector_thread();
         p.begin_cycle(0, 1_000_000, 1000);
         p.record_work(500);
-        assert_eq!(p.decide(0, 93_750 + 375_000), Decision::Wait, "at half the work, half the headroom plus the slack");
-        assert_eq!(p.decide(0, 93_750 + 375_002), Decision::Tax, "past it");
+        assert_eq!(
+            p.decide(0, 93_750 + 375_000, 0),
+            Decision::Wait,
+            "at half the work, half the headroom plus the slack"
+        );
+        assert_eq!(p.decide(0, 93_750 + 375_002, 0), Decision::Tax, "past it");
+        assert_eq!(p.decide(0, 93_750 + 375_002, 10), Decision::Wait, "unless a loan has marked for 10 ns more");
+        assert_eq!(
+            p.decide(0, 93_750 + 450_000, 10),
+            Decision::Tax,
+            "51 % of the work done, 60 % of the headroom past the slack"
+        );
         let mut alone = Pacer::new(40_000, 500_000);
         alone.begin_cycle(0, 1_000_000, 1000);
         alone.record_work(500);
-        assert_eq!(alone.decide(0, 375_002), Decision::Tax, "one core: no slack");
+        assert_eq!(alone.decide(0, 375_002, 0), Decision::Tax, "one core: no slack");
     }
 
     #[test]
@@ -373,6 +388,6 @@ mod tests {
         p.begin_cycle(0, 1 << 20, 1 << 20);
         p.record_increment(10_000_000, 10_040_000);
         // 40 us of an estimated 6.25 ms done, 10 % of the headroom used: behind.
-        assert_eq!(p.decide(10_100_000, (1 << 20) / 10), Decision::Tax);
+        assert_eq!(p.decide(10_100_000, (1 << 20) / 10, 0), Decision::Tax);
     }
 }

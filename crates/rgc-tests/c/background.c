@@ -4,7 +4,11 @@
  * and a full collection must then find exactly the reachable ones. Bursts
  * of 1000 rewires without an allocation fill the store log, which is then
  * handed to the collector thread while it marks; every 500 iterations this
- * thread sleeps in a blocking region so that the thread marks alone. With
+ * thread sleeps in a blocking region so that the thread marks alone. Every
+ * other burst stores through the out-of-line barrier (rgc_write_barrier,
+ * a generic build's store), whose full log is shaded under the collector
+ * lock (through the hand-off when the thread is marking without the lock;
+ * gc-heap's `lend` tests that path directly). With
  * the thread on (the
  * runner sets RGC_BACKGROUND), its work must show as RGC_PHASE_BACKGROUND
  * events (not under torture mode, where the mutator takes the collector
@@ -20,6 +24,20 @@ static void listener(const rgc_event *e, void *user) {
     if (e->kind != RGC_EVENT_START) return;
     if (e->phase == RGC_PHASE_BACKGROUND) background_slices++;
     if (e->phase == RGC_PHASE_PAUSE) pauses++;
+}
+
+/* rgct_rewire through rgc_write_barrier instead of the inline RGC_STORE. */
+static void rewire_out_of_line(PtrArray *a, unsigned *seed) {
+    size_t i = rgct_rand(seed) % a->length, j = rgct_rand(seed) % a->length;
+    Node *head = a->items[i];
+    if (!head || !head->left) return;
+    Node *x = head->left;
+    rgc_write_barrier(head, (void **)&head->left, x->left);
+    rgc_write_barrier(x, (void **)&x->left, a->items[j]);
+    rgc_write_barrier(a, (void **)&a->items[j], x);
+    Node *other = a->items[rgct_rand(seed) % a->length];
+    rgc_write_barrier(x, (void **)&x->right, other);
+    if (other) rgc_write_barrier(other, (void **)&other->right, NULL);
 }
 
 int main(void) {
@@ -39,7 +57,9 @@ int main(void) {
     long iterations = rgct_torture() ? 20000 : 200000;
     for (long it = 0; it < iterations; it++) {
         new_node(-1); /* garbage: the allocation that paces cycles */
-        for (int k = it % 250 == 249 ? 1000 : 1; k > 0; k--) rgct_rewire(f[0], &seed);
+        int out_of_line = it / 250 % 2;
+        for (int k = it % 250 == 249 ? 1000 : 1; k > 0; k--)
+            out_of_line ? rewire_out_of_line(f[0], &seed) : rgct_rewire(f[0], &seed);
         if (it % 500 == 0) {
             /* Let the collector thread run alone (this thread counts as
              * stopped), whatever the machine's load: marking may end

@@ -4,7 +4,8 @@
  * outside pauses, its handshakes' time to safepoint as RGC_PHASE_SAFEPOINT
  * before them, and a mutator's wait for the thread's lock as a pause whose
  * two events arrive together, carrying the wait's start, so after events
- * stamped later. */
+ * stamped later; so do the two events of the thread's marking without the
+ * collector lock (RGC_PHASE_BACKGROUND, reported when it next holds it). */
 #include "rgct.h"
 
 #define MAXEV 100000
@@ -29,12 +30,15 @@ int main(void) {
     int depth = 0, open_phase[16], pauses = 0, waits = 0;
     unsigned long long total = 0, start = 0, maxp = 0, last = 0;
     for (int i = 0; i < nev; i++) {
-        int wait = thread_on && depth == 0 && evs[i].kind == RGC_EVENT_START && evs[i].phase == RGC_PHASE_PAUSE &&
-                   i + 1 < nev && evs[i + 1].kind == RGC_EVENT_END && evs[i + 1].phase == RGC_PHASE_PAUSE;
-        if (wait) {
-            CHECK(evs[i + 1].timestamp_ns >= evs[i].timestamp_ns && evs[i + 1].timestamp_ns >= last, "a wait ends before it starts");
-            unsigned long long d = evs[i + 1].timestamp_ns - evs[i].timestamp_ns;
-            total += d, maxp = d > maxp ? d : maxp, pauses++, waits++;
+        int pair = thread_on && depth == 0 && evs[i].kind == RGC_EVENT_START &&
+                   (evs[i].phase == RGC_PHASE_PAUSE || evs[i].phase == RGC_PHASE_BACKGROUND) && i + 1 < nev &&
+                   evs[i + 1].kind == RGC_EVENT_END && evs[i + 1].phase == evs[i].phase;
+        if (pair) {
+            CHECK(evs[i + 1].timestamp_ns >= evs[i].timestamp_ns && evs[i + 1].timestamp_ns >= last, "a span ends before it starts");
+            if (evs[i].phase == RGC_PHASE_PAUSE) {
+                unsigned long long d = evs[i + 1].timestamp_ns - evs[i].timestamp_ns;
+                total += d, maxp = d > maxp ? d : maxp, pauses++, waits++;
+            }
             last = evs[++i].timestamp_ns;
             continue;
         }

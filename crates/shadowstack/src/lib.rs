@@ -40,6 +40,7 @@
 
 extern crate alloc;
 
+pub mod loan;
 pub mod safepoint;
 #[cfg(all(not(target_os = "none"), not(loom)))]
 pub mod stack;

@@ -16,6 +16,14 @@
 //!   at its next check and stays out until the waiter has had it: neither
 //!   thread waits forever.
 //!
+//! - **The marker on loan** (`shadowstack::loan`, `gc_heap::lend`). The
+//!   collector thread lends itself the marker under the lock, releases the
+//!   lock and marks; a mutator that takes the lock and needs the marker
+//!   recalls it and waits. The model checks that the two never touch the
+//!   marker at once (loom's cell tracking), that neither waits forever
+//!   (the borrower gives it back without the lock), and that no work is
+//!   lost.
+//!
 //! Run with `RUSTFLAGS="--cfg loom" cargo test -p shadowstack --release --test loom_background`
 //! (CI does). Each model fails when its protocol is broken (checked by hand
 //! when they were written): a handshake that does not take the hand-off
@@ -27,6 +35,7 @@ use loom::cell::UnsafeCell;
 use loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use loom::sync::{Arc, Mutex};
 use loom::thread;
+use shadowstack::loan::Loan;
 use shadowstack::safepoint::{lower, park, requested, stop_one, Lock, RUNNING};
 
 /// Entries a mutator's log holds before it must flush.
@@ -152,5 +161,46 @@ fn the_collector_thread_steps_aside_for_a_waiter() {
         }
         mutator.join().unwrap();
         assert_eq!(work.load(Ordering::Relaxed), 102);
+    });
+}
+
+#[test]
+fn a_lent_marker_comes_back_when_recalled() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        let loan = Arc::new(Loan::new());
+        // The marker's work so far: touched by whoever has the marker.
+        let marker = Arc::new(UnsafeCell::new(0u32));
+        let mutator = {
+            let (lock, loan, marker) = (lock.clone(), loan.clone(), marker.clone());
+            thread::spawn(move || {
+                // An assist: takes the lock, then needs the marker.
+                let state = AtomicU32::new(RUNNING);
+                lock.enter(MUTATOR, Some(&state)).unwrap();
+                loan.recall();
+                marker.with_mut(|m| unsafe { *m += 100 });
+                lock.leave();
+            })
+        };
+        // The collector thread: lends under the lock, marks without it in
+        // chunks that each check for a recall, gives it back; then its
+        // next step takes the lock and finds the marker home.
+        lock.enter(COLLECTOR, None).unwrap();
+        loan.lend();
+        lock.leave();
+        let mut chunks = 0;
+        for _ in 0..2 {
+            marker.with_mut(|m| unsafe { *m += 1 });
+            chunks += 1;
+            if loan.recalled() {
+                break;
+            }
+        }
+        loan.give_back();
+        mutator.join().unwrap();
+        lock.enter(COLLECTOR, None).unwrap();
+        assert!(!loan.is_lent());
+        assert_eq!(marker.with(|m| unsafe { *m }), 100 + chunks);
+        lock.leave();
     });
 }

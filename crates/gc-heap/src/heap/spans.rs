@@ -68,14 +68,13 @@ impl Heap {
     pub fn settle_span(&mut self, class: usize, from: *mut u8, to: *mut u8, black: bool) -> usize {
         let size = CLASS_SIZES[class] as usize;
         debug_assert!(from <= to && (to as usize - from as usize) % size == 0, "a span holds whole cells");
-        // SAFETY: the span's cells lie in a block of this heap.
-        let n = unsafe { settle_cells(self.alloc_bits, self.blocks_base, class, from, to) };
         if black {
-            let g0 = self.granule_of(from);
-            let step = size >> GRANULE_SHIFT;
-            (0..n).for_each(|i| Self::set_bit(self.mark_bits, g0 + i * step, true));
+            // Marked before they are allocated (`crate::lend` rule 2).
+            let n = (to as usize - from as usize) / size;
+            self.mark_new_cells(self.granule_of(from), n, size >> GRANULE_SHIFT);
         }
-        n
+        // SAFETY: the span's cells lie in a block of this heap.
+        unsafe { settle_cells(self.alloc_bits, self.blocks_base, class, from, to) }
     }
 }
 
