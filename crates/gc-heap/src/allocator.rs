@@ -394,16 +394,19 @@ pub unsafe fn alloc_unlocked(ctx: *mut Context, class: usize, header: Header, by
         // black while a cycle marks.
         if local.black {
             // The collector thread may be marking: its mark bits are set
-            // atomically, as these are, and before the allocation bits, with
-            // fences for the headers (`crate::lend` rule 2).
-            core::sync::atomic::fence(core::sync::atomic::Ordering::Release);
+            // atomically, as these are, and before the allocation bits.
             // SAFETY: the span's cells lie in a block this thread owns; only
             // this thread writes its allocation words while it runs (module
             // doc of `heap::spans`), mark words are shared, atomically.
             unsafe {
-                crate::heap::settle_cells_atomic(local.mark_bits, base, class, local.settled[class], span.cursor)
+                crate::heap::mark_cells_before_publishing(
+                    local.mark_bits,
+                    base,
+                    class,
+                    local.settled[class],
+                    span.cursor,
+                )
             };
-            core::sync::atomic::fence(core::sync::atomic::Ordering::Release);
         }
         // SAFETY: as above.
         let n = unsafe { crate::heap::settle_cells(bits, base, class, local.settled[class], span.cursor) };

@@ -20,7 +20,7 @@ mod packed;
 mod spans;
 pub use crate::layout::MAX_PACKED_RUN_BLOCKS;
 pub use packed::PACKED_RUN_CHUNK;
-pub use spans::{free_run_in, settle_cells, settle_cells_atomic};
+pub use spans::{free_run_in, mark_cells_before_publishing, settle_cells, settle_cells_atomic};
 
 const NONE: u32 = u32::MAX;
 
@@ -307,27 +307,23 @@ impl Heap {
         self.mark_bits
     }
 
-    /// Sets the mark bits of cells `[g, g + n * step)` (granules) before
-    /// they become allocated (`crate::lend` rule 2: a release fence first,
-    /// for their headers, and one after, before their allocation bits).
+    /// Sets the mark bit of the cell at granule `g` before it becomes
+    /// allocated (`crate::lend` rule 2, as [`spans::mark_cells_before_publishing`]
+    /// does for a span's cells).
     #[inline]
-    fn mark_new_cells(&mut self, g: usize, n: usize, step: usize) {
+    fn mark_new_cell(&mut self, g: usize) {
         // Only hosts have a collector thread, and every host has 64-bit atomics.
         #[cfg(target_has_atomic = "64")]
         if self.marks_shared {
             use core::sync::atomic::{fence, AtomicU64, Ordering};
             fence(Ordering::Release);
-            for i in 0..n {
-                let g = g + i * step;
-                // SAFETY: a granule of a used block, inside the bitmap; every
-                // writer of mark bits is atomic while they are shared.
-                unsafe { AtomicU64::from_ptr(self.mark_bits.add(g >> 6)) }
-                    .fetch_or(1u64 << (g & 63), Ordering::Relaxed);
-            }
+            // SAFETY: a granule of a used block, inside the bitmap; every
+            // writer of mark bits is atomic while they are shared.
+            unsafe { AtomicU64::from_ptr(self.mark_bits.add(g >> 6)) }.fetch_or(1u64 << (g & 63), Ordering::Relaxed);
             fence(Ordering::Release);
             return;
         }
-        (0..n).for_each(|i| Self::set_bit(self.mark_bits, g + i * step, true));
+        Self::set_bit(self.mark_bits, g, true);
     }
 
     /// The mark loop's view of the heap: lookups and mark bits.
@@ -554,7 +550,7 @@ impl Heap {
         // SAFETY: the cell (from here) is ours and at least HEADER bytes long.
         unsafe { (cell as *mut Header).write(header) };
         if black {
-            self.mark_new_cells(self.granule_of(cell), 1, 1);
+            self.mark_new_cell(self.granule_of(cell));
         }
         Self::set_bit(self.alloc_bits, self.granule_of(cell), true);
         // SAFETY: inside the cell.

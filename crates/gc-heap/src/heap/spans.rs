@@ -69,13 +69,40 @@ impl Heap {
         let size = CLASS_SIZES[class] as usize;
         debug_assert!(from <= to && (to as usize - from as usize) % size == 0, "a span holds whole cells");
         if black {
-            // Marked before they are allocated (`crate::lend` rule 2).
-            let n = (to as usize - from as usize) / size;
-            self.mark_new_cells(self.granule_of(from), n, size >> GRANULE_SHIFT);
+            // SAFETY: the span's cells lie in a block of this heap; while
+            // marks are shared every writer of them is atomic.
+            unsafe {
+                match self.marks_shared {
+                    true => mark_cells_before_publishing(self.mark_bits, self.blocks_base, class, from, to),
+                    false => _ = settle_cells(self.mark_bits, self.blocks_base, class, from, to),
+                }
+            }
         }
-        // SAFETY: the span's cells lie in a block of this heap.
+        // SAFETY: as above.
         unsafe { settle_cells(self.alloc_bits, self.blocks_base, class, from, to) }
     }
+}
+
+/// Sets the mark bits of the cells `[from, to)` of `class` before the
+/// caller sets their allocation bits, for a marker that may run on another
+/// thread meanwhile (`crate::lend` rule 2): a release fence for the cells'
+/// headers, the bits by atomic OR, and a release fence before the
+/// allocation bits.
+///
+/// # Safety
+/// As for [`settle_cells_atomic`].
+pub unsafe fn mark_cells_before_publishing(
+    mark_bits: *mut u64,
+    blocks_base: *mut u8,
+    class: usize,
+    from: *mut u8,
+    to: *mut u8,
+) {
+    use core::sync::atomic::{fence, Ordering};
+    fence(Ordering::Release);
+    // SAFETY: forwarded contract.
+    unsafe { settle_cells_atomic(mark_bits, blocks_base, class, from, to) };
+    fence(Ordering::Release);
 }
 
 /// Sets the bits of the cells `[from, to)` of `class` in a bitmap of the
