@@ -202,7 +202,7 @@ typedef struct rgc_config {
     uint32_t heap_policy; /* RGC_HEAP_POLICY_*: when collections start (below) */
     uint32_t markers;     /* threads marking a stop-the-world collection; 0: one per core (max 8) */
     uint32_t background;  /* incremental only: RGC_BACKGROUND_* (below) */
-    uint32_t reserved0;   /* 0 */
+    uint32_t pacing;      /* incremental only: RGC_PACING_* (below) */
 } rgc_config;
 
 /* heap_policy (RGC_HEAP_POLICY=growth|fixed|adaptive):
@@ -249,6 +249,23 @@ typedef struct rgc_config {
  * in rgc_enter_blocking/rgc_leave_blocking even in a program with one
  * thread of its own: the collector thread's handshakes wait for every
  * attached thread to reach a safepoint. */
+/* pacing (RGC_PACING=late|even, incremental without a collector thread):
+ * - LATE (default): a cycle starts as late as the heap allows and does
+ *   pause_us of work per window_us; when allocation gets ahead of it, it
+ *   is taxed (more increments, spread by how far behind it is). The
+ *   fewest cycles, but a small heap makes the tax frequent, so the
+ *   mutator's share over 10 ms can fall well below 1 - pause_us/window_us.
+ * - EVEN: the collector measures the allocation rate and a cycle's work
+ *   and spreads each cycle over the allocation between cycles, at the
+ *   smallest share of each window that still finishes it within the heap
+ *   (at least pause_us/window_us). The mutator's share is then steady,
+ *   but a cycle that spans the room allocates all of it black, so the
+ *   program runs more cycles (DESIGN.md, "Smooth pacing").
+ * With a collector thread (background) the thread paces itself and this
+ * is ignored. Another value: rgc_init fails naming it. */
+#define RGC_PACING_LATE 0u
+#define RGC_PACING_EVEN 1u
+
 #define RGC_BACKGROUND_AUTO 0u
 #define RGC_BACKGROUND_ON 1u
 #define RGC_BACKGROUND_OFF 2u
@@ -417,6 +434,7 @@ _Static_assert(offsetof(rgc_type, finalizer) == 24 + 2 * sizeof(void *), "rgc_ty
 _Static_assert(offsetof(rgc_type, id) == 24 + 4 * sizeof(void *), "rgc_type layout");
 _Static_assert(sizeof(rgc_config) == 88, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, background) == 80, "rgc_config layout");
+_Static_assert(offsetof(rgc_config, pacing) == 84, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_policy) == 72, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, markers) == 76, "rgc_config layout");
 _Static_assert(offsetof(rgc_config, heap_max) == 8, "rgc_config layout");

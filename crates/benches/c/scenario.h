@@ -211,6 +211,10 @@ static void sc_init_heap(uint64_t max_live) {
     else if (strcmp(policy, "fixed") == 0) cfg.heap_policy = RGC_HEAP_POLICY_FIXED;
     else if (strcmp(policy, "adaptive") == 0) cfg.heap_policy = RGC_HEAP_POLICY_ADAPTIVE;
     else sc_die("heap_policy='%s' is not growth, fixed or adaptive", policy);
+    const char *pacing = sc_param_str("pacing");
+    if (!pacing || strcmp(pacing, "late") == 0) cfg.pacing = RGC_PACING_LATE;
+    else if (strcmp(pacing, "even") == 0) cfg.pacing = RGC_PACING_EVEN;
+    else sc_die("pacing='%s' is not late or even", pacing);
     cfg.markers = (uint32_t)sc_param_long("markers", 0);
 #if defined(SC_BACKGROUND)
     cfg.background = RGC_BACKGROUND_ON; /* the harness's incremental-bg */

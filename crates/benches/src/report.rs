@@ -135,8 +135,8 @@ pub fn main_runs<'a>(results: &'a Results, scenario: &str) -> Vec<&'a RunResult>
 /// The terminal report: one table per scenario.
 pub fn text_report(results: &Results) -> String {
     let mut out = format!(
-        "rgc bench: heap limit {}x max live, heap policy {}, {} cores\n",
-        results.settings.heap_mult, results.settings.heap_policy, results.settings.cores
+        "rgc bench: heap limit {}x max live, heap policy {}, incremental pacing {}, {} cores\n",
+        results.settings.heap_mult, results.settings.heap_policy, results.settings.pacing, results.settings.cores
     );
     for sc in SCENARIOS {
         let runs = main_runs(results, sc.name);
@@ -219,11 +219,12 @@ pub fn html_report(results: &Results) -> String {
     let _ = write!(
         h,
         "<h1>rgc-bench</h1><p>Heap limit = {}&times; each scenario's analytic max live data (floor 1 MiB; <code>none</code> runs \
-         unlimited as the baseline); rgc's heap policy: {}. One run per cell on {} cores; quick mode: {}. Pauses come \
+         unlimited as the baseline); rgc's heap policy: {}; the incremental collector's pacing: {}. One run per cell on {} cores; quick mode: {}. Pauses come \
          from each collector's pause events; MMU is exact over the measured run. Raw data: \
          <a href=\"results.json\">results.json</a>.</p>",
         results.settings.heap_mult,
         esc(&results.settings.heap_policy),
+        esc(&results.settings.pacing),
         results.settings.cores,
         results.settings.quick
     );
@@ -410,6 +411,7 @@ mod tests {
             settings: Settings {
                 heap_mult: 2.0,
                 heap_policy: "growth".into(),
+                pacing: "late".into(),
                 quick: true,
                 live_mb: None,
                 duration_s: None,

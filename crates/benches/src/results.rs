@@ -34,12 +34,19 @@ fn growth() -> String {
     "growth".into()
 }
 
+fn late() -> String {
+    "late".into()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
     pub heap_mult: f64,
     /// rgc's heap policy for every run (`--heap-policy`).
     #[serde(default = "growth")]
     pub heap_policy: String,
+    /// The incremental collector's pacing for every run (`--pacing`).
+    #[serde(default = "late")]
+    pub pacing: String,
     pub quick: bool,
     pub live_mb: Option<f64>,
     pub duration_s: Option<f64>,

@@ -49,12 +49,20 @@ pub const WORKS: &[&str] = &["trees", "requests"];
 pub const COLLECTORS: &[&str] = &["marksweep", "conservative", "incremental", "none"];
 
 /// The program's parameters for one run.
-pub fn params(work: &str, workers: u32, quick: bool, heap_mult: f64, heap_policy: &str) -> Vec<(String, String)> {
+pub fn params(
+    work: &str,
+    workers: u32,
+    quick: bool,
+    heap_mult: f64,
+    heap_policy: &str,
+    pacing: &str,
+) -> Vec<(String, String)> {
     let mut p = vec![
         ("threads".to_string(), workers.to_string()),
         ("work".to_string(), work.to_string()),
         ("heap_mult".to_string(), heap_mult.to_string()),
         ("heap_policy".to_string(), heap_policy.to_string()),
+        ("pacing".to_string(), pacing.to_string()),
     ];
     if quick {
         let key = format!("units_{work}");

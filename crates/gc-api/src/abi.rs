@@ -73,6 +73,14 @@ const_assert_eq!(core::mem::offset_of!(RgcType, id), 24 + 4 * core::mem::size_of
 
 /// Config flag: ignore `RGC_*` environment overrides.
 pub const CONFIG_NO_ENV: u32 = 1;
+/// `rgc_config.pacing`: a cycle starts as late as the heap allows and runs
+/// at the share `pause_us / window_us`, taxing allocation when it falls
+/// behind (the fewest cycles).
+pub const PACING_LATE: u32 = 0;
+/// `rgc_config.pacing`: a cycle's work is spread over the allocation
+/// between cycles, at the smallest share of each window that finishes it
+/// in the heap (the steadiest mutator share).
+pub const PACING_EVEN: u32 = 1;
 /// `rgc_config.heap_policy`: collect once the program has allocated what
 /// the last collection left live times `growth_percent` (at least
 /// `heap_initial`).
@@ -132,9 +140,13 @@ pub struct RgcConfig {
     /// work while mutators run ([`BACKGROUND_AUTO`], [`BACKGROUND_ON`],
     /// [`BACKGROUND_OFF`]).
     pub background: u32,
-    pub reserved0: u32,
+    /// Incremental collector without a collector thread: when a cycle
+    /// starts and how its work is spread ([`PACING_LATE`], [`PACING_EVEN`];
+    /// see [`crate::config::Pacing`]).
+    pub pacing: u32,
 }
 const_assert_eq!(core::mem::size_of::<RgcConfig>(), 88);
+const_assert_eq!(core::mem::offset_of!(RgcConfig, pacing), 84);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, background), 80);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, heap_policy), 72);
 const_assert_eq!(core::mem::offset_of!(RgcConfig, markers), 76);

@@ -101,6 +101,16 @@ pub const KNOBS: &[Knob] = &[
               window_us (W), so MMU(W) >= 1 - Q/W while the pacer is not taxing allocation.",
     },
     Knob {
+        env: "RGC_PACING",
+        field: "pacing",
+        default: 0,
+        unit: "late or even (or 0, 1)",
+        doc: "Incremental without a collector thread: late starts each cycle as late as the heap allows \
+              and works pause_us per window_us, taxing allocation when it falls behind (fewest cycles); \
+              even spreads each cycle over the allocation between cycles at the smallest share that \
+              fits the heap (steadiest mutator share, more cycles).",
+    },
+    Knob {
         env: "RGC_FREE_BUDGET",
         field: "free_budget",
         default: 16384,
@@ -189,6 +199,39 @@ pub struct Config {
     /// The incremental collector does its cycles on a collector thread
     /// (resolved at init from `rgc_config.background`).
     pub background: bool,
+    /// How the incremental collector paces its cycles without a collector thread.
+    pub pacing: Pacing,
+}
+
+/// How the incremental collector paces a cycle on the mutators' own
+/// threads (`RGC_PACING`; the arithmetic is in `gc_incremental::pacing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pacing {
+    /// Start as late as the heap allows, work `pause_us` per `window_us`,
+    /// tax allocation when behind: the fewest cycles, bursts of work.
+    Late,
+    /// Spread each cycle over the allocation between cycles, at the
+    /// smallest share of each window that finishes it in the heap.
+    Even,
+}
+
+impl Pacing {
+    /// The pacing with this `rgc_config.pacing` value.
+    pub fn from_c(v: u32) -> Option<Pacing> {
+        match v {
+            crate::abi::PACING_LATE => Some(Pacing::Late),
+            crate::abi::PACING_EVEN => Some(Pacing::Even),
+            _ => None,
+        }
+    }
+
+    /// Its name, as `RGC_PACING` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pacing::Late => "late",
+            Pacing::Even => "even",
+        }
+    }
 }
 
 /// The most threads `markers` may ask for.
@@ -276,7 +319,7 @@ pub fn default_c_config() -> RgcConfig {
         heap_policy: const { knob_default("heap_policy") as u32 },
         markers: const { knob_default("markers") as u32 },
         background: const { knob_default("background") as u32 },
-        reserved0: 0,
+        pacing: const { knob_default("pacing") as u32 },
     }
 }
 
@@ -375,10 +418,11 @@ impl Config {
                     )
                 }
             },
+            pacing: match Pacing::from_c(c.pacing) {
+                Some(p) => p,
+                None => return out_of_range("pacing", &c.pacing, " is not RGC_PACING_LATE (0) or RGC_PACING_EVEN (1)"),
+            },
         };
-        if c.reserved0 != 0 {
-            return out_of_range("reserved0", &c.reserved0, " must be 0 (rgc_config_default sets it)");
-        }
         check_pacing(cfg.pause_ns, cfg.window_ns)
             .map_err(|e| msg!(e, " (pause_us ", c.pause_us, ", window_us ", c.window_us, ")"))?;
         if cfg.heap_max < 64 * 1024 {
@@ -413,6 +457,8 @@ const NAMED_VALUES: &[(&str, &str, u32)] = &[
     ("background", "auto", crate::abi::BACKGROUND_AUTO),
     ("background", "on", crate::abi::BACKGROUND_ON),
     ("background", "off", crate::abi::BACKGROUND_OFF),
+    ("pacing", "late", crate::abi::PACING_LATE),
+    ("pacing", "even", crate::abi::PACING_EVEN),
 ];
 
 /// Applies the `RGC_*` environment variables to `c`.
@@ -445,6 +491,7 @@ fn apply_env(c: &mut RgcConfig, getenv: fn(&str) -> Option<String>) -> Result<()
             "heap_policy" => c.heap_policy = narrow(value)?,
             "markers" => c.markers = narrow(value)?,
             "background" => c.background = narrow(value)?,
+            "pacing" => c.pacing = narrow(value)?,
             _ => unreachable!("knob {} has no config field", knob.field),
         }
     }
@@ -674,11 +721,24 @@ mod tests {
         c.background = BACKGROUND_ON;
         let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
         assert!(err.contains("background 1 (on) needs memory outside the region"), "{err}");
+    }
+
+    #[test]
+    fn pacing_is_late_by_default_and_takes_names() {
         let mut c = default_c_config();
         c.flags = CONFIG_NO_ENV;
-        c.reserved0 = 5;
+        assert_eq!(Config::from_c(&c, |_| None).unwrap().pacing, Pacing::Late, "late by default");
+        c.pacing = crate::abi::PACING_EVEN;
+        assert_eq!(Config::from_c(&c, |_| None).unwrap().pacing, Pacing::Even);
+        c.pacing = 5;
         let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
-        assert!(err.contains("reserved0 5 must be 0"), "{err}");
+        assert!(err.contains("pacing 5 is not RGC_PACING_LATE (0) or RGC_PACING_EVEN (1)"), "{err}");
+        let env = |getenv: fn(&str) -> Option<String>| Config::from_c(&default_c_config(), getenv).map(|c| c.pacing);
+        assert_eq!(env(|k| (k == "RGC_PACING").then(|| "even".into())).unwrap(), Pacing::Even);
+        assert_eq!(env(|k| (k == "RGC_PACING").then(|| "0".into())).unwrap(), Pacing::Late);
+        let err = env(|k| (k == "RGC_PACING").then(|| "smooth".into())).unwrap_err().to_string();
+        assert!(err.contains("RGC_PACING='smooth' is not late or even"), "{err}");
+        assert_eq!(Pacing::Even.name(), "even");
     }
 
     #[test]

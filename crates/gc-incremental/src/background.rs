@@ -128,7 +128,7 @@ impl Incremental {
         rt.set_mutators_run(false);
         self.pacer.record_work(end.saturating_sub(start));
         if completed {
-            self.pacer.end_cycle(self.cycle_allocated);
+            self.pacer.end_cycle(self.cycle_allocated, end);
             self.complete_cycle(rt);
         }
         if rt.config().verifying() {

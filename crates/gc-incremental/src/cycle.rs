@@ -261,7 +261,7 @@ impl Incremental {
         self.pacer.record_increment(start, end);
         self.count_increment(rt, end - start);
         if completed {
-            self.pacer.end_cycle(self.cycle_allocated);
+            self.pacer.end_cycle(self.cycle_allocated, end);
             self.complete_cycle(rt);
         } else {
             rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc()));
@@ -294,7 +294,7 @@ impl Incremental {
             // The pacer learns what the interrupted cycle allocated and
             // cost, including this finish.
             self.pacer.record_work(now_ns().saturating_sub(start));
-            self.pacer.end_cycle(self.cycle_allocated);
+            self.pacer.end_cycle(self.cycle_allocated, now_ns());
             self.complete_cycle(rt);
         }
         let fresh_start = now_ns();
@@ -302,7 +302,8 @@ impl Incremental {
         self.work(rt, &mut Budget::unlimited());
         // A whole cycle in one pause: its duration is the best estimate of
         // a cycle's work (its allocation, none, says nothing).
-        self.pacer.end_synchronous_cycle(now_ns().saturating_sub(fresh_start));
+        let fresh_end = now_ns();
+        self.pacer.end_synchronous_cycle(fresh_end.saturating_sub(fresh_start), fresh_end);
         if overrun {
             rt.events_mut().end(Event::Overrun);
         }
@@ -386,7 +387,7 @@ impl Plan for Incremental {
             phase: CyclePhase::Idle,
             pacer: match rt.config().background {
                 true => Pacer::new(rt.config().pause_ns, rt.config().window_ns).with_collector_thread(),
-                false => Pacer::new(rt.config().pause_ns, rt.config().window_ns),
+                false => Pacer::new(rt.config().pause_ns, rt.config().window_ns).with_pacing(rt.config().pacing),
             },
             dead_finalizable: Vec::new(),
             sweep_counts: SweepCounts::default(),
@@ -536,8 +537,7 @@ impl Plan for Incremental {
     }
 
     fn set_pacing(&mut self, _rt: &mut Runtime, pause_ns: u64, window_ns: u64) -> bool {
-        self.pacer.pause_ns = pause_ns;
-        self.pacer.window_ns = window_ns;
+        self.pacer.set_pacing(pause_ns, window_ns);
         true
     }
 

@@ -34,10 +34,39 @@
 //! heap byte before the first cycle). A cycle run in one pause (an overrun
 //! or `rgc_collect`) sets the estimate to that pause, and leaves the
 //! expected allocation per cycle alone: learning "0 bytes, 0 ns" from it
-//! would switch the tax off and make the next cycle overrun too. When a cycle runs past its estimate
-//! the tax applies at every poll until it finishes; if the heap still runs
-//! out, the plan finishes the cycle synchronously and counts an overrun.
+//! would switch the tax off and make the next cycle overrun too. A cycle
+//! that runs past its estimate is re-estimated at a quarter more than its
+//! work so far, so the spread tax goes on; past the headroom it is taxed
+//! at every poll, and if the heap still runs out, the plan finishes the
+//! cycle synchronously and counts an overrun.
+//!
+//! ## When a cycle starts, and at what share (`RGC_PACING`)
+//! `late` (the default) starts a cycle once the room left is 125 % of what
+//! the last cycle allocated ([`Pacer::start_point`]) and schedules it at
+//! the share `Q/W`. A cycle's allocation shrinks when the tax slows the
+//! mutator, so the next one starts later still, and on a small heap most
+//! of the work comes as tax: the collector works at a high share for a few
+//! windows and then not at all until the next cycle, and MMU(10 ms) falls
+//! far below one minus its share of the run (DESIGN.md, "Smooth pacing").
+//!
+//! `even` ([`Pacer::evenly`]) derives the start and the share from rates
+//! measured over the last period (cycle end to cycle end): `g`, bytes
+//! allocated per nanosecond the mutator ran, and `e`, the next cycle's
+//! estimated work. A cycle run at the share `u` lasts `e / u` and the
+//! mutator allocates `e · g · (1 − u) / u` meanwhile; that must fit the
+//! headroom `H`. At `u = Q/W` it needs `a₀ = e · g · (W − Q) / Q` bytes, so
+//! the cycle starts once `a₀ / HEADROOM_PERCENT` of room is left, as late
+//! as the heap allows ([`Pacer::even_start`]). When even the whole
+//! allowance is too little, it starts at once and runs at the smallest
+//! share that fits, `u = e · g / (e · g + H)`, scheduling an increment
+//! every `Q / u` instead of every `W` ([`Pacer::share_window`]). The
+//! collector's share is then the same in every window of the cycle, and a
+//! cycle spans the whole room. What that costs: everything allocated
+//! during a cycle is black, so a cycle that spans the room frees only what
+//! was allocated during the one before, and the program runs up to twice
+//! as many cycles as with `late`.
 
+use gc_api::config::Pacing;
 use gc_api::platform::now_ns;
 
 /// With a collector thread, a cycle starts early enough for
@@ -181,6 +210,17 @@ pub struct Pacer {
     estimate_ns: u64,
     last_cycle_alloc: Option<usize>,
     last_cycle_ns: Option<u64>,
+    /// Cycles start and are scheduled by the measured rates (`RGC_PACING`
+    /// `even`, [`Pacer::evenly`]).
+    even: bool,
+    /// When the last cycle ended (the current period began).
+    period_start_ns: Option<u64>,
+    /// The last period's allocation and the time the mutator ran in it
+    /// (wall time less collector work): the allocation rate `g`.
+    alloc_rate: Option<(u64, u64)>,
+    /// Scheduled increments are this far apart in the current cycle: W,
+    /// or `Q / u` for an even cycle that needs more than `Q/W`.
+    cycle_window_ns: u64,
 }
 
 impl Pacer {
@@ -198,7 +238,62 @@ impl Pacer {
             last_cycle_ns: None,
             slack: 0,
             collector_thread: false,
+            even: false,
+            period_start_ns: None,
+            alloc_rate: None,
+            cycle_window_ns: window_ns,
         }
+    }
+
+    /// This pacer, following `pacing` (`RGC_PACING`).
+    pub fn with_pacing(self, pacing: Pacing) -> Pacer {
+        match pacing {
+            Pacing::Late => self,
+            Pacing::Even => self.evenly(),
+        }
+    }
+
+    /// The pacer of `RGC_PACING=even`: cycles start and are scheduled by
+    /// the measured rates (the module doc). A collector thread paces
+    /// itself: with one, this changes nothing.
+    pub fn evenly(self) -> Pacer {
+        Pacer { even: true, ..self }
+    }
+
+    /// `e · g` in bytes: what the mutator allocates while it runs as long
+    /// as the next cycle's estimated work (None: not an even pacer, or
+    /// nothing measured yet).
+    fn even_bytes_per_cycle_work(&self) -> Option<u128> {
+        if !self.even || self.collector_thread {
+            return None;
+        }
+        let (bytes, mutator_ns) = self.alloc_rate?;
+        let work = self.last_cycle_ns?;
+        let estimate = work.saturating_add(work / 4) as u128;
+        Some(estimate * bytes as u128 / mutator_ns.max(1) as u128)
+    }
+
+    /// Where an even cycle starts for an allowance of `allowance` bytes:
+    /// once `a₀ / HEADROOM_PERCENT` is left, `a₀` being its allocation at
+    /// the share Q/W (never with less than [`MIN_CYCLE_SHARE`] of the
+    /// allowance left), or at once if the allowance is smaller.
+    pub fn even_start(&self, allowance: usize) -> Option<usize> {
+        let eg = self.even_bytes_per_cycle_work()?;
+        let (q, w) = (self.pause_ns as u128, self.window_ns as u128);
+        let a0 = eg * (w - q) / q;
+        let left = (a0 * 100 / HEADROOM_PERCENT as u128).max((allowance / MIN_CYCLE_SHARE) as u128);
+        Some((allowance as u128).saturating_sub(left) as usize)
+    }
+
+    /// How far apart scheduled increments are in a cycle with `headroom`
+    /// bytes: W, or for an even cycle whose allocation at the share Q/W
+    /// does not fit, `Q / u` with `u = e · g / (e · g + headroom)`.
+    pub fn share_window(&self, headroom: usize) -> u64 {
+        let Some(eg) = self.even_bytes_per_cycle_work().filter(|&eg| eg > 0) else {
+            return self.window_ns;
+        };
+        let window = self.pause_ns as u128 * (eg + headroom as u128) / eg;
+        (window.min(self.window_ns as u128) as u64).max(self.pause_ns)
     }
 
     /// The pacer of a collector whose thread does the cycles: allocation
@@ -212,7 +307,12 @@ impl Pacer {
     /// cycle should start, for an allowance of `allowance` bytes: early
     /// enough that the allocation the last cycle saw, plus 25 %, still fits,
     /// and never later than [`MIN_CYCLE_SHARE`] of the allowance before its end.
+    /// An even pacer starts by the measured rates instead
+    /// ([`Pacer::even_start`]).
     pub fn start_point(&self, allowance: usize) -> usize {
+        if let Some(start) = self.even_start(allowance) {
+            return start;
+        }
         let expected = self.last_cycle_alloc.map_or(allowance / 2, |a| a.saturating_add(a / 4));
         let expected = match self.collector_thread {
             true => expected.saturating_mul(BACKGROUND_START_FACTOR),
@@ -229,6 +329,7 @@ impl Pacer {
         self.slack = if self.collector_thread { self.headroom / ASSIST_SLACK_SHARE } else { 0 };
         self.cycle_work_ns = 0;
         self.estimate_ns = self.last_cycle_ns.map_or(heap_bytes as u64, |t| t.saturating_add(t / 4)).max(1);
+        self.cycle_window_ns = self.share_window(self.headroom);
     }
 
     /// What to do at a poll at time `now` with `allocated` bytes used;
@@ -248,7 +349,7 @@ impl Pacer {
         };
         if taxed {
             Decision::Tax
-        } else if now >= self.last_start_ns.saturating_add(self.window_ns) {
+        } else if now >= self.last_start_ns.saturating_add(self.cycle_window_ns) {
             Decision::Scheduled
         } else {
             Decision::Wait
@@ -264,8 +365,15 @@ impl Pacer {
     /// the slack: `used − slack − headroom · work / estimate` bytes. With
     /// `room = headroom − used` and the share `u = lag / room`, the gap
     /// after an increment of Q is `Q · (1 − u) / u = Q · (room − lag) / lag`.
+    ///
+    /// A cycle past its estimate is assumed to have a quarter of its work
+    /// so far still to do (its estimate becomes `work · 5/4`): without
+    /// that, the work done would cover the whole headroom, and such a
+    /// cycle would go untaxed until the headroom ran out and then be taxed
+    /// at every poll.
     pub fn assist_gap(&self, used: usize, work: u64) -> Option<u64> {
-        let covered = (work as u128 * self.headroom as u128 / self.estimate_ns as u128).min(self.headroom as u128);
+        let estimate = self.estimate_ns.max(work.saturating_add(work / 4));
+        let covered = work as u128 * self.headroom as u128 / estimate as u128;
         let lag = (used.saturating_sub(self.slack) as u128).checked_sub(covered).filter(|&lag| lag > 0)?;
         let room = self.headroom.saturating_sub(used) as u128;
         let gap = (self.pause_ns as u128 * room.saturating_sub(lag)) / lag;
@@ -275,6 +383,13 @@ impl Pacer {
     /// The allocation count at which to poll next during a cycle.
     pub fn next_poll(&self, allocated: usize) -> usize {
         allocated.saturating_add(POLL_BYTES.min(self.headroom / 64).max(256))
+    }
+
+    /// `rgc_set_pacing`: a new Q and W, from the next decision on.
+    pub fn set_pacing(&mut self, pause_ns: u64, window_ns: u64) {
+        self.pause_ns = pause_ns;
+        self.window_ns = window_ns;
+        self.cycle_window_ns = self.share_window(self.headroom);
     }
 
     /// An increment ran from `start` to `end`.
@@ -290,17 +405,26 @@ impl Pacer {
         self.cycle_work_ns += ns;
     }
 
-    /// A cycle ran start to finish in one pause of `ns`: that is the work
-    /// of a cycle. The allocation the pacer expects per cycle stays as it
-    /// was (a synchronous cycle allocates nothing).
-    pub fn end_synchronous_cycle(&mut self, ns: u64) {
+    /// A cycle ran start to finish in one pause of `ns`, ending at `now`:
+    /// that is the work of a cycle. The allocation the pacer expects per
+    /// cycle stays as it was (a synchronous cycle allocates nothing), and
+    /// the allocation rate is measured afresh from `now`.
+    pub fn end_synchronous_cycle(&mut self, ns: u64, now: u64) {
         self.last_cycle_ns = Some(ns);
+        self.period_start_ns = Some(now);
     }
 
-    /// The cycle ended with `allocated` bytes used since the previous one.
-    pub fn end_cycle(&mut self, allocated: usize) {
+    /// The cycle ended at `now`, with `allocated` bytes used since the
+    /// previous one ended: the period's allocation rate is that over the
+    /// time the mutator ran (the period less the cycle's work).
+    pub fn end_cycle(&mut self, allocated: usize, now: u64) {
         self.last_cycle_alloc = Some(allocated.saturating_sub(self.cycle_start_alloc));
         self.last_cycle_ns = Some(self.cycle_work_ns);
+        if let Some(start) = self.period_start_ns {
+            let mutator_ns = now.saturating_sub(start).saturating_sub(self.cycle_work_ns);
+            self.alloc_rate = Some((allocated as u64, mutator_ns.max(1)));
+        }
+        self.period_start_ns = Some(now);
     }
 }
 
@@ -353,15 +477,15 @@ mod tests {
         let mut p = Pacer::new(40_000, 500_000);
         assert_eq!(p.start_point(1_000_000), 500_000, "no history: half the allowance");
         p.begin_cycle(0, 1_000_000, 0);
-        p.end_cycle(400_000);
+        p.end_cycle(400_000, 0);
         assert_eq!(p.start_point(1_000_000), 500_000, "the last cycle's allocation plus 25 %");
         p.begin_cycle(0, 1_000_000, 0);
-        p.end_cycle(1000);
+        p.end_cycle(1000, 0);
         assert_eq!(p.start_point(1_000_000), 750_000, "at least a quarter of the allowance");
         // The next estimate is the last cycle's collector time plus 25 %.
         p.begin_cycle(0, 1_000_000, 0);
         p.record_increment(0, 800);
-        p.end_cycle(1000);
+        p.end_cycle(1000, 0);
         p.begin_cycle(0, 1_000_000, 0);
         p.record_increment(0, 500);
         let headroom = 1_000_000 / 100 * HEADROOM_PERCENT;
@@ -388,9 +512,64 @@ mod tests {
         assert_eq!(p.assist_gap(525_000, 400), Some(0));
         assert_eq!(p.assist_gap(600_000, 400), Some(0));
         assert_eq!(p.decide(400, 600_000, 0), Decision::Tax);
+        // Past the estimate (1000 ns done of 1000): a quarter more to do,
+        // so 600 000 of 750 000 covered; 100 000 behind with 50 000 left.
+        p.record_work(600);
+        assert_eq!(p.assist_gap(700_000, 1000), Some(0));
+        // 650 000 allocated: 50 000 behind, 100 000 left: the share 1/2.
+        assert_eq!(p.assist_gap(650_000, 1000), Some(40_000));
+        assert_eq!(p.assist_gap(600_000, 1000), None);
         // Past the headroom, whatever the work.
-        p.record_work(1000);
         assert_eq!(p.decide(400, 750_000, 0), Decision::Tax);
+    }
+
+    /// `RGC_PACING=even`: the start and the share come from the measured
+    /// allocation rate and the estimated work (the module doc's arithmetic).
+    #[test]
+    fn an_even_pacer_starts_and_schedules_by_the_measured_rates() {
+        let history = |p: Pacer| {
+            let mut p = p;
+            p.begin_cycle(0, 1_000_000, 0);
+            p.end_cycle(0, 1_000_000);
+            // 2 MB allocated in 4 ms, 0.8 ms of it collector work: the
+            // mutator allocated 0.625 bytes per ns it ran.
+            p.begin_cycle(0, 1_000_000, 0);
+            p.record_increment(2_000_000, 2_800_000);
+            p.end_cycle(2_000_000, 5_000_000);
+            p
+        };
+        let fresh = Pacer::new(40_000, 500_000).evenly();
+        assert_eq!(fresh.even_start(4_000_000), None, "nothing measured yet");
+        assert_eq!(fresh.start_point(4_000_000), 2_000_000, "until then, the late rule");
+        let mut p = history(Pacer::new(40_000, 500_000).evenly());
+        // e = 1 ms (0.8 ms plus 25 %), e·g = 625 000 bytes; at the share
+        // Q/W = 8 % a cycle allocates a0 = 625 000 · 11.5 = 7 187 500, so it
+        // starts with a0 / 75 % = 9 583 333 left.
+        assert_eq!(p.even_start(20_000_000), Some(20_000_000 - 9_583_333));
+        assert_eq!(p.start_point(20_000_000), 20_000_000 - 9_583_333);
+        assert_eq!(p.share_window(7_187_500), 500_000, "a0 fits the headroom: W");
+        assert_eq!(p.even_start(40_000_000), Some(30_000_000), "at least a quarter of the allowance left");
+        // 4 MB is too little: start at once, headroom 3 MB, u = 625 000 /
+        // 3 625 000, an increment every Q / u = 232 µs.
+        assert_eq!(p.start_point(4_000_000), 0);
+        p.begin_cycle(0, 4_000_000, 0);
+        assert_eq!(p.share_window(3_000_000), 232_000);
+        p.record_increment(10_000_000, 10_040_000);
+        assert_eq!(p.decide(10_231_999, 100_000, 0), Decision::Wait);
+        assert_eq!(p.decide(10_232_000, 100_000, 0), Decision::Scheduled);
+        // A late pacer with the same history: 125 % of the last cycle's
+        // allocation, and W.
+        let late = history(Pacer::new(40_000, 500_000));
+        assert_eq!(late.start_point(4_000_000), 1_500_000);
+        assert_eq!(late.share_window(3_000_000), 500_000);
+        // So is a collector thread's, even if asked to be even.
+        let thread = history(Pacer::new(40_000, 500_000).with_collector_thread().evenly());
+        assert_eq!(thread.even_start(4_000_000), None);
+        // A synchronous cycle keeps the rate and measures the next period from its end.
+        p.end_synchronous_cycle(2_000_000, 20_000_000);
+        p.begin_cycle(0, 4_000_000, 0);
+        p.end_cycle(1_000_000, 24_000_000);
+        assert_eq!(p.alloc_rate, Some((1_000_000, 4_000_000)));
     }
 
     #[test]
@@ -413,10 +592,10 @@ mod tests {
         let mut p = Pacer::new(40_000, 500_000).with_collector_thread();
         assert_eq!(p.start_point(1_000_000), 0, "no history: half the allowance, twice over");
         p.begin_cycle(0, 1_000_000, 0);
-        p.end_cycle(50_000);
+        p.end_cycle(50_000, 0);
         assert_eq!(p.start_point(1_000_000), 750_000, "2 x 62 500 is less than a quarter of the allowance");
         p.begin_cycle(0, 1_000_000, 0);
-        p.end_cycle(300_000);
+        p.end_cycle(300_000, 0);
         assert_eq!(p.start_point(1_000_000), 250_000, "2 x 375 000 before the end");
         // Headroom 750 000, slack 93 750; estimate 1 ns per heap byte: 1000 ns.
         let mut p = Pacer::new(40_000, 500_000).with_collector_thread();
@@ -444,11 +623,11 @@ mod tests {
         let mut p = Pacer::new(40_000, 500_000);
         p.begin_cycle(0, 1 << 20, 1 << 20);
         p.record_increment(0, 1000);
-        p.end_cycle(600_000);
+        p.end_cycle(600_000, 0);
         let start = p.start_point(1 << 20);
         // An overrun: the collection runs whole, in 5 ms, allocating nothing.
         p.begin_cycle(0, 1 << 20, 1 << 20);
-        p.end_synchronous_cycle(5_000_000);
+        p.end_synchronous_cycle(5_000_000, 0);
         assert_eq!(p.start_point(1 << 20), start, "the expected allocation per cycle is kept");
         p.begin_cycle(0, 1 << 20, 1 << 20);
         p.record_increment(10_000_000, 10_040_000);

@@ -35,6 +35,13 @@ int main(int argc, char **argv) {
         CHECK(rgc_init(&cfg) == -1, "init accepted background 7");
         return 0;
     }
+    if (!strcmp(c, "bad_pacing")) {
+        rgc_config cfg;
+        rgc_config_default(&cfg);
+        cfg.pacing = 2;
+        CHECK(rgc_init(&cfg) == -1, "init accepted pacing 2");
+        return 0;
+    }
     if (!strcmp(c, "bad_env_background")) { /* RGC_BACKGROUND=sometimes set by the runner */
         CHECK(rgc_init(NULL) == -1, "init accepted RGC_BACKGROUND=sometimes");
         return 0;

@@ -51,13 +51,17 @@ pub const BACKGROUND_VERIFY: &[(&str, &str)] = &[("RGC_BACKGROUND", "on"), ("RGC
 pub const BACKGROUND_TORTURE: &[(&str, &str)] =
     &[("RGC_BACKGROUND", "on"), ("RGC_VERIFY", "1"), ("RGC_TORTURE", "1"), ("RGC_MARKERS", "3")];
 
+/// The incremental collector's even pacing (`RGC_PACING`), at full scale:
+/// cycles start as soon as the heap needs them, at the share it needs.
+pub const EVEN_PACING: &[(&str, &str)] = &[("RGC_PACING", "even")];
+
 /// The environments a program runs in for collector `gc`: plain, torture,
-/// and for a collector with a collector thread, [`BACKGROUND`] and
+/// and for the incremental collector [`EVEN_PACING`], [`BACKGROUND`] and
 /// [`BACKGROUND_TORTURE`].
 pub fn environments(gc: &str) -> Vec<&'static [(&'static str, &'static str)]> {
     let mut envs = vec![&[][..], TORTURE];
     if gc == "incremental" {
-        envs.extend([BACKGROUND, BACKGROUND_TORTURE]);
+        envs.extend([EVEN_PACING, BACKGROUND, BACKGROUND_TORTURE]);
     }
     envs
 }
@@ -173,7 +177,8 @@ pub fn run(gc: &str, exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output 
         .env_remove("RGC_TORTURE")
         .env_remove("RGC_VERIFY")
         .env_remove("RGC_HEAP_MAX")
-        .env_remove("RGC_BACKGROUND");
+        .env_remove("RGC_BACKGROUND")
+        .env_remove("RGC_PACING");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -37,6 +37,11 @@ struct Args {
     /// survived), fixed (only at the heap limit) or adaptive (MemBalancer's square-root rule).
     #[arg(long, default_value = "growth", value_parser = ["growth", "fixed", "adaptive"])]
     heap_policy: String,
+    /// How the incremental collector paces its cycles without a collector thread (RGC_PACING): late
+    /// (start as late as the heap allows, tax allocation when behind) or even (spread each cycle at
+    /// the smallest share that fits the heap).
+    #[arg(long, default_value = "late", value_parser = ["late", "even"])]
+    pacing: String,
     /// Length of time-driven scenarios (control-loop), in seconds.
     #[arg(long)]
     duration: Option<f64>,
@@ -83,6 +88,7 @@ fn params_for(sc: &Scenario, args: &Args, live_mb: Option<f64>) -> Vec<(String, 
     }
     set("heap_mult", args.heap_mult.to_string());
     set("heap_policy", args.heap_policy.clone());
+    set("pacing", args.pacing.clone());
     p
 }
 
@@ -217,7 +223,14 @@ fn bench(args: &Args) -> Result<(), String> {
                         scenario: &benches::threads::SCENARIO,
                         contender: c.clone(),
                         group: benches::threads::GROUP,
-                        params: benches::threads::params(work, n, args.quick, args.heap_mult, &args.heap_policy),
+                        params: benches::threads::params(
+                            work,
+                            n,
+                            args.quick,
+                            args.heap_mult,
+                            &args.heap_policy,
+                            &args.pacing,
+                        ),
                     });
                 }
             }
@@ -318,6 +331,7 @@ fn bench(args: &Args) -> Result<(), String> {
         settings: Settings {
             heap_mult: args.heap_mult,
             heap_policy: args.heap_policy.clone(),
+            pacing: args.pacing.clone(),
             quick: args.quick,
             live_mb: args.live_mb,
             duration_s: args.duration,
