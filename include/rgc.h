@@ -11,6 +11,11 @@
  *   3. Keep every object pointer that must survive a call that may collect
  *      (any rgc_alloc*, rgc_collect, rgc_step, or a callee that calls them)
  *      in a shadow-stack slot: RGC_FRAME / rgc_frame_push, then RGC_POP.
+ *      With a second attached thread, or the incremental collector's
+ *      collector thread (on by default with two cores: RGC_BACKGROUND),
+ *      every rgc call is a safepoint where another thread's collection may
+ *      run, rgc_add_root included: register a global before storing an
+ *      object in it, not after.
  *   4. Write every pointer into a heap object with RGC_STORE(obj, field, v).
  *   5. Register pointers held in global or static variables with rgc_add_root.
  *
@@ -239,12 +244,12 @@ typedef struct rgc_config {
  * snapshot, each attempt to end marking, the start of the sweep), for the
  * collector lock while the collector thread holds it (it steps aside at
  * the next chunk of work), and to assist when allocation outruns the
- * collector thread (each assist at most pause_us). AUTO: on when the
- * process may run on two cores or more, in a hosted build without a
- * region. OFF (default, for now: with the collector thread holding the
- * collector lock while it works, mutators wait for it too often; see
- * DESIGN.md, "Background marking"). ON in region mode or in a build
- * without threads: rgc_init fails naming the value. The other collectors
+ * collector thread (each assist at most pause_us). AUTO (default): on
+ * when the process may run on two cores or more (its CPU affinity
+ * counts: under `taskset -c 0` it is off), in a hosted build without a
+ * region; a board and region mode keep time slicing. OFF: time slicing
+ * on the mutators' own threads (pacing, above). ON in region mode or in
+ * a build without threads: rgc_init fails naming the value. The other collectors
  * ignore it. With the thread on, wrap blocking calls (I/O, waits, sleeps)
  * in rgc_enter_blocking/rgc_leave_blocking even in a program with one
  * thread of its own: the collector thread's handshakes wait for every

@@ -218,6 +218,8 @@ static void sc_init_heap(uint64_t max_live) {
     cfg.markers = (uint32_t)sc_param_long("markers", 0);
 #if defined(SC_BACKGROUND)
     cfg.background = RGC_BACKGROUND_ON; /* the harness's incremental-bg */
+#else
+    cfg.background = RGC_BACKGROUND_OFF; /* incremental: time slicing, whatever the cores */
 #endif
 #if defined(RGC_SINGLE_THREAD)
     /* A board's build of rgc has no system allocator: lend it a region

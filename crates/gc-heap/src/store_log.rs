@@ -84,7 +84,7 @@ pub fn append(value: *mut u8) -> bool {
 /// so none can be missed (a thread's hand-off completes before it parks).
 #[cfg(feature = "std")]
 mod handoff {
-    use std::sync::Mutex;
+    use std::sync::{Mutex, MutexGuard};
     use std::vec::Vec;
 
     /// Overwritten values handed off and not yet taken.
@@ -95,6 +95,38 @@ mod handoff {
 
     static HANDED_OFF: Mutex<Entries> = Mutex::new(Entries(Vec::new()));
 
+    /// The hand-off, locked. ThreadSanitizer cannot see the standard
+    /// library's mutex (it is not instrumented), but it sees the vector's
+    /// `malloc` and `memcpy`: the lock and unlock are announced to it
+    /// (`shadowstack::tsan_acquire`, nothing outside its build).
+    struct Locked(MutexGuard<'static, Entries>);
+
+    impl Drop for Locked {
+        fn drop(&mut self) {
+            // Before the guard's own drop unlocks.
+            shadowstack::tsan_release(&HANDED_OFF);
+        }
+    }
+
+    impl core::ops::Deref for Locked {
+        type Target = Vec<*mut u8>;
+        fn deref(&self) -> &Vec<*mut u8> {
+            &self.0 .0
+        }
+    }
+
+    impl core::ops::DerefMut for Locked {
+        fn deref_mut(&mut self) -> &mut Vec<*mut u8> {
+            &mut self.0 .0
+        }
+    }
+
+    fn lock() -> Locked {
+        let guard = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
+        shadowstack::tsan_acquire(&HANDED_OFF);
+        Locked(guard)
+    }
+
     /// Moves the entries of the calling thread's log to the hand-off and
     /// empties the log; returns the log's new position.
     ///
@@ -102,8 +134,8 @@ mod handoff {
     /// `local` is the calling thread's, attached; no other code touches it
     /// meanwhile (the thread is running, outside any rgc call).
     pub unsafe fn hand_off(local: &mut shadowstack::Local) -> *mut *mut u8 {
-        let mut entries = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
-        local.drain_log(|e| entries.0.push(e));
+        let mut entries = lock();
+        local.drain_log(|e| entries.push(e));
         local.log_pos()
     }
 
@@ -111,13 +143,13 @@ mod handoff {
     /// marker is lent, `crate::lend` rule 5).
     pub fn hand_off_value(value: *mut u8) {
         if !value.is_null() {
-            HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0.push(value);
+            lock().push(value);
         }
     }
 
     /// Entries handed off and not yet taken.
     pub fn handed_off() -> usize {
-        HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0.len()
+        lock().len()
     }
 
     /// Calls `f` with at most `max` handed-off entries (the newest) and
@@ -126,12 +158,12 @@ mod handoff {
     pub fn drain_handed_off_some(max: usize, mut f: impl FnMut(*mut u8)) -> usize {
         let mut taken = [core::ptr::null_mut(); 64];
         let (n, left) = {
-            let mut entries = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
-            let n = entries.0.len().min(max).min(taken.len());
-            let from = entries.0.len() - n;
-            taken[..n].copy_from_slice(&entries.0[from..]);
-            entries.0.truncate(from);
-            (n, entries.0.len())
+            let mut entries = lock();
+            let n = entries.len().min(max).min(taken.len());
+            let from = entries.len() - n;
+            taken[..n].copy_from_slice(&entries[from..]);
+            entries.truncate(from);
+            (n, entries.len())
         };
         taken[..n].iter().for_each(|&e| f(e));
         left
@@ -141,12 +173,12 @@ mod handoff {
     /// them (the collector lock's holder). The mutex is not held while `f`
     /// runs, so threads hand off meanwhile; the vector's memory is reused.
     pub fn drain_handed_off(mut f: impl FnMut(*mut u8)) {
-        let mut taken = core::mem::take(&mut HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner()).0);
+        let mut taken = core::mem::take(&mut *lock());
         taken.iter().for_each(|&e| f(e));
         taken.clear();
-        let mut entries = HANDED_OFF.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.0.is_empty() {
-            entries.0 = taken;
+        let mut entries = lock();
+        if entries.is_empty() {
+            *entries = taken;
         }
     }
 }

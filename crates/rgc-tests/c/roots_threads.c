@@ -35,8 +35,11 @@ static void *worker(void *arg) {
 int main(void) {
     rgct_init();
     (void)step_lock;
-    global_node = new_node(99);
+    /* Registered first: with threads (or a collector thread), the call is
+     * a safepoint where a collection may free what only an unregistered
+     * global holds (rgc.h, rule 3). */
     rgc_add_root((void **)&global_node);
+    global_node = new_node(99);
     int threads = strcmp(rgc_collector_name(), "refcount") != 0;
     pthread_t t;
     if (threads) {

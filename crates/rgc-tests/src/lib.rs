@@ -35,7 +35,15 @@ pub fn toolchain() -> &'static Toolchain {
 /// Torture mode with the verifier, and three markers, so that every
 /// collection (however small, and on a machine of any core count) marks
 /// in parallel where the collector can.
-pub const TORTURE: &[(&str, &str)] = &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1"), ("RGC_MARKERS", "3")];
+///
+/// The incremental collector runs it time-sliced (with its collector
+/// thread, it is [`BACKGROUND_TORTURE`]).
+pub const TORTURE: &[(&str, &str)] =
+    &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1"), ("RGC_MARKERS", "3"), ("RGC_BACKGROUND", "off")];
+
+/// The incremental collector without its collector thread (`RGC_BACKGROUND`
+/// is `auto` by default, which starts one on a machine with two cores).
+pub const TIME_SLICING: &[(&str, &str)] = &[("RGC_BACKGROUND", "off")];
 
 /// The incremental collector's collector thread (`RGC_BACKGROUND`), at
 /// full scale. (`c/background.c` turns the verifier on itself: it checks
@@ -53,17 +61,17 @@ pub const BACKGROUND_TORTURE: &[(&str, &str)] =
 
 /// The incremental collector's even pacing (`RGC_PACING`), at full scale:
 /// cycles start as soon as the heap needs them, at the share it needs.
-pub const EVEN_PACING: &[(&str, &str)] = &[("RGC_PACING", "even")];
+pub const EVEN_PACING: &[(&str, &str)] = &[("RGC_PACING", "even"), ("RGC_BACKGROUND", "off")];
 
-/// The environments a program runs in for collector `gc`: plain, torture,
-/// and for the incremental collector [`EVEN_PACING`], [`BACKGROUND`] and
+/// The environments a program runs in for collector `gc`: plain (for the
+/// incremental collector [`TIME_SLICING`]), torture, and for the
+/// incremental collector [`EVEN_PACING`], [`BACKGROUND`] and
 /// [`BACKGROUND_TORTURE`].
 pub fn environments(gc: &str) -> Vec<&'static [(&'static str, &'static str)]> {
-    let mut envs = vec![&[][..], TORTURE];
-    if gc == "incremental" {
-        envs.extend([EVEN_PACING, BACKGROUND, BACKGROUND_TORTURE]);
+    if gc != "incremental" {
+        return vec![&[][..], TORTURE];
     }
-    envs
+    vec![TIME_SLICING, TORTURE, EVEN_PACING, BACKGROUND, BACKGROUND_TORTURE]
 }
 
 /// Flags every C test program is compiled with.
@@ -177,8 +185,8 @@ pub fn run(gc: &str, exe: &Path, args: &[&str], env: &[(&str, &str)]) -> Output 
         .env_remove("RGC_TORTURE")
         .env_remove("RGC_VERIFY")
         .env_remove("RGC_HEAP_MAX")
-        .env_remove("RGC_BACKGROUND")
-        .env_remove("RGC_PACING");
+        .env_remove("RGC_PACING")
+        .env_remove("RGC_BACKGROUND");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -45,6 +45,10 @@ pub mod safepoint;
 #[cfg(all(not(target_os = "none"), not(loom)))]
 pub mod stack;
 mod sync;
+/// Announce an acquire or a release of a lock or hand-off to
+/// ThreadSanitizer, which cannot see Rust's atomics; nothing outside the
+/// `--cfg rgc_tsan` build (the C side's ThreadSanitizer run).
+pub use sync::{tsan_acquire, tsan_release};
 
 /// Publishes the calling thread's stack before it parks ([`stack`]); a
 /// board and the loom models have no stacks to publish.
