@@ -153,6 +153,7 @@ typedef struct rgc_type {
  *   pause_us          RGC_PAUSE_US           40    incremental: longest increment (Q), microseconds
  *   window_us         RGC_WINDOW_US          500   incremental: at most Q of scheduled work per W microseconds,
  *                                                  so MMU(W) >= 1 - Q/W unless the pacer taxes allocation
+ *                                                  (or, with even pacing, needs a larger share: below)
  *   free_budget       RGC_FREE_BUDGET        16384 refcount: objects a reconciliation frees (or twice the
  *                                                  allocations since the last one); each allocation frees
  *                                                  one of the rest. Must be >= 1.
@@ -248,12 +249,16 @@ typedef struct rgc_config {
  * when the process may run on two cores or more (its CPU affinity
  * counts: under `taskset -c 0` it is off), in a hosted build without a
  * region; a board and region mode keep time slicing. OFF: time slicing
- * on the mutators' own threads (pacing, above). ON in region mode or in
+ * on the mutators' own threads (pacing, below). ON in region mode or in
  * a build without threads: rgc_init fails naming the value. The other collectors
  * ignore it. With the thread on, wrap blocking calls (I/O, waits, sleeps)
  * in rgc_enter_blocking/rgc_leave_blocking even in a program with one
  * thread of its own: the collector thread's handshakes wait for every
  * attached thread to reach a safepoint. */
+#define RGC_BACKGROUND_AUTO 0u
+#define RGC_BACKGROUND_ON 1u
+#define RGC_BACKGROUND_OFF 2u
+
 /* pacing (RGC_PACING=late|even, incremental without a collector thread):
  * - LATE (default): a cycle starts as late as the heap allows and does
  *   pause_us of work per window_us; when allocation gets ahead of it, it
@@ -262,18 +267,18 @@ typedef struct rgc_config {
  *   mutator's share over 10 ms can fall well below 1 - pause_us/window_us.
  * - EVEN: the collector measures the allocation rate and a cycle's work
  *   and spreads each cycle over the allocation between cycles, at the
- *   smallest share of each window that still finishes it within the heap
- *   (at least pause_us/window_us). The mutator's share is then steady,
- *   but a cycle that spans the room allocates all of it black, so the
- *   program runs more cycles (DESIGN.md, "Smooth pacing").
- * With a collector thread (background) the thread paces itself and this
- * is ignored. Another value: rgc_init fails naming it. */
+ *   smallest share u of the time that still finishes it within the heap,
+ *   at least pause_us/window_us: an increment every pause_us/u, which is
+ *   more than pause_us per window_us when the heap is small. The
+ *   mutator's share is then steady, but a cycle that spans the room
+ *   allocates all of it black, so the program runs more cycles
+ *   (DESIGN.md, "Smooth pacing").
+ * The collector thread paces itself: EVEN makes background AUTO mean off,
+ * and EVEN with background ON makes rgc_init fail naming both. A board's
+ * (no_std) build has LATE only: EVEN makes rgc_init fail there. Another
+ * value: rgc_init fails naming it. */
 #define RGC_PACING_LATE 0u
 #define RGC_PACING_EVEN 1u
-
-#define RGC_BACKGROUND_AUTO 0u
-#define RGC_BACKGROUND_ON 1u
-#define RGC_BACKGROUND_OFF 2u
 
 /* ------------------------------------------------------------------------
  * Statistics (cumulative since rgc_init)

@@ -215,6 +215,9 @@ static void sc_init_heap(uint64_t max_live) {
     if (!pacing || strcmp(pacing, "late") == 0) cfg.pacing = RGC_PACING_LATE;
     else if (strcmp(pacing, "even") == 0) cfg.pacing = RGC_PACING_EVEN;
     else sc_die("pacing='%s' is not late or even", pacing);
+#if defined(SC_BACKGROUND)
+    cfg.pacing = RGC_PACING_LATE; /* the collector thread paces itself (rgc_init refuses even with it) */
+#endif
     cfg.markers = (uint32_t)sc_param_long("markers", 0);
 #if defined(SC_BACKGROUND)
     cfg.background = RGC_BACKGROUND_ON; /* the harness's incremental-bg */

@@ -109,7 +109,8 @@ pub const KNOBS: &[Knob] = &[
         doc: "Incremental without a collector thread: late starts each cycle as late as the heap allows \
               and works pause_us per window_us, taxing allocation when it falls behind (fewest cycles); \
               even spreads each cycle over the allocation between cycles at the smallest share that \
-              fits the heap (steadiest mutator share, more cycles).",
+              fits the heap, up to pause_us per pause_us/share (steadiest mutator share, more cycles). \
+              even turns background auto off; with background on it is refused.",
     },
     Knob {
         env: "RGC_FREE_BUDGET",
@@ -200,7 +201,10 @@ pub struct Config {
     /// The incremental collector does its cycles on a collector thread
     /// (resolved at init from `rgc_config.background`).
     pub background: bool,
-    /// How the incremental collector paces its cycles without a collector thread.
+    /// How the incremental collector paces its cycles without a collector
+    /// thread. Not in a board's build, which has `late` only (carrying the
+    /// field cost its image most of half a kilobyte).
+    #[cfg(feature = "std")]
     pub pacing: Pacing,
 }
 
@@ -217,11 +221,12 @@ pub enum Pacing {
 }
 
 impl Pacing {
-    /// The pacing with this `rgc_config.pacing` value.
+    /// The pacing with this `rgc_config.pacing` value. A board's build
+    /// (no `std`) has no even pacing: its code would not fit.
     pub fn from_c(v: u32) -> Option<Pacing> {
         match v {
             crate::abi::PACING_LATE => Some(Pacing::Late),
-            crate::abi::PACING_EVEN => Some(Pacing::Even),
+            crate::abi::PACING_EVEN if cfg!(feature = "std") => Some(Pacing::Even),
             _ => None,
         }
     }
@@ -270,6 +275,12 @@ impl HeapPolicy {
         }
     }
 }
+
+/// What `rgc_init` says of a `pacing` it does not take.
+const PACING_VALUES: &str = match cfg!(feature = "std") {
+    true => " is not RGC_PACING_LATE (0) or _EVEN (1)",
+    false => " is not RGC_PACING_LATE (0): a board's build has no even pacing",
+};
 
 /// The default of the knob whose field is `field`, at compile time, so
 /// that code reading defaults does not keep the table (and its text) in a
@@ -419,13 +430,28 @@ impl Config {
                     )
                 }
             },
-            pacing: match Pacing::from_c(c.pacing) {
-                Some(p) => p,
-                None => return out_of_range("pacing", &c.pacing, " is not RGC_PACING_LATE (0) or RGC_PACING_EVEN (1)"),
-            },
+            #[cfg(feature = "std")]
+            pacing: Pacing::from_c(c.pacing).unwrap_or(Pacing::Late),
         };
+        if Pacing::from_c(c.pacing).is_none() {
+            return out_of_range("pacing", &c.pacing, PACING_VALUES);
+        }
         check_pacing(cfg.pause_ns, cfg.window_ns)
             .map_err(|e| msg!(e, " (pause_us ", c.pause_us, ", window_us ", c.window_us, ")"))?;
+        // Even pacing schedules increments on the mutators' threads: with
+        // it, auto means no collector thread, and on contradicts it.
+        #[cfg(feature = "std")]
+        let cfg = match (cfg.pacing, c.background) {
+            (Pacing::Even, crate::abi::BACKGROUND_ON) => {
+                return Err(msg!(
+                    "pacing 1 (even) schedules the cycles' increments on the mutators' threads, but background 1 \
+                     (on) gives the cycles to a collector thread, which paces itself: use background off (2) or \
+                     auto (0) with even pacing"
+                ))
+            }
+            (Pacing::Even, _) => Config { background: false, ..cfg },
+            _ => cfg,
+        };
         if cfg.heap_max < 64 * 1024 {
             return out_of_range("heap_max", &cfg.heap_max, " is below the minimum of 64K");
         }
@@ -732,13 +758,21 @@ mod tests {
         assert_eq!(Config::from_c(&c, |_| None).unwrap().pacing, Pacing::Even);
         c.pacing = 5;
         let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
-        assert!(err.contains("pacing 5 is not RGC_PACING_LATE (0) or RGC_PACING_EVEN (1)"), "{err}");
+        assert!(err.contains("pacing 5 is not RGC_PACING_LATE (0) or _EVEN (1)"), "{err}");
         let env = |getenv: fn(&str) -> Option<String>| Config::from_c(&default_c_config(), getenv).map(|c| c.pacing);
         assert_eq!(env(|k| (k == "RGC_PACING").then(|| "even".into())).unwrap(), Pacing::Even);
         assert_eq!(env(|k| (k == "RGC_PACING").then(|| "0".into())).unwrap(), Pacing::Late);
         let err = env(|k| (k == "RGC_PACING").then(|| "smooth".into())).unwrap_err().to_string();
         assert!(err.contains("RGC_PACING='smooth' is not late or even"), "{err}");
         assert_eq!(Pacing::Even.name(), "even");
+        // Even pacing is the mutators' own: auto gives no collector thread, on is refused.
+        let mut c = default_c_config();
+        c.flags = CONFIG_NO_ENV;
+        c.pacing = crate::abi::PACING_EVEN;
+        assert!(!Config::from_c(&c, |_| None).unwrap().background, "even pacing: auto is off");
+        c.background = crate::abi::BACKGROUND_ON;
+        let err = Config::from_c(&c, |_| None).unwrap_err().to_string();
+        assert!(err.contains("pacing 1 (even)") && err.contains("background 1 (on)"), "{err}");
     }
 
     #[test]

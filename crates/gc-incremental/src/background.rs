@@ -128,7 +128,8 @@ impl Incremental {
         rt.set_mutators_run(false);
         self.pacer.record_work(end.saturating_sub(start));
         if completed {
-            self.pacer.end_cycle(self.cycle_allocated, end);
+            // The rate it measures is unused here (the thread paces itself).
+            self.pacer.end_cycle(self.cycle_allocated, self.cycle_allocated_at);
             self.complete_cycle(rt);
         }
         if rt.config().verifying() {

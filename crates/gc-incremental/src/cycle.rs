@@ -31,6 +31,9 @@ pub struct Incremental {
     overrun_collected: bool,
     /// Bytes allocated since the previous cycle, when this one's sweep ended.
     pub(crate) cycle_allocated: usize,
+    /// When the sweep ended and the runtime began counting allocation
+    /// afresh: the end of the pacer's period (its allocation rate).
+    pub(crate) cycle_allocated_at: u64,
     /// Increments and overruns since `rgc_init`, and the last completed
     /// cycle's increment count and longest increment (`rgc_get_stats`).
     increments: u64,
@@ -225,6 +228,7 @@ impl Incremental {
             CyclePhase::Sweep => loop {
                 if rt.heap_mut().sweep_some(1, &mut self.sweep_counts) {
                     self.cycle_allocated = rt.allocated_since_gc();
+                    self.cycle_allocated_at = now_ns();
                     rt.end_cycle();
                     let keep_blocks = rt.trigger() / BLOCK_SIZE;
                     return Some(CyclePhase::Release { cursor: ReleaseCursor { keep_blocks, ..Default::default() } });
@@ -261,7 +265,7 @@ impl Incremental {
         self.pacer.record_increment(start, end);
         self.count_increment(rt, end - start);
         if completed {
-            self.pacer.end_cycle(self.cycle_allocated, end);
+            self.pacer.end_cycle(self.cycle_allocated, self.cycle_allocated_at);
             self.complete_cycle(rt);
         } else {
             rt.schedule_poll(self.pacer.next_poll(rt.allocated_since_gc()));
@@ -294,7 +298,7 @@ impl Incremental {
             // The pacer learns what the interrupted cycle allocated and
             // cost, including this finish.
             self.pacer.record_work(now_ns().saturating_sub(start));
-            self.pacer.end_cycle(self.cycle_allocated, now_ns());
+            self.pacer.end_cycle(self.cycle_allocated, self.cycle_allocated_at);
             self.complete_cycle(rt);
         }
         let fresh_start = now_ns();
@@ -387,7 +391,10 @@ impl Plan for Incremental {
             phase: CyclePhase::Idle,
             pacer: match rt.config().background {
                 true => Pacer::new(rt.config().pause_ns, rt.config().window_ns).with_collector_thread(),
+                #[cfg(feature = "std")]
                 false => Pacer::new(rt.config().pause_ns, rt.config().window_ns).with_pacing(rt.config().pacing),
+                #[cfg(not(feature = "std"))]
+                false => Pacer::new(rt.config().pause_ns, rt.config().window_ns),
             },
             dead_finalizable: Vec::new(),
             sweep_counts: SweepCounts::default(),
@@ -395,6 +402,7 @@ impl Plan for Incremental {
             cycle_max_increment_ns: 0,
             overrun_collected: false,
             cycle_allocated: 0,
+            cycle_allocated_at: 0,
             increments: 0,
             overruns: 0,
             last_cycle: (0, 0),

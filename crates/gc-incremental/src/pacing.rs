@@ -1,11 +1,12 @@
 //! When increments run, and how much each may do.
 //!
-//! Two rules decide, at each allocation poll during a cycle
+//! Three rules decide, at each allocation poll during a cycle
 //! ([`Pacer::decide`]):
 //! 1. **Time** (Metronome): an increment may start once `window_ns` (W)
-//!    has passed since the previous one started, and lasts at most
-//!    `pause_ns` (Q). Any window of length W then holds at most Q of
-//!    collector work, so MMU(W) ≥ 1 − Q/W.
+//!    has passed since the previous one started (with `even` pacing, the
+//!    cycle's `Q/u`, below), and lasts at most `pause_ns` (Q). Any window
+//!    of length W then holds at most Q of collector work, so
+//!    MMU(W) ≥ 1 − Q/W.
 //! 2. **Allocation tax**: the cycle must finish before the program has
 //!    allocated its *headroom*: [`HEADROOM_PERCENT`] of the allowance left
 //!    when the cycle began, the rest a margin for what the room estimate
@@ -14,9 +15,10 @@
 //!    The pacer compares two fractions: collector time spent this cycle over
 //!    the cycle's estimated time, and bytes allocated this cycle over the
 //!    headroom. While the second is ahead, increments run regardless of the
-//!    window (the only way work exceeds Q per W), spread by the share rule
+//!    window (with `late` pacing, the only way work exceeds Q per W; `even`
+//!    also schedules more when the heap needs it, below), spread by the share rule
 //!    below; past the headroom, one runs at every poll.
-//! 3. **Spread tax** ([`Pacer::assist_gap`]): the allocation ahead of the
+//! 3. **Spread tax** ([`Pacer::tax_due`]): the allocation ahead of the
 //!    work (the *lag*, in bytes) must be worked off before the *room*, the
 //!    headroom not yet allocated, runs out. The pacer gives the collector
 //!    the share `u = lag / room` of the time (all of it once the lag
@@ -24,11 +26,11 @@
 //!    `Q · (1 − u) / u` has passed since the previous one ended. A cycle
 //!    that falls a little behind then works a little more in every window,
 //!    instead of running increments back to back at every poll until it
-//!    has caught up, which made whole milliseconds of pauses (the
-//!    harness's lru-cache with a collector thread: 9 to 17 assists in its
-//!    worst millisecond). As the room shrinks the share grows, so a cycle
-//!    that keeps falling behind is taxed at every poll before the heap
-//!    runs out, as before.
+//!    has caught up, which made whole milliseconds of pauses. As the room
+//!    shrinks the share grows, so a cycle that keeps falling behind is
+//!    taxed at every poll before the heap runs out, as before. Not with a
+//!    collector thread, whose mutators assist at every poll once behind
+//!    (see [`Pacer::tax_due`] for why).
 //!
 //! The estimate is the previous cycle's collector time plus 25 % (1 ns per
 //! heap byte before the first cycle). A cycle run in one pause (an overrun
@@ -55,7 +57,7 @@
 //! estimated work. A cycle run at the share `u` lasts `e / u` and the
 //! mutator allocates `e · g · (1 − u) / u` meanwhile; that must fit the
 //! headroom `H`. At `u = Q/W` it needs `a₀ = e · g · (W − Q) / Q` bytes, so
-//! the cycle starts once `a₀ / HEADROOM_PERCENT` of room is left, as late
+//! the cycle starts once `a₀ · 100 / HEADROOM_PERCENT` of room is left, as late
 //! as the heap allows ([`Pacer::even_start`]). When even the whole
 //! allowance is too little, it starts at once and runs at the smallest
 //! share that fits, `u = e · g / (e · g + H)`, scheduling an increment
@@ -109,6 +111,19 @@ pub const RELEASE_BLOCKS_PER_CHECK: usize = 8;
 /// verifier (`RGC_VERIFY`) checks the colours often, long enough that its
 /// events cost nothing measurable.
 pub const BACKGROUND_SLICE_NS: u64 = 1_000_000;
+
+/// `a · b / c` in 64 bits (`c` > 0), exact while `a · b` fits and close
+/// (saturating) beyond. Not 128-bit arithmetic: on a 32-bit board its
+/// division routine alone would add kilobytes to the collector's code.
+fn mul_div(a: u64, b: u64, c: u64) -> u64 {
+    match a.checked_mul(b) {
+        Some(product) => product / c,
+        None => {
+            let (big, small) = if a >= b { (a, b) } else { (b, a) };
+            (big / c).saturating_mul(small).saturating_add((big % c).saturating_mul(small) / c)
+        }
+    }
+}
 
 /// How much one increment may do: a deadline, a number of work units, or both.
 #[derive(Debug, Clone, Copy)]
@@ -202,7 +217,7 @@ pub struct Pacer {
     /// A collector thread does the work ([`Pacer::with_collector_thread`]).
     collector_thread: bool,
     last_start_ns: u64,
-    /// When the last increment ended ([`Pacer::assist_gap`] counts from it).
+    /// When the last increment ended ([`Pacer::tax_due`] counts from it).
     last_end_ns: u64,
     cycle_start_alloc: usize,
     headroom: usize,
@@ -263,26 +278,26 @@ impl Pacer {
     /// `e · g` in bytes: what the mutator allocates while it runs as long
     /// as the next cycle's estimated work (None: not an even pacer, or
     /// nothing measured yet).
-    fn even_bytes_per_cycle_work(&self) -> Option<u128> {
-        if !self.even || self.collector_thread {
+    fn even_bytes_per_cycle_work(&self) -> Option<u64> {
+        // A board's build has no even pacing (`gc_api::config` refuses it
+        // there): its divisions would cost the board most of a kilobyte.
+        if !cfg!(feature = "std") || !self.even || self.collector_thread {
             return None;
         }
         let (bytes, mutator_ns) = self.alloc_rate?;
         let work = self.last_cycle_ns?;
-        let estimate = work.saturating_add(work / 4) as u128;
-        Some(estimate * bytes as u128 / mutator_ns.max(1) as u128)
+        Some(mul_div(work.saturating_add(work / 4), bytes, mutator_ns.max(1)))
     }
 
     /// Where an even cycle starts for an allowance of `allowance` bytes:
-    /// once `a₀ / HEADROOM_PERCENT` is left, `a₀` being its allocation at
+    /// once `a₀ · 100 / HEADROOM_PERCENT` is left, `a₀` being its allocation at
     /// the share Q/W (never with less than [`MIN_CYCLE_SHARE`] of the
     /// allowance left), or at once if the allowance is smaller.
     pub fn even_start(&self, allowance: usize) -> Option<usize> {
         let eg = self.even_bytes_per_cycle_work()?;
-        let (q, w) = (self.pause_ns as u128, self.window_ns as u128);
-        let a0 = eg * (w - q) / q;
-        let left = (a0 * 100 / HEADROOM_PERCENT as u128).max((allowance / MIN_CYCLE_SHARE) as u128);
-        Some((allowance as u128).saturating_sub(left) as usize)
+        let a0 = mul_div(eg, self.window_ns - self.pause_ns, self.pause_ns);
+        let left = mul_div(a0, 100, HEADROOM_PERCENT as u64).max((allowance / MIN_CYCLE_SHARE) as u64);
+        Some((allowance as u64).saturating_sub(left) as usize)
     }
 
     /// How far apart scheduled increments are in a cycle with `headroom`
@@ -292,8 +307,8 @@ impl Pacer {
         let Some(eg) = self.even_bytes_per_cycle_work().filter(|&eg| eg > 0) else {
             return self.window_ns;
         };
-        let window = self.pause_ns as u128 * (eg + headroom as u128) / eg;
-        (window.min(self.window_ns as u128) as u64).max(self.pause_ns)
+        let window = mul_div(self.pause_ns, eg.saturating_add(headroom as u64), eg);
+        window.min(self.window_ns).max(self.pause_ns)
     }
 
     /// The pacer of a collector whose thread does the cycles: allocation
@@ -343,11 +358,7 @@ impl Pacer {
         if used >= self.headroom {
             return Decision::Tax;
         }
-        let taxed = match self.assist_gap(used, work) {
-            Some(gap) => now >= self.last_end_ns.saturating_add(gap),
-            None => false,
-        };
-        if taxed {
+        if self.tax_due(now.saturating_sub(self.last_end_ns), used, work) {
             Decision::Tax
         } else if now >= self.last_start_ns.saturating_add(self.cycle_window_ns) {
             Decision::Scheduled
@@ -356,28 +367,46 @@ impl Pacer {
         }
     }
 
-    /// How long after the last increment ended a taxed one may start, when
-    /// allocation is ahead of the work (`None` when it is not): rule 3 of
-    /// the module doc, for `used` bytes allocated this cycle (below the
-    /// headroom) and `work` ns of collector work done.
+    /// Whether a taxed increment is due `elapsed` ns after the last one
+    /// ended: rule 3 of the module doc, for `used` bytes allocated this
+    /// cycle (below the headroom) and `work` ns of collector work done.
     ///
     /// The lag is the allocation past what the work done covers, beyond
     /// the slack: `used − slack − headroom · work / estimate` bytes. With
     /// `room = headroom − used` and the share `u = lag / room`, the gap
     /// after an increment of Q is `Q · (1 − u) / u = Q · (room − lag) / lag`.
+    /// Computed multiplied through by `estimate` and `lag`, in 128 bits
+    /// and without a division: on a 32-bit board a 64-bit division routine
+    /// alone adds most of a kilobyte to the collector's code.
     ///
     /// A cycle past its estimate is assumed to have a quarter of its work
     /// so far still to do (its estimate becomes `work · 5/4`): without
     /// that, the work done would cover the whole headroom, and such a
     /// cycle would go untaxed until the headroom ran out and then be taxed
     /// at every poll.
-    pub fn assist_gap(&self, used: usize, work: u64) -> Option<u64> {
-        let estimate = self.estimate_ns.max(work.saturating_add(work / 4));
-        let covered = work as u128 * self.headroom as u128 / estimate as u128;
-        let lag = (used.saturating_sub(self.slack) as u128).checked_sub(covered).filter(|&lag| lag > 0)?;
-        let room = self.headroom.saturating_sub(used) as u128;
-        let gap = (self.pause_ns as u128 * room.saturating_sub(lag)) / lag;
-        Some(gap.min(u64::MAX as u128) as u64)
+    ///
+    /// With a collector thread a tax is due as soon as the cycle is behind:
+    /// an assist recalls the one marker, so it adds no marking, only slows
+    /// the allocation down, and spread out it slowed it too little (the
+    /// harness's lru-cache and request-server under
+    /// `RGC_HEAP_POLICY=fixed` overran 3 and 4 times where assisting at
+    /// every poll did not).
+    pub fn tax_due(&self, elapsed: u64, used: usize, work: u64) -> bool {
+        let estimate = match work > self.estimate_ns {
+            true => work.saturating_add(work / 4),
+            false => self.estimate_ns,
+        } as u128;
+        // Both sides of `lag > 0`, times the estimate.
+        let allocated = used.saturating_sub(self.slack) as u128 * estimate;
+        let covered = work as u128 * self.headroom as u128;
+        let Some(lag) = allocated.checked_sub(covered).filter(|&lag| lag > 0) else {
+            return false;
+        };
+        if self.collector_thread {
+            return true;
+        }
+        let room = self.headroom.saturating_sub(used) as u128 * estimate;
+        elapsed as u128 * lag >= self.pause_ns as u128 * room.saturating_sub(lag)
     }
 
     /// The allocation count at which to poll next during a cycle.
@@ -491,7 +520,7 @@ mod tests {
         let headroom = 1_000_000 / 100 * HEADROOM_PERCENT;
         assert_eq!(p.decide(0, headroom * 499 / 1000, 0), Decision::Wait, "500 of 1000 ns done, 49.9 % allocated");
         // 750 bytes behind with 374 250 left: the share 1/499.
-        assert_eq!(p.assist_gap(headroom * 501 / 1000, 500), Some(40_000 * 373_500 / 750));
+        assert_eq!(gap(&p, headroom * 501 / 1000, 500), Some(40_000 * 373_500 / 750));
     }
 
     /// Rule 3: a taxed increment waits `Q · (room − lag) / lag` after the
@@ -503,22 +532,24 @@ mod tests {
         p.begin_cycle(0, 1_000_000, 1000);
         // Headroom 750 000, estimate 1000 ns; 400 ns done covers 300 000 bytes.
         p.record_increment(0, 400);
-        assert_eq!(p.assist_gap(300_000, 400), None, "on schedule");
+        assert_eq!(gap(&p, 300_000, 400), None, "on schedule");
         // 100 000 behind, 350 000 left: the share 2/7, a gap of 2.5 Q.
-        assert_eq!(p.assist_gap(400_000, 400), Some(100_000));
+        assert_eq!(gap(&p, 400_000, 400), Some(100_000));
         assert_eq!(p.decide(100_399, 400_000, 0), Decision::Wait);
         assert_eq!(p.decide(100_400, 400_000, 0), Decision::Tax);
         // The lag as large as the room, or larger: every poll.
-        assert_eq!(p.assist_gap(525_000, 400), Some(0));
-        assert_eq!(p.assist_gap(600_000, 400), Some(0));
+        assert_eq!(gap(&p, 525_000, 400), Some(0));
+        assert_eq!(gap(&p, 600_000, 400), Some(0));
         assert_eq!(p.decide(400, 600_000, 0), Decision::Tax);
-        // Past the estimate (1000 ns done of 1000): a quarter more to do,
-        // so 600 000 of 750 000 covered; 100 000 behind with 50 000 left.
+        // At the estimate (1000 ns done of 1000) the work covers it all.
         p.record_work(600);
-        assert_eq!(p.assist_gap(700_000, 1000), Some(0));
-        // 650 000 allocated: 50 000 behind, 100 000 left: the share 1/2.
-        assert_eq!(p.assist_gap(650_000, 1000), Some(40_000));
-        assert_eq!(p.assist_gap(600_000, 1000), None);
+        assert_eq!(gap(&p, 700_000, 1000), None);
+        // Past it (1200 ns): a quarter more to do, so 600 000 of 750 000
+        // covered; 100 000 behind with 50 000 left, or 50 000 behind with
+        // 100 000 left (the share 1/2).
+        assert_eq!(gap(&p, 700_000, 1200), Some(0));
+        assert_eq!(gap(&p, 650_000, 1200), Some(40_000));
+        assert_eq!(gap(&p, 600_000, 1200), None);
         // Past the headroom, whatever the work.
         assert_eq!(p.decide(400, 750_000, 0), Decision::Tax);
     }
@@ -573,6 +604,32 @@ mod tests {
     }
 
     #[test]
+    fn mul_div_is_exact_when_the_product_fits_and_close_beyond() {
+        assert_eq!(mul_div(6, 7, 4), 10);
+        assert_eq!(mul_div(u64::MAX, 1, 1), u64::MAX);
+        // 2^63 · 6 / 3 overflows the product; (2^63 / 3) · 6 + (2^63 mod 3) · 6 / 3.
+        assert_eq!(mul_div(1 << 63, 6, 3), u64::MAX, "saturates");
+        assert_eq!(mul_div(1 << 62, 6, 8), 3 << 60, "exact when c divides the larger factor");
+    }
+
+    /// The shortest wait after an increment after which a tax is due
+    /// ([`Pacer::tax_due`]), or `None` if none ever is.
+    fn gap(p: &Pacer, used: usize, work: u64) -> Option<u64> {
+        if !p.tax_due(u64::MAX, used, work) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0u64, u64::MAX);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match p.tax_due(mid, used, work) {
+                true => hi = mid,
+                false => lo = mid + 1,
+            }
+        }
+        Some(lo)
+    }
+
+    #[test]
     fn budgets_stop_on_units_or_time() {
         let mut b = Budget::units(100);
         assert!(!b.charge(60));
@@ -606,16 +663,15 @@ mod tests {
             Decision::Wait,
             "at half the work, half the headroom plus the slack"
         );
-        assert_eq!(p.assist_gap(93_750 + 375_002, 500), Some(40_000 * 281_246 / 2), "past it");
+        assert_eq!(gap(&p, 93_750 + 375_002, 500), Some(0), "past it: at every poll (a collector thread's)");
         assert_eq!(p.decide(0, 93_750 + 375_002, 10), Decision::Wait, "unless a loan has marked for 10 ns more");
-        // 51 % of the work done, 60 % of the headroom past the slack: 67 500
-        // bytes behind with 206 250 left.
-        assert_eq!(p.decide(82_221, 93_750 + 450_000, 10), Decision::Wait);
-        assert_eq!(p.decide(82_222, 93_750 + 450_000, 10), Decision::Tax);
+        // 51 % of the work done, 60 % of the headroom past the slack:
+        // behind, so an assist at once.
+        assert_eq!(p.decide(0, 93_750 + 450_000, 10), Decision::Tax);
         let mut alone = Pacer::new(40_000, 500_000);
         alone.begin_cycle(0, 1_000_000, 1000);
         alone.record_work(500);
-        assert_eq!(alone.assist_gap(375_002, 500), Some(40_000 * 374_996 / 2), "one core: no slack");
+        assert_eq!(gap(&alone, 375_002, 500), Some(40_000 * 374_996 / 2), "one core: no slack");
     }
 
     #[test]
@@ -632,8 +688,9 @@ mod tests {
         p.begin_cycle(0, 1 << 20, 1 << 20);
         p.record_increment(10_000_000, 10_040_000);
         // 40 us of an estimated 6.25 ms done, 10 % of the heap allocated:
-        // behind, by 99 825 bytes of 786 375 of headroom, 681 518 left.
-        assert_eq!(p.decide(10_040_000 + 233_085, (1 << 20) / 10, 0), Decision::Tax);
-        assert_eq!(p.decide(10_040_000 + 233_084, (1 << 20) / 10, 0), Decision::Wait);
+        // behind, by 99 824.2 bytes of 786 375 of headroom, 681 518 left:
+        // due 40 µs · (681 518 − 99 824.2) / 99 824.2 = 233 087.3 ns after.
+        assert_eq!(p.decide(10_040_000 + 233_088, (1 << 20) / 10, 0), Decision::Tax);
+        assert_eq!(p.decide(10_040_000 + 233_087, (1 << 20) / 10, 0), Decision::Wait);
     }
 }

@@ -140,7 +140,7 @@ const MISUSES: &[Misuse] = &[
         env: &[("RGC_BACKGROUND", "sometimes")],
         ..m("bad_env_background", Reports(&["rgc: rgc_init:", "RGC_BACKGROUND='sometimes' is not auto, on or off"]))
     },
-    m("bad_pacing", Reports(&["rgc: rgc_init:", "pacing 2 is not RGC_PACING_LATE (0) or RGC_PACING_EVEN (1)"])),
+    m("bad_pacing", Reports(&["rgc: rgc_init:", "pacing 2 is not RGC_PACING_LATE (0) or _EVEN (1)"])),
     m("region_meta_too_big", Reports(&["rgc: rgc_init:", "meta_bytes 1024000", "for the heap"])),
     m("region_tables_full", Aborts(&["rgc: region: the table area is full", "raise rgc_config.meta_bytes"])),
     m(

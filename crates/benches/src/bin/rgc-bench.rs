@@ -39,7 +39,7 @@ struct Args {
     heap_policy: String,
     /// How the incremental collector paces its cycles without a collector thread (RGC_PACING): late
     /// (start as late as the heap allows, tax allocation when behind) or even (spread each cycle at
-    /// the smallest share that fits the heap).
+    /// the smallest share that fits the heap). incremental-bg's collector thread paces itself.
     #[arg(long, default_value = "late", value_parser = ["late", "even"])]
     pacing: String,
     /// Length of time-driven scenarios (control-loop), in seconds.
