@@ -41,8 +41,8 @@ pub fn toolchain() -> &'static Toolchain {
 pub const TORTURE: &[(&str, &str)] =
     &[("RGC_TORTURE", "1"), ("RGC_VERIFY", "1"), ("RGC_MARKERS", "3"), ("RGC_BACKGROUND", "off")];
 
-/// The incremental collector without its collector thread (`RGC_BACKGROUND`
-/// is `auto` by default, which starts one on a machine with two cores).
+/// The incremental collector without its collector thread, whatever the
+/// default of `RGC_BACKGROUND`.
 pub const TIME_SLICING: &[(&str, &str)] = &[("RGC_BACKGROUND", "off")];
 
 /// The incremental collector's collector thread (`RGC_BACKGROUND`), at
