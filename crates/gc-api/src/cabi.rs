@@ -411,6 +411,26 @@ pub fn shutdown<C: Collector>(inst: &Instance<C>) {
     leave_region("rgc_shutdown");
 }
 
+/// The id of a registered type, looked up without [`Collector::types`],
+/// which would recall a marker lent to the collector thread (it is for
+/// changing the table): every allocation's slow path passes here. A build
+/// without `std` has no collector thread, and the lookup would only add
+/// code to a board's image (`None`: `resolve` answers).
+///
+/// # Safety
+/// `desc` is a readable descriptor.
+#[inline]
+unsafe fn registered_type<C: Collector>(c: &C, desc: *const RgcType) -> Option<crate::types::TypeId> {
+    #[cfg(feature = "std")]
+    // SAFETY: caller contract.
+    return unsafe { c.types_ref().registered(desc) };
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = (c, desc);
+        None
+    }
+}
+
 /// # Safety
 /// `desc` is null (fatal) or a valid descriptor as [`crate::TypeTable::resolve`] requires.
 unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcType) -> u32 {
@@ -418,9 +438,13 @@ unsafe fn resolve<C: Collector>(c: &mut C, call: &'static str, desc: *mut RgcTyp
         fatal!(call, "the type descriptor is NULL");
     }
     // SAFETY: forwarded contract.
-    let id = match unsafe { c.types().resolve(desc) } {
-        Ok(id) => id,
-        Err(e) => fatal!(call, e.message()),
+    let id = match unsafe { registered_type(c, desc) } {
+        Some(id) => id,
+        // SAFETY: forwarded contract.
+        None => match unsafe { c.types().resolve(desc) } {
+            Ok(id) => id,
+            Err(e) => fatal!(call, e.message()),
+        },
     };
     if C::BYTES_SPANS[1].span as usize == shadowstack::NO_SPAN {
         return id; // a collector that never allocates from spans

@@ -166,6 +166,26 @@ impl TypeTable {
         false
     }
 
+    /// The id of a descriptor this table registered, if it did and the
+    /// descriptor still names it; `None` for anything else (unregistered,
+    /// or a stale or corrupt id: [`TypeTable::resolve`] tells which). Reads
+    /// only, so a collector may answer it while its marker, which reads
+    /// the table too, works on another thread.
+    ///
+    /// # Safety
+    /// `desc` points to a readable `RgcType` (rule 1 of [`TypeTable::resolve`]).
+    #[inline]
+    pub unsafe fn registered(&self, desc: *const RgcType) -> Option<TypeId> {
+        // SAFETY: caller contract.
+        let (id, generation) = unsafe { ((*desc).id, (*desc).generation) };
+        match self.types.get(id as usize) {
+            Some(info) if id != INVALID_TYPE && generation == self.generation && core::ptr::eq(info.desc, desc) => {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
     /// Resolves a descriptor to its id, registering it on first use.
     ///
     /// # Safety
@@ -392,6 +412,22 @@ mod tests {
         assert_eq!(d.id, id);
         assert_eq!(unsafe { t.resolve(&mut d) }.unwrap(), id);
         assert_eq!(t.get(id).unwrap().ptr_offsets, [0, 8]);
+    }
+
+    /// The read-only lookup of the allocation path: the id of a
+    /// registered descriptor, nothing for one it must register or reject.
+    #[test]
+    fn registered_answers_only_for_the_descriptor_it_registered() {
+        let mut t = TypeTable::new();
+        let mut d = desc(16, 0, &[0, 8]);
+        assert_eq!(unsafe { t.registered(&d) }, None, "not registered yet");
+        let id = unsafe { t.resolve(&mut d) }.unwrap();
+        assert_eq!(unsafe { t.registered(&d) }, Some(id));
+        d.generation = d.generation.wrapping_add(1);
+        assert_eq!(unsafe { t.registered(&d) }, None, "an id another instance assigned");
+        d.generation = d.generation.wrapping_sub(1);
+        let copy = RgcType { ..d };
+        assert_eq!(unsafe { t.registered(&copy) }, None, "a copy holds the id but is another descriptor");
     }
 
     #[test]

@@ -204,6 +204,7 @@ mod tests {
     /// borrower through the hand-off, and the borrower marks it.
     #[test]
     fn shading_while_the_marker_is_lent_goes_through_the_hand_off() {
+        let _serial = crate::store_log::tests::HAND_OFF.lock().unwrap_or_else(|e| e.into_inner());
         // Over a buffer of 4 blocks (Miri runs this; the buffer outlives `rt`).
         let bytes = crate::heap::Heap::region_bytes_for_blocks(4);
         let mut buf = alloc::vec![0u64; bytes / 8 + 1];

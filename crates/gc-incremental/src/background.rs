@@ -4,9 +4,9 @@
 //! the crate doc ("Background"); the thread itself is `gc_api::background`.
 
 use crate::cycle::{CyclePhase, Incremental};
-#[cfg(feature = "std")]
-use crate::pacing::MARK_UNITS_PER_CHECK;
 use crate::pacing::{Budget, BACKGROUND_SLICE_NS};
+#[cfg(feature = "std")]
+use crate::pacing::{HANDSHAKE_HANDED_OFF, MARK_UNITS_PER_CHECK};
 use gc_api::event::Phase as Event;
 use gc_api::platform::now_ns;
 use gc_api::BackgroundNext;
@@ -95,7 +95,11 @@ impl Incremental {
     /// After a loan (the marker is home again): reports it as one
     /// [`Event::Background`] span, counts its time as the cycle's work,
     /// and asks for the handshake that judges termination when nothing
-    /// grey is left. Under `RGC_VERIFY` it checks the colours, stopping
+    /// grey is left and the hand-off holds at most
+    /// [`HANDSHAKE_HANDED_OFF`] entries (a program that stores all the time
+    /// never leaves it empty: richards' collector thread, waiting for
+    /// that, took the collector lock 17 000 times a run for loans of a
+    /// microsecond). Under `RGC_VERIFY` it checks the colours, stopping
     /// the world (true).
     #[cfg(feature = "std")]
     fn end_loan(&mut self, rt: &mut Runtime) -> bool {
@@ -103,7 +107,10 @@ impl Incremental {
         let ns = rt.take_lent_ns();
         rt.events_mut().record_span(Event::Background, start);
         self.pacer.record_work(ns);
-        if matches!(self.phase, CyclePhase::Mark) && rt.marker().is_empty() && gc_heap::store_log::handed_off() == 0 {
+        if matches!(self.phase, CyclePhase::Mark)
+            && rt.marker().is_empty()
+            && gc_heap::store_log::handed_off() <= HANDSHAKE_HANDED_OFF
+        {
             self.handshake_due = true;
         }
         if !rt.config().verifying() {
@@ -143,3 +150,45 @@ impl Incremental {
 /// A cycle the collector thread has not started after the start point
 /// plus 1/`LATE_START_SHARE` of the allowance is started by the mutator.
 pub const LATE_START_SHARE: usize = 8;
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+    use crate::cycle::tests::with_collector_thread;
+    use gc_heap::store_log;
+
+    /// Nothing grey and a few entries in the hand-off: the loan that found
+    /// so asks for the handshake that ends marking (which shades them),
+    /// instead of lending the marker again and again while the program's
+    /// stores keep the hand-off from ever being empty.
+    #[test]
+    fn a_loan_that_finds_nothing_grey_asks_for_the_handshake_unless_much_is_handed_off() {
+        let (_serial, mut rt, mut plan) = with_collector_thread();
+        plan.phase = CyclePhase::Mark;
+        let value = 0x1000 as *mut u8; // never shaded: the test takes it back
+        for (entries, due) in [(10, true), (HANDSHAKE_HANDED_OFF + 1, false)] {
+            for _ in 0..entries {
+                store_log::hand_off_value(value);
+            }
+            plan.handshake_due = false;
+            plan.lent_since = Some(now_ns());
+            assert!(!plan.end_loan(&mut rt));
+            assert_eq!(plan.handshake_due, due, "{entries} entries handed off");
+            store_log::drain_handed_off(|_| {});
+        }
+        plan.phase = CyclePhase::Idle;
+    }
+
+    /// The collector thread's locked slice that finishes the root phase
+    /// stops there: marking is for the loan, without the lock (marked
+    /// under the lock, richards' mutator waited for it up to 4 ms).
+    #[test]
+    fn a_locked_slice_stops_where_marking_begins() {
+        let (_serial, mut rt, mut plan) = with_collector_thread();
+        plan.handshake(&mut rt);
+        assert!(matches!(plan.phase, CyclePhase::Roots { .. }), "the handshake took the root snapshot only");
+        plan.concurrent_slice(&mut rt);
+        assert!(matches!(plan.phase, CyclePhase::Mark));
+        assert!(!plan.handshake_due, "it stopped before marking (which, finding nothing, would ask for a handshake)");
+    }
+}

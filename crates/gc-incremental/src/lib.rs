@@ -109,7 +109,8 @@
 //!   out until that thread has had it.
 //! - **Handshakes** (an increment of at most Q with the world stopped, a
 //!   pause): the root snapshot that starts a cycle; each attempt to end
-//!   marking, which first shades every thread's log and the hand-off; and
+//!   marking, which first shades every thread's log, then takes the
+//!   hand-off in chunks with the marking, charged to its budget; and
 //!   the whole `PruneWeak` phase with the start of the sweep (it turns black
 //!   allocation off in every thread and retires their spans).
 //!
@@ -127,10 +128,16 @@
 //! hand-off count as grey, like logged ones; and a cell a thread allocated
 //! but has not settled is black by rule (its settle marks it; every thread
 //! is settled at the handshake that ends marking). **Termination**: only a
-//! handshake judges it, after shading every log and the hand-off with the
-//! world stopped; a concurrent slice that empties the stack asks for one.
-//! If the handshake's budget ends first, the world runs again and the
-//! thread goes on; each value is shaded at most once, so the rounds end.
+//! handshake judges it, once it has shaded every log and the whole
+//! hand-off and emptied the stack with the world stopped; a loan that
+//! leaves nothing grey and at most [`pacing::HANDSHAKE_HANDED_OFF`] values
+//! in the hand-off asks for one. If the handshake's budget ends first, the
+//! world runs again and the thread goes on. The rounds end because a value
+//! is marked at most once, and the hand-off, which a program that stores
+//! all the time refills, is filtered for repeats as it is filled
+//! (`gc_heap::store_log::RecentValues`) and shaded by assists while their
+//! mutator stores nothing; at worst the heap's limit ends the cycle in one
+//! pause, which takes everything whole.
 //! The verifier (`RGC_VERIFY`) checks the colours after every handshake and
 //! every slice, stopping the world to do so. Mutators assist (an increment
 //! on their thread) only when allocation gets more than

@@ -112,6 +112,13 @@ pub const RELEASE_BLOCKS_PER_CHECK: usize = 8;
 /// events cost nothing measurable.
 pub const BACKGROUND_SLICE_NS: u64 = 1_000_000;
 
+/// Entries the hand-off may hold when the collector thread, finding
+/// nothing grey, asks for the handshake that ends marking: it shades them
+/// in its pause, charged to its budget like marking (a few nanoseconds
+/// each, as most are marked already), so 1024 is a few microseconds; a
+/// handshake that runs out of budget first leaves marking to go on.
+pub const HANDSHAKE_HANDED_OFF: usize = 1024;
+
 /// `a · b / c` in 64 bits (`c` > 0), exact while `a · b` fits and close
 /// (saturating) beyond. Not 128-bit arithmetic: on a 32-bit board its
 /// division routine alone would add kilobytes to the collector's code.

@@ -11,6 +11,9 @@
 //!   takes the mutator's log and the hand-off. The model checks that the
 //!   handshake has seen every value the mutator logged before it stopped
 //!   (none is lost, none read with a race), which is what lets marking end.
+//!   (The collector takes the hand-off in chunks, within a handshake's
+//!   budget; it judges termination only in a handshake that took it all,
+//!   which is the handshake modelled here.)
 //! - **Stepping aside.** A thread that waits for the lock is seen
 //!   ([`Lock::contended`]) by the collector thread, which releases the lock
 //!   at its next check and stays out until the waiter has had it: neither
