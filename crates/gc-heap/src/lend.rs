@@ -34,7 +34,7 @@
 //!    first (`Gc::types`), so the type table does not change under it.
 //! 5. **Shading from the lock's side goes to the hand-off** while the
 //!    marker is out (`Runtime::visit`), which the borrower drains between
-//!    chunks and every handshake drains whole.
+//!    chunks, and an increment (with the marker home) with its marking.
 //! 6. **Anything else that needs the marker recalls it** (an assist, a
 //!    synchronous collection, the verifier): the borrower stops at its next
 //!    chunk of [`LentMarker::mark`]'s `units_per_check`, and gives it back

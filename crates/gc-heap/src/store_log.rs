@@ -128,8 +128,8 @@ mod handoff {
     }
 
     /// Moves the entries of the calling thread's log to the hand-off and
-    /// empties the log; returns the log's new position. A value already
-    /// taken from this log is left out ([`RecentValues`]), before the
+    /// empties the log; returns the log's new position. Most repeats of a
+    /// value within the log are left out ([`RecentValues`]), before the
     /// mutex is taken.
     ///
     /// # Safety
@@ -173,15 +173,22 @@ mod handoff {
         /// put there (in place of the value its slot held), and true.
         #[inline]
         pub fn is_new(&mut self, value: *mut u8) -> bool {
-            // Fibonacci hashing of the granule address: neighbouring
-            // objects spread over the table.
-            let hash = (value as usize >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as usize);
-            let slot = &mut self.0[hash >> (usize::BITS - RecentValues::SLOTS.trailing_zeros())];
+            let slot = &mut self.0[RecentValues::slot_of(value)];
             if *slot == value {
                 return false;
             }
             *slot = value;
             true
+        }
+    }
+
+    impl RecentValues {
+        /// Fibonacci hashing of the granule address: neighbouring objects
+        /// spread over the table.
+        #[inline]
+        pub(crate) fn slot_of(value: *mut u8) -> usize {
+            let hash = (value as usize >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as usize);
+            hash >> (usize::BITS - RecentValues::SLOTS.trailing_zeros())
         }
     }
 
@@ -251,8 +258,9 @@ pub(crate) mod tests {
         assert!(!recent.is_new(a), "a repeat");
         assert!(!recent.is_new(b), "a repeat");
         // Values that share a slot evict each other: each is let through.
-        let slot_of = |v: usize| ((v >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> (usize::BITS - 6);
-        let c = (1..).map(|i| 0x1000 + 16 * i).find(|&v| slot_of(v) == slot_of(0x1000)).unwrap() as *mut u8;
+        let c =
+            (1..).map(|i| (0x1000 + 16 * i) as *mut u8).find(|&v| RecentValues::slot_of(v) == RecentValues::slot_of(a));
+        let c = c.unwrap();
         assert!(recent.is_new(c));
         assert!(recent.is_new(a), "evicted by c, so new again");
     }

@@ -116,24 +116,23 @@ pub fn shade_all_logged(rt: &mut Runtime) -> *mut *mut u8 {
     shade_store_logs(rt)
 }
 
-/// Shades at most `max` entries of the hand-off (the newest); returns how
-/// many it shaded and how many are left. Only the collector lock's holder
-/// calls it.
+/// Shades at most `max` entries of the hand-off (the newest; at most 64 a
+/// call); returns how many it shaded and how many are left. Only the
+/// collector lock's holder calls it. Without a collector thread nothing
+/// fills the hand-off: it does not take the hand-off's mutex then (time
+/// slicing calls it for every chunk of marking).
 pub fn shade_handed_off_some(rt: &mut Runtime, max: usize) -> (usize, usize) {
     #[cfg(feature = "std")]
-    {
+    if HAND_OFF.load(Ordering::Relaxed) {
         let mut shaded = 0;
         let left = store_log::drain_handed_off_some(max, |old| {
             shaded += 1;
             rt.visit(old, Source::StoreLog)
         });
-        (shaded, left)
+        return (shaded, left);
     }
-    #[cfg(not(feature = "std"))]
-    {
-        let _ = (rt, max);
-        (0, 0)
-    }
+    let _ = (rt, max);
+    (0, 0)
 }
 
 /// `rgc_store_log_flush` without the collector lock: while a collector

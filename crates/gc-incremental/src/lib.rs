@@ -127,17 +127,18 @@
 //! The colour invariant is the one above, with two additions: values in the
 //! hand-off count as grey, like logged ones; and a cell a thread allocated
 //! but has not settled is black by rule (its settle marks it; every thread
-//! is settled at the handshake that ends marking). **Termination**: only a
-//! handshake judges it, once it has shaded every log and the whole
-//! hand-off and emptied the stack with the world stopped; a loan that
-//! leaves nothing grey and at most [`pacing::HANDSHAKE_HANDED_OFF`] values
-//! in the hand-off asks for one. If the handshake's budget ends first, the
-//! world runs again and the thread goes on. The rounds end because a value
-//! is marked at most once, and the hand-off, which a program that stores
-//! all the time refills, is filtered for repeats as it is filled
-//! (`gc_heap::store_log::RecentValues`) and shaded by assists while their
-//! mutator stores nothing; at worst the heap's limit ends the cycle in one
-//! pause, which takes everything whole.
+//! is settled at the handshake that ends marking). **Termination**: only an
+//! increment with the world stopped judges it (the collector thread's
+//! handshake, or a mutator's assist, `rgc_step` or `rgc_collect`), once it
+//! has shaded every log and the whole hand-off and emptied the stack; a
+//! loan that leaves nothing grey and at most [`pacing::HANDSHAKE_HANDED_OFF`]
+//! values in the hand-off asks for a handshake. If the handshake's budget
+//! ends first, the world runs again and the thread goes on. A program that
+//! stores all the time may refill the hand-off as fast as it is shaded:
+//! repeats within a log are filtered out as it is handed off
+//! (`gc_heap::store_log::RecentValues`), assists shade it while their
+//! mutator stores nothing, and at worst the heap's limit ends the cycle in
+//! one pause, which takes everything whole.
 //! The verifier (`RGC_VERIFY`) checks the colours after every handshake and
 //! every slice, stopping the world to do so. Mutators assist (an increment
 //! on their thread) only when allocation gets more than
