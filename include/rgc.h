@@ -12,7 +12,7 @@
  *      (any rgc_alloc*, rgc_collect, rgc_step, or a callee that calls them)
  *      in a shadow-stack slot: RGC_FRAME / rgc_frame_push, then RGC_POP.
  *      With a second attached thread, or the incremental collector's
- *      collector thread (RGC_BACKGROUND),
+ *      collector thread (on by default with two cores: RGC_BACKGROUND),
  *      every rgc call is a safepoint where another thread's collection may
  *      run, rgc_add_root included: register a global before storing an
  *      object in it, not after.
@@ -245,14 +245,11 @@ typedef struct rgc_config {
  * snapshot, each attempt to end marking, the start of the sweep), for the
  * collector lock while the collector thread holds it (it steps aside at
  * the next chunk of work), and to assist when allocation outruns the
- * collector thread (each assist at most pause_us). AUTO: on when the
- * process may run on two cores or more (its CPU affinity counts: under
- * `taskset -c 0` it is off), in a hosted build without a region; a board
- * and region mode keep time slicing. OFF (default, for now: on a small,
- * store-heavy heap the thread's lock waits and assists made pauses of
- * up to 0.8 ms of CPU where time slicing pauses 40 us; see DESIGN.md,
- * "Background marking, step 2"): time slicing on the mutators' own
- * threads (pacing, below). ON in region mode or in
+ * collector thread (each assist at most pause_us). AUTO (default): on
+ * when the process may run on two cores or more (its CPU affinity
+ * counts: under `taskset -c 0` it is off), in a hosted build without a
+ * region; a board and region mode keep time slicing. OFF: time slicing
+ * on the mutators' own threads (pacing, below). ON in region mode or in
  * a build without threads: rgc_init fails naming the value. The other collectors
  * ignore it. With the thread on, wrap blocking calls (I/O, waits, sleeps)
  * in rgc_enter_blocking/rgc_leave_blocking even in a program with one

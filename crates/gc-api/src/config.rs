@@ -72,11 +72,11 @@ pub const KNOBS: &[Knob] = &[
     Knob {
         env: "RGC_BACKGROUND",
         field: "background",
-        default: 2,
+        default: 0,
         unit: "auto, on or off (or 0, 1, 2)",
-        doc: "Incremental: a collector thread runs the cycles while the mutators run (auto: \
-              when the process may run on two cores or more, in a hosted build without a region; off, \
-              the default for now: time slicing on the mutators' threads). on is refused in a region or a no_std build.",
+        doc: "Incremental: a collector thread runs the cycles while the mutators run (auto, the default: \
+              when the process may run on two cores or more, in a hosted build without a region; off: \
+              time slicing on the mutators' threads). on is refused in a region or a no_std build.",
     },
     Knob {
         env: "RGC_SHADOWSTACK_SLOTS",
@@ -723,8 +723,7 @@ mod tests {
         use crate::abi::{BACKGROUND_AUTO, BACKGROUND_OFF, BACKGROUND_ON};
         let mut c = default_c_config();
         c.flags = CONFIG_NO_ENV;
-        assert!(!Config::from_c(&c, |_| None).unwrap().background, "off by default");
-        c.background = BACKGROUND_AUTO;
+        assert_eq!(c.background, BACKGROUND_AUTO, "auto by default");
         let auto = Config::from_c(&c, |_| None).unwrap().background;
         assert_eq!(auto, crate::platform::cores() >= 2, "auto: on with two cores or more");
         c.background = BACKGROUND_ON;

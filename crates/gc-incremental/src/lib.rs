@@ -154,7 +154,7 @@
 //! | `growth_percent` | `RGC_GROWTH_PERCENT` | 100 | heap target = live × (1 + growth) |
 //! | `heap_initial` | `RGC_HEAP_INITIAL` | 4M | allowance before the first cycle |
 //! | `heap_policy` | `RGC_HEAP_POLICY` | growth | the allowance between cycles: growth, fixed (all the room) or adaptive |
-//! | `background` | `RGC_BACKGROUND` | off | a collector thread does the cycles (auto: with two cores or more, hosted, no region) |
+//! | `background` | `RGC_BACKGROUND` | auto | a collector thread does the cycles (auto: with two cores or more, hosted, no region) |
 //! | `pacing` | `RGC_PACING` | late | without the thread: start late and tax, or spread each cycle evenly ([`pacing`]'s module doc) |
 //! | `torture` | `RGC_TORTURE` | 0 | every allocation runs one increment of 4 work units |
 //!
