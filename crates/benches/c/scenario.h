@@ -123,6 +123,14 @@ static sc_vec sc_latencies; /* mutator-observed latency per tick/request */
 static uint64_t sc_pause_start;
 static uint64_t sc_mark_start, sc_mark_ns; /* RGC_PHASE_MARK: the last start, the total */
 
+/* A pause whose start event arrives this long after its timestamp was
+ * delivered after the fact (a lock wait); a live one arrives at once. */
+#define SC_LATE_START_NS 2000u
+/* The CPU time of such a pause, in pause_cpu_ns (the harness's
+ * `run::CPU_UNKNOWN`). */
+#define SC_CPU_UNKNOWN UINT64_MAX
+static int sc_pause_after_the_fact;
+
 static void sc_listener(const rgc_event *e, void *user) {
     (void)user;
     if (e->phase == RGC_PHASE_MARK) {
@@ -131,10 +139,19 @@ static void sc_listener(const rgc_event *e, void *user) {
     }
     if (e->phase != RGC_PHASE_PAUSE) return;
     /* A pause starts and ends on the thread that collects, where this
-     * listener runs. */
+     * listener runs. A thread's wait for the collector lock is a pause too,
+     * delivered once it has the lock (both events at once, with the wait's
+     * timestamps): its CPU time was not measured (SC_CPU_UNKNOWN; the
+     * harness counts the CPU time of the pause it waited for, if any, else
+     * the wait's wall time, an upper bound). */
     if (e->kind == RGC_EVENT_START) {
         sc_pause_start = e->timestamp_ns;
+        sc_pause_after_the_fact = sc_now_ns() - e->timestamp_ns > SC_LATE_START_NS;
         if (SC_THREAD_CPU) sc_pause_cpu_start = sc_thread_cpu_ns();
+    } else if (sc_pause_after_the_fact) {
+        if (SC_THREAD_CPU) sc_push(&sc_pause_cpu, SC_CPU_UNKNOWN);
+        sc_push(&sc_pauses, sc_pause_start);
+        sc_push(&sc_pauses, e->timestamp_ns);
     } else {
         if (SC_THREAD_CPU) sc_push(&sc_pause_cpu, sc_thread_cpu_ns() - sc_pause_cpu_start);
         sc_push(&sc_pauses, sc_pause_start);

@@ -240,6 +240,41 @@ pub fn text_size(path: &Path) -> Result<u64, String> {
     rgc_cli::size::text_of("size", path)
 }
 
+/// The CPU times of the pauses wholly inside the measured run `start..end`,
+/// one per merged pause of `clipped` (`metrics::clip_pauses` of
+/// `intervals`; clipping keeps part of a pause that straddles the run's
+/// ends, whose CPU time cannot be split, so it is left out). Overlapping
+/// pauses (a mutator's wait for the collector thread and the handshake it
+/// waited for) are one merged pause: its CPU time is the sum of theirs. A
+/// lock wait's own CPU time is unknown ([`CPU_UNKNOWN`]): a merged pause
+/// made of waits only counts its wall time, an upper bound.
+fn merged_pause_cpu(intervals: &[(u64, u64)], cpu: &[u64], clipped: &[(u64, u64)], start: u64, end: u64) -> Vec<u64> {
+    let mut merged_cpu = vec![None::<u64>; clipped.len()];
+    let mut whole = vec![true; clipped.len()];
+    for (&(s, e), &c) in intervals.iter().zip(cpu) {
+        let at = clipped.partition_point(|&(ms, _)| ms <= s.max(start)).saturating_sub(1);
+        if e <= start || s >= end || at >= clipped.len() {
+            continue;
+        }
+        if c != CPU_UNKNOWN {
+            merged_cpu[at] = Some(merged_cpu[at].unwrap_or(0) + c);
+        }
+        whole[at] &= s >= start && e <= end;
+    }
+    merged_cpu
+        .into_iter()
+        .zip(whole)
+        .zip(clipped)
+        .filter(|&((_, w), _)| w)
+        .map(|((c, _), &(s, e))| c.unwrap_or(e - s))
+        .collect()
+}
+
+/// A pause's CPU time in `pause_cpu_ns` when it was not measured: a wait
+/// for the collector lock, delivered once it was over (`scenario.h`'s
+/// `SC_CPU_UNKNOWN`).
+pub const CPU_UNKNOWN: u64 = u64::MAX;
+
 /// Runs one built scenario and computes its metrics.
 pub fn run(
     exe: &Path,
@@ -279,26 +314,8 @@ pub fn run(
     let mmu = Mmu::new(&intervals, start, end);
     let clipped = crate::metrics::clip_pauses(&intervals, start, end);
     let durations: Vec<u64> = clipped.iter().map(|&(s, e)| e - s).collect();
-    // CPU times of the pauses wholly inside the measured run (clipping
-    // keeps part of a pause that straddles its ends; its CPU time cannot
-    // be split, so it is left out).
-    // Overlapping pauses (a mutator's wait for the collector thread and
-    // the handshake it waited for) are one merged pause: its CPU time is
-    // the sum of theirs, so the list stays one entry per merged pause.
-    let cpu: Vec<u64> = match raw.pause_cpu_ns.len() == intervals.len() {
-        true => {
-            let mut merged_cpu = vec![0u64; clipped.len()];
-            let mut whole = vec![true; clipped.len()];
-            for (&(s, e), &c) in intervals.iter().zip(&raw.pause_cpu_ns) {
-                let at = clipped.partition_point(|&(ms, _)| ms <= s.max(start)).saturating_sub(1);
-                if e <= start || s >= end || at >= clipped.len() {
-                    continue;
-                }
-                merged_cpu[at] += c;
-                whole[at] &= s >= start && e <= end;
-            }
-            merged_cpu.into_iter().zip(whole).filter(|&(_, w)| w).map(|(c, _)| c).collect()
-        }
+    let cpu = match raw.pause_cpu_ns.len() == intervals.len() {
+        true => merged_pause_cpu(&intervals, &raw.pause_cpu_ns, &clipped, start, end),
         false => vec![],
     };
     debug_assert_eq!(raw.collector, contender.name());
@@ -325,5 +342,22 @@ pub fn run(
         latency: (!raw.latencies_ns.is_empty()).then(|| Summary::of(&raw.latencies_ns)),
         latency_histogram: histogram_buckets(&raw.latencies_ns),
         extra: raw.extra,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wait overlapping the handshake it waited for counts the
+    /// handshake's CPU time; a wait alone, its wall time; a pause that
+    /// straddles the run's end, nothing.
+    #[test]
+    fn a_lock_waits_cpu_time_is_the_work_it_waited_for_or_its_length() {
+        let intervals = [(100, 130), (105, 125), (200, 210), (290, 320)];
+        let cpu = [CPU_UNKNOWN, 18, CPU_UNKNOWN, 25];
+        let (start, end) = (0, 300);
+        let clipped = crate::metrics::clip_pauses(&intervals, start, end);
+        assert_eq!(merged_pause_cpu(&intervals, &cpu, &clipped, start, end), [18, 10]);
     }
 }
