@@ -28,10 +28,11 @@
 //! |---|---|---|---|
 //! | `WORKER` | [`start`], [`stop`], [`wake`] (a respawn) | the same | its mutex |
 //! | `STOP` | [`start`] (clears), [`stop`] (sets) | the collector thread, between calls | release / acquire |
+//! | `PID` | [`start`]; a forked child's `pthread_atfork` handler, before it runs anything else | [`wake`] | relaxed: the collector lock orders [`start`] before every [`wake`], and the child's handler runs before the child has a second thread |
 //! | `HOLDER` | the collector thread, once when it starts | [`holder`] (a mutator that waited for the lock) | relaxed: an id compared for reporting only |
 
 use crate::collector::BackgroundNext;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
@@ -50,6 +51,10 @@ struct Worker {
 }
 
 static WORKER: Mutex<Option<Worker>> = Mutex::new(None);
+/// This process's id, as `getpid` would say: [`wake`] compares it with
+/// the worker's at every poll while a cycle runs, where a system call each
+/// time cost lru-cache's mutator about 1 % of its run.
+static PID: AtomicU32 = AtomicU32::new(0);
 static STOP: AtomicBool = AtomicBool::new(false);
 static HOLDER: AtomicUsize = AtomicUsize::new(0);
 
@@ -57,6 +62,7 @@ static HOLDER: AtomicUsize = AtomicUsize::new(0);
 /// `recall` is what [`before_fork`] calls.
 pub fn start(step: Step, recall: Recall) {
     STOP.store(false, Ordering::Release);
+    PID.store(std::process::id(), Ordering::Relaxed);
     static AT_FORK: std::sync::Once = std::sync::Once::new();
     // SAFETY: the three handlers are plain functions of this module.
     AT_FORK.call_once(|| unsafe {
@@ -98,6 +104,7 @@ extern "C" fn after_fork() {
 /// forking thread): counted, they would keep the child's collector thread
 /// stepping aside forever.
 extern "C" fn after_fork_in_child() {
+    PID.store(std::process::id(), Ordering::Relaxed);
     shadowstack::safepoint::forget_waiters();
     after_fork();
 }
@@ -142,7 +149,7 @@ fn step_aside() {
 pub fn wake() {
     let mut worker = WORKER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(w) = worker.as_mut() else { return };
-    if w.pid != std::process::id() {
+    if w.pid != PID.load(Ordering::Relaxed) {
         // A forked child: the parent's thread does not exist here.
         let (step, recall) = (w.step.clone(), w.recall.clone());
         let old = core::mem::replace(w, spawn(step, recall));
