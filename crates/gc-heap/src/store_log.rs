@@ -180,9 +180,7 @@ mod handoff {
             *slot = value;
             true
         }
-    }
 
-    impl RecentValues {
         /// Fibonacci hashing of the granule address: neighbouring objects
         /// spread over the table.
         #[inline]
