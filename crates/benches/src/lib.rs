@@ -8,6 +8,8 @@
 //!   It also prints the memory-fit table ([`memory`]: overhead at 75 %
 //!   occupancy, peak RSS with 1 MB live), the embedded code-size table,
 //!   and the threads table ([`threads`]: 1, 2 and 4 workers on one heap).
+//!   Under each scenario's table it prints the utilisation a background
+//!   collector could reach at most, from marksweep's run ([`bound`]).
 //! - `benches/alloc.rs`: criterion microbenchmark of small-object allocation
 //!   through the C ABI, against glibc `malloc` and bdwgc's `GC_malloc`.
 //!
@@ -17,6 +19,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod bound;
 pub mod markers;
 pub mod memory;
 pub mod metrics;

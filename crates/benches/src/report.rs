@@ -194,6 +194,9 @@ pub fn text_report(results: &Results) -> String {
                 );
             }
         }
+        if let Some(line) = crate::bound::line(&runs, results.settings.cores) {
+            let _ = writeln!(out, "   {line}");
+        }
     }
     for (gc, why) in &results.skipped {
         let _ = writeln!(out, "skipped {gc}: {why}");
@@ -261,6 +264,9 @@ pub fn html_report(results: &Results) -> String {
             }
         }
         h.push_str("</table>");
+        if let Some(line) = crate::bound::line(&runs, results.settings.cores) {
+            let _ = write!(h, "<p>{}</p>", esc(&line));
+        }
         for p in results
             .plots
             .iter()
