@@ -122,6 +122,7 @@ static uint64_t sc_pause_cpu_start;
 static sc_vec sc_latencies; /* mutator-observed latency per tick/request */
 static uint64_t sc_pause_start;
 static uint64_t sc_mark_start, sc_mark_ns; /* RGC_PHASE_MARK: the last start, the total */
+static uint64_t sc_run_mark_ns; /* the part of sc_mark_ns between sc_run_start and sc_run_end */
 
 /* A pause whose start event arrives this long after its timestamp was
  * delivered after the fact (a lock wait); a live one arrives at once. */
@@ -135,7 +136,10 @@ static void sc_listener(const rgc_event *e, void *user) {
     (void)user;
     if (e->phase == RGC_PHASE_MARK) {
         if (e->kind == RGC_EVENT_START) sc_mark_start = e->timestamp_ns;
-        else sc_mark_ns += e->timestamp_ns - sc_mark_start;
+        else {
+            sc_mark_ns += e->timestamp_ns - sc_mark_start;
+            if (sc_t0 && !sc_t1 && sc_mark_start >= sc_t0) sc_run_mark_ns += e->timestamp_ns - sc_mark_start;
+        }
     }
     if (e->phase != RGC_PHASE_PAUSE) return;
     /* A pause starts and ends on the thread that collects, where this
@@ -286,14 +290,14 @@ static void sc_finish(uint64_t checksum, const char *extra) {
            "\"cpu_ns\":%llu,\"collections\":%llu,\"bytes_allocated\":%llu,\"peak_heap\":%llu,"
            "\"peak_rss_kb\":%ld,\"overruns\":%llu,\"checksum\":%llu,\"freed_by_count\":%llu,"
            "\"freed_by_cycles\":%llu,\"reconciliations\":%llu,\"cycle_collections\":%llu,\"backup_traces\":%llu,"
-           "\"mark_ns\":%llu,\"marked_bytes\":%llu,\"markers\":%llu%s%s",
+           "\"mark_ns\":%llu,\"run_mark_ns\":%llu,\"marked_bytes\":%llu,\"markers\":%llu%s%s",
            (unsigned long long)sc_max_live, (unsigned long long)sc_heap_limit, (unsigned long long)sc_t0,
            (unsigned long long)sc_t1, (unsigned long long)(sc_cpu1 - sc_cpu0), (unsigned long long)s.collections,
            (unsigned long long)s.bytes_allocated, (unsigned long long)s.peak_heap_size, sc_peak_rss_kb(),
            (unsigned long long)s.overruns, (unsigned long long)checksum, (unsigned long long)s.freed_by_count,
            (unsigned long long)s.freed_by_cycles, (unsigned long long)s.reconciliations,
            (unsigned long long)s.cycle_collections, (unsigned long long)s.backup_traces,
-           (unsigned long long)sc_mark_ns, (unsigned long long)s.marked_bytes, (unsigned long long)s.markers,
+           (unsigned long long)sc_mark_ns, (unsigned long long)sc_run_mark_ns, (unsigned long long)s.marked_bytes, (unsigned long long)s.markers,
            *extra ? "," : "", extra);
     sc_print_vec("pauses_ns", &sc_pauses);
     sc_print_vec("pause_cpu_ns", &sc_pause_cpu);
