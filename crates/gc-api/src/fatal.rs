@@ -13,6 +13,12 @@ use crate::message::Message;
 /// the message hook, see [`crate::platform`]) in one write, without
 /// allocating.
 pub fn report(call: &str, message: &Message) {
+    let (line, len) = compose(call, message, b'\n');
+    crate::platform::write_message(&line[..len + 1]);
+}
+
+/// `rgc: <call>: <message>` followed by `end`, and its length without `end`.
+fn compose(call: &str, message: &Message, end: u8) -> ([u8; Message::CAPACITY + 64], usize) {
     let mut line = [0u8; Message::CAPACITY + 64];
     let mut len = 0;
     for part in [b"rgc: ".as_slice(), call.as_bytes(), b": ", message.as_bytes()] {
@@ -20,16 +26,62 @@ pub fn report(call: &str, message: &Message) {
         line[len..len + n].copy_from_slice(&part[..n]);
         len += n;
     }
-    line[len] = b'\n';
-    crate::platform::write_message(&line[..len + 1]);
+    line[len] = end;
+    (line, len)
 }
 
-/// Reports and aborts. Never returns.
+/// Reports and aborts. Never returns. A hosted program's abort hook
+/// ([`set_abort_hook`]) sees the message first.
 #[cold]
 #[inline(never)]
 pub fn fatal(call: &str, message: &Message) -> ! {
     report(call, message);
+    #[cfg(feature = "std")]
+    abort_hook::call(call, message);
     crate::platform::abort()
+}
+
+/// What a hosted program may ask to be called with a fatal error's
+/// message before rgc aborts (the Boehm layer's `GC_set_abort_func`): a C
+/// function taking the NUL-terminated line `rgc: <call>: <message>`
+/// (without the newline). If it returns, rgc aborts as before.
+#[cfg(feature = "std")]
+pub type AbortHook = unsafe extern "C" fn(*const core::ffi::c_char);
+
+/// Sets (or, with `None`, clears) the abort hook; returns the previous one.
+#[cfg(feature = "std")]
+pub fn set_abort_hook(hook: Option<AbortHook>) -> Option<AbortHook> {
+    abort_hook::set(hook)
+}
+
+/// The abort hook.
+///
+/// | state | written by | read by | ordering |
+/// |---|---|---|---|
+/// | `HOOK` | [`set_abort_hook`], any thread | [`fatal`], any thread | acquire/release: the hook's code is the program's, loaded before it is set |
+#[cfg(feature = "std")]
+mod abort_hook {
+    use super::{AbortHook, Message};
+    use core::sync::atomic::{AtomicPtr, Ordering};
+
+    static HOOK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
+    pub fn set(hook: Option<AbortHook>) -> Option<AbortHook> {
+        let old = HOOK.swap(hook.map_or(core::ptr::null_mut(), |f| f as *mut ()), Ordering::AcqRel);
+        // SAFETY: HOOK holds null or an `AbortHook` stored just like this.
+        (!old.is_null()).then(|| unsafe { core::mem::transmute::<*mut (), AbortHook>(old) })
+    }
+
+    pub fn call(call: &str, message: &Message) {
+        let hook = HOOK.load(Ordering::Acquire);
+        if hook.is_null() {
+            return;
+        }
+        let (line, _) = super::compose(call, message, 0);
+        // SAFETY: HOOK holds an `AbortHook` (see `set`); the line is
+        // NUL-terminated and outlives the call.
+        unsafe { core::mem::transmute::<*mut (), AbortHook>(hook)(line.as_ptr().cast()) };
+    }
 }
 
 /// Stops on a broken internal invariant (an rgc bug, or memory the program

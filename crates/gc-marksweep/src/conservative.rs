@@ -107,6 +107,12 @@ impl Conservative {
         self.root_ranges.push((lo, hi));
     }
 
+    /// Forgets every range [`Conservative::add_root_range`] registered (the
+    /// stacks and the program's data segments are scanned as before).
+    pub fn clear_root_ranges(&mut self) {
+        self.root_ranges.clear();
+    }
+
     /// Stops scanning `[lo, hi)`: registered ranges are cut to what lies
     /// outside it.
     pub fn remove_root_range(&mut self, lo: usize, hi: usize) {

@@ -137,6 +137,34 @@ fn boehm_print_stats_and_heap_size_variables() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("out of memory"), "{}", describe(&out));
 }
 
+/// The smaller entry points (`c/boehm/boehm_extras.c`), normally and in
+/// torture mode (whose `RGC_MARKERS` wins over `GC_set_markers_count`):
+/// `GC_parallel` is the markers less one. `GC_set_markers_count` after
+/// `GC_init` warns; the warning `GC_ignore_warn_proc` swallows does not
+/// appear.
+#[test]
+fn boehm_extras() {
+    let exe = build("boehm_extras");
+    let lib = helper_lib();
+    let lib = lib.to_str().unwrap();
+    let cases: &[(&[(&str, &str)], &[&str])] = &[
+        (&[], &[lib, "0", "one-marker"]),
+        (&[("RGC_MARKERS", "2")], &[lib, "1"]),
+        (rgc_tests::TORTURE, &[lib, "2", "one-marker"]),
+    ];
+    for (env, args) in cases {
+        let out = run(&exe, args, env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("ok"),
+            "boehm_extras {args:?} failed with {env:?}\n{}",
+            describe(&out)
+        );
+        assert!(stderr.contains("GC_set_markers_count after GC_init"), "no warning\n{}", describe(&out));
+        assert!(!stderr.contains("finalizer"), "GC_ignore_warn_proc printed a warning\n{}", describe(&out));
+    }
+}
+
 /// Each misuse stops the program with a message naming the call.
 #[test]
 fn boehm_misuse() {
@@ -149,6 +177,10 @@ fn boehm_misuse() {
         ("link_foreign", &["rgc: GC_general_register_disappearing_link: object", "not inside a live GC_malloc object"]),
         ("link_misaligned", &["rgc: GC_general_register_disappearing_link: link", "not an aligned"]),
         ("other_thread", &["rgc: GC_malloc:", "thread other than the one that initialised", "GC_register_my_thread"]),
+        ("abort_func", &["rgc: GC_free:", "abort func called with: rgc: GC_free:"]),
+        ("abort_func_null", &["rgc: GC_set_abort_func: the abort function is NULL"]),
+        ("end_stubborn_foreign", &["rgc: GC_debug_end_stubborn_change:", "does not point into an object"]),
+        ("store_and_dirty_foreign", &["rgc: GC_debug_ptr_store_and_dirty:", "does not point into an object"]),
     ];
     for (case, expect) in cases {
         let out = run(&exe, &[case], &[]);
@@ -199,8 +231,16 @@ fn drop_in_for_bdwgc_builds() {
 
 #[test]
 fn every_boehm_program_is_run() {
-    let run_here =
-        ["boehm_alloc", "boehm_roots", "boehm_finalize", "boehm_limits", "boehm_gcbench", "boehm_misuse", "boehm_lib"];
+    let run_here = [
+        "boehm_alloc",
+        "boehm_roots",
+        "boehm_finalize",
+        "boehm_limits",
+        "boehm_gcbench",
+        "boehm_misuse",
+        "boehm_lib",
+        "boehm_extras",
+    ];
     for entry in std::fs::read_dir(src_dir()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "c") {

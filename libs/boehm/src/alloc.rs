@@ -28,6 +28,16 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
         warn("rgc: one object is limited to 1 GiB - 1 bytes; a request for %lu bytes fails", bytes);
         return out_of_memory(bytes);
     }
+    let p = try_allocate(call, bytes, kind, uncollectable);
+    if p.is_null() {
+        return out_of_memory(bytes);
+    }
+    p
+}
+
+/// [`allocate`] of at most `MAX_BYTES_LEN` bytes, null where it would call
+/// `GC_oom_fn`.
+fn try_allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: bool) -> *mut c_void {
     let type_id = if kind == Kind::Scanned { WORDS_TYPE } else { BYTES_TYPE };
     let req = AllocRequest { type_id, length: bytes, bytes, call, inline: false };
     let (p, collections) = {
@@ -40,9 +50,6 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
         (p, c.rt.counters().collections)
     };
     after_possible_collection(collections);
-    if p.is_null() {
-        return out_of_memory(bytes);
-    }
     p.cast()
 }
 
@@ -285,4 +292,98 @@ pub unsafe extern "C" fn GC_debug_strndup(
 ) -> *mut c_char {
     // SAFETY: forwarded contract.
     unsafe { GC_strndup(s, n) }
+}
+
+// ---- batches and the "stubborn" API ---------------------------------------------
+
+/// Objects `GC_malloc_many` returns at most, and the bytes it aims for.
+const MANY_MAX_OBJECTS: usize = 64;
+const MANY_BYTES: usize = 4096;
+
+/// `GC_malloc_many`: several zeroed objects of `bytes` (at least a word),
+/// linked through their first word (`GC_NEXT`), the last one's null;
+/// about [`MANY_BYTES`] of them, at most [`MANY_MAX_OBJECTS`]. Returns
+/// `GC_oom_fn(bytes)` if not even one could be allocated.
+#[no_mangle]
+pub extern "C" fn GC_malloc_many(bytes: usize) -> *mut c_void {
+    const CALL: &str = "GC_malloc_many";
+    let size = bytes.max(core::mem::size_of::<*mut c_void>());
+    if size > MAX_BYTES_LEN {
+        return allocate(CALL, bytes, Kind::Scanned, false);
+    }
+    let count = (MANY_BYTES / size).clamp(1, MANY_MAX_OBJECTS);
+    let mut head: *mut c_void = core::ptr::null_mut();
+    for _ in 0..count {
+        // The list so far stays reachable from `head`, on this stack (a
+        // conservative root) while the next allocation may collect.
+        let p = try_allocate(CALL, size, Kind::Scanned, false);
+        if p.is_null() {
+            break;
+        }
+        // SAFETY: a fresh object of at least a word.
+        unsafe { *(p as *mut *mut c_void) = head };
+        head = core::hint::black_box(p);
+    }
+    if head.is_null() {
+        return out_of_memory(bytes);
+    }
+    head
+}
+
+/// `GC_malloc_stubborn`: `GC_malloc` (bdwgc no longer has stubborn
+/// objects either).
+#[no_mangle]
+pub extern "C" fn GC_malloc_stubborn(bytes: usize) -> *mut c_void {
+    allocate("GC_malloc_stubborn", bytes, Kind::Scanned, false)
+}
+#[no_mangle]
+pub extern "C" fn GC_debug_malloc_stubborn(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
+    allocate("GC_debug_malloc_stubborn", bytes, Kind::Scanned, false)
+}
+/// `GC_change_stubborn`: nothing to do.
+#[no_mangle]
+pub extern "C" fn GC_change_stubborn(_p: *const c_void) {}
+#[no_mangle]
+pub extern "C" fn GC_debug_change_stubborn(_p: *const c_void) {}
+/// `GC_end_stubborn_change`: records nothing, since every collection
+/// scans the whole heap (bdwgc marks the page dirty for its incremental
+/// mode, which rgc's Boehm layer does not have).
+#[no_mangle]
+pub extern "C" fn GC_end_stubborn_change(_p: *const c_void) {}
+/// `GC_debug_end_stubborn_change`: as [`GC_end_stubborn_change`], after
+/// checking that `p` points into a heap object (a fatal error otherwise,
+/// as in bdwgc's debugging build).
+#[no_mangle]
+pub extern "C" fn GC_debug_end_stubborn_change(p: *const c_void) {
+    expect_inside_object("GC_debug_end_stubborn_change", p);
+}
+
+/// `GC_ptr_store_and_dirty`: `*p = q`, then [`GC_end_stubborn_change`].
+///
+/// # Safety
+/// `p` is a writable, aligned pointer slot.
+#[no_mangle]
+pub unsafe extern "C" fn GC_ptr_store_and_dirty(p: *mut c_void, q: *const c_void) {
+    // SAFETY: caller contract.
+    unsafe { *(p as *mut *const c_void) = q };
+    GC_end_stubborn_change(p);
+}
+
+/// `GC_debug_ptr_store_and_dirty`: [`GC_ptr_store_and_dirty`] into a heap
+/// object only: a `p` outside every heap object is a fatal error naming it.
+///
+/// # Safety
+/// As for [`GC_ptr_store_and_dirty`].
+#[no_mangle]
+pub unsafe extern "C" fn GC_debug_ptr_store_and_dirty(p: *mut c_void, q: *const c_void) {
+    expect_inside_object("GC_debug_ptr_store_and_dirty", p);
+    // SAFETY: caller contract.
+    unsafe { *(p as *mut *const c_void) = q };
+}
+
+/// A fatal error naming `call` unless `p` points into a live heap object.
+fn expect_inside_object(call: &'static str, p: *const c_void) {
+    if enter(call).rt.heap().object_containing(p as usize).is_none() {
+        fatal!(call, p, " does not point into an object of the collected heap");
+    }
 }

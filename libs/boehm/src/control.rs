@@ -3,10 +3,10 @@
 
 use crate::finalize::{after_possible_collection, GC_SUCCESS};
 use crate::state::{
-    ensure_init, enter, init, is_initialised, GC_all_interior_pointers, GC_oom_fn, GcWord, OomFn, WarnProc,
-    FREE_SPACE_DIVISOR, WARN_PROC,
+    ensure_init, enter, init, is_initialised, warn_text, AbortFn, GC_all_interior_pointers, GC_on_abort, GC_oom_fn,
+    GC_parallel, GcWord, OomFn, WarnProc, FREE_SPACE_DIVISOR, MARKERS_REQUESTED, WARN_PROC,
 };
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_char, c_int, c_uint, c_void};
 use gc_api::collector::Collector;
 use gc_api::fatal;
 
@@ -267,7 +267,75 @@ pub extern "C" fn GC_remove_roots(low: *mut c_void, high: *mut c_void) {
     }
 }
 
+/// `GC_clear_roots`: forgets every range `GC_add_roots` registered (the
+/// stacks, registers and data segments are still scanned).
+#[no_mangle]
+pub extern "C" fn GC_clear_roots() {
+    enter("GC_clear_roots").plan.clear_root_ranges();
+}
+
+/// `GC_dlopen`: `dlopen`. Collections need no guard here (one thread),
+/// and a library's data segments are scanned from the next collection on.
+///
+/// # Safety
+/// As for `dlopen`: `path` is null or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn GC_dlopen(path: *const c_char, mode: c_int) -> *mut c_void {
+    ensure_init();
+    // SAFETY: caller contract.
+    unsafe { libc::dlopen(path, mode) }
+}
+
+// ---- marker threads ------------------------------------------------------------
+
+/// `GC_get_parallel`: the threads that mark beside the collecting one
+/// (rgc's markers less one; 0 before `GC_init`).
+#[no_mangle]
+pub extern "C" fn GC_get_parallel() -> c_int {
+    GC_parallel.get()
+}
+
+/// `GC_set_markers_count`: how many threads mark a collection, counting
+/// the collecting one (0: one per core), capped at rgc's limit of
+/// `gc_api::config::MAX_MARKERS`. Only before `GC_init`; afterwards it
+/// warns and changes nothing.
+#[no_mangle]
+pub extern "C" fn GC_set_markers_count(markers: c_uint) {
+    if is_initialised() {
+        warn_text("rgc: GC_set_markers_count after GC_init changes nothing (the markers are set at init)");
+        return;
+    }
+    MARKERS_REQUESTED.set(markers);
+}
+
+/// `GC_start_mark_threads`: nothing to do: rgc starts its marker threads
+/// with the collector, and a forked child starts its own.
+#[no_mangle]
+pub extern "C" fn GC_start_mark_threads() {
+    ensure_init();
+}
+
 // ---- hooks ------------------------------------------------------------------------
+
+/// `GC_ignore_warn_proc`: a warning procedure that prints nothing, for
+/// `GC_set_warn_proc`.
+#[no_mangle]
+pub extern "C" fn GC_ignore_warn_proc(_msg: *mut c_char, _arg: GcWord) {}
+
+/// `GC_set_abort_func`: `f` is called with the message of a fatal error
+/// before the process aborts (if it returns, the process aborts anyway).
+/// A null `f` is a fatal error, as bdwgc requires one.
+#[no_mangle]
+pub extern "C" fn GC_set_abort_func(f: Option<AbortFn>) {
+    let Some(f) = f else { fatal!("GC_set_abort_func", "the abort function is NULL") };
+    GC_on_abort.set(f);
+    ensure_init();
+}
+
+#[no_mangle]
+pub extern "C" fn GC_get_abort_func() -> AbortFn {
+    GC_on_abort.get()
+}
 
 #[no_mangle]
 pub extern "C" fn GC_set_warn_proc(p: WarnProc) {

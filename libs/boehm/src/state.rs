@@ -63,6 +63,20 @@ pub static GC_finalize_on_demand: CVar<i32> = CVar::new(0);
 #[no_mangle]
 pub static GC_finalizer_notifier: CVar<Option<NotifierFn>> = CVar::new(None);
 
+/// `GC_parallel`: the threads that mark beside the collecting one (rgc's
+/// markers less one), set by `GC_init`; 0 before it.
+#[no_mangle]
+pub static GC_parallel: CVar<i32> = CVar::new(0);
+/// `GC_on_abort`: called with the message of a fatal error before the
+/// process aborts (rgc has printed the message already). Never null.
+#[no_mangle]
+pub static GC_on_abort: CVar<AbortFn> = CVar::new(default_on_abort);
+/// `GC_abort_func`.
+pub type AbortFn = unsafe extern "C" fn(*const c_char);
+/// `GC_set_markers_count`'s value before `GC_init` (0: rgc's default,
+/// one marker per core, at most `gc_api::config::MAX_MARKERS`).
+pub static MARKERS_REQUESTED: CVar<u32> = CVar::new(0);
+
 pub static WARN_PROC: CVar<WarnProc> = CVar::new(default_warn_proc);
 /// `GC_PRINT_STATS` was set: one line per collection on stderr.
 pub static PRINT_STATS: AtomicBool = AtomicBool::new(false);
@@ -96,6 +110,10 @@ pub fn init() {
         let mut cfg = default_c_config();
         cfg.growth_percent = BOEHM_GROWTH_PERCENT;
         cfg.heap_max = env_size("GC_MAXIMUM_HEAP_SIZE").unwrap_or_else(default_heap_max);
+        if MARKERS_REQUESTED.get() != 0 {
+            cfg.markers = MARKERS_REQUESTED.get().min(gc_api::config::MAX_MARKERS as u32);
+        }
+        gc_api::fatal::set_abort_hook(Some(call_on_abort));
         if let Some(initial) = env_size("GC_INITIAL_HEAP_SIZE") {
             cfg.heap_initial = initial;
         }
@@ -103,9 +121,12 @@ pub fn init() {
         if unsafe { gc_api::cabi::init(&INSTANCE, &cfg, true) } != 0 {
             fatal!("GC_init", "the collector could not start (the reason is printed above)");
         }
+        let mut c = INSTANCE.enter("GC_init");
         if env_set("GC_DONT_GC") {
-            INSTANCE.enter("GC_init").plan.disabled = 1;
+            c.plan.disabled = 1;
         }
+        GC_parallel.set(c.rt.markers().saturating_sub(1) as i32);
+        drop(c);
         PRINT_STATS.store(env_set("GC_PRINT_STATS"), Ordering::Relaxed);
         READY.store(true, Ordering::Release);
     });
@@ -191,6 +212,18 @@ extern "C" {
     /// glibc's `dprintf` (not in the `libc` crate).
     fn dprintf(fd: libc::c_int, format: *const c_char, ...) -> libc::c_int;
 }
+
+/// The abort hook rgc's fatal errors call: whatever `GC_on_abort` holds
+/// now (C may have written the variable directly).
+unsafe extern "C" fn call_on_abort(msg: *const c_char) {
+    // SAFETY: the hook's contract (`gc_api::fatal::AbortHook`): a
+    // NUL-terminated line; GC_on_abort holds a function of that type.
+    unsafe { (GC_on_abort.get())(msg) }
+}
+
+/// bdwgc's default prints the message; rgc's fatal path has printed it
+/// already, so the default does nothing more.
+unsafe extern "C" fn default_on_abort(_msg: *const c_char) {}
 
 unsafe extern "C" fn default_warn_proc(msg: *mut c_char, arg: GcWord) {
     // SAFETY: `msg` is a NUL-terminated printf format with at most one

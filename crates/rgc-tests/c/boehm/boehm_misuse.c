@@ -7,6 +7,10 @@ static void *thread_alloc(void *arg) {
     return GC_MALLOC(16);
 }
 
+static void report_abort(const char *msg) {
+    fprintf(stderr, "abort func called with: %s\n", msg);
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 2, "usage: boehm_misuse CASE");
     const char *c = argv[1];
@@ -18,6 +22,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "unmatched_enable")) GC_enable();
     else if (!strcmp(c, "link_foreign")) { static void *l; GC_general_register_disappearing_link(&l, &local); }
     else if (!strcmp(c, "link_misaligned")) { static char buf[16]; GC_general_register_disappearing_link((void **)(buf + 1), GC_MALLOC(8)); }
+    else if (!strcmp(c, "abort_func")) { GC_set_abort_func(report_abort); GC_FREE(&local); }
+    else if (!strcmp(c, "abort_func_null")) GC_set_abort_func(NULL);
+    else if (!strcmp(c, "end_stubborn_foreign")) GC_debug_end_stubborn_change(&local);
+    else if (!strcmp(c, "store_and_dirty_foreign")) { void *slot; GC_debug_ptr_store_and_dirty(&slot, GC_MALLOC(8)); }
     else if (!strcmp(c, "other_thread")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
     else { fprintf(stderr, "unknown case %s\n", c); return 2; }
     printf("misuse case %s was not detected\n", c);

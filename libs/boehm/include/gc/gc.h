@@ -97,6 +97,24 @@ GC_API GC_ATTR_MALLOC char *GC_CALL GC_strndup(const char *, size_t);
 GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(2) void *GC_CALL GC_memalign(size_t align, size_t);
 GC_API int GC_CALL GC_posix_memalign(void **, size_t align, size_t);
 
+/* A list of zeroed objects of the size (at least a word), linked through
+ * their first word (GC_NEXT), the last one's NULL: about 4 KB of them, at
+ * most 64, at least one (else what GC_oom_fn returns). */
+GC_API GC_ATTR_MALLOC void *GC_CALL GC_malloc_many(size_t);
+#define GC_NEXT(p) (*(void **)(p))
+/* bdwgc's retired "stubborn" objects: GC_malloc_stubborn is GC_malloc, and
+ * the change calls record nothing (every collection scans the whole heap).
+ * GC_ptr_store_and_dirty(p, q) stores q at p. The debugging forms check
+ * that p points into a heap object (a fatal error otherwise). */
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_malloc_stubborn(size_t);
+GC_API void GC_CALL GC_change_stubborn(const void *);
+GC_API void GC_CALL GC_end_stubborn_change(const void *);
+GC_API void GC_CALL GC_ptr_store_and_dirty(void *p, const void *q);
+GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_malloc_stubborn(size_t, const char *, int);
+GC_API void GC_CALL GC_debug_change_stubborn(const void *);
+GC_API void GC_CALL GC_debug_end_stubborn_change(const void *);
+GC_API void GC_CALL GC_debug_ptr_store_and_dirty(void *p, const void *q);
+
 /* The debugging forms, selected by -DGC_DEBUG with the caller's file and
  * line; rgc does not record them. */
 #define GC_EXTRA_PARAMS const char *descr_string, int descr_int
@@ -127,6 +145,10 @@ GC_API GC_ATTR_MALLOC char *GC_CALL GC_debug_strndup(const char *, size_t, GC_EX
 #define GC_REGISTER_FINALIZER_IGNORE_SELF(p, f, d, of, od) GC_debug_register_finalizer_ignore_self(p, f, d, of, od)
 #define GC_REGISTER_FINALIZER_NO_ORDER(p, f, d, of, od) GC_debug_register_finalizer_no_order(p, f, d, of, od)
 #define GC_REGISTER_FINALIZER_UNREACHABLE(p, f, d, of, od) GC_debug_register_finalizer_unreachable(p, f, d, of, od)
+#define GC_MALLOC_STUBBORN(sz) GC_debug_malloc_stubborn(sz, GC_EXTRAS)
+#define GC_CHANGE_STUBBORN(p) GC_debug_change_stubborn(p)
+#define GC_END_STUBBORN_CHANGE(p) GC_debug_end_stubborn_change(p)
+#define GC_PTR_STORE_AND_DIRTY(p, q) GC_debug_ptr_store_and_dirty(p, q)
 #else
 #define GC_EXTRAS "unknown", 0
 #define GC_MALLOC(sz) GC_malloc(sz)
@@ -143,6 +165,10 @@ GC_API GC_ATTR_MALLOC char *GC_CALL GC_debug_strndup(const char *, size_t, GC_EX
 #define GC_REGISTER_FINALIZER_IGNORE_SELF(p, f, d, of, od) GC_register_finalizer_ignore_self(p, f, d, of, od)
 #define GC_REGISTER_FINALIZER_NO_ORDER(p, f, d, of, od) GC_register_finalizer_no_order(p, f, d, of, od)
 #define GC_REGISTER_FINALIZER_UNREACHABLE(p, f, d, of, od) GC_register_finalizer_unreachable(p, f, d, of, od)
+#define GC_MALLOC_STUBBORN(sz) GC_malloc_stubborn(sz)
+#define GC_CHANGE_STUBBORN(p) GC_change_stubborn(p)
+#define GC_END_STUBBORN_CHANGE(p) GC_end_stubborn_change(p)
+#define GC_PTR_STORE_AND_DIRTY(p, q) GC_ptr_store_and_dirty(p, q)
 #endif
 #define GC_NEW(t) ((t *)GC_MALLOC(sizeof(t)))
 #define GC_NEW_ATOMIC(t) ((t *)GC_MALLOC_ATOMIC(sizeof(t)))
@@ -276,12 +302,38 @@ GC_API unsigned GC_CALL GC_get_version(void);
  * [low, high) is scanned at every collection until removed. */
 GC_API void GC_CALL GC_add_roots(void *low, void *high);
 GC_API void GC_CALL GC_remove_roots(void *low, void *high);
+/* Forgets every range GC_add_roots registered. */
+GC_API void GC_CALL GC_clear_roots(void);
+/* dlopen; the library's data is scanned from the next collection on. */
+GC_API void *GC_CALL GC_dlopen(const char *path, int mode);
+
+/* ---- marker threads ---------------------------------------------------------
+ * Collections mark on several threads (rgc's RGC_MARKERS, by default one per
+ * core, at most 8). GC_parallel and GC_get_parallel give the markers beside
+ * the collecting thread (0 before GC_init). GC_set_markers_count, before
+ * GC_init, sets the total (0: the default; more than 8 is 8; RGC_MARKERS,
+ * when set, wins); after GC_init it warns and changes nothing.
+ * GC_start_mark_threads has nothing to do:
+ * the markers start with the collector. */
+GC_API int GC_parallel;
+GC_API int GC_CALL GC_get_parallel(void);
+GC_API void GC_CALL GC_set_markers_count(unsigned);
+GC_API void GC_CALL GC_start_mark_threads(void);
 
 /* ---- hooks ------------------------------------------------------------------ */
 /* msg is a printf format with one conversion for arg. */
 typedef void(GC_CALLBACK *GC_warn_proc)(char *msg, GC_word arg);
 GC_API void GC_CALL GC_set_warn_proc(GC_warn_proc);
 GC_API GC_warn_proc GC_CALL GC_get_warn_proc(void);
+/* A warning procedure that prints nothing. */
+GC_API void GC_CALLBACK GC_ignore_warn_proc(char *msg, GC_word arg);
+/* Called with a fatal error's line ("rgc: CALL: what was wrong", printed
+ * already) before the process aborts; if it returns, the process aborts.
+ * Setting NULL is a fatal error. */
+typedef void(GC_CALLBACK *GC_abort_func)(const char *msg);
+GC_API GC_abort_func GC_on_abort;
+GC_API void GC_CALL GC_set_abort_func(GC_abort_func);
+GC_API GC_abort_func GC_CALL GC_get_abort_func(void);
 /* Called when an allocation fails; its result is the allocation's. */
 typedef void *(GC_CALLBACK *GC_oom_func)(size_t bytes_requested);
 GC_API GC_oom_func GC_oom_fn;

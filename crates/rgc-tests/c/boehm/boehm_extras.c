@@ -1,0 +1,121 @@
+/* The smaller entry points: GC_malloc_many, the stubborn calls,
+ * GC_ptr_store_and_dirty, GC_clear_roots, GC_dlopen, the marker counts and
+ * GC_ignore_warn_proc (GC_set_abort_func is in boehm_misuse.c).
+ *
+ * Usage: boehm_extras HELPER_LIBRARY PARALLEL [one-marker]: checks that
+ * GC_get_parallel is PARALLEL after GC_init, having asked for one marker
+ * with GC_set_markers_count if told to (RGC_MARKERS, when set, wins). */
+#include "bt.h"
+#include <dlfcn.h>
+
+static int finalized;
+static void count_finalized(void *obj, void *data) {
+    (void)obj;
+    (void)data;
+    finalized++;
+}
+
+/* A fresh object with a finalizer that counts, returned hidden so that no
+ * copy stays in a register or on this frame. */
+__attribute__((noinline)) static GC_word counted_object(void) {
+    void *p = GC_MALLOC(32);
+    GC_REGISTER_FINALIZER(p, count_finalized, NULL, NULL, NULL);
+    return GC_HIDE_POINTER(p);
+}
+
+static int collect_and_count(void) {
+    bt_scrub_stack();
+    GC_gcollect();
+    GC_invoke_finalizers();
+    return finalized;
+}
+
+static void markers(int parallel, int ask_for_one) {
+    CHECK(GC_get_parallel() == 0, "GC_parallel %d before GC_init", GC_get_parallel());
+    if (ask_for_one) GC_set_markers_count(1);
+    GC_INIT();
+    CHECK(GC_get_parallel() == parallel && GC_parallel == parallel, "GC_parallel %d, expected %d", GC_get_parallel(),
+          parallel);
+    GC_set_markers_count(4); /* after GC_init: warns, changes nothing */
+    GC_start_mark_threads();
+    CHECK(GC_get_parallel() == parallel, "GC_set_markers_count after GC_init changed GC_parallel");
+}
+
+static void malloc_many(void) {
+    void *list = GC_malloc_many(24);
+    int n = 0;
+    for (void *p = list; p; p = GC_NEXT(p), n++) {
+        CHECK(GC_base(p) == p && GC_size(p) >= 24, "element %d: base %p size %zu", n, GC_base(p), GC_size(p));
+        memset((char *)p + sizeof(void *), 0x5a, 24 - sizeof(void *));
+    }
+    CHECK(n >= 1 && n <= 64, "GC_malloc_many returned %d objects", n);
+    collect_and_count();
+    int m = 0;
+    for (void *p = list; p; p = GC_NEXT(p), m++)
+        for (size_t i = sizeof(void *); i < 24; i++) CHECK(((unsigned char *)p)[i] == 0x5a, "element %d changed", m);
+    CHECK(m == n, "the list held %d objects after a collection, %d before", m, n);
+    void *tiny = GC_malloc_many(1); /* each element still holds its link */
+    CHECK(tiny && GC_size(tiny) >= sizeof(void *), "GC_malloc_many(1) gave %zu-byte objects", GC_size(tiny));
+}
+
+static void stubborn(void) {
+    void **s = GC_MALLOC_STUBBORN(2 * sizeof(void *));
+    CHECK(s && GC_base(s) == s && !s[0] && !s[1], "GC_malloc_stubborn");
+    GC_CHANGE_STUBBORN(s);
+    GC_PTR_STORE_AND_DIRTY(&s[0], GC_MALLOC(16));
+    GC_END_STUBBORN_CHANGE(s);
+    GC_debug_ptr_store_and_dirty(&s[1], GC_MALLOC(16));
+    GC_debug_end_stubborn_change(s + 1);
+    memset(s[0], 1, 16);
+    memset(s[1], 2, 16);
+    collect_and_count();
+    /* The stored objects, reachable only through s, survived. */
+    CHECK(GC_base(s[0]) == s[0] && ((char *)s[0])[15] == 1, "the object stored by GC_ptr_store_and_dirty was lost");
+    CHECK(GC_base(s[1]) == s[1] && ((char *)s[1])[15] == 2, "the object stored by the debug form was lost");
+}
+
+/* A root range outside every heap and data segment (the C heap), holding
+ * the only pointer to a counted object, keeps it until GC_clear_roots. */
+static void clear_roots(void) {
+    void **range = malloc(sizeof(void *));
+    GC_add_roots(range, range + 1);
+    range[0] = GC_REVEAL_POINTER(counted_object());
+    int before = finalized;
+    CHECK(collect_and_count() == before, "an object held by a GC_add_roots range was finalized");
+    GC_clear_roots();
+    CHECK(collect_and_count() == before + 1, "GC_clear_roots left the range a root");
+    free(range);
+}
+
+/* A library opened with GC_dlopen: its data segment is scanned. */
+static void dlopen_library(const char *path) {
+    void *lib = GC_dlopen(path, RTLD_NOW);
+    CHECK(lib, "GC_dlopen(%s): %s", path, dlerror());
+    void (*hold)(void *) = (void (*)(void *))dlsym(lib, "boehm_lib_hold");
+    CHECK(hold, "no boehm_lib_hold in %s", path);
+    hold(GC_REVEAL_POINTER(counted_object()));
+    int before = finalized;
+    CHECK(collect_and_count() == before, "an object held by a GC_dlopen library's data was finalized");
+    hold(NULL);
+    CHECK(collect_and_count() == before + 1, "the object was not finalized once the library let go");
+}
+
+static void quiet_warnings(void) {
+    GC_set_warn_proc(GC_ignore_warn_proc);
+    CHECK(GC_get_warn_proc() == GC_ignore_warn_proc, "GC_get_warn_proc");
+    static int not_in_the_heap;
+    /* Warns (a finalizer for a non-heap object), silently now. */
+    GC_register_finalizer(&not_in_the_heap, count_finalized, NULL, NULL, NULL);
+}
+
+int main(int argc, char **argv) {
+    CHECK(argc == 3 || argc == 4, "usage: boehm_extras HELPER_LIBRARY PARALLEL [one-marker]");
+    markers(atoi(argv[2]), argc == 4 && !strcmp(argv[3], "one-marker"));
+    malloc_many();
+    stubborn();
+    clear_roots();
+    dlopen_library(argv[1]);
+    quiet_warnings();
+    printf("ok\n");
+    return 0;
+}
