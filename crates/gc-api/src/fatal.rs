@@ -49,8 +49,15 @@ pub fn fatal(call: &str, message: &Message) -> ! {
 pub type AbortHook = unsafe extern "C" fn(*const core::ffi::c_char);
 
 /// Sets (or, with `None`, clears) the abort hook; returns the previous one.
+/// The hook is taken out before it runs, so a fatal error inside it (a
+/// call back into rgc, which holds its lock) aborts instead of recursing.
+///
+/// # Safety
+/// `hook` may be called from any thread that meets a fatal error, possibly
+/// with the collector lock held, with the line described at [`AbortHook`];
+/// it must be safe to call so until it is replaced.
 #[cfg(feature = "std")]
-pub fn set_abort_hook(hook: Option<AbortHook>) -> Option<AbortHook> {
+pub unsafe fn set_abort_hook(hook: Option<AbortHook>) -> Option<AbortHook> {
     abort_hook::set(hook)
 }
 
@@ -58,7 +65,7 @@ pub fn set_abort_hook(hook: Option<AbortHook>) -> Option<AbortHook> {
 ///
 /// | state | written by | read by | ordering |
 /// |---|---|---|---|
-/// | `HOOK` | [`set_abort_hook`], any thread | [`fatal`], any thread | acquire/release: the hook's code is the program's, loaded before it is set |
+/// | `HOOK` | [`set_abort_hook`]; [`fatal`], which takes it out before calling it | [`fatal`], any thread | acquire/release: the hook's code is the program's, loaded before it is set |
 #[cfg(feature = "std")]
 mod abort_hook {
     use super::{AbortHook, Message};
@@ -73,12 +80,13 @@ mod abort_hook {
     }
 
     pub fn call(call: &str, message: &Message) {
-        let hook = HOOK.load(Ordering::Acquire);
+        let hook = HOOK.swap(core::ptr::null_mut(), Ordering::AcqRel);
         if hook.is_null() {
             return;
         }
         let (line, _) = super::compose(call, message, 0);
-        // SAFETY: HOOK holds an `AbortHook` (see `set`); the line is
+        // SAFETY: HOOK held an `AbortHook` (see `set`), which its setter
+        // made safe to call here (`set_abort_hook`'s contract); the line is
         // NUL-terminated and outlives the call.
         unsafe { core::mem::transmute::<*mut (), AbortHook>(hook)(line.as_ptr().cast()) };
     }

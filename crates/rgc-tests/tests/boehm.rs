@@ -181,6 +181,9 @@ fn boehm_misuse() {
         ("abort_func_null", &["rgc: GC_set_abort_func: the abort function is NULL"]),
         ("end_stubborn_foreign", &["rgc: GC_debug_end_stubborn_change:", "does not point into an object"]),
         ("store_and_dirty_foreign", &["rgc: GC_debug_ptr_store_and_dirty:", "does not point into an object"]),
+        ("store_and_dirty_misaligned", &["rgc: GC_debug_ptr_store_and_dirty:", "not an aligned pointer slot"]),
+        ("store_and_dirty_past_end", &["rgc: GC_debug_ptr_store_and_dirty:", "not an aligned pointer slot"]),
+        ("abort_func_reenters", &["rgc: GC_free:", "abort func called with: rgc: GC_free:", "rgc: GC_malloc:"]),
     ];
     for (case, expect) in cases {
         let out = run(&exe, &[case], &[]);
@@ -189,6 +192,8 @@ fn boehm_misuse() {
         for e in *expect {
             assert!(stderr.contains(e), "misuse {case}: expected {e:?}\n{}", describe(&out));
         }
+        // An abort function runs once, even when it fails itself.
+        assert!(stderr.matches("abort func called").count() <= 1, "misuse {case}\n{}", describe(&out));
     }
 }
 

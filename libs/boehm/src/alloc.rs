@@ -355,7 +355,7 @@ pub extern "C" fn GC_end_stubborn_change(_p: *const c_void) {}
 /// as in bdwgc's debugging build).
 #[no_mangle]
 pub extern "C" fn GC_debug_end_stubborn_change(p: *const c_void) {
-    expect_inside_object("GC_debug_end_stubborn_change", p);
+    let _ = expect_inside_object("GC_debug_end_stubborn_change", p);
 }
 
 /// `GC_ptr_store_and_dirty`: `*p = q`, then [`GC_end_stubborn_change`].
@@ -370,20 +370,29 @@ pub unsafe extern "C" fn GC_ptr_store_and_dirty(p: *mut c_void, q: *const c_void
 }
 
 /// `GC_debug_ptr_store_and_dirty`: [`GC_ptr_store_and_dirty`] into a heap
-/// object only: a `p` outside every heap object is a fatal error naming it.
+/// object only: a `p` that is not an aligned pointer slot wholly inside a
+/// live heap object is a fatal error naming it.
 ///
 /// # Safety
 /// As for [`GC_ptr_store_and_dirty`].
 #[no_mangle]
 pub unsafe extern "C" fn GC_debug_ptr_store_and_dirty(p: *mut c_void, q: *const c_void) {
-    expect_inside_object("GC_debug_ptr_store_and_dirty", p);
-    // SAFETY: caller contract.
+    const CALL: &str = "GC_debug_ptr_store_and_dirty";
+    let base = expect_inside_object(CALL, p);
+    let size = enter(CALL).object_size(base.cast()).unwrap_or(0);
+    let slot = core::mem::size_of::<*mut c_void>();
+    if p as usize % slot != 0 || p as usize + slot > base as usize + size {
+        fatal!(CALL, p, " is not an aligned pointer slot inside the object at ", base);
+    }
+    // SAFETY: an aligned slot inside a live heap object (checked above).
     unsafe { *(p as *mut *const c_void) = q };
 }
 
-/// A fatal error naming `call` unless `p` points into a live heap object.
-fn expect_inside_object(call: &'static str, p: *const c_void) {
-    if enter(call).rt.heap().object_containing(p as usize).is_none() {
-        fatal!(call, p, " does not point into an object of the collected heap");
+/// The start of the live heap object `p` points into, or a fatal error
+/// naming `call`.
+fn expect_inside_object(call: &'static str, p: *const c_void) -> *mut u8 {
+    match enter(call).rt.heap().object_containing(p as usize) {
+        Some(base) => base,
+        None => fatal!(call, p, " does not point into an object of the collected heap"),
     }
 }

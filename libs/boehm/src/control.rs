@@ -327,13 +327,17 @@ pub extern "C" fn GC_ignore_warn_proc(_msg: *mut c_char, _arg: GcWord) {}
 /// A null `f` is a fatal error, as bdwgc requires one.
 #[no_mangle]
 pub extern "C" fn GC_set_abort_func(f: Option<AbortFn>) {
-    let Some(f) = f else { fatal!("GC_set_abort_func", "the abort function is NULL") };
+    if f.is_none() {
+        fatal!("GC_set_abort_func", "the abort function is NULL");
+    }
     GC_on_abort.set(f);
     ensure_init();
 }
 
+/// `GC_get_abort_func`: what `GC_on_abort` holds (NULL only if the
+/// program wrote NULL there).
 #[no_mangle]
-pub extern "C" fn GC_get_abort_func() -> AbortFn {
+pub extern "C" fn GC_get_abort_func() -> Option<AbortFn> {
     GC_on_abort.get()
 }
 

@@ -68,9 +68,10 @@ pub static GC_finalizer_notifier: CVar<Option<NotifierFn>> = CVar::new(None);
 #[no_mangle]
 pub static GC_parallel: CVar<i32> = CVar::new(0);
 /// `GC_on_abort`: called with the message of a fatal error before the
-/// process aborts (rgc has printed the message already). Never null.
+/// process aborts (rgc has printed the message already); C may write
+/// NULL here directly, which calls nothing.
 #[no_mangle]
-pub static GC_on_abort: CVar<AbortFn> = CVar::new(default_on_abort);
+pub static GC_on_abort: CVar<Option<AbortFn>> = CVar::new(Some(default_on_abort));
 /// `GC_abort_func`.
 pub type AbortFn = unsafe extern "C" fn(*const c_char);
 /// `GC_set_markers_count`'s value before `GC_init` (0: rgc's default,
@@ -113,7 +114,10 @@ pub fn init() {
         if MARKERS_REQUESTED.get() != 0 {
             cfg.markers = MARKERS_REQUESTED.get().min(gc_api::config::MAX_MARKERS as u32);
         }
-        gc_api::fatal::set_abort_hook(Some(call_on_abort));
+        // SAFETY: `call_on_abort` may run on any thread, with the lock
+        // held: it only calls what the program put in GC_on_abort, as
+        // bdwgc does.
+        unsafe { gc_api::fatal::set_abort_hook(Some(call_on_abort)) };
         if let Some(initial) = env_size("GC_INITIAL_HEAP_SIZE") {
             cfg.heap_initial = initial;
         }
@@ -216,9 +220,12 @@ extern "C" {
 /// The abort hook rgc's fatal errors call: whatever `GC_on_abort` holds
 /// now (C may have written the variable directly).
 unsafe extern "C" fn call_on_abort(msg: *const c_char) {
-    // SAFETY: the hook's contract (`gc_api::fatal::AbortHook`): a
-    // NUL-terminated line; GC_on_abort holds a function of that type.
-    unsafe { (GC_on_abort.get())(msg) }
+    if let Some(f) = GC_on_abort.get() {
+        // SAFETY: the hook's contract (`gc_api::fatal::AbortHook`): a
+        // NUL-terminated line; GC_on_abort holds null or a function of
+        // that type.
+        unsafe { f(msg) }
+    }
 }
 
 /// bdwgc's default prints the message; rgc's fatal path has printed it

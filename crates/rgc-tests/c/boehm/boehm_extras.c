@@ -46,13 +46,18 @@ static void malloc_many(void) {
     int n = 0;
     for (void *p = list; p; p = GC_NEXT(p), n++) {
         CHECK(GC_base(p) == p && GC_size(p) >= 24, "element %d: base %p size %zu", n, GC_base(p), GC_size(p));
+        for (size_t i = sizeof(void *); i < 24; i++) CHECK(((unsigned char *)p)[i] == 0, "element %d not zeroed", n);
         memset((char *)p + sizeof(void *), 0x5a, 24 - sizeof(void *));
     }
-    CHECK(n >= 1 && n <= 64, "GC_malloc_many returned %d objects", n);
+    CHECK(n >= 2 && n <= 64, "GC_malloc_many(24) returned %d objects (about 4 KB, at most 64)", n);
     collect_and_count();
+    /* Cells freed by that collection would be handed out again now. */
+    for (int i = 0; i < 1000; i++) memset(GC_MALLOC(24), 0xa5, 24);
     int m = 0;
-    for (void *p = list; p; p = GC_NEXT(p), m++)
+    for (void *p = list; p; p = GC_NEXT(p), m++) {
+        CHECK(GC_base(p) == p, "element %d is no longer an object", m);
         for (size_t i = sizeof(void *); i < 24; i++) CHECK(((unsigned char *)p)[i] == 0x5a, "element %d changed", m);
+    }
     CHECK(m == n, "the list held %d objects after a collection, %d before", m, n);
     void *tiny = GC_malloc_many(1); /* each element still holds its link */
     CHECK(tiny && GC_size(tiny) >= sizeof(void *), "GC_malloc_many(1) gave %zu-byte objects", GC_size(tiny));

@@ -11,6 +11,13 @@ static void report_abort(const char *msg) {
     fprintf(stderr, "abort func called with: %s\n", msg);
 }
 
+/* An abort function that calls back into the collector, whose lock the
+ * failing call still holds: that second error must abort, not recurse. */
+static void reenter_on_abort(const char *msg) {
+    fprintf(stderr, "abort func called with: %s\n", msg);
+    GC_MALLOC(8);
+}
+
 int main(int argc, char **argv) {
     CHECK(argc == 2, "usage: boehm_misuse CASE");
     const char *c = argv[1];
@@ -26,6 +33,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "abort_func_null")) GC_set_abort_func(NULL);
     else if (!strcmp(c, "end_stubborn_foreign")) GC_debug_end_stubborn_change(&local);
     else if (!strcmp(c, "store_and_dirty_foreign")) { void *slot; GC_debug_ptr_store_and_dirty(&slot, GC_MALLOC(8)); }
+    else if (!strcmp(c, "store_and_dirty_misaligned")) GC_debug_ptr_store_and_dirty((char *)GC_MALLOC(32) + 4, NULL);
+    else if (!strcmp(c, "store_and_dirty_past_end")) GC_debug_ptr_store_and_dirty((char *)GC_MALLOC(12) + 8, NULL);
+    else if (!strcmp(c, "abort_func_reenters")) { GC_set_abort_func(reenter_on_abort); GC_FREE(&local); }
     else if (!strcmp(c, "other_thread")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
     else { fprintf(stderr, "unknown case %s\n", c); return 2; }
     printf("misuse case %s was not detected\n", c);
