@@ -109,9 +109,11 @@ pub extern "C" fn GC_free(p: *mut c_void) {
     }
     let mut c = enter("GC_free");
     expect_base(&mut c, "GC_free", p);
+    let size = c.object_size(p.cast()).unwrap_or(0);
     let gc = &mut *c;
     // SAFETY: validated as a live object; the client gives up its pointer.
     unsafe { gc.plan.free(&mut gc.rt, p.cast()) };
+    crate::state::count_explicitly_freed(size, gc.rt.counters().collections);
 }
 
 /// `GC_realloc`: resizes in place when the object's cell has room, else

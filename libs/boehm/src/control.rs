@@ -3,8 +3,9 @@
 
 use crate::finalize::{after_possible_collection, GC_SUCCESS};
 use crate::state::{
-    ensure_init, enter, init, is_initialised, warn_text, AbortFn, GC_all_interior_pointers, GC_on_abort, GC_oom_fn,
-    GC_parallel, GcWord, OomFn, WarnProc, FREE_SPACE_DIVISOR, MARKERS_REQUESTED, WARN_PROC,
+    ensure_init, enter, explicitly_freed_since, init, is_initialised, warn_text, AbortFn, GC_all_interior_pointers,
+    GC_non_gc_bytes, GC_on_abort, GC_oom_fn, GC_parallel, GcWord, OomFn, WarnProc, FORCE_UNMAP_ON_GCOLLECT,
+    FREE_SPACE_DIVISOR, MARKERS_REQUESTED, WARN_PROC,
 };
 use core::ffi::{c_char, c_int, c_uint, c_void};
 use gc_api::collector::Collector;
@@ -178,6 +179,54 @@ pub extern "C" fn GC_get_total_bytes() -> usize {
 #[no_mangle]
 pub extern "C" fn GC_get_unmapped_bytes() -> usize {
     0
+}
+
+/// `GC_get_memory_use`: heap bytes in use, the heap less its free bytes.
+#[no_mangle]
+pub extern "C" fn GC_get_memory_use() -> usize {
+    GC_get_heap_size().saturating_sub(GC_get_free_bytes())
+}
+
+/// `GC_get_obtained_from_os_bytes`: the most heap and side-table memory
+/// the collector has held at once (it never decreases).
+#[no_mangle]
+pub extern "C" fn GC_get_obtained_from_os_bytes() -> usize {
+    let s = enter("GC_get_obtained_from_os_bytes").stats();
+    (s.peak_heap_size + s.metadata_bytes) as usize
+}
+
+/// `GC_get_expl_freed_bytes_since_gc`: bytes `GC_free` released since the
+/// last collection (the objects' requested sizes).
+#[no_mangle]
+pub extern "C" fn GC_get_expl_freed_bytes_since_gc() -> usize {
+    explicitly_freed_since(enter("GC_get_expl_freed_bytes_since_gc").rt.counters().collections)
+}
+
+/// `GC_get_full_gc_total_time`: milliseconds spent in collections so far
+/// (every rgc collection here is a full one).
+#[no_mangle]
+pub extern "C" fn GC_get_full_gc_total_time() -> core::ffi::c_ulong {
+    (enter("GC_get_full_gc_total_time").stats().total_pause_ns / 1_000_000) as core::ffi::c_ulong
+}
+
+#[no_mangle]
+pub extern "C" fn GC_set_non_gc_bytes(bytes: GcWord) {
+    GC_non_gc_bytes.set(bytes);
+}
+#[no_mangle]
+pub extern "C" fn GC_get_non_gc_bytes() -> GcWord {
+    GC_non_gc_bytes.get()
+}
+
+/// `GC_set_force_unmap_on_gcollect`: kept only; rgc returns free memory
+/// to the system at the end of every collection.
+#[no_mangle]
+pub extern "C" fn GC_set_force_unmap_on_gcollect(on: c_int) {
+    FORCE_UNMAP_ON_GCOLLECT.set(on);
+}
+#[no_mangle]
+pub extern "C" fn GC_get_force_unmap_on_gcollect() -> c_int {
+    FORCE_UNMAP_ON_GCOLLECT.get()
 }
 
 #[no_mangle]

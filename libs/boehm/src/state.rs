@@ -78,6 +78,36 @@ pub type AbortFn = unsafe extern "C" fn(*const c_char);
 /// one marker per core, at most `gc_api::config::MAX_MARKERS`).
 pub static MARKERS_REQUESTED: CVar<u32> = CVar::new(0);
 
+/// `GC_non_gc_bytes`: bytes the program says it holds outside the
+/// collected heap. bdwgc weighs them in its heap growth; rgc only keeps
+/// the value (`GC_get_non_gc_bytes`, `GC_get_prof_stats`).
+#[no_mangle]
+pub static GC_non_gc_bytes: CVar<GcWord> = CVar::new(0);
+/// `GC_set_force_unmap_on_gcollect`'s value: kept only, since rgc returns
+/// free memory to the system at the end of every collection anyway.
+pub static FORCE_UNMAP_ON_GCOLLECT: CVar<i32> = CVar::new(0);
+/// Bytes `GC_free` released since the collection numbered in the second
+/// field (`GC_get_expl_freed_bytes_since_gc`).
+static EXPLICITLY_FREED: CVar<(GcWord, u64)> = CVar::new((0, 0));
+
+/// Counts `bytes` freed by `GC_free` when the collector has completed
+/// `collections` collections.
+pub fn count_explicitly_freed(bytes: usize, collections: u64) {
+    let (freed, at) = EXPLICITLY_FREED.get();
+    EXPLICITLY_FREED.set((if at == collections { freed } else { 0 } + bytes, collections));
+}
+
+/// Bytes `GC_free` released since the last collection, which completed
+/// `collections` collections.
+pub fn explicitly_freed_since(collections: u64) -> GcWord {
+    let (freed, at) = EXPLICITLY_FREED.get();
+    if at == collections {
+        freed
+    } else {
+        0
+    }
+}
+
 pub static WARN_PROC: CVar<WarnProc> = CVar::new(default_warn_proc);
 /// `GC_PRINT_STATS` was set: one line per collection on stderr.
 pub static PRINT_STATS: AtomicBool = AtomicBool::new(false);

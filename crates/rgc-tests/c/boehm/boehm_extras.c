@@ -1,6 +1,7 @@
 /* The smaller entry points: GC_malloc_many, the stubborn calls,
- * GC_ptr_store_and_dirty, GC_clear_roots, GC_dlopen, the marker counts and
- * GC_ignore_warn_proc (GC_set_abort_func is in boehm_misuse.c).
+ * GC_ptr_store_and_dirty, GC_clear_roots, GC_dlopen, the marker counts, the
+ * usage queries and GC_ignore_warn_proc (GC_set_abort_func is in
+ * boehm_misuse.c).
  *
  * Usage: boehm_extras HELPER_LIBRARY PARALLEL [one-marker]: checks that
  * GC_get_parallel is PARALLEL after GC_init, having asked for one marker
@@ -105,6 +106,37 @@ static void dlopen_library(const char *path) {
     CHECK(collect_and_count() == before + 1, "the object was not finalized once the library let go");
 }
 
+/* The usage queries against what the program did. */
+static void queries(void) {
+    GC_gcollect();
+    CHECK(GC_get_expl_freed_bytes_since_gc() == 0, "freed bytes right after a collection: %zu",
+          GC_get_expl_freed_bytes_since_gc());
+    GC_disable(); /* no collection may reset the count below */
+    GC_FREE(GC_MALLOC(100));
+    GC_FREE(GC_MALLOC_ATOMIC(28));
+    CHECK(GC_get_expl_freed_bytes_since_gc() == 128, "GC_free released %zu bytes, not 128",
+          GC_get_expl_freed_bytes_since_gc());
+    GC_enable();
+    GC_gcollect();
+    CHECK(GC_get_expl_freed_bytes_since_gc() == 0, "a collection did not reset the freed bytes");
+
+    void *keep = GC_MALLOC(64 * 1024); /* live: the heap is not empty */
+    size_t use = GC_get_memory_use();
+    CHECK(use > 0 && use <= GC_get_heap_size(), "memory use %zu, heap %zu", use, GC_get_heap_size());
+    size_t obtained = GC_get_obtained_from_os_bytes();
+    CHECK(obtained >= GC_get_heap_size(), "obtained %zu below the heap %zu", obtained, GC_get_heap_size());
+    CHECK(GC_get_full_gc_total_time() < 60 * 1000, "%lu ms collecting", GC_get_full_gc_total_time());
+
+    GC_set_non_gc_bytes(12345);
+    CHECK(GC_get_non_gc_bytes() == 12345 && GC_non_gc_bytes == 12345, "GC_non_gc_bytes");
+    GC_non_gc_bytes = 7;
+    CHECK(GC_get_non_gc_bytes() == 7, "a direct write to GC_non_gc_bytes was not seen");
+    GC_set_force_unmap_on_gcollect(1);
+    CHECK(GC_get_force_unmap_on_gcollect() == 1, "GC_get_force_unmap_on_gcollect");
+    GC_gcollect();
+    GC_noop1((GC_word)keep);
+}
+
 static void quiet_warnings(void) {
     GC_set_warn_proc(GC_ignore_warn_proc);
     CHECK(GC_get_warn_proc() == GC_ignore_warn_proc, "GC_get_warn_proc");
@@ -120,6 +152,7 @@ int main(int argc, char **argv) {
     stubborn();
     clear_roots();
     dlopen_library(argv[1]);
+    queries();
     quiet_warnings();
     printf("ok\n");
     return 0;

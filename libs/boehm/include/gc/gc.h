@@ -284,6 +284,22 @@ GC_API size_t GC_CALL GC_get_bytes_since_gc(void);
 GC_API size_t GC_CALL GC_get_total_bytes(void);
 GC_API void GC_CALL GC_get_heap_usage_safe(GC_word *heap_size, GC_word *free_bytes, GC_word *unmapped_bytes,
                                            GC_word *bytes_since_gc, GC_word *total_bytes);
+/* Heap bytes in use (the heap less its free bytes). */
+GC_API size_t GC_CALL GC_get_memory_use(void);
+/* The most heap and side-table memory held at once; never decreases. */
+GC_API size_t GC_CALL GC_get_obtained_from_os_bytes(void);
+/* Bytes GC_free released since the last collection (requested sizes). */
+GC_API size_t GC_CALL GC_get_expl_freed_bytes_since_gc(void);
+/* Milliseconds spent collecting so far (every collection is a full one). */
+GC_API unsigned long GC_CALL GC_get_full_gc_total_time(void);
+/* Bytes the program holds outside the collected heap: kept, not used (bdwgc
+ * weighs them in its heap growth). */
+GC_API GC_word GC_non_gc_bytes;
+GC_API void GC_CALL GC_set_non_gc_bytes(GC_word);
+GC_API GC_word GC_CALL GC_get_non_gc_bytes(void);
+/* Kept only: free memory goes back to the system after every collection. */
+GC_API void GC_CALL GC_set_force_unmap_on_gcollect(int);
+GC_API int GC_CALL GC_get_force_unmap_on_gcollect(void);
 /* Collections completed. */
 GC_API GC_word GC_gc_no;
 GC_API GC_word GC_CALL GC_get_gc_no(void);
