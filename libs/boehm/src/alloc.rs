@@ -380,8 +380,7 @@ pub unsafe extern "C" fn GC_ptr_store_and_dirty(p: *mut c_void, q: *const c_void
 #[no_mangle]
 pub unsafe extern "C" fn GC_debug_ptr_store_and_dirty(p: *mut c_void, q: *const c_void) {
     const CALL: &str = "GC_debug_ptr_store_and_dirty";
-    let base = expect_inside_object(CALL, p);
-    let size = enter(CALL).object_size(base.cast()).unwrap_or(0);
+    let (base, size) = expect_inside_object(CALL, p);
     let slot = core::mem::size_of::<*mut c_void>();
     if p as usize % slot != 0 || p as usize + slot > base as usize + size {
         fatal!(CALL, p, " is not an aligned pointer slot inside the object at ", base);
@@ -390,11 +389,12 @@ pub unsafe extern "C" fn GC_debug_ptr_store_and_dirty(p: *mut c_void, q: *const 
     unsafe { *(p as *mut *const c_void) = q };
 }
 
-/// The start of the live heap object `p` points into, or a fatal error
-/// naming `call`.
-fn expect_inside_object(call: &'static str, p: *const c_void) -> *mut u8 {
-    match enter(call).rt.heap().object_containing(p as usize) {
-        Some(base) => base,
+/// The start and size of the live heap object `p` points into, or a
+/// fatal error naming `call`.
+fn expect_inside_object(call: &'static str, p: *const c_void) -> (*mut u8, usize) {
+    let mut c = enter(call);
+    match c.rt.heap().object_containing(p as usize) {
+        Some(base) => (base, c.object_size(base).unwrap_or(0)),
         None => fatal!(call, p, " does not point into an object of the collected heap"),
     }
 }
