@@ -135,7 +135,9 @@ pub const KNOBS: &[Knob] = &[
         field: "verify",
         default: 0,
         unit: "0/1",
-        doc: "Check the heap's invariants after every collection (slow).",
+        doc: "Check the heap's invariants after every collection (slow), free cells before every \
+              sweep and each one before the allocator takes it: a write past an object's end is \
+              reported naming that object.",
     },
     Knob {
         env: "RGC_META_BYTES",

@@ -106,7 +106,8 @@ impl Runtime {
         if !req.inline || !self.spans_enabled {
             return None;
         }
-        let by_size = req.type_id == gc_api::types::BYTES_TYPE || self.inline_arrays(req.type_id);
+        let untyped = req.type_id == gc_api::types::BYTES_TYPE || req.type_id == gc_api::types::WORDS_TYPE;
+        let by_size = untyped || self.inline_arrays(req.type_id);
         let class = if by_size {
             BYTES_SPANS.get((req.bytes + 15) >> 3)?.span as usize
         } else {
@@ -253,9 +254,14 @@ impl Runtime {
         unsafe { shadowstack::for_each_local(|l| l.black = on) };
     }
 
-    /// Settles every thread and empties its spans.
+    /// Settles every thread and empties its spans. Under the verifier, the
+    /// free cells are checked first: a sweep forgets free lists and spans,
+    /// and damage to them would go unseen (`crate::verify`).
     pub fn retire_all(&mut self) {
         self.stop_the_world();
+        if self.config.verifying() {
+            self.check_free_cells_or_abort();
+        }
         if !self.spans_enabled {
             return;
         }
@@ -435,10 +441,29 @@ pub unsafe fn alloc_unlocked(ctx: *mut Context, class: usize, header: Header, by
         local.settled[class] = start;
         span = Span { cursor: start, limit: end };
     }
+    ctx.spans[class] = span;
+    // SAFETY: the span is not empty (refilled just above).
+    unsafe { bump(ctx, class, header, bytes) }
+}
+
+/// `rgc.h`'s inline `rgc_alloc_in_span_` for Rust callers: the next cell of
+/// the calling thread's span of size class `class`, with `header` written,
+/// or null when the span is empty. No lock, no shared state.
+///
+/// # Safety
+/// `ctx` is the calling thread's context; `class` a small size class;
+/// `header` and `bytes` describe an object of that class.
+#[inline(always)]
+pub unsafe fn bump(ctx: &mut Context, class: usize, header: Header, bytes: usize) -> *mut u8 {
+    let span = &mut ctx.spans[class];
     let cell = span.cursor;
-    // SAFETY: a free, zeroed cell of the span, which holds whole cells.
+    if cell == span.limit {
+        return null_mut();
+    }
+    // SAFETY: a free, zeroed cell of the span, which holds whole cells
+    // of the class (heap invariant 6).
     unsafe {
-        ctx.spans[class] = Span { cursor: cell.add(size), limit: span.limit };
+        span.cursor = cell.add(CLASS_SIZES[class] as usize);
         ctx.allocated += bytes as u64;
         (cell as *mut Header).write(header);
         cell.add(HEADER)

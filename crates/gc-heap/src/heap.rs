@@ -15,10 +15,12 @@ use crate::view::{Geometry, MarkView};
 use alloc::boxed::Box;
 use core::ptr::null_mut;
 
+mod free_cells;
 mod holes;
 mod packed;
 mod spans;
 pub use crate::layout::MAX_PACKED_RUN_BLOCKS;
+pub use free_cells::Damage;
 pub use packed::PACKED_RUN_CHUNK;
 pub use spans::{free_run_in, mark_cells_before_publishing, settle_cells, settle_cells_atomic};
 
@@ -215,6 +217,13 @@ impl Heap {
         self.blocks_base
     }
     /// The address range of the blocks in use so far: every object lies in it.
+    /// Where every object the heap will ever hold lies: the blocks of the
+    /// whole reservation (bdwgc's plausible heap bounds).
+    pub fn reserved_range(&self) -> (usize, usize) {
+        let lo = self.blocks_base as usize;
+        (lo, lo + self.nblocks * BLOCK_SIZE)
+    }
+
     pub fn used_range(&self) -> (usize, usize) {
         let lo = self.blocks_base as usize;
         (lo, lo + self.frontier * BLOCK_SIZE)
@@ -566,6 +575,13 @@ impl Heap {
             let word = unsafe { (cell.add(at) as *const u64).read() };
             assert!(word == 0, "a free cell {cell:p} holds {word:#x} at byte {at} (invariant 6: free cells are zero)");
         }
+    }
+
+    /// True when size class `class` has a cell on its free list (a cell
+    /// [`Heap::free_object`] gave back, or one of a partly used block
+    /// linked for allocation outside spans).
+    pub fn has_listed_free_cell(&self, class: usize) -> bool {
+        !self.classes[class].free.is_null()
     }
 
     #[inline]

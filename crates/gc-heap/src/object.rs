@@ -68,12 +68,14 @@ impl Header {
     }
 
     /// The object's type ([`BYTES_TYPE`] or [`WORDS_TYPE`] for untyped objects).
+    /// A damaged header with [`SCANNED_BIT`] alone gives an id no type has
+    /// (ids stay below that bit), so the verifier reports it.
     #[inline]
     pub fn type_id(self) -> TypeId {
         match self.kind & WORDS_KIND {
-            0 => self.kind,
             BYTES_KIND => BYTES_TYPE,
-            _ => WORDS_TYPE,
+            WORDS_KIND => WORDS_TYPE,
+            _ => self.kind,
         }
     }
 

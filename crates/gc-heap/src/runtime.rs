@@ -865,6 +865,9 @@ impl Runtime {
         if req.type_id == gc_api::types::WEAKREF_TYPE && !gc_api::region::try_reserve(&mut self.weakrefs, 1) {
             return (core::ptr::null_mut(), 0);
         }
+        if self.config.verifying() {
+            self.check_next_free_cell(req);
+        }
         let (p, footprint) =
             self.heap.alloc_sized(req.bytes, Header::new(req.type_id, req.length, 0), self.allocate_black);
         if p.is_null() {
@@ -884,6 +887,17 @@ impl Runtime {
             self.finalizable.push(p);
         }
         (p, footprint)
+    }
+
+    /// Under the verifier, the free cell `req` is about to get, before the
+    /// allocator follows its link: a damaged one stops the program here,
+    /// naming the object before it, not later where the damage spreads.
+    #[cold]
+    fn check_next_free_cell(&self, req: &AllocRequest) {
+        let Some(class) = crate::layout::class_for_cell(crate::layout::cell_bytes(req.bytes)) else { return };
+        if let Err(d) = self.heap.check_free_list_head(class) {
+            gc_api::fatal!(req.call, crate::verify::damage_report(self, d));
+        }
     }
 
     /// Counts the object just allocated black (`alloc_sized` marked it).

@@ -10,7 +10,8 @@
 //! 3. every other attached thread's registers and C stack, as it published
 //!    them when it parked (`shadowstack::stack`);
 //! 4. the writable `PT_LOAD` segments (data and bss) of the executable and
-//!    of every loaded shared object (`dl_iterate_phdr`).
+//!    (unless the plan skips them: bdwgc's `GC_no_dls`) of every loaded
+//!    shared object (`dl_iterate_phdr`), less the excluded ranges.
 //!
 //! Not scanned: threads that are not attached, thread-local storage, and
 //! `malloc`ed memory.
@@ -25,7 +26,7 @@ use std::vec::Vec;
 /// (the runtime and plan, which live in static storage when the collector
 /// is a static), whose words point into the heap without being roots; the
 /// heap's base address alone would keep the first object alive forever.
-pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)]) {
+pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)], libraries: bool) {
     shadowstack::stack::with_registers_spilled(|spill| {
         let base = stack_base();
         // SAFETY: from a live local of this thread's stack up to its base:
@@ -47,7 +48,7 @@ pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)]) {
             rt.mark_ambiguous_range(l.stack_lo, l.stack_hi);
         })
     };
-    for (lo, hi) in writable_segments() {
+    for (lo, hi) in writable_segments(libraries) {
         for (lo, hi) in subtract(lo, hi, exclude) {
             // SAFETY: parts of writable PT_LOAD segments of loaded objects:
             // mapped and readable.
@@ -102,12 +103,12 @@ fn stack_base() -> usize {
 }
 
 /// The writable loaded segments of the executable and every shared object.
-fn writable_segments() -> Vec<(usize, usize)> {
+fn writable_segments(libraries: bool) -> Vec<(usize, usize)> {
     unsafe extern "C" fn each(info: *mut libc::dl_phdr_info, _size: usize, data: *mut libc::c_void) -> libc::c_int {
         // SAFETY: the loader passes a valid info for the duration of the
-        // call; `data` is the Vec below.
+        // call; `data` is the pair below.
         unsafe {
-            let ranges = &mut *(data as *mut Vec<(usize, usize)>);
+            let (ranges, libraries) = &mut *(data as *mut (Vec<(usize, usize)>, bool));
             let info = &*info;
             for i in 0..info.dlpi_phnum as usize {
                 let ph = &*info.dlpi_phdr.add(i);
@@ -116,11 +117,13 @@ fn writable_segments() -> Vec<(usize, usize)> {
                     ranges.push((lo, lo + ph.p_memsz as usize));
                 }
             }
+            // The loader lists the executable first: stop after it when
+            // the libraries are not scanned.
+            !*libraries as libc::c_int
         }
-        0
     }
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    // SAFETY: the callback only pushes to `ranges`, which outlives the call.
-    unsafe { libc::dl_iterate_phdr(Some(each), &mut ranges as *mut _ as *mut libc::c_void) };
-    ranges
+    let mut found: (Vec<(usize, usize)>, bool) = (Vec::new(), libraries);
+    // SAFETY: the callback only pushes to `found`, which outlives the call.
+    unsafe { libc::dl_iterate_phdr(Some(each), &mut found as *mut _ as *mut libc::c_void) };
+    found.0
 }

@@ -18,11 +18,39 @@ use gc_heap::mark::Source;
 use gc_heap::object::header;
 use gc_heap::{Gc, MarkHooks, Plan, Runtime};
 
+/// Leaked objects a collection lists in full ([`Conservative::find_leaks`]);
+/// the rest are only counted (bdwgc lists 40 as well).
+pub const LISTED_LEAKS: usize = 40;
+
+/// An object leak finding reported: allocated, unreachable, never freed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leak {
+    pub obj: usize,
+    pub bytes: usize,
+    /// Whether the object is scanned for pointers (`GC_malloc`), or not
+    /// (`GC_malloc_atomic`).
+    pub scanned: bool,
+}
+
 /// The conservative mark-sweep plan.
 #[derive(Default)]
 pub struct Conservative {
     /// Collection is off while this is non-zero (`GC_disable` nests).
     pub disabled: u32,
+    /// Collect only when asked (`GC_gcollect`), never because allocation
+    /// made one due or failed (`GC_set_disable_automatic_collection`).
+    pub only_on_request: bool,
+    /// Scan only the executable's data segments, not those of shared
+    /// libraries (`GC_no_dls`).
+    pub skip_libraries: bool,
+    /// Leak finding (`GC_find_leak`): each collection records the objects
+    /// it is about to free, which the program never freed itself.
+    pub find_leaks: bool,
+    /// The last collection's leaks: the first [`LISTED_LEAKS`], and how
+    /// many there were in all.
+    leaks: (Vec<Leak>, usize),
+    /// Parts of the data segments not scanned (`GC_exclude_static_roots`).
+    excluded: Vec<(usize, usize)>,
     /// Address ranges scanned word by word at every collection.
     root_ranges: Vec<(usize, usize)>,
     /// Objects that are roots until freed explicitly.
@@ -63,16 +91,31 @@ impl Plan for Conservative {
             true
         }
     }
+
+    fn poll(&mut self, rt: &mut Runtime) {
+        if !self.only_on_request {
+            self.collect(rt);
+        }
+    }
+
+    /// Collects once before the allocation is retried, unless collections
+    /// happen only on request.
+    fn alloc_failed(&mut self, rt: &mut Runtime, attempt: u32) -> bool {
+        attempt == 0 && !self.only_on_request && {
+            self.collect(rt);
+            true
+        }
+    }
 }
 
 impl MarkHooks for Conservative {
     fn mark_extra_roots(&mut self, rt: &mut Runtime) {
         let own = |p: usize, size: usize| (p, p + size);
-        let exclude = [
-            own(rt as *const Runtime as usize, core::mem::size_of::<Runtime>()),
-            own(self as *const Self as usize, core::mem::size_of::<Self>()),
-        ];
-        ambiguous_roots::mark_all(rt, &exclude);
+        let mut exclude = Vec::with_capacity(self.excluded.len() + 2);
+        exclude.push(own(rt as *const Runtime as usize, core::mem::size_of::<Runtime>()));
+        exclude.push(own(self as *const Self as usize, core::mem::size_of::<Self>()));
+        exclude.extend_from_slice(&self.excluded);
+        ambiguous_roots::mark_all(rt, &exclude, !self.skip_libraries);
         for &(lo, hi) in &self.root_ranges {
             // SAFETY: `add_root_range`'s contract keeps the range readable.
             unsafe { rt.mark_ambiguous_range(lo, hi) };
@@ -85,6 +128,9 @@ impl MarkHooks for Conservative {
 
     fn before_finalizers(&mut self, rt: &mut Runtime) {
         self.finalizers.run(rt);
+        if self.find_leaks {
+            self.record_leaks(rt);
+        }
     }
 }
 
@@ -135,6 +181,49 @@ impl Conservative {
     /// The registered root ranges (merged, in no particular order).
     pub fn root_ranges(&self) -> &[(usize, usize)] {
         &self.root_ranges
+    }
+
+    /// Stops scanning `[lo, hi)` of the data segments (the stacks, root
+    /// ranges and uncollectable objects are scanned as before).
+    pub fn exclude_static_range(&mut self, lo: usize, hi: usize) {
+        if lo < hi {
+            self.excluded.push((lo, hi));
+        }
+    }
+
+    /// Scans the whole data segments again.
+    pub fn clear_excluded_ranges(&mut self) {
+        self.excluded.clear();
+    }
+
+    /// After marking (finalizable objects and what they reach included):
+    /// every object still unmarked is garbage the sweep will free, and,
+    /// since `GC_free` removed the ones the program freed, a leak.
+    fn record_leaks(&mut self, rt: &Runtime) {
+        let (listed, count) = &mut self.leaks;
+        listed.clear();
+        *count = 0;
+        let heap = rt.heap();
+        heap.for_each_object(|obj| {
+            // SAFETY: for_each_object yields allocated objects; marking is done.
+            if unsafe { heap.is_marked(obj) } {
+                return;
+            }
+            *count += 1;
+            if listed.len() < LISTED_LEAKS {
+                // SAFETY: as above: a live header.
+                let h = unsafe { header(obj) };
+                // SAFETY: as above.
+                let bytes = unsafe { gc_heap::object::object_bytes(obj, rt.types()) };
+                listed.push(Leak { obj: obj as usize, bytes, scanned: h.bytes_len().is_none() || h.is_words() });
+            }
+        });
+    }
+
+    /// The leaks the last collection found (see [`Conservative::find_leaks`]):
+    /// the first [`LISTED_LEAKS`] and the total; empties the record.
+    pub fn take_leaks(&mut self) -> (Vec<Leak>, usize) {
+        core::mem::take(&mut self.leaks)
     }
 
     /// Makes `obj` a root until [`Conservative::free`] frees it.

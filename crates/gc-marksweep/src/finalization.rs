@@ -88,6 +88,18 @@ impl ObjectFinalizers {
         self.ready.len()
     }
 
+    /// Finalizers registered and not yet ready.
+    pub fn registered_count(&self) -> usize {
+        self.registered.len()
+    }
+
+    /// Makes every registered finalizer ready, reachable objects' too, in
+    /// address order (`GC_finalize_all`, for a program about to exit).
+    pub fn make_all_ready(&mut self) {
+        let all = core::mem::take(&mut self.registered);
+        self.ready.extend(all.into_iter().map(|(obj, reg)| (obj as *mut u8, reg)));
+    }
+
     /// Registers `link` to be cleared when `target` dies. False when
     /// `link` is already registered (its target is left unchanged).
     pub fn register_link(&mut self, link: *mut *mut c_void, target: *mut u8) -> bool {

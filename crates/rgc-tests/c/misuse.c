@@ -90,6 +90,18 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "foreign_field")) { Node *n = new_node(1); f[0] = n; n->left = malloc(64); rgc_collect(); }
     else if (!strcmp(c, "foreign_store")) { Node *n = new_node(1); f[0] = n; RGC_STORE(n, n->left, (Node *)malloc(64)); rgc_collect(); }
     else if (!strcmp(c, "interior_root")) { f[0] = (char *)new_node(1) + 8; rgc_collect(); }
+    /* 24 bytes past a Node's end: the next cell of a fresh block is free
+     * (in a span, or on refcount's free list), or (overrun_object) holds
+     * the second Node, whose header is overwritten. */
+    else if (!strcmp(c, "overrun_free")) { f[0] = new_node(1); memset((char *)f[0] + sizeof(Node), 0x5a, 24); rgc_verify_heap(); }
+    else if (!strcmp(c, "overrun_then_alloc")) { f[0] = new_node(1); memset((char *)f[0] + sizeof(Node), 0x5a, 24); f[1] = new_node(2); }
+    else if (!strcmp(c, "overrun_object")) {
+        f[0] = new_node(1);
+        f[1] = new_node(2);
+        CHECK((char *)f[1] == (char *)f[0] + sizeof(Node) + 8, "the two nodes are not neighbours");
+        memset((char *)f[0] + sizeof(Node), 0x5a, 24);
+        rgc_verify_heap();
+    }
     else if (!strcmp(c, "overflow")) { for (;;) rgc_frame_push(1000); }
     else if (!strcmp(c, "unattached_thread")) { pthread_t t; pthread_create(&t, NULL, thread_push, NULL); pthread_join(t, NULL); }
     else if (!strcmp(c, "second_thread")) { pthread_t t; pthread_create(&t, NULL, thread_attach, NULL); pthread_join(t, NULL); }

@@ -155,6 +155,37 @@ const MISUSES: &[Misuse] = &[
     m("huge_bytes", Aborts(&["rgc: rgc_alloc_bytes:", "size 1099511627776"])),
     Misuse { collects_only: true, ..m("foreign_root", Aborts(&["shadow-stack slot #0", "not a live rgc object"])) },
     Misuse { collects_only: true, ..m("interior_root", Aborts(&["shadow-stack slot #0", "not a live rgc object"])) },
+    m(
+        "overrun_free",
+        Aborts(&[
+            "rgc: heap verifier:",
+            "the free 40-byte cell",
+            "holds 0x5a5a5a5a5a5a5a5a",
+            "of type 'Node' (32 bytes), was probably written past its end",
+        ]),
+    ),
+    // refcount takes cells from free lists, which the verifying allocator
+    // checks before it follows a link (the others bump spans inline).
+    Misuse {
+        only_for: Some("refcount"),
+        env: &[("RGC_VERIFY", "1")],
+        ..m(
+            "overrun_then_alloc",
+            Aborts(&[
+                "rgc: rgc_alloc:",
+                "on a free list",
+                "of type 'Node' (32 bytes), was probably written past its end",
+            ]),
+        )
+    },
+    m(
+        "overrun_object",
+        Aborts(&[
+            "rgc: heap verifier:",
+            "unregistered type id",
+            "of type 'Node' (32 bytes), was probably written past its end",
+        ]),
+    ),
     // A plain store (no RGC_STORE) never reaches refcount's counts: its
     // verifier finds the field (a stored one is caught at the store, below).
     Misuse {

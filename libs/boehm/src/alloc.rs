@@ -4,13 +4,17 @@
 //! `RGC_VERIFY=1` to check the heap instead).
 
 use crate::finalize::after_possible_collection;
-use crate::state::{enter, out_of_memory, warn};
+use crate::state::{ensure_init, enter, extra_bytes, out_of_memory, warn};
 use core::ffi::{c_char, c_int, c_void};
+use gc_api::abi::INLINE_BYTES_MAX;
 use gc_api::collector::{AllocRequest, Collector};
 use gc_api::fatal;
 use gc_api::types::{BYTES_TYPE, MAX_BYTES_LEN, WORDS_TYPE};
-use gc_heap::object::header;
+use gc_heap::allocator::bump;
+use gc_heap::layout::GRANULE;
+use gc_heap::object::{header, Header};
 use gc_marksweep::ConservativeGc;
+use shadowstack::NO_SPAN;
 
 /// What an untyped object holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -21,14 +25,60 @@ pub enum Kind {
     Atomic,
 }
 
-/// Allocates a zeroed untyped object of `bytes`; `uncollectable` objects
-/// are roots until `GC_free`d. Returns `GC_oom_fn(bytes)` on failure.
+impl Kind {
+    /// The built-in untyped type of its objects.
+    #[inline]
+    fn type_id(self) -> gc_api::TypeId {
+        match self {
+            Kind::Scanned => WORDS_TYPE,
+            Kind::Atomic => BYTES_TYPE,
+        }
+    }
+}
+
+/// The size of the object a request for `bytes` gets, which `GC_size`
+/// reports: bdwgc's slack, the extra byte ([`extra_bytes`]) rounded up to
+/// rgc's granule (bdwgc rounds to 16 bytes; with rgc's 8-byte header that
+/// would cost GCBench's 32-byte nodes a 56-byte cell instead of 48: see
+/// `libs/boehm/README.md`). `None` past the 1 GiB limit of one object.
+pub fn granted_bytes(bytes: usize) -> Option<usize> {
+    let granted = bytes.checked_add(extra_bytes())?.checked_next_multiple_of(GRANULE)?;
+    (granted <= MAX_BYTES_LEN).then_some(granted)
+}
+
+/// A zeroed collectable object of `bytes`: the next cell of the calling
+/// thread's span when it has one (what rgc.h's inline `rgc_alloc_bytes`
+/// does, in a few instructions), else [`allocate`].
+#[inline(always)]
+fn collectable(call: &'static str, bytes: usize, kind: Kind) -> *mut c_void {
+    if bytes <= INLINE_BYTES_MAX {
+        let granted = (bytes + extra_bytes()).next_multiple_of(GRANULE);
+        let Some(spans) = ConservativeGc::BYTES_SPANS.get((granted + 15) >> 3) else {
+            return allocate(call, bytes, kind, false);
+        };
+        let class = spans.span as usize;
+        // SAFETY: the calling thread's context. Its spans are empty before
+        // `GC_init`, in torture mode and on threads that are not attached,
+        // which then take `allocate`'s checks; an untyped object of
+        // `granted` bytes belongs to the span of its size.
+        let p = unsafe { bump(&mut *shadowstack::current(), class, Header::new(kind.type_id(), granted, 0), granted) };
+        if !p.is_null() {
+            return p.cast();
+        }
+    }
+    allocate(call, bytes, kind, false)
+}
+
+/// Allocates a zeroed untyped object of `bytes` (and the slack of
+/// [`granted_bytes`]); `uncollectable` objects are roots until `GC_free`d.
+/// Returns `GC_oom_fn(bytes)` on failure.
 pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: bool) -> *mut c_void {
-    if bytes > MAX_BYTES_LEN {
+    ensure_init(); // GC_all_interior_pointers decides the slack from then on
+    let Some(granted) = granted_bytes(bytes) else {
         warn("rgc: one object is limited to 1 GiB - 1 bytes; a request for %lu bytes fails", bytes);
         return out_of_memory(bytes);
-    }
-    let p = try_allocate(call, bytes, kind, uncollectable);
+    };
+    let p = try_allocate(call, granted, kind, uncollectable);
     if p.is_null() {
         return out_of_memory(bytes);
     }
@@ -38,10 +88,33 @@ pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
 /// [`allocate`] of at most `MAX_BYTES_LEN` bytes, null where it would call
 /// `GC_oom_fn`.
 fn try_allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: bool) -> *mut c_void {
-    let type_id = if kind == Kind::Scanned { WORDS_TYPE } else { BYTES_TYPE };
-    let req = AllocRequest { type_id, length: bytes, bytes, call, inline: false };
+    let type_id = kind.type_id();
+    // A small collectable object comes from the thread's span, as rgc.h's
+    // inline `rgc_alloc_bytes` does: no collector lock, no locked
+    // instruction. Uncollectable ones are recorded under the lock.
+    let small = !uncollectable && bytes <= INLINE_BYTES_MAX;
+    let class = ConservativeGc::BYTES_SPANS.get((bytes + 15) >> 3).map_or(NO_SPAN, |c| c.span as usize);
+    if small {
+        let ctx = shadowstack::current();
+        // SAFETY: the calling thread's context; a non-zero key says it is
+        // attached and allocates from spans of this collector (torture
+        // mode and threads other than the initialising one have none).
+        if unsafe { (*ctx).alloc_key } != 0 {
+            // SAFETY: an untyped object of `bytes` belongs to the span of
+            // its size, like a byte buffer.
+            let p = unsafe { ConservativeGc::alloc_without_lock(ctx, class, type_id, bytes, bytes) };
+            if !p.is_null() {
+                return p.cast();
+            }
+        }
+    }
     let (p, collections) = {
         let mut c = enter(call);
+        // Cells `GC_free` gave back come first, before the span is refilled:
+        // a program that frees what it allocates (with the collector
+        // disabled, say) reuses them as under bdwgc instead of growing.
+        let inline = small && !c.rt.heap().has_listed_free_cell(class);
+        let req = AllocRequest { type_id, length: bytes, bytes, call, inline };
         // SAFETY: built-in untyped types take their length in bytes.
         let p = unsafe { c.alloc(&req) };
         if uncollectable && !p.is_null() {
@@ -75,11 +148,11 @@ fn expect_base(c: &mut ConservativeGc, call: &'static str, p: *mut c_void) -> Ki
 
 #[no_mangle]
 pub extern "C" fn GC_malloc(bytes: usize) -> *mut c_void {
-    allocate("GC_malloc", bytes, Kind::Scanned, false)
+    collectable("GC_malloc", bytes, Kind::Scanned)
 }
 #[no_mangle]
 pub extern "C" fn GC_malloc_atomic(bytes: usize) -> *mut c_void {
-    allocate("GC_malloc_atomic", bytes, Kind::Atomic, false)
+    collectable("GC_malloc_atomic", bytes, Kind::Atomic)
 }
 #[no_mangle]
 pub extern "C" fn GC_malloc_uncollectable(bytes: usize) -> *mut c_void {
@@ -93,11 +166,11 @@ pub extern "C" fn GC_malloc_atomic_uncollectable(bytes: usize) -> *mut c_void {
 /// (only pointers near the start) changes nothing.
 #[no_mangle]
 pub extern "C" fn GC_malloc_ignore_off_page(bytes: usize) -> *mut c_void {
-    allocate("GC_malloc_ignore_off_page", bytes, Kind::Scanned, false)
+    collectable("GC_malloc_ignore_off_page", bytes, Kind::Scanned)
 }
 #[no_mangle]
 pub extern "C" fn GC_malloc_atomic_ignore_off_page(bytes: usize) -> *mut c_void {
-    allocate("GC_malloc_atomic_ignore_off_page", bytes, Kind::Atomic, false)
+    collectable("GC_malloc_atomic_ignore_off_page", bytes, Kind::Atomic)
 }
 
 /// `GC_free`: frees `p` now (null is ignored). Misuse: `p` not the start
@@ -130,12 +203,13 @@ pub extern "C" fn GC_realloc(p: *mut c_void, bytes: usize) -> *mut c_void {
         GC_free(p);
         return core::ptr::null_mut();
     }
+    let granted = granted_bytes(bytes);
     let (kind, uncollectable, old_len) = {
         let mut c = enter(CALL);
         let kind = expect_base(&mut c, CALL, p);
         let gc = &mut *c;
         // SAFETY: a live untyped object (checked by expect_base).
-        if unsafe { gc.plan.resize_in_place(&mut gc.rt, p.cast(), bytes) } {
+        if granted.is_some_and(|g| unsafe { gc.plan.resize_in_place(&mut gc.rt, p.cast(), g) }) {
             return p;
         }
         // SAFETY: as above.
@@ -145,8 +219,10 @@ pub extern "C" fn GC_realloc(p: *mut c_void, bytes: usize) -> *mut c_void {
     // `p` stays reachable from this frame (a conservative root) meanwhile.
     let q = allocate(CALL, bytes, kind, uncollectable);
     if !q.is_null() {
-        // SAFETY: both objects hold at least min(old, new) bytes.
-        unsafe { core::ptr::copy_nonoverlapping(p as *const u8, q as *mut u8, old_len.min(bytes)) };
+        // SAFETY: `q` is a fresh object of `granted` bytes (allocate
+        // succeeded, so the size is within the limit), `p` holds `old_len`.
+        let len = old_len.min(granted.unwrap_or(bytes));
+        unsafe { core::ptr::copy_nonoverlapping(p as *const u8, q as *mut u8, len) };
         GC_free(p);
     }
     q
@@ -238,11 +314,11 @@ pub unsafe extern "C" fn GC_posix_memalign(out: *mut *mut c_void, align: usize, 
 
 #[no_mangle]
 pub extern "C" fn GC_debug_malloc(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
-    allocate("GC_debug_malloc", bytes, Kind::Scanned, false)
+    collectable("GC_debug_malloc", bytes, Kind::Scanned)
 }
 #[no_mangle]
 pub extern "C" fn GC_debug_malloc_atomic(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
-    allocate("GC_debug_malloc_atomic", bytes, Kind::Atomic, false)
+    collectable("GC_debug_malloc_atomic", bytes, Kind::Atomic)
 }
 #[no_mangle]
 pub extern "C" fn GC_debug_malloc_uncollectable(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
@@ -258,7 +334,7 @@ pub extern "C" fn GC_debug_malloc_atomic_uncollectable(
 }
 #[no_mangle]
 pub extern "C" fn GC_debug_malloc_ignore_off_page(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
-    allocate("GC_debug_malloc_ignore_off_page", bytes, Kind::Scanned, false)
+    collectable("GC_debug_malloc_ignore_off_page", bytes, Kind::Scanned)
 }
 #[no_mangle]
 pub extern "C" fn GC_debug_malloc_atomic_ignore_off_page(
@@ -266,7 +342,7 @@ pub extern "C" fn GC_debug_malloc_atomic_ignore_off_page(
     _file: *const c_char,
     _line: c_int,
 ) -> *mut c_void {
-    allocate("GC_debug_malloc_atomic_ignore_off_page", bytes, Kind::Atomic, false)
+    collectable("GC_debug_malloc_atomic_ignore_off_page", bytes, Kind::Atomic)
 }
 #[no_mangle]
 pub extern "C" fn GC_debug_realloc(p: *mut c_void, bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
@@ -309,10 +385,9 @@ const MANY_BYTES: usize = 4096;
 #[no_mangle]
 pub extern "C" fn GC_malloc_many(bytes: usize) -> *mut c_void {
     const CALL: &str = "GC_malloc_many";
-    let size = bytes.max(core::mem::size_of::<*mut c_void>());
-    if size > MAX_BYTES_LEN {
+    let Some(size) = granted_bytes(bytes.max(core::mem::size_of::<*mut c_void>())) else {
         return allocate(CALL, bytes, Kind::Scanned, false);
-    }
+    };
     let count = (MANY_BYTES / size).clamp(1, MANY_MAX_OBJECTS);
     let mut head: *mut c_void = core::ptr::null_mut();
     for _ in 0..count {
@@ -336,11 +411,11 @@ pub extern "C" fn GC_malloc_many(bytes: usize) -> *mut c_void {
 /// objects either).
 #[no_mangle]
 pub extern "C" fn GC_malloc_stubborn(bytes: usize) -> *mut c_void {
-    allocate("GC_malloc_stubborn", bytes, Kind::Scanned, false)
+    collectable("GC_malloc_stubborn", bytes, Kind::Scanned)
 }
 #[no_mangle]
 pub extern "C" fn GC_debug_malloc_stubborn(bytes: usize, _file: *const c_char, _line: c_int) -> *mut c_void {
-    allocate("GC_debug_malloc_stubborn", bytes, Kind::Scanned, false)
+    collectable("GC_debug_malloc_stubborn", bytes, Kind::Scanned)
 }
 /// `GC_change_stubborn`: nothing to do.
 #[no_mangle]

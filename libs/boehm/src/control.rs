@@ -2,6 +2,7 @@
 //! warning and out-of-memory hooks, and the thread entry points.
 
 use crate::finalize::{after_possible_collection, GC_SUCCESS};
+use crate::knobs::GC_dont_gc;
 use crate::state::{
     ensure_init, enter, explicitly_freed_since, init, is_initialised, warn_text, AbortFn, GC_all_interior_pointers,
     GC_non_gc_bytes, GC_on_abort, GC_oom_fn, GC_parallel, GcWord, OomFn, WarnProc, FORCE_UNMAP_ON_GCOLLECT,
@@ -80,26 +81,38 @@ pub extern "C" fn GC_collect_a_little() -> c_int {
     0
 }
 
+/// `GC_disable`: one more reason not to collect (`GC_dont_gc`).
 #[no_mangle]
 pub extern "C" fn GC_disable() {
-    enter("GC_disable").plan.disabled += 1;
+    ensure_init();
+    GC_dont_gc.set(GC_dont_gc.get().saturating_add(1));
 }
 
 /// `GC_enable`: undoes one `GC_disable`. Misuse: more enables than disables
 /// is a fatal error.
 #[no_mangle]
 pub extern "C" fn GC_enable() {
-    let mut c = enter("GC_enable");
-    if c.plan.disabled == 0 {
+    ensure_init();
+    if GC_dont_gc.get() <= 0 {
         fatal!("GC_enable", "called more times than GC_disable (collection is already enabled)");
     }
-    c.plan.disabled -= 1;
+    GC_dont_gc.set(GC_dont_gc.get() - 1);
 }
 
 #[no_mangle]
 pub extern "C" fn GC_is_disabled() -> c_int {
-    (enter("GC_is_disabled").plan.disabled != 0) as c_int
+    ensure_init();
+    (GC_dont_gc.get() != 0) as c_int
 }
+
+/// `GC_start_incremental_collection`: nothing (see [`GC_enable_incremental`]).
+#[no_mangle]
+pub extern "C" fn GC_start_incremental_collection() {}
+
+/// `GC_start_performance_measurement`: nothing to start; rgc always
+/// counts the time collections take (`GC_get_full_gc_total_time`).
+#[no_mangle]
+pub extern "C" fn GC_start_performance_measurement() {}
 
 /// `GC_enable_incremental`: ignored. Boehm clients store pointers without
 /// a write barrier, so rgc's incremental collector cannot serve them; the
@@ -141,9 +154,7 @@ pub extern "C" fn GC_expand_hp(bytes: usize) -> c_int {
 /// has allocated heap / `divisor` bytes (rgc's growth_percent = 100 / divisor).
 #[no_mangle]
 pub extern "C" fn GC_set_free_space_divisor(divisor: GcWord) {
-    let divisor = divisor.max(1);
-    FREE_SPACE_DIVISOR.set(divisor);
-    enter("GC_set_free_space_divisor").rt.set_growth_percent((100 / divisor).max(1) as u32);
+    crate::knobs::set_divisor(&mut enter("GC_set_free_space_divisor"), divisor);
 }
 
 #[no_mangle]
@@ -323,6 +334,19 @@ pub extern "C" fn GC_clear_roots() {
     enter("GC_clear_roots").plan.clear_root_ranges();
 }
 
+/// `GC_exclude_static_roots`: stops scanning `[low, high)` of the data
+/// segments. An empty or inverted range is ignored.
+#[no_mangle]
+pub extern "C" fn GC_exclude_static_roots(low: *mut c_void, high: *mut c_void) {
+    enter("GC_exclude_static_roots").plan.exclude_static_range(low as usize, high as usize);
+}
+
+/// `GC_clear_exclusion_table`: scans the whole data segments again.
+#[no_mangle]
+pub extern "C" fn GC_clear_exclusion_table() {
+    enter("GC_clear_exclusion_table").plan.clear_excluded_ranges();
+}
+
 /// `GC_dlopen`: `dlopen`. Collections need no guard here (one thread),
 /// and a library's data segments are scanned from the next collection on.
 ///
@@ -488,6 +512,144 @@ pub unsafe extern "C" fn GC_pthread_join(thread: libc::pthread_t, out: *mut *mut
 pub unsafe extern "C" fn GC_pthread_detach(thread: libc::pthread_t) -> c_int {
     // SAFETY: forwarded contract.
     unsafe { libc::pthread_detach(thread) }
+}
+
+/// # Safety
+/// As for `pthread_cancel`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_pthread_cancel(thread: libc::pthread_t) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { libc::pthread_cancel(thread) }
+}
+
+/// # Safety
+/// As for `pthread_exit`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_pthread_exit(value: *mut c_void) -> ! {
+    // SAFETY: forwarded contract.
+    unsafe { libc::pthread_exit(value) }
+}
+
+/// # Safety
+/// As for `pthread_sigmask`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_pthread_sigmask(how: c_int, set: *const libc::sigset_t, old: *mut libc::sigset_t) -> c_int {
+    // SAFETY: forwarded contract.
+    unsafe { libc::pthread_sigmask(how, set, old) }
+}
+
+/// `GC_register_altstack`: nothing to record (rgc scans no signal stacks).
+#[no_mangle]
+pub extern "C" fn GC_register_altstack(_stack: *mut c_void, _size: GcWord, _alt: *mut c_void, _alt_size: GcWord) {}
+
+/// `GC_atfork_prepare`, `_parent`, `_child`: nothing to do; rgc prepares
+/// for `fork` itself (`pthread_atfork`), and with one thread in the Boehm
+/// layer no other thread can hold the collector across it.
+#[no_mangle]
+pub extern "C" fn GC_atfork_prepare() {}
+#[no_mangle]
+pub extern "C" fn GC_atfork_parent() {}
+#[no_mangle]
+pub extern "C" fn GC_atfork_child() {}
+/// `GC_set_handle_fork`: kept; see [`GC_atfork_prepare`].
+#[no_mangle]
+pub extern "C" fn GC_set_handle_fork(_value: c_int) {}
+
+/// `GC_fn_type`.
+pub type ClientFn = unsafe extern "C" fn(*mut c_void) -> *mut c_void;
+
+/// `GC_call_with_alloc_lock`: `f(arg)`. With one thread in the Boehm
+/// layer nothing can allocate meanwhile; `f` must not call `GC_`
+/// functions that allocate or collect (as in bdwgc).
+///
+/// # Safety
+/// `f` is callable with `arg`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_call_with_alloc_lock(f: ClientFn, arg: *mut c_void) -> *mut c_void {
+    // SAFETY: caller contract.
+    unsafe { f(arg) }
+}
+
+/// `GC_alloc_lock` and `GC_alloc_unlock`: nothing to lock (one thread).
+#[no_mangle]
+pub extern "C" fn GC_alloc_lock() {}
+#[no_mangle]
+pub extern "C" fn GC_alloc_unlock() {}
+
+/// `GC_do_blocking`: `f(arg)`. bdwgc stops scanning the thread's stack
+/// below this frame meanwhile, so that a thread blocked in a system call
+/// does not hold up collections; with one thread no collection can start
+/// while it blocks, and rgc scans the whole stack.
+///
+/// # Safety
+/// `f` is callable with `arg`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_do_blocking(f: ClientFn, arg: *mut c_void) -> *mut c_void {
+    // SAFETY: caller contract.
+    unsafe { f(arg) }
+}
+
+/// `GC_call_with_gc_active`: `f(arg)` (see [`GC_do_blocking`]).
+///
+/// # Safety
+/// `f` is callable with `arg`.
+#[no_mangle]
+pub unsafe extern "C" fn GC_call_with_gc_active(f: ClientFn, arg: *mut c_void) -> *mut c_void {
+    // SAFETY: caller contract.
+    unsafe { f(arg) }
+}
+
+/// `struct GC_stack_base` (x86-64 and aarch64: the base only).
+#[repr(C)]
+pub struct StackBase {
+    pub mem_base: *mut c_void,
+}
+
+/// `GC_get_stack_base`: the calling thread's stack base (its highest
+/// address); `GC_SUCCESS`.
+///
+/// # Safety
+/// `sb` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn GC_get_stack_base(sb: *mut StackBase) -> c_int {
+    // SAFETY: caller contract.
+    unsafe { (*sb).mem_base = shadowstack::stack::query_base() as *mut c_void };
+    GC_SUCCESS
+}
+
+/// `GC_stack_base_func`.
+pub type StackBaseFn = unsafe extern "C" fn(*mut StackBase, *mut c_void) -> *mut c_void;
+
+/// `GC_call_with_stack_base`: `f(&base, arg)` with the calling thread's
+/// stack base.
+///
+/// # Safety
+/// `f` is callable with those arguments.
+#[no_mangle]
+pub unsafe extern "C" fn GC_call_with_stack_base(f: StackBaseFn, arg: *mut c_void) -> *mut c_void {
+    let mut sb = StackBase { mem_base: shadowstack::stack::query_base() as *mut c_void };
+    // SAFETY: caller contract; `sb` lives across the call.
+    unsafe { f(&mut sb, arg) }
+}
+
+/// `GC_get_my_stackbottom`: fills `sb` with the calling thread's stack
+/// base and returns a non-null handle for `GC_set_stackbottom`.
+///
+/// # Safety
+/// `sb` is writable.
+#[no_mangle]
+pub unsafe extern "C" fn GC_get_my_stackbottom(sb: *mut StackBase) -> *mut c_void {
+    // SAFETY: caller contract.
+    unsafe { GC_get_stack_base(sb) };
+    shadowstack::current().cast()
+}
+
+/// `GC_set_stackbottom`: rgc finds each thread's stack base itself and
+/// does not scan coroutine stacks set this way; the call warns and changes
+/// nothing.
+#[no_mangle]
+pub extern "C" fn GC_set_stackbottom(_thread: *mut c_void, _sb: *const StackBase) {
+    crate::state::warn_text("rgc: GC_set_stackbottom is not supported (rgc scans each thread's own stack); ignored");
 }
 
 // ---- collection events ----------------------------------------------------------

@@ -32,7 +32,7 @@ pub fn after_possible_collection(collections: u64) {
 #[cold]
 fn after_collection(collections: u64) {
     GC_gc_no.set(collections as GcWord);
-    let ready = {
+    let (ready, (leaks, leak_count)) = {
         let mut c = enter("GC (after a collection)");
         if PRINT_STATS.load(Ordering::Relaxed) {
             let s = c.stats();
@@ -47,11 +47,17 @@ fn after_collection(collections: u64) {
             );
             gc_api::fatal::report("GC_PRINT_STATS", &gc_api::msg!(line));
         }
-        c.plan.finalizers.ready_count()
+        (c.plan.finalizers.ready_count(), c.plan.take_leaks())
     };
-    if ready == 0 {
-        return;
+    crate::debugging::report_leaks(&leaks, leak_count);
+    if ready != 0 {
+        run_or_announce();
     }
+}
+
+/// Runs the ready finalizers, or under `GC_finalize_on_demand` calls
+/// `GC_finalizer_notifier` instead.
+fn run_or_announce() {
     if GC_finalize_on_demand.get() != 0 {
         if let Some(notify) = GC_finalizer_notifier.get() {
             // SAFETY: installed by the client with this signature.
@@ -163,6 +169,18 @@ finalizer_entry_points! {
     GC_register_finalizer_ignore_self, GC_debug_register_finalizer_ignore_self, Order::IgnoreSelf;
     GC_register_finalizer_no_order, GC_debug_register_finalizer_no_order, Order::NoOrder;
     GC_register_finalizer_unreachable, GC_debug_register_finalizer_unreachable, Order::Unreachable;
+}
+
+/// `GC_finalize_all`: makes every registered finalizer ready, reachable
+/// objects' too, and runs them (unless `GC_finalize_on_demand`, as after
+/// a collection). For a program about to exit.
+#[no_mangle]
+pub extern "C" fn GC_finalize_all() {
+    if !is_initialised() {
+        return;
+    }
+    enter("GC_finalize_all").plan.finalizers.make_all_ready();
+    run_or_announce();
 }
 
 /// `GC_invoke_finalizers`: runs the ready finalizers; returns how many.

@@ -21,6 +21,11 @@
 //!    other thread gets a fatal error naming the call ([`state::enter`]).
 //! 3. Finalizers run outside the collector (never while it is entered),
 //!    and never nested in one another ([`finalize::invoke_all`]).
+//! 4. Small collectable objects come from the thread's allocation span
+//!    without entering the collector ([`alloc`]); every entry settles the
+//!    spans first ([`state::enter`]), because this layer reads the heap
+//!    directly (`GC_base`, `GC_size`, finalizer registration) and a cell
+//!    taken from a span is an object only once settled.
 //!
 //! Start reading at [`state`], then [`alloc`].
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -28,5 +33,8 @@
 
 pub mod alloc;
 pub mod control;
+pub mod debugging;
 pub mod finalize;
+pub mod knobs;
+pub mod printf;
 pub mod state;

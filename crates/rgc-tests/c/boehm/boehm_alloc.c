@@ -64,16 +64,27 @@ static void strings_and_alignment(void) {
     CHECK(GC_memalign(24, 8) == NULL, "GC_memalign rejects alignment 24");
 }
 
-/* GC_free returns the cell: a same-size allocation reuses it. */
+/* GC_free returns the cell: allocations of its size reuse it before the
+ * heap grows (rgc hands out the rest of the thread's span first, at most
+ * a block of cells), so a program that frees what it allocates runs in
+ * bounded memory with the collector disabled. */
 static void frees(void) {
+    GC_disable();
     void *p = GC_MALLOC(48);
     GC_FREE(p);
+    int reused = 0;
     /* (Under torture every allocation collects first, which may hand out
      * another free cell.) */
-    CHECK(bt_scale(GC_MALLOC(48) == p, 1), "a freed 48-byte cell is not reused");
+    for (int i = 0; i < 4096 / 48 + 1 && !reused; i++) reused = GC_MALLOC(48) == p;
+    CHECK(bt_scale(reused, 1), "a freed 48-byte cell is not reused within a block's worth of allocations");
+    size_t heap = GC_get_heap_size();
+    for (int i = 0; i < 200000; i++) GC_FREE(GC_MALLOC_ATOMIC(100));
+    CHECK(GC_get_heap_size() <= heap + (64u << 10), "allocating and freeing 20 MB with the collector disabled grew "
+          "the heap from %zu to %zu bytes", heap, GC_get_heap_size());
+    GC_enable();
     GC_FREE(NULL);
     void *big = GC_MALLOC(8u << 20);
-    size_t heap = GC_get_heap_size();
+    heap = GC_get_heap_size();
     GC_FREE(big);
     CHECK(GC_get_heap_size() <= heap - (8u << 20), "freeing a large object gives back its blocks");
 }
@@ -92,9 +103,50 @@ static void large_churn(void) {
     CHECK(GC_get_heap_size() < (200u << 20), "heap grew to %zu bytes for 8 MiB live", GC_get_heap_size());
 }
 
-int main(void) {
+/* bdwgc's slack: an object has room for a byte past what was asked for,
+ * which GC_size counts, and a pointer just past its end still finds it.
+ * Objects of one size are allocated next to each other, so a write of the
+ * byte past each would damage its neighbour if the slack were missing:
+ * its size (the header's first bytes) or the free cell after it. */
+static void slack(void) {
+    enum { N = 40 };
+    static char *objs[N];
+    for (size_t n = 0; n <= 300; n += (n < 64 ? 1 : 8)) {
+        for (int i = 0; i < N; i++) objs[i] = i % 2 ? GC_MALLOC_ATOMIC(n) : GC_MALLOC(n);
+        for (int i = 0; i < N; i++) {
+            CHECK(GC_size(objs[i]) >= n + 1, "GC_size of a %zu-byte object is %zu: no room for the extra byte", n,
+                  GC_size(objs[i]));
+            CHECK(GC_base(objs[i] + n) == objs[i], "the pointer just past a %zu-byte object does not find it", n);
+            memset(objs[i], 0x5a, n + 1);
+        }
+        for (int i = 0; i < N; i++) {
+            CHECK(GC_size(objs[i]) >= n + 1, "writing the byte past %zu-byte objects changed a neighbour's size "
+                  "to %zu", n, GC_size(objs[i]));
+            char *fresh = GC_MALLOC(n);
+            CHECK(all_zero(fresh, n + 1), "writing the byte past %zu-byte objects damaged a free cell", n);
+        }
+    }
+}
+
+/* GC_set_all_interior_pointers(0) before GC_init: no extra byte, as in
+ * bdwgc (the argument "no_extra_byte"). */
+static void no_extra_byte(void) {
+    CHECK(GC_size(GC_MALLOC(32)) == 32 && GC_size(GC_MALLOC_ATOMIC(24)) == 24,
+          "without all-interior-pointers, GC_size(GC_MALLOC(32)) is %zu", GC_size(GC_MALLOC(32)));
+    CHECK(GC_size(GC_MALLOC(31)) == 32, "sizes are rounded to 8 bytes");
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "no_extra_byte")) {
+        GC_set_all_interior_pointers(0);
+        GC_INIT();
+        no_extra_byte();
+        printf("ok\n");
+        return 0;
+    }
     GC_INIT();
     CHECK(GC_is_init_called(), "GC_is_init_called");
+    slack();
     kinds();
     reallocs();
     strings_and_alignment();

@@ -41,4 +41,27 @@ __attribute__((noinline)) static void bt_collect(void) {
     bt_scrub_stack();
     GC_gcollect();
 }
+
+/* Finalizers that count: counted_object returns a fresh 32-byte object
+ * whose finalizer adds one to `finalized`, hidden so that no copy stays in
+ * a register or on the caller's frame; collect_and_count collects, runs
+ * the ready finalizers and returns the count. */
+static int finalized;
+static void count_finalized(void *obj, void *data) {
+    (void)obj;
+    (void)data;
+    finalized++;
+}
+
+__attribute__((noinline)) static GC_word counted_object(void) {
+    void *p = GC_MALLOC(32);
+    GC_REGISTER_FINALIZER(p, count_finalized, NULL, NULL, NULL);
+    return GC_HIDE_POINTER(p);
+}
+
+static int collect_and_count(void) {
+    bt_collect();
+    GC_invoke_finalizers();
+    return finalized;
+}
 #endif

@@ -201,6 +201,10 @@ GC_API void GC_CALL GC_debug_register_finalizer_no_order(void *, GC_finalization
 GC_API void GC_CALL GC_debug_register_finalizer_unreachable(void *, GC_finalization_proc, void *, GC_finalization_proc *, void **);
 /* Runs the ready finalizers; returns how many ran. */
 GC_API int GC_CALL GC_invoke_finalizers(void);
+/* Makes every registered finalizer ready, reachable objects' too, and runs
+ * them (or calls the notifier under GC_finalize_on_demand): for a program
+ * about to exit. */
+GC_API void GC_CALL GC_finalize_all(void);
 GC_API int GC_CALL GC_should_invoke_finalizers(void);
 typedef void(GC_CALLBACK *GC_finalizer_notifier_proc)(void);
 GC_API int GC_finalize_on_demand;
@@ -253,6 +257,80 @@ GC_API int GC_CALL GC_expand_hp(size_t);
 /* The next collection is due after heap / divisor bytes are allocated. */
 GC_API void GC_CALL GC_set_free_space_divisor(GC_word);
 GC_API GC_word GC_CALL GC_get_free_space_divisor(void);
+/* Written directly, it applies at the next GC_ call when it changed. */
+GC_API GC_word GC_free_space_divisor;
+/* The count GC_disable raises; collection is off while it is non-zero. */
+GC_API int GC_dont_gc;
+/* Non-zero: collect only in GC_gcollect and its kin, never because
+ * allocation made a collection due or failed. */
+GC_API void GC_CALL GC_set_disable_automatic_collection(int);
+GC_API int GC_CALL GC_get_disable_automatic_collection(void);
+/* Nothing happens: there is no incremental mode (see GC_enable_incremental). */
+GC_API void GC_CALL GC_start_incremental_collection(void);
+/* Nothing to start: collection time is always counted. */
+GC_API void GC_CALL GC_start_performance_measurement(void);
+
+/* Leak finding: while non-zero, every collection prints, on stderr, the
+ * objects it frees that the program never passed to GC_free ("Found N
+ * leaked objects:", then up to 40 lines "object at P of N bytes (KIND)"),
+ * and then frees them. */
+GC_API int GC_find_leak;
+GC_API void GC_CALL GC_set_find_leak(int);
+GC_API int GC_CALL GC_get_find_leak(void);
+/* Non-zero: the data of shared libraries is not scanned (the executable's
+ * still is). */
+GC_API int GC_no_dls;
+GC_API void GC_CALL GC_set_no_dls(int);
+GC_API int GC_CALL GC_get_no_dls(void);
+
+/* Kept and returned, with nothing in rgc to apply them to (the
+ * differences table in libs/boehm/README.md says why for each). */
+GC_API int GC_java_finalization;
+GC_API void GC_CALL GC_set_java_finalization(int);
+GC_API int GC_CALL GC_get_java_finalization(void);
+GC_API int GC_full_freq;
+GC_API void GC_CALL GC_set_full_freq(int);
+GC_API int GC_CALL GC_get_full_freq(void);
+GC_API int GC_dont_expand;
+GC_API void GC_CALL GC_set_dont_expand(int);
+GC_API int GC_CALL GC_get_dont_expand(void);
+GC_API int GC_use_entire_heap;
+GC_API GC_word GC_max_retries;
+GC_API void GC_CALL GC_set_max_retries(GC_word);
+GC_API GC_word GC_CALL GC_get_max_retries(void);
+#define GC_TIME_UNLIMITED 999999
+GC_API unsigned long GC_time_limit;
+GC_API void GC_CALL GC_set_time_limit(unsigned long);
+GC_API unsigned long GC_CALL GC_get_time_limit(void);
+struct GC_timeval_s {
+    unsigned long tv_ms;
+    unsigned long tv_nsec;
+};
+GC_API void GC_CALL GC_set_time_limit_tv(struct GC_timeval_s);
+GC_API struct GC_timeval_s GC_CALL GC_get_time_limit_tv(void);
+GC_API void GC_CALL GC_set_rate(int);
+GC_API int GC_CALL GC_get_rate(void);
+GC_API void GC_CALL GC_set_max_prior_attempts(int);
+GC_API int GC_CALL GC_get_max_prior_attempts(void);
+GC_API void GC_CALL GC_set_min_bytes_allocd(size_t);
+GC_API size_t GC_CALL GC_get_min_bytes_allocd(void);
+GC_API void GC_CALL GC_set_dont_precollect(int);
+GC_API int GC_CALL GC_get_dont_precollect(void);
+GC_API void GC_CALL GC_set_allocd_bytes_per_finalizer(GC_word);
+GC_API GC_word GC_CALL GC_get_allocd_bytes_per_finalizer(void);
+GC_API void GC_CALL GC_set_manual_vdb_allowed(int);
+GC_API int GC_CALL GC_get_manual_vdb_allowed(void);
+GC_API void GC_CALL GC_set_stop_func(GC_stop_func);
+GC_API GC_stop_func GC_CALL GC_get_stop_func(void);
+typedef void(GC_CALLBACK *GC_on_heap_resize_proc)(GC_word new_size);
+GC_API void GC_CALL GC_set_on_heap_resize(GC_on_heap_resize_proc);
+GC_API GC_on_heap_resize_proc GC_CALL GC_get_on_heap_resize(void);
+typedef void(GC_CALLBACK *GC_await_finalize_proc)(void *obj);
+GC_API void GC_CALL GC_set_await_finalize_proc(GC_await_finalize_proc);
+GC_API GC_await_finalize_proc GC_CALL GC_get_await_finalize_proc(void);
+/* The heap is never executable: setting 1 warns and changes nothing. */
+GC_API void GC_CALL GC_set_pages_executable(int);
+GC_API int GC_CALL GC_get_pages_executable(void);
 
 /* Collection events: the start and end of every collection (one
  * stop-the-world pause), of its marking and of its sweeping ("reclaim").
@@ -306,10 +384,88 @@ GC_API GC_word GC_CALL GC_get_gc_no(void);
 /* The start of the object p points into (interior pointers included), or
  * NULL: any pointer may be asked about. */
 GC_API void *GC_CALL GC_base(void *p);
-/* The size requested for the object p points into, or 0. */
+/* The size of the object p points into, or 0: the bytes requested, the
+ * extra byte (while GC_all_interior_pointers was set at GC_init), rounded
+ * up to 8. All of them may be written. */
 GC_API size_t GC_CALL GC_size(const void *p);
 /* Non-zero when p points into a heap block in use. */
 GC_API int GC_CALL GC_is_heap_ptr(const void *p);
+/* Every heap object lies between these (fixed at GC_init). */
+GC_API void *GC_least_plausible_heap_addr;
+GC_API void *GC_greatest_plausible_heap_addr;
+/* bdwgc's statistics structure; rgc does not count reclaimed bytes, so
+ * bytes_reclaimed_since_gc and reclaimed_bytes_before_gc are 0. Fills at
+ * most stats_sz bytes and returns how many it filled. */
+struct GC_prof_stats_s {
+    GC_word heapsize_full;
+    GC_word free_bytes_full;
+    GC_word unmapped_bytes;
+    GC_word bytes_allocd_since_gc;
+    GC_word allocd_bytes_before_gc;
+    GC_word non_gc_bytes;
+    GC_word gc_no;
+    GC_word markers_m1;
+    GC_word bytes_reclaimed_since_gc;
+    GC_word reclaimed_bytes_before_gc;
+    GC_word expl_freed_bytes_since_gc;
+    GC_word obtained_from_os_bytes;
+};
+GC_API size_t GC_CALL GC_get_prof_stats(struct GC_prof_stats_s *, size_t stats_sz);
+GC_API size_t GC_CALL GC_get_prof_stats_unsafe(struct GC_prof_stats_s *, size_t stats_sz);
+/* The size (as GC_size reports it) an object of i bytes gets;
+ * (size_t)-1 for a negative i or one past the 1 GiB limit. */
+GC_API size_t GC_CALL GC_get_size_map_at(int i);
+/* The kind of the object starting at p (0 atomic, 1 normal, 2
+ * uncollectable, 3 atomic uncollectable) and, if psize is not NULL, its
+ * size. p not the start of a heap object is a fatal error. */
+GC_API int GC_CALL GC_get_kind_and_size(const void *p, size_t *psize);
+/* Count bytes allocated or freed on the collector's behalf. */
+GC_API void GC_CALL GC_incr_bytes_allocd(size_t);
+GC_API void GC_CALL GC_incr_bytes_freed(size_t);
+/* Collector state on stdout: a summary line each (rgc's own format). */
+GC_API void GC_CALL GC_dump(void);
+GC_API void GC_CALL GC_dump_named(const char *name);
+GC_API void GC_CALL GC_dump_regions(void);
+GC_API void GC_CALL GC_dump_finalization(void);
+GC_API void GC_CALL GC_print_free_list(int kind, size_t sz_in_granules);
+/* printf to stdout, stderr, and the log (stderr until GC_set_log_fd). */
+GC_API void GC_CALL GC_printf(const char *format, ...);
+GC_API void GC_CALL GC_err_printf(const char *format, ...);
+GC_API void GC_CALL GC_log_printf(const char *format, ...);
+GC_API void GC_CALL GC_set_log_fd(int);
+/* A fatal "out of memory" error, through the abort function. */
+GC_API void GC_CALL GC_abort_on_oom(void);
+/* Returns its argument. */
+GC_API void *GC_CALL GC_clear_stack(void *);
+/* Nothing: the heap stays until the process exits. */
+GC_API void GC_CALL GC_deinit(void);
+/* 0: rgc has no temporary root sections. */
+GC_API int GC_CALL GC_is_tmp_root(void *);
+/* No debugging headers: both are 0. */
+GC_API size_t GC_debug_header_size;
+GC_API size_t GC_CALL GC_get_debug_header_size(void);
+GC_API void *GC_CALL GC_debug_malloc_replacement(size_t);
+GC_API void *GC_CALL GC_debug_realloc_replacement(void *, size_t);
+
+/* Pointer checks (GC_DEBUG builds call them through GC_PTR_ADD and kin).
+ * GC_same_obj returns p, after calling GC_same_obj_print_proc(p, q) (by
+ * default a fatal error) when one of them points into a heap object and
+ * the other not into the same one. GC_pre_incr and GC_post_incr add to *p,
+ * checked the same way. GC_is_valid_displacement returns p, after calling
+ * its print procedure (by default fatal) when p points into a heap block
+ * but into no object. GC_is_visible returns p: rgc scans everything its
+ * check would accept. Displacements need no registering (every interior
+ * pointer counts). */
+GC_API void *GC_CALL GC_same_obj(void *p, void *q);
+GC_API void *GC_CALL GC_pre_incr(void **p, ptrdiff_t how_much);
+GC_API void *GC_CALL GC_post_incr(void **p, ptrdiff_t how_much);
+GC_API void *GC_CALL GC_is_valid_displacement(void *p);
+GC_API void *GC_CALL GC_is_visible(void *p);
+GC_API void(GC_CALLBACK *GC_same_obj_print_proc)(void *p, void *q);
+GC_API void(GC_CALLBACK *GC_is_valid_displacement_print_proc)(void *p);
+GC_API void(GC_CALLBACK *GC_is_visible_print_proc)(void *p);
+GC_API void GC_CALL GC_register_displacement(size_t);
+GC_API void GC_CALL GC_debug_register_displacement(size_t);
 GC_API unsigned GC_CALL GC_get_version(void);
 
 /* ---- roots ----------------------------------------------------------------- *
@@ -322,6 +478,10 @@ GC_API void GC_CALL GC_remove_roots(void *low, void *high);
 GC_API void GC_CALL GC_clear_roots(void);
 /* dlopen; the library's data is scanned from the next collection on. */
 GC_API void *GC_CALL GC_dlopen(const char *path, int mode);
+/* [low, high) of the data segments is not scanned; the table is cleared
+ * by GC_clear_exclusion_table. */
+GC_API void GC_CALL GC_exclude_static_roots(void *low, void *high);
+GC_API void GC_CALL GC_clear_exclusion_table(void);
 
 /* ---- marker threads ---------------------------------------------------------
  * Collections mark on several threads (rgc's RGC_MARKERS, by default one per
@@ -355,7 +515,9 @@ typedef void *(GC_CALLBACK *GC_oom_func)(size_t bytes_requested);
 GC_API GC_oom_func GC_oom_fn;
 GC_API void GC_CALL GC_set_oom_fn(GC_oom_func);
 GC_API GC_oom_func GC_CALL GC_get_oom_fn(void);
-/* Interior pointers are always recognised; the value is only stored. */
+/* Interior pointers are always recognised. Its value at GC_init decides
+ * whether objects get bdwgc's extra byte (a pointer just past an object
+ * still finds it); set it to 0 before GC_init for none. */
 GC_API int GC_all_interior_pointers;
 GC_API void GC_CALL GC_set_all_interior_pointers(int);
 GC_API int GC_CALL GC_get_all_interior_pointers(void);
@@ -372,6 +534,30 @@ GC_API void GC_CALL GC_allow_register_threads(void);
 GC_API int GC_CALL GC_register_my_thread(const struct GC_stack_base *);
 GC_API int GC_CALL GC_unregister_my_thread(void);
 GC_API int GC_CALL GC_thread_is_registered(void);
+/* The calling thread's stack base (its highest address). */
+GC_API int GC_CALL GC_get_stack_base(struct GC_stack_base *);
+typedef void *(GC_CALLBACK *GC_stack_base_func)(struct GC_stack_base *sb, void *arg);
+GC_API void *GC_CALL GC_call_with_stack_base(GC_stack_base_func, void *arg);
+/* Fills sb and returns a non-NULL handle. */
+GC_API void *GC_CALL GC_get_my_stackbottom(struct GC_stack_base *sb);
+/* Not supported (each thread's own stack is scanned): warns, changes nothing. */
+GC_API void GC_CALL GC_set_stackbottom(void *gc_thread_handle, const struct GC_stack_base *sb);
+/* The initialising thread's stack base, set by GC_init (read only). */
+GC_API char *GC_stackbottom;
+/* With one thread these call fn(arg) and nothing else: no other thread can
+ * allocate, and no collection can start while the thread blocks. */
+typedef void *(GC_CALLBACK *GC_fn_type)(void *client_data);
+GC_API void *GC_CALL GC_call_with_alloc_lock(GC_fn_type fn, void *client_data);
+GC_API void *GC_CALL GC_do_blocking(GC_fn_type fn, void *client_data);
+GC_API void *GC_CALL GC_call_with_gc_active(GC_fn_type fn, void *client_data);
+GC_API void GC_CALL GC_alloc_lock(void);
+GC_API void GC_CALL GC_alloc_unlock(void);
+/* Nothing to do: rgc prepares for fork itself. */
+GC_API void GC_CALL GC_atfork_prepare(void);
+GC_API void GC_CALL GC_atfork_parent(void);
+GC_API void GC_CALL GC_atfork_child(void);
+GC_API void GC_CALL GC_set_handle_fork(int);
+GC_API void GC_CALL GC_register_altstack(void *stack, GC_word size, void *altstack, GC_word altsize);
 
 #ifdef __cplusplus
 }
