@@ -6,7 +6,8 @@
 //!   analytic max live data), and writes tables, `results.json`, charts and
 //!   an HTML page. Start at [`scenarios`], then [`run`] and [`metrics`].
 //!   It also prints the memory-fit table ([`memory`]: overhead at 75 %
-//!   occupancy, peak RSS with 1 MB live), the embedded code-size table,
+//!   occupancy, peak RSS with 1 MB live), the Boehm-API table ([`boehm`]:
+//!   GCBench against `gc.h` on bdwgc and rgc), the embedded code-size table,
 //!   and the threads table ([`threads`]: 1, 2 and 4 workers on one heap).
 //!   Under each scenario's table it prints the utilisation a background
 //!   collector could reach at most, from marksweep's run ([`bound`]).
@@ -19,6 +20,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod boehm;
 pub mod bound;
 pub mod markers;
 pub mod memory;

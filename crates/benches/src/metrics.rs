@@ -112,6 +112,17 @@ pub struct Summary {
 }
 
 /// A histogram good to 3 significant digits from 1 ns to an hour.
+/// The median of `values` (the mean of the middle two for an even count;
+/// NaN for none).
+pub fn median_f64(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
 pub fn histogram(values: impl IntoIterator<Item = u64>) -> Histogram<u64> {
     let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid histogram bounds");
     for v in values {
@@ -236,6 +247,13 @@ mod tests {
         let windows: Vec<u64> = c.iter().map(|&(w, _)| w).collect();
         assert_eq!(windows, vec![MS / 10, MS, 10 * MS, 100 * MS, 1000 * MS]);
         assert!(c.windows(2).all(|p| p[0].1 <= p[1].1));
+    }
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(super::median_f64(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(super::median_f64(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(super::median_f64(vec![]).is_nan());
     }
 
     #[test]

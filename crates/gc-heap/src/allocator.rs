@@ -274,6 +274,42 @@ impl Runtime {
         };
     }
 
+    /// Before the small object `obj` is freed explicitly and its cell put
+    /// on its class's free list: a thread's span in the same block would
+    /// find the cell again in the allocation bitmap (a refill goes on from
+    /// the span's end, and a stashed block is searched whole), and the
+    /// cell would be handed out twice. So a span whose end lies at or
+    /// before the cell in its block is settled and emptied (the thread's
+    /// next allocation of the class takes another run), and a stashed
+    /// block holding the cell leaves the stash (the next sweep finds it).
+    /// Cells before a span's end were allocated from it or before it, and
+    /// no refill returns to them.
+    pub fn release_spans_over(&mut self, obj: *mut u8) {
+        let Some(class) = self.heap.small_class_of(obj) else { return };
+        if !self.spans_enabled {
+            return;
+        }
+        let cell = obj.wrapping_sub(HEADER) as usize;
+        let block_of = |p: usize| p & !(crate::layout::BLOCK_SIZE - 1);
+        // SAFETY: inside an rgc call with every other thread stopped (Gc
+        // settles, stopping them, before every plan call).
+        unsafe {
+            shadowstack::for_each_local(|l| {
+                let limit = (*l.ctx).spans[class].limit as usize;
+                if limit != 0 && block_of(limit - 1) == block_of(cell) && limit <= cell {
+                    self.settle_span_of(l, class);
+                    (*l.ctx).spans[class] = Span::EMPTY;
+                    l.settled[class] = null_mut();
+                }
+                let len = l.stash_len[class] as usize;
+                if let Some(i) = (0..len).find(|&i| block_of(l.stash[class][i] as usize) == block_of(cell)) {
+                    l.stash[class][i] = l.stash[class][len - 1];
+                    l.stash_len[class] -= 1;
+                }
+            })
+        };
+    }
+
     /// Settles and empties the calling thread's spans (it is detaching).
     pub fn retire_current(&mut self) {
         // SAFETY: the caller's own Local, inside an rgc call.

@@ -216,7 +216,6 @@ impl Heap {
     pub fn blocks_base(&self) -> *mut u8 {
         self.blocks_base
     }
-    /// The address range of the blocks in use so far: every object lies in it.
     /// Where every object the heap will ever hold lies: the blocks of the
     /// whole reservation (bdwgc's plausible heap bounds).
     pub fn reserved_range(&self) -> (usize, usize) {
@@ -224,6 +223,7 @@ impl Heap {
         (lo, lo + self.nblocks * BLOCK_SIZE)
     }
 
+    /// The address range of the blocks in use so far: every object lies in it.
     pub fn used_range(&self) -> (usize, usize) {
         let lo = self.blocks_base as usize;
         (lo, lo + self.frontier * BLOCK_SIZE)
@@ -575,6 +575,13 @@ impl Heap {
             let word = unsafe { (cell.add(at) as *const u64).read() };
             assert!(word == 0, "a free cell {cell:p} holds {word:#x} at byte {at} (invariant 6: free cells are zero)");
         }
+    }
+
+    /// The size class of the object `obj` (a live object) if it lives in
+    /// a small block.
+    pub fn small_class_of(&self, obj: *mut u8) -> Option<usize> {
+        let b = self.block_of(obj.wrapping_sub(HEADER) as usize)?;
+        (self.block_state(b) == BlockState::Small).then(|| self.info(b).class as usize)
     }
 
     /// True when size class `class` has a cell on its free list (a cell

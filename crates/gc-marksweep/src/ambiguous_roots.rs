@@ -10,8 +10,9 @@
 //! 3. every other attached thread's registers and C stack, as it published
 //!    them when it parked (`shadowstack::stack`);
 //! 4. the writable `PT_LOAD` segments (data and bss) of the executable and
-//!    (unless the plan skips them: bdwgc's `GC_no_dls`) of every loaded
-//!    shared object (`dl_iterate_phdr`), less the excluded ranges.
+//!    of every loaded shared object (`dl_iterate_phdr`), less the excluded
+//!    ranges; the plan may skip the libraries' ([`Libraries`]: bdwgc's
+//!    `GC_no_dls` and `GC_register_has_static_roots_callback`).
 //!
 //! Not scanned: threads that are not attached, thread-local storage, and
 //! `malloc`ed memory.
@@ -26,7 +27,22 @@ use std::vec::Vec;
 /// (the runtime and plan, which live in static storage when the collector
 /// is a static), whose words point into the heap without being roots; the
 /// heap's base address alone would keep the first object alive forever.
-pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)], libraries: bool) {
+/// `name`, `start`, `size` of a shared library's writable segment; zero
+/// leaves it unscanned (bdwgc's `GC_has_static_roots_func`).
+pub type SegmentFilter =
+    unsafe extern "C" fn(name: *const libc::c_char, start: *mut libc::c_void, size: usize) -> libc::c_int;
+
+/// Which shared libraries' data segments [`mark_all`] scans (the
+/// executable's always are).
+#[derive(Clone, Copy)]
+pub enum Libraries {
+    All,
+    None,
+    /// The segments the filter accepts.
+    Filtered(SegmentFilter),
+}
+
+pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)], libraries: Libraries) {
     shadowstack::stack::with_registers_spilled(|spill| {
         let base = stack_base();
         // SAFETY: from a live local of this thread's stack up to its base:
@@ -103,27 +119,44 @@ fn stack_base() -> usize {
 }
 
 /// The writable loaded segments of the executable and every shared object.
-fn writable_segments(libraries: bool) -> Vec<(usize, usize)> {
+fn writable_segments(libraries: Libraries) -> Vec<(usize, usize)> {
+    struct Walk {
+        ranges: Vec<(usize, usize)>,
+        libraries: Libraries,
+        /// The loader lists the executable first.
+        executable: bool,
+    }
     unsafe extern "C" fn each(info: *mut libc::dl_phdr_info, _size: usize, data: *mut libc::c_void) -> libc::c_int {
         // SAFETY: the loader passes a valid info for the duration of the
-        // call; `data` is the pair below.
+        // call; `data` is the Walk below.
         unsafe {
-            let (ranges, libraries) = &mut *(data as *mut (Vec<(usize, usize)>, bool));
+            let walk = &mut *(data as *mut Walk);
             let info = &*info;
+            let executable = core::mem::replace(&mut walk.executable, false);
             for i in 0..info.dlpi_phnum as usize {
                 let ph = &*info.dlpi_phdr.add(i);
-                if ph.p_type == libc::PT_LOAD && ph.p_flags & libc::PF_W != 0 {
-                    let lo = info.dlpi_addr as usize + ph.p_vaddr as usize;
-                    ranges.push((lo, lo + ph.p_memsz as usize));
+                if ph.p_type != libc::PT_LOAD || ph.p_flags & libc::PF_W == 0 {
+                    continue;
+                }
+                let lo = info.dlpi_addr as usize + ph.p_vaddr as usize;
+                let size = ph.p_memsz as usize;
+                let scan = match walk.libraries {
+                    _ if executable => true,
+                    Libraries::All => true,
+                    Libraries::None => false,
+                    Libraries::Filtered(accepts) => accepts(info.dlpi_name, lo as *mut libc::c_void, size) != 0,
+                };
+                if scan {
+                    walk.ranges.push((lo, lo + size));
                 }
             }
-            // The loader lists the executable first: stop after it when
-            // the libraries are not scanned.
-            !*libraries as libc::c_int
+            // Without libraries, stop after the executable.
+            matches!(walk.libraries, Libraries::None) as libc::c_int
         }
     }
-    let mut found: (Vec<(usize, usize)>, bool) = (Vec::new(), libraries);
-    // SAFETY: the callback only pushes to `found`, which outlives the call.
-    unsafe { libc::dl_iterate_phdr(Some(each), &mut found as *mut _ as *mut libc::c_void) };
-    found.0
+    let mut walk = Walk { ranges: Vec::new(), libraries, executable: true };
+    // SAFETY: the callback only pushes to `walk`, which outlives the call;
+    // a filter is the program's, called as bdwgc calls it.
+    unsafe { libc::dl_iterate_phdr(Some(each), &mut walk as *mut Walk as *mut libc::c_void) };
+    walk.ranges
 }

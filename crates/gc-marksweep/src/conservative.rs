@@ -43,6 +43,9 @@ pub struct Conservative {
     /// Scan only the executable's data segments, not those of shared
     /// libraries (`GC_no_dls`).
     pub skip_libraries: bool,
+    /// Decides which segments of shared libraries are scanned
+    /// (`GC_register_has_static_roots_callback`).
+    pub library_filter: Option<ambiguous_roots::SegmentFilter>,
     /// Leak finding (`GC_find_leak`): each collection records the objects
     /// it is about to free, which the program never freed itself.
     pub find_leaks: bool,
@@ -115,7 +118,12 @@ impl MarkHooks for Conservative {
         exclude.push(own(rt as *const Runtime as usize, core::mem::size_of::<Runtime>()));
         exclude.push(own(self as *const Self as usize, core::mem::size_of::<Self>()));
         exclude.extend_from_slice(&self.excluded);
-        ambiguous_roots::mark_all(rt, &exclude, !self.skip_libraries);
+        let libraries = match (self.skip_libraries, self.library_filter) {
+            (true, _) => ambiguous_roots::Libraries::None,
+            (false, Some(filter)) => ambiguous_roots::Libraries::Filtered(filter),
+            (false, None) => ambiguous_roots::Libraries::All,
+        };
+        ambiguous_roots::mark_all(rt, &exclude, libraries);
         for &(lo, hi) in &self.root_ranges {
             // SAFETY: `add_root_range`'s contract keeps the range readable.
             unsafe { rt.mark_ambiguous_range(lo, hi) };
@@ -246,6 +254,9 @@ impl Conservative {
         let len = unsafe { gc_heap::object::object_bytes(obj, rt.types()) };
         self.uncollectable.remove(&(obj as usize));
         self.finalizers.forget_object(obj, len);
+        // A thread's span must not find the cell again (it goes on the
+        // class's free list).
+        rt.release_spans_over(obj);
         // SAFETY: caller contract; the conservative plan sweeps eagerly
         // inside a collection, so no sweep is in progress between calls.
         let footprint = unsafe { rt.heap_mut().free_object(obj) };

@@ -132,16 +132,23 @@ impl Lock {
         }
     }
 
-    /// Takes the lock if it is free, without parking the caller: true if
-    /// it did. A thread that never waits needs nothing published, since
-    /// nobody can stop the world while it holds the lock.
+    /// Takes the lock if it is free, without parking the caller (`state`,
+    /// if it is an attached thread, is left [`RUNNING`], as [`Lock::enter`]
+    /// leaves it: a thread registers parked, and a stopper that took it
+    /// for parked would not wait for it). True if it took the lock. A
+    /// thread that never waits needs nothing published for a stopper,
+    /// since nobody can stop the world while it holds the lock.
     #[inline]
-    pub fn try_enter(&self, me: usize) -> bool {
-        let taken = self.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_ok();
-        if taken {
-            tsan_acquire(&self.owner);
+    pub fn try_enter(&self, me: usize, state: Option<&AtomicU32>) -> bool {
+        if self.owner.compare_exchange(0, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            return false;
         }
-        taken
+        tsan_acquire(&self.owner);
+        if let Some(s) = state {
+            // Read only by a lock holder: relaxed, as in `enter_noting`.
+            s.store(RUNNING, Ordering::Relaxed);
+        }
+        true
     }
 
     /// Releases the lock.
@@ -322,17 +329,18 @@ unsafe fn enter_with(ctx: *mut Context, publish: bool, on_wait: impl FnOnce(usiz
     // cost a fifth of GCBench's time against `gc.h`.
     let me = holder_id(ctx);
     if publish && !COLLECTOR_LOCK.held_by(me) {
-        if !COLLECTOR_LOCK.try_enter(me) {
-            // SAFETY: as above; only this thread writes what it publishes.
-            if let Some(l) = unsafe { local.as_mut() } {
-                crate::publish_stack(l);
-            }
-        } else {
+        // SAFETY: as above.
+        let state = unsafe { local.as_ref() }.map(|l: &Local| &l.state);
+        if COLLECTOR_LOCK.try_enter(me, state) {
             // SAFETY: as above; only this thread writes its flag.
             if let Some(l) = unsafe { local.as_mut() } {
                 l.in_collector = true;
             }
             return Ok(());
+        }
+        // SAFETY: as above; only this thread writes what it publishes.
+        if let Some(l) = unsafe { local.as_mut() } {
+            crate::publish_stack(l);
         }
     }
     // SAFETY: as above.

@@ -9,7 +9,10 @@
 //! - two threads that both stop the world never deadlock and never both
 //!   run their collection at once;
 //! - a thread in a blocking region counts as stopped, and leaving the
-//!   region waits for the collection.
+//!   region waits for the collection;
+//! - a thread that took the lock without parking (`Lock::try_enter`) is
+//!   running again, so a stopper waits for it (leaving the state parked
+//!   makes the collector read its roots while it writes them).
 //!
 //! Each model fails when the protocol is broken: publishing `PARKED`
 //! without release, or taking the lock before parking, shows up as a data
@@ -120,6 +123,25 @@ fn blocking_region(lock: &Lock, m: &Mutator, lock_free: bool) {
     }
     m.write(2);
     park(&m.state);
+}
+
+/// A thread that registers parked (as attaching does), takes the free
+/// lock without parking (the conservative collector's entry: nothing to
+/// publish when it need not wait), then writes its roots and polls.
+fn register_enter_free_then_mutate(lock: &Lock, m: &Mutator, _other: &Mutator) {
+    park(&m.state);
+    if !lock.try_enter(2, Some(&m.state)) {
+        lock.enter(2, Some(&m.state)).unwrap();
+    }
+    lock.leave();
+    m.write(1);
+    m.poll(lock, 2);
+    park(&m.state);
+}
+
+#[test]
+fn a_thread_that_took_a_free_lock_is_waited_for() {
+    model(collect_once, register_enter_free_then_mutate);
 }
 
 #[test]

@@ -385,6 +385,7 @@ const MANY_BYTES: usize = 4096;
 #[no_mangle]
 pub extern "C" fn GC_malloc_many(bytes: usize) -> *mut c_void {
     const CALL: &str = "GC_malloc_many";
+    ensure_init(); // the slack depends on GC_all_interior_pointers at GC_init
     let Some(size) = granted_bytes(bytes.max(core::mem::size_of::<*mut c_void>())) else {
         return allocate(CALL, bytes, Kind::Scanned, false);
     };

@@ -84,7 +84,7 @@ pub extern "C" fn GC_collect_a_little() -> c_int {
 /// `GC_disable`: one more reason not to collect (`GC_dont_gc`).
 #[no_mangle]
 pub extern "C" fn GC_disable() {
-    ensure_init();
+    drop(enter("GC_disable")); // initialised, and called from the right thread
     GC_dont_gc.set(GC_dont_gc.get().saturating_add(1));
 }
 
@@ -92,7 +92,7 @@ pub extern "C" fn GC_disable() {
 /// is a fatal error.
 #[no_mangle]
 pub extern "C" fn GC_enable() {
-    ensure_init();
+    drop(enter("GC_enable")); // initialised, and called from the right thread
     if GC_dont_gc.get() <= 0 {
         fatal!("GC_enable", "called more times than GC_disable (collection is already enabled)");
     }
@@ -101,7 +101,7 @@ pub extern "C" fn GC_enable() {
 
 #[no_mangle]
 pub extern "C" fn GC_is_disabled() -> c_int {
-    ensure_init();
+    drop(enter("GC_is_disabled")); // initialised, and called from the right thread
     (GC_dont_gc.get() != 0) as c_int
 }
 
@@ -347,6 +347,15 @@ pub extern "C" fn GC_clear_exclusion_table() {
     enter("GC_clear_exclusion_table").plan.clear_excluded_ranges();
 }
 
+/// `GC_register_has_static_roots_callback`: from the next collection on,
+/// a shared library's writable segment is scanned only if `filter` (when
+/// not null) returns non-zero for it; the executable's are always scanned.
+/// It runs inside collections and must not call `GC_` functions.
+#[no_mangle]
+pub extern "C" fn GC_register_has_static_roots_callback(filter: Option<gc_marksweep::ambiguous_roots::SegmentFilter>) {
+    enter("GC_register_has_static_roots_callback").plan.library_filter = filter;
+}
+
 /// `GC_dlopen`: `dlopen`. Collections need no guard here (one thread),
 /// and a library's data segments are scanned from the next collection on.
 ///
@@ -536,6 +545,23 @@ pub unsafe extern "C" fn GC_pthread_exit(value: *mut c_void) -> ! {
 pub unsafe extern "C" fn GC_pthread_sigmask(how: c_int, set: *const libc::sigset_t, old: *mut libc::sigset_t) -> c_int {
     // SAFETY: forwarded contract.
     unsafe { libc::pthread_sigmask(how, set, old) }
+}
+
+/// `GC_set_suspend_signal` and `GC_set_thr_restart_signal`: rgc's Boehm
+/// layer stops no threads with signals (it serves one thread), so there
+/// is nothing to set; `GC_get_suspend_signal` and
+/// `GC_get_thr_restart_signal` return -1, bdwgc's "no signal is used".
+#[no_mangle]
+pub extern "C" fn GC_set_suspend_signal(_signal: c_int) {}
+#[no_mangle]
+pub extern "C" fn GC_set_thr_restart_signal(_signal: c_int) {}
+#[no_mangle]
+pub extern "C" fn GC_get_suspend_signal() -> c_int {
+    -1
+}
+#[no_mangle]
+pub extern "C" fn GC_get_thr_restart_signal() -> c_int {
+    -1
 }
 
 /// `GC_register_altstack`: nothing to record (rgc scans no signal stacks).

@@ -287,6 +287,7 @@ pub unsafe extern "C" fn GC_get_prof_stats_unsafe(out: *mut ProfStats, size: usi
 /// the largest object.
 #[no_mangle]
 pub extern "C" fn GC_get_size_map_at(i: c_int) -> usize {
+    crate::state::ensure_init(); // the slack depends on GC_all_interior_pointers at GC_init
     usize::try_from(i).ok().and_then(granted_bytes).unwrap_or(usize::MAX)
 }
 

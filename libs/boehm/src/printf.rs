@@ -33,6 +33,9 @@ macro_rules! jump_to {
     };
 }
 
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64")))]
+compile_error!("the Boehm layer's GC_printf needs its tail jump spelled out for this architecture (printf.rs)");
+
 jump_to!(GC_printf => rgc_boehm_printf);
 jump_to!(GC_err_printf => rgc_boehm_err_printf);
 jump_to!(GC_log_printf => rgc_boehm_log_printf);

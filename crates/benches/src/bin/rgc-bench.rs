@@ -397,6 +397,15 @@ fn bench(args: &Args) -> Result<(), String> {
     if let Err(e) = std::fs::write(args.out.join("memory-fit.md"), &fit) {
         eprintln!("rgc bench: cannot write memory-fit.md: {e}");
     }
+    match benches::boehm::table(&builder, args.quick) {
+        Ok(table) => {
+            println!("\n{table}");
+            if let Err(e) = std::fs::write(args.out.join("boehm.md"), &table) {
+                eprintln!("rgc bench: cannot write boehm.md: {e}");
+            }
+        }
+        Err(e) => println!("\nBoehm-API table skipped: {e}"),
+    }
     print_code_size_table(&args.out);
     println!(
         "\nwrote {} , {} and {} charts in {}",

@@ -89,6 +89,39 @@ static void frees(void) {
     CHECK(GC_get_heap_size() <= heap - (8u << 20), "freeing a large object gives back its blocks");
 }
 
+static int cmp_ptr(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* GC_free of an object that lies past the thread's current run in a partly
+ * used block: the cell goes on the free list, and the span's later runs
+ * in that block must not hand it out as well (a cell handed out twice, and
+ * then a free list that follows an object's header). */
+static void free_past_the_span(void) {
+    enum { N = 400, M = 800 };
+    static char *objs[N], *fresh[M + 1];
+    for (int i = 0; i < N; i++) objs[i] = GC_MALLOC(40);
+    for (int i = 1; i < N; i += 2) objs[i] = NULL; /* blocks left partly used */
+    bt_collect();
+    char *first = GC_MALLOC(40);
+    uintptr_t block = (uintptr_t)first & ~(uintptr_t)4095;
+    for (int j = 0; j < N; j += 2) {
+        if ((uintptr_t)objs[j] > (uintptr_t)first && ((uintptr_t)objs[j] & ~(uintptr_t)4095) == block) {
+            GC_FREE(objs[j]);
+            objs[j] = NULL;
+            break;
+        }
+    }
+    fresh[0] = first;
+    int m = bt_scale(M, 20);
+    for (int k = 1; k <= m; k++) fresh[k] = GC_MALLOC(40);
+    qsort(fresh, (size_t)m + 1, sizeof *fresh, cmp_ptr);
+    for (int k = 0; k < m; k++) CHECK(fresh[k] != fresh[k + 1], "the cell %p was handed out twice", (void *)fresh[k]);
+    for (int j = 0; j < N; j += 2)
+        if (objs[j]) CHECK(!bsearch(&objs[j], fresh, (size_t)m + 1, sizeof *fresh, cmp_ptr), "a live object's cell was handed out");
+}
+
 /* Many large objects, most dropped at once: the heap stays bounded. */
 static void large_churn(void) {
     static char *keep[8];
@@ -151,6 +184,7 @@ int main(int argc, char **argv) {
     reallocs();
     strings_and_alignment();
     frees();
+    free_past_the_span();
     large_churn();
     size_t total = GC_get_total_bytes();
     CHECK(total > (16u << 20), "GC_get_total_bytes is %zu", total);

@@ -40,21 +40,47 @@ static void disabling(void) {
 
 static void *shared_static; /* a root in the executable's data, excluded below */
 
-/* GC_no_dls: a library's data is not scanned; GC_exclude_static_roots: a
- * part of the executable's is not. */
+/* Gives a fresh counted object to the library, from a frame of its own
+ * (no copy left in the caller's registers or frame). */
+__attribute__((noinline)) static void hold_counted(void (*hold)(void *)) { hold(GC_REVEAL_POINTER(counted_object())); }
+
+static int filter_refuses, saw_library;
+static int filter_library(const char *name, void *start, size_t size) {
+    (void)start;
+    (void)size;
+    if (!strstr(name, "libboehm_lib")) return 1;
+    saw_library = 1;
+    return !filter_refuses;
+}
+
+/* GC_no_dls: a library's data is not scanned; the static-roots callback:
+ * the segments it refuses are not; GC_exclude_static_roots: a part of the
+ * executable's is not. */
 static void data_segments(const char *library) {
     void *lib = dlopen(library, RTLD_NOW);
     CHECK(lib, "dlopen(%s): %s", library, dlerror());
     void (*hold)(void *) = (void (*)(void *))dlsym(lib, "boehm_lib_hold");
     CHECK(hold, "boehm_lib_hold");
     int before = finalized;
-    hold(GC_REVEAL_POINTER(counted_object()));
+    hold_counted(hold);
     CHECK(collect_and_count() == before, "an object held by a library was finalized while libraries were scanned");
     GC_set_no_dls(1);
     CHECK(GC_get_no_dls() == 1 && GC_no_dls == 1, "GC_set_no_dls");
     CHECK(collect_and_count() == before + 1, "GC_no_dls: the library's data was still scanned");
     GC_no_dls = 0;
+
+    /* The filter sees the library's segment and may refuse it. */
+    filter_refuses = 1;
+    GC_register_has_static_roots_callback(filter_library);
+    before = finalized;
+    hold_counted(hold);
+    CHECK(collect_and_count() == before + 1 && saw_library, "the filter refused the library, yet it was scanned");
+    filter_refuses = 0;
+    hold_counted(hold);
+    CHECK(collect_and_count() == before + 1, "the filter accepted the library, yet its object was finalized");
+    GC_register_has_static_roots_callback(NULL);
     hold(NULL);
+    collect_and_count(); /* the library's last object goes */
 
     shared_static = GC_REVEAL_POINTER(counted_object());
     before = finalized;

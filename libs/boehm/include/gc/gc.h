@@ -478,6 +478,11 @@ GC_API void GC_CALL GC_remove_roots(void *low, void *high);
 GC_API void GC_CALL GC_clear_roots(void);
 /* dlopen; the library's data is scanned from the next collection on. */
 GC_API void *GC_CALL GC_dlopen(const char *path, int mode);
+/* Called (inside collections) for each writable segment of a shared
+ * library; the segment is scanned only if it returns non-zero. NULL: all
+ * are scanned. The executable's segments always are. */
+typedef int(GC_CALLBACK *GC_has_static_roots_func)(const char *dlpi_name, void *section_start, size_t section_size);
+GC_API void GC_CALL GC_register_has_static_roots_callback(GC_has_static_roots_func);
 /* [low, high) of the data segments is not scanned; the table is cleared
  * by GC_clear_exclusion_table. */
 GC_API void GC_CALL GC_exclude_static_roots(void *low, void *high);
@@ -558,6 +563,12 @@ GC_API void GC_CALL GC_atfork_parent(void);
 GC_API void GC_CALL GC_atfork_child(void);
 GC_API void GC_CALL GC_set_handle_fork(int);
 GC_API void GC_CALL GC_register_altstack(void *stack, GC_word size, void *altstack, GC_word altsize);
+/* No signals stop threads here: the setters do nothing, the getters
+ * return -1. */
+GC_API void GC_CALL GC_set_suspend_signal(int);
+GC_API void GC_CALL GC_set_thr_restart_signal(int);
+GC_API int GC_CALL GC_get_suspend_signal(void);
+GC_API int GC_CALL GC_get_thr_restart_signal(void);
 
 #ifdef __cplusplus
 }
