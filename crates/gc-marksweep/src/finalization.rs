@@ -20,7 +20,10 @@
 //! A disappearing link is a word the collector sets to null in the
 //! collection that finds its target unreachable, before finalization (so a
 //! link to an object that is about to be finalized is cleared too). A link
-//! that lives inside a heap object is forgotten when that object dies.
+//! that lives inside a heap object is forgotten when that object dies. A
+//! *long* link ([`LinkKind::Long`], `GC_register_long_link`) is cleared
+//! only after the ordering pass, when its target is still unmarked: not
+//! while the target waits for its finalizer, which could bring it back.
 
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
@@ -64,8 +67,19 @@ pub struct ObjectFinalizers {
     /// Objects found unreachable, with their finalizers, oldest first; a
     /// root set.
     ready: VecDeque<(*mut u8, Registration)>,
-    /// Link address → target object address.
-    links: BTreeMap<usize, usize>,
+    /// Link address → target object address, per [`LinkKind`].
+    links: [BTreeMap<usize, usize>; 2],
+}
+
+/// When a link to an object is cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// When the object is found unreachable from the roots, before its
+    /// finalizer runs (`GC_general_register_disappearing_link`).
+    Short = 0,
+    /// When the object is freed: not while a finalizer could still bring it
+    /// back (`GC_register_long_link`).
+    Long = 1,
 }
 
 impl ObjectFinalizers {
@@ -100,10 +114,11 @@ impl ObjectFinalizers {
         self.ready.extend(all.into_iter().map(|(obj, reg)| (obj as *mut u8, reg)));
     }
 
-    /// Registers `link` to be cleared when `target` dies. False when
-    /// `link` is already registered (its target is left unchanged).
-    pub fn register_link(&mut self, link: *mut *mut c_void, target: *mut u8) -> bool {
-        match self.links.entry(link as usize) {
+    /// Registers `link` to be cleared when `target` dies (as `kind` says).
+    /// False when `link` is already registered as a link of that kind (its
+    /// target is left unchanged).
+    pub fn register_link(&mut self, kind: LinkKind, link: *mut *mut c_void, target: *mut u8) -> bool {
+        match self.links[kind as usize].entry(link as usize) {
             alloc::collections::btree_map::Entry::Occupied(_) => false,
             alloc::collections::btree_map::Entry::Vacant(v) => {
                 v.insert(target as usize);
@@ -112,25 +127,30 @@ impl ObjectFinalizers {
         }
     }
 
-    /// Forgets `link`; false if it was not registered.
-    pub fn unregister_link(&mut self, link: *mut *mut c_void) -> bool {
-        self.links.remove(&(link as usize)).is_some()
+    /// Forgets `link`; false if it was not registered as that kind.
+    pub fn unregister_link(&mut self, kind: LinkKind, link: *mut *mut c_void) -> bool {
+        self.links[kind as usize].remove(&(link as usize)).is_some()
     }
 
-    /// Moves the link registered at `from` to `to`: 0 on success, 1 when
-    /// `to` is already a link, 2 when `from` is not one (the Boehm API's
-    /// `GC_move_disappearing_link` codes shifted to start at 0).
-    pub fn move_link(&mut self, from: *mut *mut c_void, to: *mut *mut c_void) -> u32 {
-        if self.links.contains_key(&(to as usize)) {
+    /// Moves the link registered at `from` to `to`: 0 on success (moving
+    /// onto itself too), 1 when `to` is already a link, 2 when `from` is
+    /// not one (the Boehm API's `GC_move_disappearing_link` codes shifted to
+    /// start at 0, checked in bdwgc's order).
+    pub fn move_link(&mut self, kind: LinkKind, from: *mut *mut c_void, to: *mut *mut c_void) -> u32 {
+        // bdwgc's order: an unknown `from` first, then a move onto itself.
+        let links = &mut self.links[kind as usize];
+        if !links.contains_key(&(from as usize)) {
+            return 2;
+        }
+        if from == to {
+            return 0;
+        }
+        if links.contains_key(&(to as usize)) {
             return 1;
         }
-        match self.links.remove(&(from as usize)) {
-            Some(target) => {
-                self.links.insert(to as usize, target);
-                0
-            }
-            None => 2,
-        }
+        let target = links.remove(&(from as usize)).expect("checked above");
+        links.insert(to as usize, target);
+        0
     }
 
     /// An object of `len` bytes at `obj` was freed explicitly: forget its
@@ -138,7 +158,9 @@ impl ObjectFinalizers {
     pub fn forget_object(&mut self, obj: *mut u8, len: usize) {
         let object = obj as usize..obj as usize + len.max(1);
         self.registered.remove(&object.start);
-        self.links.retain(|link, target| !object.contains(link) && !object.contains(target));
+        for links in &mut self.links {
+            links.retain(|link, target| !object.contains(link) && !object.contains(target));
+        }
     }
 
     /// Marks the ready queue (it is a root set).
@@ -148,10 +170,19 @@ impl ObjectFinalizers {
         }
     }
 
-    /// Clears dead links, then runs the ordering pass (see the module doc).
-    /// Called with everything reachable from the roots marked.
+    /// Clears dead links, runs the ordering pass (see the module doc), then
+    /// clears dead long links. Called with everything reachable from the
+    /// roots marked.
     pub fn run(&mut self, rt: &mut Runtime) {
-        self.clear_dead_links(rt);
+        self.clear_dead_links(rt, LinkKind::Short);
+        self.order_and_queue(rt);
+        // Everything a finalizer could bring back is marked now.
+        self.clear_dead_links(rt, LinkKind::Long);
+    }
+
+    /// The ordering pass: queues the finalizers that are ready and marks
+    /// what they reach.
+    fn order_and_queue(&mut self, rt: &mut Runtime) {
         let marked = |rt: &Runtime, o: usize| {
             // SAFETY: registered objects are live until finalized or freed.
             unsafe { rt.heap().is_marked(o as *const u8) }
@@ -200,9 +231,9 @@ impl ObjectFinalizers {
 
     /// Sets links whose target is unmarked to null and forgets them; forgets
     /// links that live inside unmarked heap objects.
-    fn clear_dead_links(&mut self, rt: &mut Runtime) {
+    fn clear_dead_links(&mut self, rt: &mut Runtime, kind: LinkKind) {
         let heap = rt.heap();
-        self.links.retain(|&link, &mut target| {
+        self.links[kind as usize].retain(|&link, &mut target| {
             // SAFETY (both): targets and heap objects holding links are
             // allocated until this sweep.
             if let Some(holder) = heap.object_containing(link) {

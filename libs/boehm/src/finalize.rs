@@ -9,7 +9,7 @@ use core::ffi::{c_int, c_void};
 use core::sync::atomic::{AtomicBool, Ordering};
 use gc_api::collector::Collector;
 use gc_api::fatal;
-use gc_marksweep::finalization::{FinalizerProc, Order, Registration};
+use gc_marksweep::finalization::{FinalizerProc, LinkKind, Order, Registration};
 
 /// `GC_SUCCESS`, `GC_DUPLICATE`, `GC_NO_MEMORY`, `GC_NOT_FOUND` (gc.h).
 pub const GC_SUCCESS: c_int = 0;
@@ -222,15 +222,27 @@ pub extern "C" fn GC_get_finalizer_notifier() -> Option<NotifierFn> {
 /// object, is a fatal error.
 #[no_mangle]
 pub extern "C" fn GC_general_register_disappearing_link(link: *mut *mut c_void, obj: *const c_void) -> c_int {
-    const CALL: &str = "GC_general_register_disappearing_link";
+    register_link("GC_general_register_disappearing_link", LinkKind::Short, link, obj)
+}
+
+/// `GC_register_long_link`: `*link` is set to NULL once `obj` is freed:
+/// unlike a disappearing link, not while `obj` waits for its finalizer,
+/// which may bring it back. Returns and misuse as for
+/// [`GC_general_register_disappearing_link`].
+#[no_mangle]
+pub extern "C" fn GC_register_long_link(link: *mut *mut c_void, obj: *const c_void) -> c_int {
+    register_link("GC_register_long_link", LinkKind::Long, link, obj)
+}
+
+fn register_link(call: &'static str, kind: LinkKind, link: *mut *mut c_void, obj: *const c_void) -> c_int {
     if link.is_null() || (link as usize) % core::mem::align_of::<*mut c_void>() != 0 {
-        fatal!(CALL, "link ", link, " is not an aligned, non-NULL pointer");
+        fatal!(call, "link ", link, " is not an aligned, non-NULL pointer");
     }
-    let mut c = enter(CALL);
+    let mut c = enter(call);
     let Some(base) = c.rt.heap().object_containing(obj as usize) else {
-        fatal!(CALL, "object ", obj, " is not inside a live GC_malloc object");
+        fatal!(call, "object ", obj, " is not inside a live GC_malloc object");
     };
-    if c.plan.finalizers.register_link(link, base) {
+    if c.plan.finalizers.register_link(kind, link, base) {
         GC_SUCCESS
     } else {
         GC_DUPLICATE
@@ -247,20 +259,40 @@ pub extern "C" fn GC_register_disappearing_link(link: *mut *mut c_void) -> c_int
 /// `GC_unregister_disappearing_link`: 1 if `link` was registered, else 0.
 #[no_mangle]
 pub extern "C" fn GC_unregister_disappearing_link(link: *mut *mut c_void) -> c_int {
+    unregister_link("GC_unregister_disappearing_link", LinkKind::Short, link)
+}
+
+/// `GC_unregister_long_link`: 1 if `link` was registered as a long link.
+#[no_mangle]
+pub extern "C" fn GC_unregister_long_link(link: *mut *mut c_void) -> c_int {
+    unregister_link("GC_unregister_long_link", LinkKind::Long, link)
+}
+
+fn unregister_link(call: &'static str, kind: LinkKind, link: *mut *mut c_void) -> c_int {
     if !is_initialised() {
         return 0;
     }
-    enter("GC_unregister_disappearing_link").plan.finalizers.unregister_link(link) as c_int
+    enter(call).plan.finalizers.unregister_link(kind, link) as c_int
 }
 
 /// `GC_move_disappearing_link`: `GC_SUCCESS`, `GC_DUPLICATE` if `to` is a
 /// link already, `GC_NOT_FOUND` if `from` is not one.
 #[no_mangle]
 pub extern "C" fn GC_move_disappearing_link(from: *mut *mut c_void, to: *mut *mut c_void) -> c_int {
+    move_link("GC_move_disappearing_link", LinkKind::Short, from, to)
+}
+
+/// `GC_move_long_link`: as [`GC_move_disappearing_link`], for long links.
+#[no_mangle]
+pub extern "C" fn GC_move_long_link(from: *mut *mut c_void, to: *mut *mut c_void) -> c_int {
+    move_link("GC_move_long_link", LinkKind::Long, from, to)
+}
+
+fn move_link(call: &'static str, kind: LinkKind, from: *mut *mut c_void, to: *mut *mut c_void) -> c_int {
     if !is_initialised() {
         return GC_NOT_FOUND;
     }
-    match enter("GC_move_disappearing_link").plan.finalizers.move_link(from, to) {
+    match enter(call).plan.finalizers.move_link(kind, from, to) {
         0 => GC_SUCCESS,
         1 => GC_DUPLICATE,
         _ => GC_NOT_FOUND,

@@ -108,9 +108,9 @@ setting! {
     /// Kept: rgc's allowance between collections comes from its growth policy.
     MIN_BYTES_ALLOCD: usize = 1, GC_get_min_bytes_allocd, GC_set_min_bytes_allocd
 }
-setting! {
+exported! {
     /// Kept: rgc scans the roots once, inside the collection.
-    DONT_PRECOLLECT: c_int = 0, GC_get_dont_precollect, GC_set_dont_precollect
+    GC_dont_precollect: c_int = 0, GC_get_dont_precollect, GC_set_dont_precollect
 }
 setting! {
     /// Kept: finalizers do not earn allocation credit.
@@ -126,9 +126,9 @@ setting! {
     /// `GC_stop_func`: kept, not polled (a collection is one short pause).
     STOP_FUNC: Option<unsafe extern "C" fn() -> c_int> = None, GC_get_stop_func, GC_set_stop_func
 }
-setting! {
+exported! {
     /// Kept, never called.
-    ON_HEAP_RESIZE: Option<unsafe extern "C" fn(GcWord)> = None, GC_get_on_heap_resize, GC_set_on_heap_resize
+    GC_on_heap_resize: Option<unsafe extern "C" fn(GcWord)> = None, GC_get_on_heap_resize, GC_set_on_heap_resize
 }
 setting! {
     /// Kept, never called.
@@ -147,6 +147,13 @@ pub extern "C" fn GC_set_pages_executable(on: c_int) {
 }
 #[no_mangle]
 pub extern "C" fn GC_get_pages_executable() -> c_int {
+    0
+}
+
+/// `GC_incremental_protection_needs`: `GC_PROTECTS_NONE` (0): rgc never
+/// write-protects the heap (there is no incremental mode here).
+#[no_mangle]
+pub extern "C" fn GC_incremental_protection_needs() -> c_int {
     0
 }
 

@@ -125,11 +125,45 @@ static void disappearing_links(void) {
     CHECK(links[1] == NULL && logged(1001), "a link to an object being finalized is cleared");
 }
 
+/* A long link outlives a disappearing one: it is cleared only once its
+ * object is freed, not while the object waits for its finalizer. */
+static void *short_link, *long_link, *moved_from, *moved_to;
+
+__attribute__((noinline)) static void make_long_link(void) {
+    Obj *o = finalizable(2001, GC_register_finalizer);
+    short_link = long_link = (void *)GC_HIDE_POINTER(o);
+    CHECK(GC_general_register_disappearing_link(&short_link, o) == GC_SUCCESS, "register a disappearing link");
+    CHECK(GC_register_long_link(&long_link, o) == GC_SUCCESS && GC_register_long_link(&long_link, o) == GC_DUPLICATE,
+          "register a long link");
+}
+
+static void long_links(void) {
+    make_long_link();
+    bt_collect();
+    CHECK(short_link == NULL, "the disappearing link was not cleared");
+    CHECK(long_link != NULL, "the long link was cleared while its object waited for its finalizer");
+    GC_invoke_finalizers();
+    CHECK(logged(2001), "the finalizer did not run");
+    bt_collect();
+    bt_collect();
+    CHECK(long_link == NULL, "the long link was not cleared once its object was freed");
+
+    void *a = GC_MALLOC(16);
+    moved_from = (void *)GC_HIDE_POINTER(a);
+    CHECK(GC_register_long_link(&moved_from, a) == GC_SUCCESS, "register");
+    CHECK(GC_move_long_link(&moved_from, &moved_to) == GC_SUCCESS, "GC_move_long_link");
+    CHECK(GC_move_long_link(&moved_from, &moved_to) == GC_NOT_FOUND, "a link moved away is not found (before the duplicate)");
+    CHECK(GC_move_long_link(&moved_to, &moved_to) == GC_SUCCESS, "a move onto itself succeeds");
+    CHECK(GC_unregister_long_link(&moved_to) == 1 && GC_unregister_long_link(&moved_to) == 0, "GC_unregister_long_link");
+    CHECK(GC_base(a) == a, "keep a");
+}
+
 int main(void) {
     GC_INIT();
     ordering();
     on_demand();
     disappearing_links();
+    long_links();
     printf("ok\n");
     return 0;
 }

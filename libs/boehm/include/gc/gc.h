@@ -225,6 +225,11 @@ GC_API int GC_CALL GC_register_disappearing_link(void **link);
 /* 1 if link was registered, else 0. */
 GC_API int GC_CALL GC_unregister_disappearing_link(void **link);
 GC_API int GC_CALL GC_move_disappearing_link(void **link, void **new_link);
+/* Long links: *link is set to NULL once obj is freed, not while obj waits
+ * for its finalizer (which may bring it back). Same return codes. */
+GC_API int GC_CALL GC_register_long_link(void **link, const void *obj);
+GC_API int GC_CALL GC_unregister_long_link(void **link);
+GC_API int GC_CALL GC_move_long_link(void **link, void **new_link);
 #define GC_GENERAL_REGISTER_DISAPPEARING_LINK(link, obj) GC_general_register_disappearing_link(link, obj)
 #define GC_REGISTER_DISAPPEARING_LINK(link) GC_register_disappearing_link(link)
 #define GC_HIDE_POINTER(p) (~(GC_word)(p))
@@ -265,6 +270,9 @@ GC_API int GC_dont_gc;
  * allocation made a collection due or failed. */
 GC_API void GC_CALL GC_set_disable_automatic_collection(int);
 GC_API int GC_CALL GC_get_disable_automatic_collection(void);
+/* 0 (GC_PROTECTS_NONE): the heap is never write-protected. */
+#define GC_PROTECTS_NONE 0
+GC_API int GC_CALL GC_incremental_protection_needs(void);
 /* Nothing happens: there is no incremental mode (see GC_enable_incremental). */
 GC_API void GC_CALL GC_start_incremental_collection(void);
 /* Nothing to start: collection time is always counted. */
@@ -314,6 +322,7 @@ GC_API void GC_CALL GC_set_max_prior_attempts(int);
 GC_API int GC_CALL GC_get_max_prior_attempts(void);
 GC_API void GC_CALL GC_set_min_bytes_allocd(size_t);
 GC_API size_t GC_CALL GC_get_min_bytes_allocd(void);
+GC_API int GC_dont_precollect;
 GC_API void GC_CALL GC_set_dont_precollect(int);
 GC_API int GC_CALL GC_get_dont_precollect(void);
 GC_API void GC_CALL GC_set_allocd_bytes_per_finalizer(GC_word);
@@ -323,6 +332,7 @@ GC_API int GC_CALL GC_get_manual_vdb_allowed(void);
 GC_API void GC_CALL GC_set_stop_func(GC_stop_func);
 GC_API GC_stop_func GC_CALL GC_get_stop_func(void);
 typedef void(GC_CALLBACK *GC_on_heap_resize_proc)(GC_word new_size);
+GC_API GC_on_heap_resize_proc GC_on_heap_resize;
 GC_API void GC_CALL GC_set_on_heap_resize(GC_on_heap_resize_proc);
 GC_API GC_on_heap_resize_proc GC_CALL GC_get_on_heap_resize(void);
 typedef void(GC_CALLBACK *GC_await_finalize_proc)(void *obj);
