@@ -564,6 +564,41 @@ pub extern "C" fn GC_get_thr_restart_signal() -> c_int {
     -1
 }
 
+/// `GC_suspend_thread`, `GC_resume_thread`: bdwgc suspends a registered
+/// thread other than the caller; with one thread in the Boehm layer there
+/// is none, so they do nothing, as bdwgc does for an unregistered thread,
+/// and `GC_is_thread_suspended` answers 0.
+#[no_mangle]
+pub extern "C" fn GC_suspend_thread(_thread: *mut c_void) {}
+#[no_mangle]
+pub extern "C" fn GC_resume_thread(_thread: *mut c_void) {}
+#[no_mangle]
+pub extern "C" fn GC_is_thread_suspended(_thread: *mut c_void) -> c_int {
+    0
+}
+
+/// `GC_stop_world_external`, `GC_start_world_external`: no other thread
+/// runs `GC_` code to stop.
+#[no_mangle]
+pub extern "C" fn GC_stop_world_external() {}
+#[no_mangle]
+pub extern "C" fn GC_start_world_external() {}
+
+/// `GC_on_thread_event_proc`.
+pub type ThreadEventProc = unsafe extern "C" fn(c_int, *mut c_void);
+static THREAD_EVENT: crate::state::CVar<Option<ThreadEventProc>> = crate::state::CVar::new(None);
+
+/// `GC_set_on_thread_event`: kept and returned; never called, since no
+/// thread is suspended for a collection here.
+#[no_mangle]
+pub extern "C" fn GC_set_on_thread_event(f: Option<ThreadEventProc>) {
+    THREAD_EVENT.set(f);
+}
+#[no_mangle]
+pub extern "C" fn GC_get_on_thread_event() -> Option<ThreadEventProc> {
+    THREAD_EVENT.get()
+}
+
 /// `GC_register_altstack`: nothing to record (rgc scans no signal stacks).
 #[no_mangle]
 pub extern "C" fn GC_register_altstack(_stack: *mut c_void, _size: GcWord, _alt: *mut c_void, _alt_size: GcWord) {}

@@ -373,6 +373,37 @@ pub extern "C" fn GC_clear_stack(arg: *mut c_void) -> *mut c_void {
 #[no_mangle]
 pub extern "C" fn GC_deinit() {}
 
+/// `GC_reachable_object_proc`.
+pub type ReachableObjectProc = unsafe extern "C" fn(*mut c_void, usize, *mut c_void);
+
+/// `GC_enumerate_reachable_objects_inner`: calls `proc_(obj, size, data)`
+/// for every object in the heap: after a collection, the ones it found
+/// reachable, and those allocated since (bdwgc: the ones marked by the
+/// last collection). The list is taken first, so `proc_` may call `GC_`
+/// functions; objects it frees are still visited.
+///
+/// # Safety
+/// `proc_` is callable with those arguments.
+#[no_mangle]
+pub unsafe extern "C" fn GC_enumerate_reachable_objects_inner(proc_: ReachableObjectProc, data: *mut c_void) {
+    let objects: Vec<(usize, usize)> = {
+        let mut c = enter("GC_enumerate_reachable_objects_inner");
+        let mut all = Vec::new();
+        c.rt.heap().for_each_object(|obj| all.push(obj as usize));
+        all.into_iter().filter_map(|o| Some((o, c.object_size(o as *const u8)?))).collect()
+    };
+    for (obj, size) in objects {
+        // SAFETY: caller contract; `obj` was an object a moment ago (the
+        // list, on this stack, keeps every one alive meanwhile).
+        unsafe { proc_(obj as *mut c_void, size, data) };
+    }
+}
+
+/// `GC_register_describe_type_fn`: nothing to register yet (rgc has no
+/// object kinds of the program's; see the differences table).
+#[no_mangle]
+pub extern "C" fn GC_register_describe_type_fn(_kind: c_int, _describe: *mut c_void) {}
+
 /// `GC_is_tmp_root`: 0; rgc has no temporary root sections.
 #[no_mangle]
 pub extern "C" fn GC_is_tmp_root(_p: *mut c_void) -> c_int {

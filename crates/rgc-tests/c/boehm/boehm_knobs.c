@@ -163,6 +163,37 @@ static void pointer_checks(void) {
     CHECK(GC_clear_stack(a) == a && GC_is_tmp_root(a) == 0, "GC_clear_stack, GC_is_tmp_root");
 }
 
+static void *listed[3];
+static int listed_seen[3], enumerated;
+static void note_object(void *obj, size_t bytes, void *data) {
+    CHECK(data == (void *)listed, "GC_enumerate_reachable_objects_inner passed the wrong client data");
+    enumerated++;
+    for (int i = 0; i < 3; i++)
+        if (obj == listed[i]) listed_seen[i] += bytes == GC_size(obj);
+}
+
+static void on_thread_event(GC_EventType e, void *thread) {
+    (void)e;
+    (void)thread;
+}
+
+/* The heap walk sees each live object once with its size; the thread
+ * calls have no other thread to act on. */
+static void walking_and_threads(void) {
+    for (int i = 0; i < 3; i++) listed[i] = GC_MALLOC(24 + 100 * i);
+    GC_enumerate_reachable_objects_inner(note_object, listed);
+    for (int i = 0; i < 3; i++) CHECK(listed_seen[i] == 1, "object %d seen %d times", i, listed_seen[i]);
+    CHECK(enumerated >= 3, "only %d objects enumerated", enumerated);
+    GC_suspend_thread((void *)pthread_self());
+    GC_resume_thread((void *)pthread_self());
+    CHECK(GC_is_thread_suspended((void *)pthread_self()) == 0, "GC_is_thread_suspended");
+    GC_stop_world_external();
+    GC_start_world_external();
+    GC_set_on_thread_event(on_thread_event);
+    CHECK(GC_get_on_thread_event() == on_thread_event, "GC_get_on_thread_event");
+    CHECK(GC_get_suspend_signal() == -1 && GC_get_thr_restart_signal() == -1, "no signals are used");
+}
+
 static void *return_arg(void *arg) { return arg; }
 static void *stack_base_seen(struct GC_stack_base *sb, void *arg) {
     (void)arg;
@@ -240,6 +271,7 @@ int main(int argc, char **argv) {
     statistics_and_sizes();
     pointer_checks();
     stacks_and_blocking();
+    walking_and_threads();
     finalize_all();
     printing();
     printf("ok\n");

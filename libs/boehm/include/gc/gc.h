@@ -449,6 +449,11 @@ GC_API void GC_CALL GC_abort_on_oom(void);
 GC_API void *GC_CALL GC_clear_stack(void *);
 /* Nothing: the heap stays until the process exits. */
 GC_API void GC_CALL GC_deinit(void);
+/* Calls proc(obj, size, client_data) for every object in the heap (after a
+ * collection: those it found reachable, and those allocated since). The
+ * list is taken first, so proc may call GC_ functions. */
+typedef void(GC_CALLBACK *GC_reachable_object_proc)(void *obj, size_t bytes, void *client_data);
+GC_API void GC_CALL GC_enumerate_reachable_objects_inner(GC_reachable_object_proc, void *client_data);
 /* 0: rgc has no temporary root sections. */
 GC_API int GC_CALL GC_is_tmp_root(void *);
 /* No debugging headers: both are 0. */
@@ -573,6 +578,17 @@ GC_API void GC_CALL GC_atfork_parent(void);
 GC_API void GC_CALL GC_atfork_child(void);
 GC_API void GC_CALL GC_set_handle_fork(int);
 GC_API void GC_CALL GC_register_altstack(void *stack, GC_word size, void *altstack, GC_word altsize);
+/* No other thread runs GC_ code here: suspending one, or stopping the
+ * world, does nothing; GC_is_thread_suspended is 0; the thread-event
+ * callback is kept and never called. */
+GC_API void GC_CALL GC_suspend_thread(void *thread);
+GC_API void GC_CALL GC_resume_thread(void *thread);
+GC_API int GC_CALL GC_is_thread_suspended(void *thread);
+GC_API void GC_CALL GC_stop_world_external(void);
+GC_API void GC_CALL GC_start_world_external(void);
+typedef void(GC_CALLBACK *GC_on_thread_event_proc)(GC_EventType, void *thread_id);
+GC_API void GC_CALL GC_set_on_thread_event(GC_on_thread_event_proc);
+GC_API GC_on_thread_event_proc GC_CALL GC_get_on_thread_event(void);
 /* No signals stop threads here: the setters do nothing, the getters
  * return -1. */
 GC_API void GC_CALL GC_set_suspend_signal(int);
