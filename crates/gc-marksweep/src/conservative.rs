@@ -32,6 +32,34 @@ pub struct Leak {
     pub scanned: bool,
 }
 
+/// A program's function the collector calls with no argument; it must not
+/// call into the collector (bdwgc's rule for these hooks too).
+pub type ClientHook = unsafe extern "C" fn();
+
+/// The runtime marking the roots, while a push-other-roots hook runs
+/// ([`push_range`] marks through it). Written and read only by the
+/// collecting thread, inside a collection (relaxed: no other thread reads
+/// it); null otherwise.
+static PUSHING: core::sync::atomic::AtomicPtr<Runtime> = core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// Scans `[lo, hi)` word by word as roots, if a push-other-roots hook is
+/// running on this thread (`GC_push_all`); false otherwise.
+///
+/// # Safety
+/// The range is readable.
+pub unsafe fn push_range(lo: usize, hi: usize) -> bool {
+    let rt = PUSHING.load(core::sync::atomic::Ordering::Relaxed);
+    if rt.is_null() {
+        return false;
+    }
+    if lo < hi {
+        // SAFETY: set only while `mark_extra_roots` holds the runtime and
+        // calls the hook on this thread; the range is the caller's.
+        unsafe { (*rt).mark_ambiguous_range(lo, hi) };
+    }
+    true
+}
+
 /// The conservative mark-sweep plan.
 #[derive(Default)]
 pub struct Conservative {
@@ -54,6 +82,11 @@ pub struct Conservative {
     leaks: (Vec<Leak>, usize),
     /// Parts of the data segments not scanned (`GC_exclude_static_roots`).
     excluded: Vec<(usize, usize)>,
+    /// Called at the start of every collection (`GC_set_start_callback`).
+    pub start_callback: Option<ClientHook>,
+    /// Called while the roots are marked; it pushes more ranges with
+    /// [`push_range`] (`GC_set_push_other_roots`).
+    pub push_other_roots: Option<ClientHook>,
     /// Address ranges scanned word by word at every collection.
     root_ranges: Vec<(usize, usize)>,
     /// Objects that are roots until freed explicitly.
@@ -84,6 +117,10 @@ impl Plan for Conservative {
     /// Does nothing while collection is disabled (as bdwgc's `GC_gcollect`).
     fn collect(&mut self, rt: &mut Runtime) {
         if self.disabled == 0 {
+            if let Some(hook) = self.start_callback {
+                // SAFETY: the program's hook, called as bdwgc calls it.
+                unsafe { hook() };
+            }
             collect(rt, self);
         }
     }
@@ -130,6 +167,13 @@ impl MarkHooks for Conservative {
         }
         for &o in &self.uncollectable {
             rt.visit(o as *mut u8, Source::TempRoot);
+        }
+        if let Some(hook) = self.push_other_roots {
+            PUSHING.store(rt, core::sync::atomic::Ordering::Relaxed);
+            // SAFETY: the program's hook, called as bdwgc calls it; its
+            // pushes reach `rt` through PUSHING, on this thread.
+            unsafe { hook() };
+            PUSHING.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Relaxed);
         }
         self.finalizers.mark_ready(rt);
     }

@@ -224,6 +224,7 @@ fn boehm_misuse() {
         ("abort_func_reenters", &["rgc: GC_free:", "abort func called with: rgc: GC_free:", "rgc: GC_malloc:"]),
         ("overrun", &["rgc: heap verifier:", "of type '<words>' (40 bytes), was probably written past its end"]),
         ("abort_on_oom", &["rgc: GC_abort_on_oom: out of memory"]),
+        ("push_outside", &["rgc: GC_push_all:", "outside a push-other-roots procedure"]),
     ];
     for (case, expect) in cases {
         let out = run(&exe, &[case], &[]);

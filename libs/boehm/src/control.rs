@@ -356,6 +356,69 @@ pub extern "C" fn GC_register_has_static_roots_callback(filter: Option<gc_marksw
     enter("GC_register_has_static_roots_callback").plan.library_filter = filter;
 }
 
+/// `GC_set_start_callback`: `f` runs at the start of every collection,
+/// with the collector entered: it must not call `GC_` functions. NULL
+/// removes it.
+#[no_mangle]
+pub extern "C" fn GC_set_start_callback(f: Option<gc_marksweep::ClientHook>) {
+    enter("GC_set_start_callback").plan.start_callback = f;
+}
+#[no_mangle]
+pub extern "C" fn GC_get_start_callback() -> Option<gc_marksweep::ClientHook> {
+    enter("GC_get_start_callback").plan.start_callback
+}
+
+/// The push-other-roots procedure in place before the program sets one:
+/// nothing to push (rgc scans its own roots elsewhere). A program's
+/// procedure calls it, as bdwgc asks, which is why it is a real function.
+unsafe extern "C" fn no_other_roots() {}
+
+/// `GC_set_push_other_roots`: `f` runs while each collection marks its
+/// roots and may push ranges with `GC_push_all` and its kin; it must not
+/// call other `GC_` functions. NULL puts back the default.
+#[no_mangle]
+pub extern "C" fn GC_set_push_other_roots(f: Option<gc_marksweep::ClientHook>) {
+    let f = f.filter(|&f| f as *const () != no_other_roots as *const ());
+    enter("GC_set_push_other_roots").plan.push_other_roots = f;
+}
+/// `GC_get_push_other_roots`: the procedure in place, never NULL.
+#[no_mangle]
+pub extern "C" fn GC_get_push_other_roots() -> gc_marksweep::ClientHook {
+    enter("GC_get_push_other_roots").plan.push_other_roots.unwrap_or(no_other_roots)
+}
+
+/// Scans the word-aligned part of `[bottom, top)` as roots, from a
+/// push-other-roots procedure; elsewhere a fatal error naming `call`.
+fn push_range(call: &'static str, bottom: *mut c_void, top: *mut c_void) {
+    let word = core::mem::size_of::<usize>();
+    let lo = (bottom as usize).next_multiple_of(word);
+    let hi = top as usize & !(word - 1);
+    // SAFETY: the program hands over a readable range, as bdwgc asks.
+    if !unsafe { gc_marksweep::push_range(lo, hi.max(lo)) } {
+        fatal!(
+            call,
+            "called outside a push-other-roots procedure (ranges are pushed only while a collection marks its roots)"
+        );
+    }
+}
+
+/// `GC_push_all`: see [`GC_set_push_other_roots`].
+#[no_mangle]
+pub extern "C" fn GC_push_all(bottom: *mut c_void, top: *mut c_void) {
+    push_range("GC_push_all", bottom, top);
+}
+/// `GC_push_all_eager`: the same (rgc scans every pushed range at once).
+#[no_mangle]
+pub extern "C" fn GC_push_all_eager(bottom: *mut c_void, top: *mut c_void) {
+    push_range("GC_push_all_eager", bottom, top);
+}
+/// `GC_push_conditional`: the same whatever `all` says (every page counts
+/// as dirty: there is no incremental mode).
+#[no_mangle]
+pub extern "C" fn GC_push_conditional(bottom: *mut c_void, top: *mut c_void, _all: c_int) {
+    push_range("GC_push_conditional", bottom, top);
+}
+
 /// `GC_dlopen`: `dlopen`. Collections need no guard here (one thread),
 /// and a library's data segments are scanned from the next collection on.
 ///

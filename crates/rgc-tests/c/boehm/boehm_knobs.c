@@ -8,6 +8,7 @@
  *        boehm_knobs HELPER_LIBRARY leaks    leak finding: 100 objects
  *            dropped, one freed; the runner reads the report on stderr. */
 #include "bt.h"
+#include "gc/gc_mark.h"
 #include <dlfcn.h>
 #include <pthread.h>
 
@@ -194,6 +195,43 @@ static void walking_and_threads(void) {
     CHECK(GC_get_suspend_signal() == -1 && GC_get_thr_restart_signal() == -1, "no signals are used");
 }
 
+/* The start callback runs once per collection; a push-other-roots
+ * procedure's range keeps what it points to, and pushing outside one is
+ * refused (boehm_misuse). */
+static int starts;
+static void count_start(void) { starts++; }
+static void **pushed_range;
+static int chained;
+static GC_push_other_roots_proc previous_push;
+static void push_my_range(void) {
+    previous_push();
+    chained++;
+    GC_push_all(pushed_range, pushed_range + 1);
+}
+
+static void hooks(void) {
+    CHECK(GC_get_start_callback() == NULL, "a start callback before any was set");
+    GC_set_start_callback(count_start);
+    GC_word before = GC_get_gc_no();
+    bt_collect();
+    bt_collect();
+    CHECK(starts == (int)(GC_get_gc_no() - before) && starts >= 2, "the start callback ran %d times for %lu collections",
+          starts, (unsigned long)(GC_get_gc_no() - before));
+    GC_set_start_callback(NULL);
+
+    previous_push = GC_get_push_other_roots();
+    CHECK(previous_push != NULL, "GC_get_push_other_roots returned NULL");
+    pushed_range = malloc(sizeof(void *)); /* outside every scanned area */
+    GC_set_push_other_roots(push_my_range);
+    pushed_range[0] = GC_REVEAL_POINTER(counted_object());
+    int before_finalized = finalized;
+    CHECK(collect_and_count() == before_finalized && chained >= 1, "the pushed range did not keep its object (%d calls)",
+          chained);
+    GC_set_push_other_roots(previous_push);
+    CHECK(collect_and_count() == before_finalized + 1, "without the procedure the object was kept");
+    free(pushed_range);
+}
+
 static void *return_arg(void *arg) { return arg; }
 static void *stack_base_seen(struct GC_stack_base *sb, void *arg) {
     (void)arg;
@@ -272,6 +310,7 @@ int main(int argc, char **argv) {
     pointer_checks();
     stacks_and_blocking();
     walking_and_threads();
+    hooks();
     finalize_all();
     printing();
     printf("ok\n");

@@ -1,5 +1,6 @@
 /* Each case misuses the Boehm API; the runner checks the fatal message. */
 #include "bt.h"
+#include "gc/gc_mark.h"
 #include <pthread.h>
 
 static void *thread_alloc(void *arg) {
@@ -33,6 +34,7 @@ int main(int argc, char **argv) {
     }
     else if (!strcmp(c, "free_foreign")) GC_FREE(&local);
     else if (!strcmp(c, "abort_on_oom")) GC_abort_on_oom();
+    else if (!strcmp(c, "push_outside")) GC_push_all(&local, &local + 1);
     else if (!strcmp(c, "free_interior")) GC_FREE((char *)GC_MALLOC(64) + 8);
     else if (!strcmp(c, "realloc_foreign")) GC_REALLOC(&local, 10);
     else if (!strcmp(c, "unmatched_enable")) GC_enable();

@@ -449,11 +449,6 @@ GC_API void GC_CALL GC_abort_on_oom(void);
 GC_API void *GC_CALL GC_clear_stack(void *);
 /* Nothing: the heap stays until the process exits. */
 GC_API void GC_CALL GC_deinit(void);
-/* Calls proc(obj, size, client_data) for every object in the heap (after a
- * collection: those it found reachable, and those allocated since). The
- * list is taken first, so proc may call GC_ functions. */
-typedef void(GC_CALLBACK *GC_reachable_object_proc)(void *obj, size_t bytes, void *client_data);
-GC_API void GC_CALL GC_enumerate_reachable_objects_inner(GC_reachable_object_proc, void *client_data);
 /* 0: rgc has no temporary root sections. */
 GC_API int GC_CALL GC_is_tmp_root(void *);
 /* No debugging headers: both are 0. */
