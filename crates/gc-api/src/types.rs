@@ -98,6 +98,11 @@ impl fmt::Display for TypeError {
 /// All registered types, indexed by [`TypeId`].
 pub struct TypeTable {
     types: Vec<TypeInfo>,
+    /// Layouts of `<words>` objects other than "every word" (see
+    /// [`WordsLayout`]); id `n` is entry `n - 1`, id 0 is every word.
+    layouts: Vec<WordsLayout>,
+    /// Interprets [`TypeTable::layouts`]; set with the first layout.
+    scanner: Option<WordsScanner>,
     /// Distinguishes this table's ids from those of earlier instances.
     generation: u32,
 }
@@ -139,7 +144,7 @@ impl TypeTable {
         ];
         debug_assert_eq!(types.len() as u32, FIRST_USER_TYPE);
         let generation = NEXT_GENERATION.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        TypeTable { types, generation }
+        TypeTable { types, layouts: Vec::new(), scanner: None, generation }
     }
 
     /// Which table this is: descriptors registered here carry it, and so
@@ -229,6 +234,76 @@ impl TypeTable {
             (*desc).generation = self.generation;
         }
         Ok(new_id)
+    }
+}
+
+/// How the marker scans a `<words>` object whose header's collector word
+/// (otherwise unused by the tracing collectors) holds a layout id other
+/// than 0 (0: every word is an ambiguous pointer, the default).
+///
+/// Layouts are registered by a layer above the C ABI (the Boehm layer's
+/// object kinds, typed objects and mark procedures, `libs/boehm`), which
+/// also supplies the one [`WordsScanner`] that interprets them: rgc's
+/// marker knows only that such an object exists, how long it is, and
+/// which two words describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordsLayout {
+    /// The registering layer's descriptor word.
+    pub descriptor: usize,
+    /// A second word for the same layer (the Boehm layer: how the
+    /// descriptor repeats over the object).
+    pub param: usize,
+}
+
+/// Where a [`WordsScanner`] sends what it finds: the marker, during a
+/// collection, on the thread that marks (with the world stopped).
+pub trait WordsVisitor {
+    /// Marks the object `word` points into, if any (interior pointers
+    /// included), and queues it for scanning; other words are ignored.
+    fn visit_ambiguous(&mut self, word: usize);
+    /// Whether `word` points into an object that is marked (a word that
+    /// points into no object answers false).
+    fn is_marked(&self, word: usize) -> bool;
+}
+
+/// Scans the `<words>` object `obj` of `len` bytes with layout `layout`,
+/// sending each word that may be a pointer to `visitor`. Returns the words
+/// it examined (the marker's work units).
+///
+/// # Safety
+/// `obj` is a live `<words>` object of `len` bytes whose header names
+/// `layout`; the world is stopped.
+pub type WordsScanner =
+    unsafe fn(obj: *mut u8, len: usize, layout: WordsLayout, visitor: &mut dyn WordsVisitor) -> usize;
+
+/// Layout ids stay below this (ids are kept in the header's 32-bit
+/// collector word; this bound keeps the table small enough to search).
+pub const MAX_WORDS_LAYOUTS: usize = 1 << 16;
+
+impl TypeTable {
+    /// The id of `layout`, registering it on first use (with `scanner`,
+    /// which must be the same for every layout of one table). `None` when
+    /// [`MAX_WORDS_LAYOUTS`] are in use.
+    pub fn words_layout_id(&mut self, layout: WordsLayout, scanner: WordsScanner) -> Option<u32> {
+        debug_assert!(self.scanner.is_none_or(|s| s as usize == scanner as usize), "one scanner per table");
+        self.scanner = Some(scanner);
+        if let Some(i) = self.layouts.iter().position(|l| *l == layout) {
+            return Some(i as u32 + 1);
+        }
+        if self.layouts.len() + 1 >= MAX_WORDS_LAYOUTS {
+            return None;
+        }
+        self.layouts.push(layout);
+        Some(self.layouts.len() as u32)
+    }
+
+    /// The layout with id `id` and its scanner; `None` for 0 (every word)
+    /// and for ids never handed out (a collector that keeps something
+    /// else in the collector word, refcount's count, never registers one).
+    #[inline]
+    pub fn words_layout(&self, id: u32) -> Option<(WordsLayout, WordsScanner)> {
+        let layout = *self.layouts.get((id as usize).wrapping_sub(1))?;
+        Some((layout, self.scanner?))
     }
 }
 

@@ -36,7 +36,7 @@ use crate::view::{Found, MarkView};
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
 use gc_api::fatal;
-use gc_api::types::TypeTable;
+use gc_api::types::{TypeTable, WordsLayout, WordsScanner, WordsVisitor};
 
 /// Mark-bitmap words read per step of an overflow rescan (4096 granules).
 const RESCAN_WORDS: usize = 64;
@@ -733,6 +733,42 @@ impl Marker {
         end - from
     }
 
+    /// Scans the `<words>` object `obj` (`len` bytes) whole, through the
+    /// scanner of its `layout` (see [`WordsLayout`]). Returns the words the
+    /// scanner examined.
+    #[cold]
+    #[inline(never)]
+    fn scan_laid_out<S: Sharing>(
+        &mut self,
+        view: &mut MarkView,
+        types: &TypeTable,
+        obj: *mut u8,
+        len: usize,
+        layout: WordsLayout,
+        scanner: WordsScanner,
+    ) -> usize {
+        /// The marker as the scanner sees it.
+        struct Visit<'a, 'h, S> {
+            marker: &'a mut Marker,
+            view: &'a mut MarkView<'h>,
+            types: &'a TypeTable,
+            sharing: core::marker::PhantomData<S>,
+        }
+        impl<S: Sharing> WordsVisitor for Visit<'_, '_, S> {
+            fn visit_ambiguous(&mut self, word: usize) {
+                self.marker.visit_ambiguous_in::<false, S>(self.view, self.types, word);
+            }
+            fn is_marked(&self, word: usize) -> bool {
+                // SAFETY: object_containing returns allocated objects only.
+                self.view.geometry.object_containing(word).is_some_and(|f| unsafe { self.view.is_marked(f.obj) })
+            }
+        }
+        let mut visit = Visit::<S> { marker: self, view, types, sharing: core::marker::PhantomData };
+        // SAFETY: a marked `<words>` object of `len` bytes naming `layout`
+        // (drain's caller stops the world, or marks as the plan allows).
+        unsafe { scanner(obj, len, layout, &mut visit) }
+    }
+
     /// Queues the live object `obj` for scanning without marking it: what
     /// it reaches gets marked, and `obj` itself only if a path leads back to
     /// it. (Ordered finalization asks "is this object reachable from another
@@ -835,7 +871,12 @@ impl Marker {
             // SAFETY: only marked, validated objects are pushed.
             let h = unsafe { header(obj) };
             spent += match h.bytes_len() {
-                // Only `<words>` objects among the untyped ones are pushed.
+                // Only `<words>` objects among the untyped ones are pushed;
+                // one with a layout in its collector word is scanned by it.
+                Some(len) if h.gc != 0 => match types.words_layout(h.gc) {
+                    Some((layout, scanner)) => self.scan_laid_out::<S>(view, types, obj, len, layout, scanner),
+                    None => self.scan_words::<S>(view, types, obj, len, next_item, budget - spent),
+                },
                 Some(len) => self.scan_words::<S>(view, types, obj, len, next_item, budget - spent),
                 None => self.scan_typed::<S>(view, types, obj, h.kind, next_item, budget - spent),
             };
@@ -983,6 +1024,42 @@ pub(crate) mod tests {
             assert!(!unsafe { heap.is_marked(garbage.cast()) }, "garbage marked");
             assert_eq!(marker.counts.objects, 1 + 2 * FAN as u64, "budget {budget}: objects counted once");
         }
+        drop(heap);
+    }
+
+    /// A `<words>` object whose collector word names a registered layout
+    /// is scanned by the layout's scanner only; one whose word holds
+    /// anything else (refcount's count) is scanned word by word.
+    #[test]
+    fn a_laid_out_words_object_is_scanned_by_its_scanner() {
+        /// Visits word 0 only.
+        unsafe fn first_word(obj: *mut u8, _len: usize, layout: WordsLayout, v: &mut dyn WordsVisitor) -> usize {
+            assert_eq!(layout, WordsLayout { descriptor: 7, param: 9 });
+            // SAFETY: a live object of at least a word.
+            v.visit_ambiguous(unsafe { *(obj as *const usize) });
+            1
+        }
+        let (mut heap, _buf) = heap_of(8);
+        let mut types = TypeTable::new();
+        let id = types.words_layout_id(WordsLayout { descriptor: 7, param: 9 }, first_word).unwrap();
+        let with_gc = |heap: &mut Heap, gc: u32| heap.alloc(16, Header::new(WORDS_TYPE, 16, gc)) as *mut usize;
+        let laid_out = with_gc(&mut heap, id);
+        let counted = with_gc(&mut heap, 77);
+        let targets: Vec<*mut usize> = (0..4).map(|_| words(&mut heap, 1)).collect();
+        // SAFETY: two-word objects.
+        unsafe {
+            *laid_out = targets[0] as usize;
+            *laid_out.add(1) = targets[1] as usize;
+            *counted = targets[2] as usize;
+            *counted.add(1) = targets[3] as usize;
+        }
+        let mut marker = Marker::default();
+        marker.visit_ambiguous(&mut heap, &types, laid_out as usize);
+        marker.visit_ambiguous(&mut heap, &types, counted as usize);
+        assert!(marker.drain(&mut heap, &types, usize::MAX));
+        // SAFETY: objects of this heap.
+        let marked: Vec<bool> = targets.iter().map(|&t| unsafe { heap.is_marked(t.cast()) }).collect();
+        assert_eq!(marked, [true, false, true, true]);
         drop(heap);
     }
 

@@ -257,6 +257,24 @@ impl<'h> MarkView<'h> {
         true
     }
 
+    /// Whether `obj` is marked. Other views may be setting bits meanwhile
+    /// (a parallel mark): the word is read atomically where that can be.
+    ///
+    /// # Safety
+    /// `obj` passes [`Geometry::is_object`].
+    pub(crate) unsafe fn is_marked(&self, obj: *const u8) -> bool {
+        let granule = (obj as usize - HEADER - self.geometry.base) >> GRANULE_SHIFT;
+        // SAFETY: an object's granule is below the frontier, inside the bitmap.
+        let word = unsafe { self.mark_bits.add(granule >> 6) };
+        #[cfg(target_has_atomic = "64")]
+        // SAFETY: aligned, and concurrent writers use atomics (`mark`).
+        let bits = unsafe { core::sync::atomic::AtomicU64::from_ptr(word) }.load(core::sync::atomic::Ordering::Relaxed);
+        #[cfg(not(target_has_atomic = "64"))]
+        // SAFETY: as above; such targets have no parallel marking.
+        let bits = unsafe { *word };
+        bits & (1 << (granule & 63)) != 0
+    }
+
     /// A copy of this view for another marker of a parallel mark.
     #[cfg(feature = "std")]
     ///

@@ -100,6 +100,13 @@ fn boehm_alloc() {
     passes("boehm_alloc", &["no_extra_byte"]);
 }
 
+/// Object kinds, mark procedures, typed and gcj objects (`gc_mark.h`,
+/// `gc_typed.h`, `gc_gcj.h`).
+#[test]
+fn boehm_kinds() {
+    passes("boehm_kinds", &[]);
+}
+
 #[test]
 fn boehm_roots() {
     passes("boehm_roots", &[]);
@@ -225,6 +232,10 @@ fn boehm_misuse() {
         ("overrun", &["rgc: heap verifier:", "of type '<words>' (40 bytes), was probably written past its end"]),
         ("abort_on_oom", &["rgc: GC_abort_on_oom: out of memory"]),
         ("push_outside", &["rgc: GC_push_all:", "outside a push-other-roots procedure"]),
+        ("mark_and_push_outside", &["rgc: GC_mark_and_push: called with", "outside a mark procedure"]),
+        ("unknown_kind", &["rgc: GC_generic_malloc: kind 40 does not exist"]),
+        ("gcj_before_init", &["rgc: GC_gcj_malloc: called before GC_init_gcj_malloc"]),
+        ("proc_overflows", &["rgc: collector: mark procedure 8 returned", "outside the mark stack it was given"]),
     ];
     for (case, expect) in cases {
         let out = run(&exe, &[case], &[]);
@@ -248,7 +259,7 @@ fn drop_in_for_bdwgc_builds() {
         return;
     }
     std::fs::create_dir_all(out_dir()).unwrap();
-    for name in ["boehm_gcbench", "boehm_finalize"] {
+    for name in ["boehm_gcbench", "boehm_finalize", "boehm_kinds"] {
         let exe = out_dir().join(format!("{name}-bdwgc"));
         // No -I for rgc's header: bt.h's #include "gc.h" finds bdwgc's.
         cc(&[
@@ -287,6 +298,7 @@ fn every_boehm_program_is_run() {
         "boehm_lib",
         "boehm_extras",
         "boehm_knobs",
+        "boehm_kinds",
     ];
     for entry in std::fs::read_dir(src_dir()).unwrap() {
         let path = entry.unwrap().path();

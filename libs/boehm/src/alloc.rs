@@ -12,7 +12,7 @@ use gc_api::fatal;
 use gc_api::types::{BYTES_TYPE, MAX_BYTES_LEN, WORDS_TYPE};
 use gc_heap::allocator::bump;
 use gc_heap::layout::GRANULE;
-use gc_heap::object::{header, Header};
+use gc_heap::object::{header, Header, GC_WORD_OFFSET};
 use gc_marksweep::ConservativeGc;
 use shadowstack::NO_SPAN;
 
@@ -73,14 +73,45 @@ fn collectable(call: &'static str, bytes: usize, kind: Kind) -> *mut c_void {
 /// [`granted_bytes`]); `uncollectable` objects are roots until `GC_free`d.
 /// Returns `GC_oom_fn(bytes)` on failure.
 pub fn allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: bool) -> *mut c_void {
+    allocate_laid_out(call, bytes, kind, uncollectable, 0)
+}
+
+/// [`allocate`] of an object whose header names `layout`, a layout id of
+/// [`crate::kinds`] (0: none; only `<words>` objects have one).
+pub fn allocate_laid_out(
+    call: &'static str,
+    bytes: usize,
+    kind: Kind,
+    uncollectable: bool,
+    layout: u32,
+) -> *mut c_void {
     ensure_init(); // GC_all_interior_pointers decides the slack from then on
     let Some(granted) = granted_bytes(bytes) else {
         warn("rgc: one object is limited to 1 GiB - 1 bytes; a request for %lu bytes fails", bytes);
         return out_of_memory(bytes);
     };
-    let p = try_allocate(call, granted, kind, uncollectable);
+    let p = try_allocate_laid_out(call, granted, kind, uncollectable, layout);
     if p.is_null() {
         return out_of_memory(bytes);
+    }
+    p
+}
+
+/// [`try_allocate`], then `layout` written to the new object's header.
+pub fn try_allocate_laid_out(
+    call: &'static str,
+    bytes: usize,
+    kind: Kind,
+    uncollectable: bool,
+    layout: u32,
+) -> *mut c_void {
+    let p = try_allocate(call, bytes, kind, uncollectable);
+    if !p.is_null() && layout != 0 {
+        debug_assert!(kind == Kind::Scanned, "only <words> objects have a layout");
+        // SAFETY: a fresh `<words>` object of this layer, whose collector
+        // word the conservative plan leaves to it; no collection can run
+        // before this store (the thread does not reach a safepoint).
+        unsafe { (p.cast::<u8>().offset(GC_WORD_OFFSET) as *mut u32).write(layout) };
     }
     p
 }
@@ -204,7 +235,7 @@ pub extern "C" fn GC_realloc(p: *mut c_void, bytes: usize) -> *mut c_void {
         return core::ptr::null_mut();
     }
     let granted = granted_bytes(bytes);
-    let (kind, uncollectable, old_len) = {
+    let (kind, uncollectable, old_len, layout) = {
         let mut c = enter(CALL);
         let kind = expect_base(&mut c, CALL, p);
         let gc = &mut *c;
@@ -213,11 +244,12 @@ pub extern "C" fn GC_realloc(p: *mut c_void, bytes: usize) -> *mut c_void {
             return p;
         }
         // SAFETY: as above.
-        let old_len = unsafe { header(p.cast()) }.bytes_len().expect("untyped");
-        (kind, gc.plan.is_uncollectable(p.cast()), old_len)
+        let h = unsafe { header(p.cast()) };
+        let layout = if kind == Kind::Scanned { h.gc } else { 0 };
+        (kind, gc.plan.is_uncollectable(p.cast()), h.bytes_len().expect("untyped"), layout)
     };
     // `p` stays reachable from this frame (a conservative root) meanwhile.
-    let q = allocate(CALL, bytes, kind, uncollectable);
+    let q = allocate_laid_out(CALL, bytes, kind, uncollectable, layout);
     if !q.is_null() {
         // SAFETY: `q` is a fresh object of `granted` bytes (allocate
         // succeeded, so the size is within the limit), `p` holds `old_len`.
@@ -374,13 +406,10 @@ pub unsafe extern "C" fn GC_debug_strndup(
 
 // ---- batches and the "stubborn" API ---------------------------------------------
 
-/// Objects `GC_malloc_many` returns at most, and the bytes it aims for.
-const MANY_MAX_OBJECTS: usize = 64;
-const MANY_BYTES: usize = 4096;
-
-/// `GC_malloc_many`: several zeroed objects of `bytes` (at least a word),
-/// linked through their first word (`GC_NEXT`), the last one's null;
-/// about [`MANY_BYTES`] of them, at most [`MANY_MAX_OBJECTS`]. Returns
+/// `GC_malloc_many`: several zeroed objects of `bytes` (at least a word,
+/// with the slack of [`granted_bytes`]), linked through their first word
+/// (`GC_NEXT`), the last one's null, as many as
+/// `GC_generic_malloc_many` gives (`crate::kinds::many`). Returns
 /// `GC_oom_fn(bytes)` if not even one could be allocated.
 #[no_mangle]
 pub extern "C" fn GC_malloc_many(bytes: usize) -> *mut c_void {
@@ -389,23 +418,7 @@ pub extern "C" fn GC_malloc_many(bytes: usize) -> *mut c_void {
     let Some(size) = granted_bytes(bytes.max(core::mem::size_of::<*mut c_void>())) else {
         return allocate(CALL, bytes, Kind::Scanned, false);
     };
-    let count = (MANY_BYTES / size).clamp(1, MANY_MAX_OBJECTS);
-    let mut head: *mut c_void = core::ptr::null_mut();
-    for _ in 0..count {
-        // The list so far stays reachable from `head`, on this stack (a
-        // conservative root) while the next allocation may collect.
-        let p = try_allocate(CALL, size, Kind::Scanned, false);
-        if p.is_null() {
-            break;
-        }
-        // SAFETY: a fresh object of at least a word.
-        unsafe { *(p as *mut *mut c_void) = head };
-        head = core::hint::black_box(p);
-    }
-    if head.is_null() {
-        return out_of_memory(bytes);
-    }
-    head
+    crate::kinds::many(CALL, size, crate::kinds::NORMAL)
 }
 
 /// `GC_malloc_stubborn`: `GC_malloc` (bdwgc no longer has stubborn

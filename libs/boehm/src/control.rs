@@ -393,11 +393,17 @@ fn push_range(call: &'static str, bottom: *mut c_void, top: *mut c_void) {
     let word = core::mem::size_of::<usize>();
     let lo = (bottom as usize).next_multiple_of(word);
     let hi = top as usize & !(word - 1);
-    // SAFETY: the program hands over a readable range, as bdwgc asks.
-    if !unsafe { gc_marksweep::push_range(lo, hi.max(lo)) } {
+    // From a mark procedure, the range goes to the marker scanning it.
+    let in_mark_procedure = crate::kinds::with_visitor(|v| {
+        // SAFETY: the program hands over a readable range, as bdwgc asks.
+        (lo..hi).step_by(word).for_each(|a| v.visit_ambiguous(unsafe { *(a as *const usize) }))
+    });
+    // SAFETY: as above.
+    if !in_mark_procedure && !unsafe { gc_marksweep::push_range(lo, hi.max(lo)) } {
         fatal!(
             call,
-            "called outside a push-other-roots procedure (ranges are pushed only while a collection marks its roots)"
+            "called outside a push-other-roots procedure or a mark procedure (ranges are pushed only while a \
+             collection marks)"
         );
     }
 }

@@ -5,6 +5,7 @@
 //! they live in `printf.c` (`crate::printf`).
 
 use crate::alloc::{granted_bytes, GC_realloc};
+use crate::kinds;
 use crate::state::{count_explicitly_freed, enter, explicitly_freed_since, is_initialised, CVar, GcWord};
 use core::ffi::{c_char, c_int, c_void, CStr};
 use gc_api::collector::Collector;
@@ -293,7 +294,8 @@ pub extern "C" fn GC_get_size_map_at(i: c_int) -> usize {
 
 /// `GC_get_kind_and_size`: the kind of the object starting at `p`
 /// (0 `GC_malloc_atomic`, 1 `GC_malloc`, 2 uncollectable, 3 atomic
-/// uncollectable: bdwgc's kind numbers), and its size in `*size` if
+/// uncollectable: bdwgc's kind numbers; a kind of `GC_new_kind`'s, or 1
+/// for a typed object), and its size in `*size` if
 /// `size` is not null. Misuse: `p` not the start of a heap object is fatal.
 ///
 /// # Safety
@@ -306,17 +308,20 @@ pub unsafe extern "C" fn GC_get_kind_and_size(p: *const c_void, size: *mut usize
         fatal!(CALL, p, " is not the start of a heap object");
     };
     // SAFETY: a live object (object_size found it).
-    let scanned = unsafe { header(p.cast()) }.bytes_len().is_none() || unsafe { header(p.cast()) }.is_words();
+    let h = unsafe { header(p.cast()) };
+    let scanned = h.bytes_len().is_none() || h.is_words();
     let uncollectable = c.plan.is_uncollectable(p as *mut u8);
+    drop(c);
     if !size.is_null() {
         // SAFETY: caller contract.
         unsafe { *size = bytes };
     }
     match (uncollectable, scanned) {
-        (false, false) => 0,
-        (false, true) => 1,
-        (true, true) => 2,
-        (true, false) => 3,
+        (false, false) => kinds::PTRFREE,
+        (false, true) if h.is_words() && h.gc != 0 => kinds::kind_of_layout(h.gc),
+        (false, true) => kinds::NORMAL,
+        (true, true) => kinds::UNCOLLECTABLE,
+        (true, false) => kinds::AUNCOLLECTABLE,
     }
 }
 
@@ -399,8 +404,8 @@ pub unsafe extern "C" fn GC_enumerate_reachable_objects_inner(proc_: ReachableOb
     }
 }
 
-/// `GC_register_describe_type_fn`: nothing to register yet (rgc has no
-/// object kinds of the program's; see the differences table).
+/// `GC_register_describe_type_fn`: accepted and never called: rgc's
+/// reports (the leak list, `GC_dump`) do not describe objects by kind.
 #[no_mangle]
 pub extern "C" fn GC_register_describe_type_fn(_kind: c_int, _describe: *mut c_void) {}
 

@@ -11,7 +11,9 @@
 //! objects are untyped `<words>` objects scanned word by word,
 //! `GC_malloc_atomic` ones are `<bytes>` objects that are never scanned,
 //! and per-object finalizers and disappearing links live in
-//! [`gc_marksweep::finalization`]. Where rgc behaves differently from bdwgc,
+//! [`gc_marksweep::finalization`]. Objects of the program's own kinds
+//! (`gc_mark.h`, `gc_typed.h`) are `<words>` objects whose header names a
+//! layout that [`kinds`] interprets for rgc's marker. Where rgc behaves differently from bdwgc,
 //! `libs/boehm/README.md` has the one table of differences.
 //!
 //! Invariants:
@@ -35,6 +37,7 @@ pub mod alloc;
 pub mod control;
 pub mod debugging;
 pub mod finalize;
+pub mod kinds;
 pub mod knobs;
 pub mod printf;
 pub mod state;

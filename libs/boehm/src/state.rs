@@ -195,6 +195,7 @@ pub fn init() {
         let (lo, hi) = c.rt.heap().reserved_range();
         GC_least_plausible_heap_addr.set((lo - 1) as *mut c_void);
         GC_greatest_plausible_heap_addr.set(hi as *mut c_void);
+        crate::kinds::init_free_list_variables();
         GC_stackbottom.set(shadowstack::stack::query_base() as *mut c_char);
         GC_parallel.set(c.rt.markers().saturating_sub(1) as i32);
         drop(c);

@@ -1,11 +1,19 @@
 /* Each case misuses the Boehm API; the runner checks the fatal message. */
 #include "bt.h"
+#include "gc/gc_gcj.h"
 #include "gc/gc_mark.h"
 #include <pthread.h>
 
 static void *thread_alloc(void *arg) {
     (void)arg;
     return GC_MALLOC(16);
+}
+
+/* A mark procedure that claims to have pushed past its stack's limit. */
+static struct GC_ms_entry *overflowing_mark(GC_word *addr, struct GC_ms_entry *msp, struct GC_ms_entry *lim,
+                                            GC_word env) {
+    (void)addr, (void)msp, (void)env;
+    return lim + 1;
 }
 
 static void report_abort(const char *msg) {
@@ -35,6 +43,15 @@ int main(int argc, char **argv) {
     else if (!strcmp(c, "free_foreign")) GC_FREE(&local);
     else if (!strcmp(c, "abort_on_oom")) GC_abort_on_oom();
     else if (!strcmp(c, "push_outside")) GC_push_all(&local, &local + 1);
+    else if (!strcmp(c, "mark_and_push_outside")) GC_mark_and_push(GC_MALLOC(8), NULL, NULL, NULL);
+    else if (!strcmp(c, "unknown_kind")) GC_generic_malloc(16, 40);
+    else if (!strcmp(c, "gcj_before_init")) GC_gcj_malloc(16, &local);
+    else if (!strcmp(c, "proc_overflows")) {
+        static void *volatile keep;
+        keep = GC_generic_malloc(16, (int)GC_new_kind(GC_new_free_list(), GC_MAKE_PROC(GC_new_proc(overflowing_mark), 0), 0, 1));
+        GC_gcollect();
+        (void)keep;
+    }
     else if (!strcmp(c, "free_interior")) GC_FREE((char *)GC_MALLOC(64) + 8);
     else if (!strcmp(c, "realloc_foreign")) GC_REALLOC(&local, 10);
     else if (!strcmp(c, "unmatched_enable")) GC_enable();

@@ -49,9 +49,11 @@ typedef void *GC_PTR; /* old name */
 #if defined(__GNUC__)
 #define GC_ATTR_MALLOC __attribute__((__malloc__))
 #define GC_ATTR_ALLOC_SIZE(n) __attribute__((__alloc_size__(n)))
+#define GC_ATTR_CALLOC_SIZE(n, s) __attribute__((__alloc_size__(n, s)))
 #else
 #define GC_ATTR_MALLOC
 #define GC_ATTR_ALLOC_SIZE(n)
+#define GC_ATTR_CALLOC_SIZE(n, s)
 #endif
 
 /* Result codes. */
