@@ -310,6 +310,21 @@ impl Runtime {
         };
     }
 
+    /// Settles the calling thread's spans only: its own cells become
+    /// objects, without stopping the others (whose spans are theirs).
+    pub fn settle_current(&mut self) {
+        if !self.spans_enabled {
+            return;
+        }
+        // SAFETY: the caller's own Local, inside an rgc call (so it is not
+        // allocating); a thread settles cells of its own blocks only, as a
+        // refill without the lock does.
+        if let Some(local) = unsafe { shadowstack::current_local() } {
+            // SAFETY: as above.
+            unsafe { self.settle(local) };
+        }
+    }
+
     /// Settles and empties the calling thread's spans (it is detaching).
     pub fn retire_current(&mut self) {
         // SAFETY: the caller's own Local, inside an rgc call.

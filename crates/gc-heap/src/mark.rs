@@ -703,7 +703,7 @@ impl Marker {
     /// Scans words `from..` of the `<words>` object `obj` (`len` bytes), at
     /// most [`WORDS_CHUNK`] and about `budget` of them, requeueing the rest.
     /// Returns the words examined.
-    #[inline]
+    #[inline(always)]
     fn scan_words<S: Sharing>(
         &mut self,
         view: &mut MarkView,

@@ -97,7 +97,7 @@ impl Geometry {
 
     /// The object whose cell contains `addr` (an interior or exact
     /// pointer), or `None` when `addr` is outside every allocated cell.
-    #[inline]
+    #[inline(always)]
     pub fn object_containing(&self, addr: usize) -> Option<Found> {
         let off = addr.wrapping_sub(self.base);
         if off >= self.used_bytes {

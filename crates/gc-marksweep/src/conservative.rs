@@ -294,10 +294,8 @@ impl Conservative {
     /// `obj` passes [`gc_heap::Heap::is_object`] and the client holds no
     /// other reference to it that it will use.
     pub unsafe fn free(&mut self, rt: &mut Runtime, obj: *mut u8) {
-        // SAFETY: caller contract.
-        let len = unsafe { gc_heap::object::object_bytes(obj, rt.types()) };
-        self.uncollectable.remove(&(obj as usize));
-        self.finalizers.forget_object(obj, len);
+        // SAFETY: forwarded contract.
+        let len = unsafe { self.forget(rt, obj) };
         // A thread's span must not find the cell again (it goes on the
         // class's free list).
         rt.release_spans_over(obj);
@@ -305,6 +303,20 @@ impl Conservative {
         // inside a collection, so no sweep is in progress between calls.
         let footprint = unsafe { rt.heap_mut().free_object(obj) };
         rt.forget_freed(len, footprint);
+    }
+
+    /// What [`Conservative::free`] does but return the cell: `obj` is no
+    /// longer a root, has no finalizer or links, and goes to the next
+    /// collection that finds it unreachable. Returns its length.
+    ///
+    /// # Safety
+    /// As for [`Conservative::free`].
+    pub unsafe fn forget(&mut self, rt: &mut Runtime, obj: *mut u8) -> usize {
+        // SAFETY: caller contract.
+        let len = unsafe { gc_heap::object::object_bytes(obj, rt.types()) };
+        self.uncollectable.remove(&(obj as usize));
+        self.finalizers.forget_object(obj, len);
+        len
     }
 
     /// Changes the length of the untyped object `obj` to `len` bytes in

@@ -107,6 +107,13 @@ fn boehm_kinds() {
     passes("boehm_kinds", &[]);
 }
 
+/// Threads: registered by GC_pthread_create or by themselves, stopped by
+/// the suspend signal even when they never call the collector.
+#[test]
+fn boehm_threads() {
+    passes("boehm_threads", &[]);
+}
+
 #[test]
 fn boehm_roots() {
     passes("boehm_roots", &[]);
@@ -221,7 +228,7 @@ fn boehm_misuse() {
         ("unmatched_enable", &["rgc: GC_enable:", "more times than GC_disable"]),
         ("link_foreign", &["rgc: GC_general_register_disappearing_link: object", "not inside a live GC_malloc object"]),
         ("link_misaligned", &["rgc: GC_general_register_disappearing_link: link", "not an aligned"]),
-        ("other_thread", &["rgc: GC_malloc:", "thread other than the one that initialised", "GC_register_my_thread"]),
+        ("other_thread", &["rgc: GC_malloc:", "from a thread that is not registered", "GC_register_my_thread"]),
         ("abort_func", &["rgc: GC_free:", "abort func called with: rgc: GC_free:"]),
         ("abort_func_null", &["rgc: GC_set_abort_func: the abort function is NULL"]),
         ("end_stubborn_foreign", &["rgc: GC_debug_end_stubborn_change:", "does not point into an object"]),
@@ -259,7 +266,7 @@ fn drop_in_for_bdwgc_builds() {
         return;
     }
     std::fs::create_dir_all(out_dir()).unwrap();
-    for name in ["boehm_gcbench", "boehm_finalize", "boehm_kinds"] {
+    for name in ["boehm_gcbench", "boehm_finalize", "boehm_kinds", "boehm_threads"] {
         let exe = out_dir().join(format!("{name}-bdwgc"));
         // No -I for rgc's header: bt.h's #include "gc.h" finds bdwgc's.
         cc(&[
@@ -299,6 +306,7 @@ fn every_boehm_program_is_run() {
         "boehm_extras",
         "boehm_knobs",
         "boehm_kinds",
+        "boehm_threads",
     ];
     for entry in std::fs::read_dir(src_dir()).unwrap() {
         let path = entry.unwrap().path();

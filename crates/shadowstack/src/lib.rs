@@ -43,6 +43,8 @@ extern crate alloc;
 pub mod loan;
 pub mod safepoint;
 #[cfg(all(not(target_os = "none"), not(loom)))]
+pub mod signals;
+#[cfg(all(not(target_os = "none"), not(loom)))]
 pub mod stack;
 mod sync;
 /// Announce an acquire or a release of a lock or hand-off to
@@ -357,6 +359,13 @@ pub struct Local {
     pub regs: [usize; 12],
     pub stack_lo: usize,
     pub stack_hi: usize,
+    /// Code a suspend signal must not stop in the middle of, and a request
+    /// noted meanwhile ([`signals`]); its own thread and its signal handler
+    /// alone touch it.
+    pub deferral: safepoint::Deferral,
+    /// The thread's `pthread_t`, which [`signals`] sends the suspend signal
+    /// to. Written at attach, read by the thread stopping the world.
+    pub pthread: usize,
 }
 
 impl Local {
@@ -584,6 +593,15 @@ pub fn set_thread_exit_hook(detach: extern "C" fn()) {
     let _ = detach;
 }
 
+/// The calling thread's `pthread_t` (0 where there are none).
+fn this_pthread() -> usize {
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    // SAFETY: no preconditions.
+    return unsafe { libc::pthread_self() } as usize;
+    #[cfg(any(target_os = "none", loom))]
+    0
+}
+
 /// Gives the calling thread a shadow stack of `slots` slots and registers it.
 pub fn attach_current(slots: usize) -> Result<(), StackError> {
     let ctx = current();
@@ -610,7 +628,16 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         regs: [0; 12],
         stack_lo: 0,
         stack_hi: 0,
+        deferral: safepoint::Deferral::new(),
+        pthread: this_pthread(),
     }));
+    // A suspend signal's handler cannot look its stack up (not
+    // async-signal-safe): it is known before the thread can be signalled.
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    if signals::enabled() {
+        // SAFETY: just made, not yet registered: this thread's alone.
+        unsafe { (*local).stack_hi = stack::query_base() };
+    }
     // SAFETY: just made, not yet registered: this thread's alone.
     unsafe { (*local).open_log() };
     // SAFETY: as above; nothing else touches a detached thread's context.

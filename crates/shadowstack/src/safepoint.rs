@@ -39,7 +39,7 @@
 //! | `Local::state` | its own thread | the thread holding the lock | release on [`PARKED`], acquire by the reader |
 //! | `Context::safepoint` | the thread holding the lock | its own thread (inline poll, relaxed) | a hint: the lock orders the rest |
 
-use crate::sync::{fence, spin, tsan_acquire, tsan_release, AtomicU32, AtomicUsize, Ordering};
+use crate::sync::{compiler_fence, fence, spin, tsan_acquire, tsan_release, AtomicU32, AtomicUsize, Ordering};
 use crate::Context;
 #[cfg(not(loom))]
 use crate::Local;
@@ -175,17 +175,116 @@ impl Lock {
 /// Raises one thread's flag and waits until it is parked; true if it had
 /// to wait. The caller holds the lock.
 pub fn stop_one(flag: &AtomicU32, state: &AtomicU32) -> bool {
+    stop_one_kicking(flag, state, |_| {})
+}
+
+/// [`stop_one`] for a thread that may never poll: while it runs, `kick(n)`
+/// interrupts it (`crate::signals` sends its suspend signal), the first
+/// time with `n == 0` and again now and then while it has not parked
+/// (`n` counts the kicks), so a signal that was blocked for a while still
+/// gets through.
+pub fn stop_one_kicking(flag: &AtomicU32, state: &AtomicU32, mut kick: impl FnMut(u32)) -> bool {
     flag.store(1, Ordering::Relaxed);
     // Pairs with the fence in `try_unpark`: either this sees the thread
     // running (and waits for it), or the thread sees the flag (and parks).
     fence(Ordering::SeqCst);
     let waited = state.load(Ordering::Acquire) != PARKED;
-    let mut attempt = 0u32;
+    let (mut attempt, mut kicks) = (0u32, 0u32);
     while state.load(Ordering::Acquire) != PARKED {
+        if attempt % KICK_EVERY == 0 {
+            kick(kicks);
+            kicks += 1;
+        }
         spin(&mut attempt);
     }
     tsan_acquire(state);
     waited
+}
+
+/// Rounds of waiting between two kicks of a thread that has not parked.
+const KICK_EVERY: u32 = 4096;
+
+/// A thread's *deferred region*: code that a suspend signal must not stop
+/// in the middle of (allocation from its spans, which the collector
+/// changes while the thread is stopped), and the request noted while it
+/// ran. Regions do not nest. Only the thread itself and its own signal
+/// handler touch it (the handler interrupts the thread, so the two never
+/// run at once): relaxed atomics, plain loads and stores, and compiler
+/// fences to keep the region's work inside it.
+#[derive(Debug, Default)]
+#[repr(C)]
+pub struct Deferral {
+    /// 1 while the thread is in a region.
+    depth: AtomicU32,
+    /// A suspend signal came while `depth > 0`: the thread parks when the
+    /// region ends.
+    pending: AtomicU32,
+}
+
+impl Deferral {
+    #[cfg(not(loom))]
+    pub const fn new() -> Deferral {
+        Deferral { depth: AtomicU32::new(0), pending: AtomicU32::new(0) }
+    }
+    #[cfg(loom)]
+    pub fn new() -> Deferral {
+        Deferral { depth: AtomicU32::new(0), pending: AtomicU32::new(0) }
+    }
+
+    /// Enters the region.
+    #[inline(always)]
+    pub fn begin(&self) {
+        debug_assert_eq!(self.depth.load(Ordering::Relaxed), 0, "deferred regions do not nest");
+        self.depth.store(1, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+    }
+
+    /// Leaves the region; true when a suspend request came meanwhile and
+    /// the thread must park now (take the collector lock, which waits out
+    /// the collection, as a poll does).
+    #[inline(always)]
+    #[must_use]
+    pub fn end(&self) -> bool {
+        compiler_fence(Ordering::SeqCst);
+        self.depth.store(0, Ordering::Relaxed);
+        compiler_fence(Ordering::SeqCst);
+        self.pending.load(Ordering::Relaxed) != 0 && {
+            self.pending.store(0, Ordering::Relaxed);
+            true
+        }
+    }
+}
+
+/// What a suspend signal's handler decides, on the interrupted thread:
+/// true when the thread must stop here ([`suspend`]); false when there is
+/// nothing to do (it is parked already, or no stop is requested: a late
+/// signal) or when it is in a deferred region, which then ends with a park.
+pub fn on_suspend_signal(flag: &AtomicU32, state: &AtomicU32, deferral: &Deferral) -> bool {
+    // Its own state: only this thread writes it.
+    if state.load(Ordering::Relaxed) == PARKED || !requested(flag) {
+        return false;
+    }
+    if deferral.depth.load(Ordering::Relaxed) != 0 {
+        deferral.pending.store(1, Ordering::Relaxed);
+        return false;
+    }
+    true
+}
+
+/// Stops the calling thread where a suspend signal interrupted it: parks
+/// (its stack and registers published by the caller), waits with `wait`
+/// until its flag is down, and runs again as a thread leaving a blocking
+/// region does ([`try_unpark`]), waiting again if a new stop began.
+pub fn suspend(flag: &AtomicU32, state: &AtomicU32, mut wait: impl FnMut()) {
+    park(state);
+    loop {
+        while requested(flag) {
+            wait();
+        }
+        if try_unpark(flag, state) {
+            return;
+        }
+    }
 }
 
 /// A thread's poll: true when it must park (its flag is up).
@@ -413,17 +512,58 @@ pub fn held_by(ctx: *const Context) -> bool {
 /// # Safety
 /// The caller holds the collector lock and its context is `me`.
 pub unsafe fn stop_others(me: *const Context) -> usize {
+    // Threads stopped by signal are all signalled first, so that they stop
+    // at once rather than one after another.
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    if crate::signals::enabled() {
+        // SAFETY: as below.
+        unsafe {
+            crate::for_each_registered(|l| {
+                if !core::ptr::eq(l.ctx, me) {
+                    (*l.ctx).safepoint.store(1, Ordering::Relaxed);
+                }
+            });
+            // As in `stop_one_kicking`: this sees a thread running, or the
+            // thread sees its flag.
+            fence(Ordering::SeqCst);
+            crate::for_each_registered(|l| {
+                if !core::ptr::eq(l.ctx, me) && l.state.load(Ordering::Relaxed) != PARKED {
+                    crate::signals::kick(l, 0);
+                }
+            });
+        }
+    }
     let mut waited = 0;
     // SAFETY: registered Locals are live; the lock keeps them from
     // detaching (detaching takes it).
     unsafe {
         crate::for_each_registered(|l| {
-            if !core::ptr::eq(l.ctx, me) && stop_one(&(*l.ctx).safepoint, &l.state) {
+            if !core::ptr::eq(l.ctx, me) && stop_registered(l) {
                 waited += 1;
             }
         })
     };
     waited
+}
+
+/// Stops the registered thread `l`, with its suspend signal if the
+/// library stops threads that way (`crate::signals`).
+///
+/// # Safety
+/// As for [`stop_others`]; `l` is registered.
+unsafe fn stop_registered(l: &crate::Local) -> bool {
+    // SAFETY: a registered thread's context lives while it is registered.
+    let flag = unsafe { &(*l.ctx).safepoint };
+    #[cfg(all(not(target_os = "none"), not(loom)))]
+    if crate::signals::enabled() {
+        // Kicked once already by `stop_others`.
+        return stop_one_kicking(flag, &l.state, |kicks| {
+            if kicks > 0 {
+                crate::signals::kick(l, kicks)
+            }
+        });
+    }
+    stop_one(flag, &l.state)
 }
 
 /// Lowers every thread's flag (the caller still holds the lock).
@@ -432,5 +572,12 @@ pub unsafe fn stop_others(me: *const Context) -> usize {
 /// As for [`stop_others`].
 pub unsafe fn resume_others() {
     // SAFETY: as in stop_others.
-    unsafe { crate::for_each_registered(|l| lower(&(*l.ctx).safepoint)) };
+    unsafe {
+        crate::for_each_registered(|l| {
+            lower(&(*l.ctx).safepoint);
+            // A thread stopped by its signal sleeps until its flag goes down.
+            #[cfg(all(not(target_os = "none"), not(loom)))]
+            crate::signals::wake(&(*l.ctx).safepoint);
+        })
+    };
 }

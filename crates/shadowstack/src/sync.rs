@@ -7,6 +7,10 @@ pub use loom::sync::atomic::{fence, AtomicU32, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub use core::sync::atomic::{fence, AtomicU32, AtomicUsize, Ordering};
 
+/// Orders a thread's accesses against its own signal handler only (no
+/// instruction); `loom` runs no signal handlers, so there it does nothing.
+pub use core::sync::atomic::compiler_fence;
+
 /// One round of waiting for another thread: spin briefly, then give the
 /// processor away (another thread may need it to reach its safepoint,
 /// which matters when threads outnumber cores).

@@ -12,7 +12,10 @@
 //!   region waits for the collection;
 //! - a thread that took the lock without parking (`Lock::try_enter`) is
 //!   running again, so a stopper waits for it (leaving the state parked
-//!   makes the collector read its roots while it writes them).
+//!   makes the collector read its roots while it writes them);
+//! - a thread that never polls is stopped by its suspend signal, never
+//!   inside a deferred region (handling the signal there, or not parking
+//!   when the region ends, makes the collector read what it writes).
 //!
 //! Each model fails when the protocol is broken: publishing `PARKED`
 //! without release, or taking the lock before parking, shows up as a data
@@ -20,10 +23,12 @@
 #![cfg(loom)]
 
 use loom::cell::UnsafeCell;
-use loom::sync::atomic::AtomicU32;
+use loom::sync::atomic::{AtomicU32, Ordering};
 use loom::sync::Arc;
 use loom::thread;
-use shadowstack::safepoint::{lower, park, requested, stop_one, try_unpark, Lock, RUNNING};
+use shadowstack::safepoint::{
+    lower, on_suspend_signal, park, requested, stop_one, stop_one_kicking, suspend, try_unpark, Deferral, Lock, RUNNING,
+};
 
 /// One mutator thread as the protocol sees it.
 struct Mutator {
@@ -152,4 +157,72 @@ fn a_blocking_region_counts_as_stopped() {
 #[test]
 fn leaving_a_blocking_region_without_the_lock_never_runs_unseen() {
     model(collect_once, |l, m, _| blocking_region(l, m, true));
+}
+
+/// A thread that never polls (a Boehm client's): the stopper interrupts
+/// it with its suspend signal, which the model delivers between any two
+/// of its steps (`deliver`), as a real signal lands between instructions.
+struct Signalled {
+    m: Mutator,
+    deferral: Deferral,
+    /// A signal sent and not yet handled.
+    signal: AtomicU32,
+}
+
+impl Signalled {
+    /// The handler, if a signal is pending: stops right here unless the
+    /// thread is parked or in a deferred region (which then ends parked).
+    fn deliver(&self) {
+        if self.signal.swap(0, Ordering::Relaxed) != 0 && on_suspend_signal(&self.m.flag, &self.m.state, &self.deferral)
+        {
+            suspend(&self.m.flag, &self.m.state, thread::yield_now);
+        }
+    }
+}
+
+/// Allocates in a deferred region (its roots read 1 while a span is half
+/// updated, which the collector must never see), then writes its roots
+/// as running C code does, then ends (parked for good, as a thread that
+/// unregisters).
+fn never_polls(lock: &Lock, s: &Signalled) {
+    s.deliver();
+    s.deferral.begin();
+    s.m.write(1);
+    s.deliver();
+    s.m.write(2);
+    if s.deferral.end() {
+        lock.enter(2, Some(&s.m.state)).unwrap();
+        lock.leave();
+    }
+    s.deliver();
+    s.m.write(4);
+    s.deliver();
+    park(&s.m.state);
+}
+
+/// Stops the signalled thread (sending the signal while it runs), reads
+/// its roots, resumes it.
+fn stop_by_signal(lock: &Lock, me: &Mutator, s: &Signalled) -> u64 {
+    lock.enter(1, Some(&me.state)).unwrap();
+    stop_one_kicking(&s.m.flag, &s.m.state, |_| s.signal.store(1, Ordering::Relaxed));
+    let seen = s.m.read();
+    assert_ne!(seen, 1, "stopped inside a deferred region");
+    lower(&s.m.flag);
+    lock.leave();
+    seen
+}
+
+#[test]
+fn a_thread_that_never_polls_is_stopped_by_its_signal_outside_deferred_regions() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        let collector = Arc::new(Mutator::new());
+        let s = Arc::new(Signalled { m: Mutator::new(), deferral: Deferral::new(), signal: AtomicU32::new(0) });
+        let t = {
+            let (lock, s) = (lock.clone(), s.clone());
+            thread::spawn(move || never_polls(&lock, &s))
+        };
+        assert!(stop_by_signal(&lock, &collector, &s) <= 4);
+        t.join().unwrap();
+    });
 }

@@ -4,9 +4,10 @@
 //! `RGC_VERIFY=1` to check the heap instead).
 
 use crate::finalize::after_possible_collection;
-use crate::state::{ensure_init, enter, extra_bytes, out_of_memory, warn};
+use crate::state::{ensure_init, enter, extra_bytes, is_object_start, object_at, out_of_memory, warn};
 use core::ffi::{c_char, c_int, c_void};
 use gc_api::abi::INLINE_BYTES_MAX;
+use gc_api::cabi::Entered;
 use gc_api::collector::{AllocRequest, Collector};
 use gc_api::fatal;
 use gc_api::types::{BYTES_TYPE, MAX_BYTES_LEN, WORDS_TYPE};
@@ -57,11 +58,17 @@ fn collectable(call: &'static str, bytes: usize, kind: Kind) -> *mut c_void {
             return allocate(call, bytes, kind, false);
         };
         let class = spans.span as usize;
+        let ctx = shadowstack::current();
         // SAFETY: the calling thread's context. Its spans are empty before
         // `GC_init`, in torture mode and on threads that are not attached,
         // which then take `allocate`'s checks; an untyped object of
-        // `granted` bytes belongs to the span of its size.
-        let p = unsafe { bump(&mut *shadowstack::current(), class, Header::new(kind.type_id(), granted, 0), granted) };
+        // `granted` bytes belongs to the span of its size. A stop of the
+        // world waits for the span to be consistent again (deferred).
+        let p = unsafe {
+            shadowstack::signals::deferred(ctx, || {
+                bump(&mut *ctx, class, Header::new(kind.type_id(), granted, 0), granted)
+            })
+        };
         if !p.is_null() {
             return p.cast();
         }
@@ -132,8 +139,13 @@ fn try_allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
         // mode and threads other than the initialising one have none).
         if unsafe { (*ctx).alloc_key } != 0 {
             // SAFETY: an untyped object of `bytes` belongs to the span of
-            // its size, like a byte buffer.
-            let p = unsafe { ConservativeGc::alloc_without_lock(ctx, class, type_id, bytes, bytes) };
+            // its size, like a byte buffer; the refill changes the span,
+            // which a stop of the world waits out (deferred).
+            let p = unsafe {
+                shadowstack::signals::deferred(ctx, || {
+                    ConservativeGc::alloc_without_lock(ctx, class, type_id, bytes, bytes)
+                })
+            };
             if !p.is_null() {
                 return p.cast();
             }
@@ -159,8 +171,8 @@ fn try_allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
 
 /// The base of the live object that starts at `p`, or a fatal error naming
 /// `call` (an object's start is what `GC_free` and `GC_realloc` take).
-fn expect_base(c: &mut ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
-    if c.object_type(p.cast()).is_none() {
+fn expect_base(c: &mut Entered<'static, ConservativeGc>, call: &'static str, p: *mut c_void) -> Kind {
+    if !is_object_start(c, p) || c.object_type(p.cast()).is_none() {
         fatal!(
             call,
             p,
@@ -204,8 +216,10 @@ pub extern "C" fn GC_malloc_atomic_ignore_off_page(bytes: usize) -> *mut c_void 
     collectable("GC_malloc_atomic_ignore_off_page", bytes, Kind::Atomic)
 }
 
-/// `GC_free`: frees `p` now (null is ignored). Misuse: `p` not the start
-/// of a live `GC_malloc` object is a fatal error.
+/// `GC_free`: frees `p` now (null is ignored); while more than one thread
+/// is registered, its cell waits for the next collection instead (it is
+/// no longer a root and has no finalizer). Misuse: `p` not the start of a
+/// live `GC_malloc` object is a fatal error.
 #[no_mangle]
 pub extern "C" fn GC_free(p: *mut c_void) {
     if p.is_null() {
@@ -215,8 +229,16 @@ pub extern "C" fn GC_free(p: *mut c_void) {
     expect_base(&mut c, "GC_free", p);
     let size = c.object_size(p.cast()).unwrap_or(0);
     let gc = &mut *c;
-    // SAFETY: validated as a live object; the client gives up its pointer.
-    unsafe { gc.plan.free(&mut gc.rt, p.cast()) };
+    // With other threads running, their spans may lie over the cell's
+    // block, and releasing them means stopping every thread: the cell is
+    // left to the next collection instead.
+    if shadowstack::attached_count() > 1 {
+        // SAFETY: validated as a live object; the client gives up its pointer.
+        unsafe { gc.plan.forget(&mut gc.rt, p.cast()) };
+    } else {
+        // SAFETY: as above.
+        unsafe { gc.plan.free(&mut gc.rt, p.cast()) };
+    }
     crate::state::count_explicitly_freed(size, gc.rt.counters().collections);
 }
 
@@ -482,7 +504,7 @@ pub unsafe extern "C" fn GC_debug_ptr_store_and_dirty(p: *mut c_void, q: *const 
 /// fatal error naming `call`.
 fn expect_inside_object(call: &'static str, p: *const c_void) -> (*mut u8, usize) {
     let mut c = enter(call);
-    match c.rt.heap().object_containing(p as usize) {
+    match object_at(&mut c, p as usize) {
         Some(base) => (base, c.object_size(base).unwrap_or(0)),
         None => fatal!(call, p, " does not point into an object of the collected heap"),
     }

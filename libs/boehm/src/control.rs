@@ -1,7 +1,7 @@
 //! Initialisation, collection control, heap queries, root ranges, the
 //! warning and out-of-memory hooks, and the thread entry points.
 
-use crate::finalize::{after_possible_collection, GC_SUCCESS};
+use crate::finalize::{after_possible_collection, GC_NOT_FOUND, GC_NO_MEMORY, GC_SUCCESS};
 use crate::knobs::GC_dont_gc;
 use crate::state::{
     ensure_init, enter, explicitly_freed_since, init, is_initialised, warn_text, AbortFn, GC_all_interior_pointers,
@@ -12,10 +12,7 @@ use core::ffi::{c_char, c_int, c_uint, c_void};
 use gc_api::collector::Collector;
 use gc_api::fatal;
 
-/// gc.h's `GC_UNIMPLEMENTED`.
-const GC_UNIMPLEMENTED: c_int = 3;
-/// gc.h's `GC_DUPLICATE`.
-const GC_DUPLICATE: c_int = 1;
+use crate::finalize::GC_DUPLICATE;
 
 // ---- initialisation ---------------------------------------------------------
 
@@ -279,7 +276,7 @@ pub extern "C" fn GC_base(p: *mut c_void) -> *mut c_void {
     if !is_initialised() {
         return core::ptr::null_mut();
     }
-    enter("GC_base").rt.heap().object_containing(p as usize).map_or(core::ptr::null_mut(), |b| b.cast())
+    crate::state::object_at(&mut enter("GC_base"), p as usize).map_or(core::ptr::null_mut(), |b| b.cast())
 }
 
 /// `GC_size`: the size of the object `p` points into (the size requested
@@ -290,7 +287,7 @@ pub extern "C" fn GC_size(p: *const c_void) -> usize {
         return 0;
     }
     let mut c = enter("GC_size");
-    c.rt.heap().object_containing(p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
+    crate::state::object_at(&mut c, p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
 }
 
 /// `GC_is_heap_ptr`: non-zero when `p` points into a heap block in use.
@@ -527,29 +524,56 @@ pub extern "C" fn GC_noop1(x: GcWord) {
 
 // ---- threads ------------------------------------------------------------------------
 
-/// Nothing to prepare: only the initialising thread may call in.
+/// Any thread may register (bdwgc needs this call before a thread it did
+/// not create registers; rgc does not).
 #[no_mangle]
 pub extern "C" fn GC_allow_register_threads() {
     ensure_init();
 }
 
-/// `GC_register_my_thread`: `GC_DUPLICATE` on the initialising thread;
-/// `GC_UNIMPLEMENTED` on any other (rgc's Boehm layer serves one thread,
-/// and a call from another thread is a fatal error naming the call).
+/// `GC_register_my_thread`: registers the calling thread, whose stack ends
+/// at `sb->mem_base` (its own base when `sb` or the base is null):
+/// `GC_SUCCESS`, `GC_DUPLICATE` if it is registered already,
+/// `GC_NO_MEMORY` if rgc could not make its context (reported).
+///
+/// # Safety
+/// `sb` is null or readable.
 #[no_mangle]
-pub extern "C" fn GC_register_my_thread(_stack_base: *const c_void) -> c_int {
+pub unsafe extern "C" fn GC_register_my_thread(sb: *const StackBase) -> c_int {
     ensure_init();
     if shadowstack::current_is_attached() {
-        GC_DUPLICATE
-    } else {
-        crate::state::warn_text("rgc: GC_register_my_thread: rgc's Boehm layer serves only the thread that called GC_init; this thread must not call GC_ functions");
-        GC_UNIMPLEMENTED
+        return GC_DUPLICATE;
     }
+    if gc_api::cabi::thread_attach(&crate::state::INSTANCE) != 0 {
+        return GC_NO_MEMORY;
+    }
+    // SAFETY: caller contract.
+    let base = unsafe { sb.as_ref() }.map_or(core::ptr::null_mut(), |sb| sb.mem_base);
+    // SAFETY: the thread's own Local, just made; a stop reads the base only
+    // once the thread is parked, and one aligned store is whole even to
+    // its own signal handler.
+    if let (false, Some(l)) = (base.is_null(), unsafe { shadowstack::current_local() }) {
+        l.stack_hi = base as usize;
+    }
+    GC_SUCCESS
 }
 
+/// `GC_unregister_my_thread`: the calling thread is no longer stopped or
+/// scanned, and must not call `GC_` functions again until it registers;
+/// `GC_SUCCESS` (`GC_NOT_FOUND` if it was not registered). A registered
+/// thread that exits is unregistered by itself.
 #[no_mangle]
 pub extern "C" fn GC_unregister_my_thread() -> c_int {
+    if !shadowstack::current_is_attached() {
+        return GC_NOT_FOUND;
+    }
+    gc_api::cabi::thread_detach(&crate::state::INSTANCE);
     GC_SUCCESS
+}
+
+/// Unregisters a thread that exits registered (`shadowstack::set_thread_exit_hook`).
+pub extern "C" fn unregister_exiting_thread() {
+    gc_api::cabi::thread_detach(&crate::state::INSTANCE);
 }
 
 #[no_mangle]
@@ -559,9 +583,32 @@ pub extern "C" fn GC_thread_is_registered() -> c_int {
 
 type StartRoutine = extern "C" fn(*mut c_void) -> *mut c_void;
 
+/// What a thread made by [`GC_pthread_create`] starts with: an
+/// uncollectable object, so that `arg` stays reachable until the new
+/// thread, registered, holds it itself.
+#[repr(C)]
+struct StartInfo {
+    start: StartRoutine,
+    arg: *mut c_void,
+}
+
+extern "C" fn start_registered(info: *mut c_void) -> *mut c_void {
+    // SAFETY: null asks for this thread's own stack base.
+    unsafe { GC_register_my_thread(core::ptr::null()) };
+    // SAFETY: the StartInfo GC_pthread_create made, which only this thread
+    // uses from now on.
+    let StartInfo { start, arg } = unsafe { (info as *const StartInfo).read() };
+    crate::alloc::GC_free(info);
+    // The program's start routine, called as pthread_create would.
+    let result = start(core::hint::black_box(arg));
+    GC_unregister_my_thread();
+    result
+}
+
 /// `GC_pthread_create` (what bdwgc's gc.h makes of `pthread_create` under
-/// `GC_THREADS`): a plain `pthread_create`; the new thread must not call
-/// `GC_` functions.
+/// `GC_THREADS`): a thread registered from its first instruction to its
+/// last (also when it ends with `pthread_exit` or is cancelled). Misuse:
+/// calling it from a thread that is not registered is fatal.
 ///
 /// # Safety
 /// As for `pthread_create`.
@@ -572,16 +619,37 @@ pub unsafe extern "C" fn GC_pthread_create(
     start: StartRoutine,
     arg: *mut c_void,
 ) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { libc::pthread_create(thread, attr, start, arg) }
+    let info = crate::alloc::GC_malloc_uncollectable(core::mem::size_of::<StartInfo>()) as *mut StartInfo;
+    if info.is_null() {
+        return libc::EAGAIN;
+    }
+    // SAFETY: a fresh object of that size.
+    unsafe { info.write(StartInfo { start, arg }) };
+    // SAFETY: forwarded contract; `start_registered` takes the info.
+    let err = unsafe { libc::pthread_create(thread, attr, start_registered, info.cast()) };
+    if err != 0 {
+        crate::alloc::GC_free(info.cast());
+    }
+    err
 }
 
 /// # Safety
 /// As for `pthread_join`.
 #[no_mangle]
 pub unsafe extern "C" fn GC_pthread_join(thread: libc::pthread_t, out: *mut *mut c_void) -> c_int {
-    // SAFETY: forwarded contract.
-    unsafe { libc::pthread_join(thread, out) }
+    // A collection may stop the world meanwhile: this thread counts as
+    // stopped while it waits.
+    let mut call = (thread, out, 0);
+    unsafe extern "C" fn join(call: *mut c_void) -> *mut c_void {
+        // SAFETY: the tuple below, alive across the call.
+        let call = unsafe { &mut *(call as *mut (libc::pthread_t, *mut *mut c_void, c_int)) };
+        // SAFETY: forwarded contract.
+        call.2 = unsafe { libc::pthread_join(call.0, call.1) };
+        core::ptr::null_mut()
+    }
+    // SAFETY: `join` takes the tuple, which lives across the call.
+    unsafe { blocking(join, &mut call as *mut _ as *mut c_void) };
+    call.2
 }
 
 /// # Safety
@@ -600,6 +668,8 @@ pub unsafe extern "C" fn GC_pthread_cancel(thread: libc::pthread_t) -> c_int {
     unsafe { libc::pthread_cancel(thread) }
 }
 
+/// `GC_pthread_exit`: `pthread_exit`; the thread unregisters as it ends.
+///
 /// # Safety
 /// As for `pthread_exit`.
 #[no_mangle]
@@ -608,50 +678,119 @@ pub unsafe extern "C" fn GC_pthread_exit(value: *mut c_void) -> ! {
     unsafe { libc::pthread_exit(value) }
 }
 
+/// `GC_pthread_sigmask`: `pthread_sigmask`, except that the suspend
+/// signal is never blocked (a thread that blocked it could not be stopped).
+///
 /// # Safety
 /// As for `pthread_sigmask`.
 #[no_mangle]
 pub unsafe extern "C" fn GC_pthread_sigmask(how: c_int, set: *const libc::sigset_t, old: *mut libc::sigset_t) -> c_int {
+    let mut allowed: libc::sigset_t;
+    let mut set = set;
+    if let (Some(signal), false) = (shadowstack::signals::signal(), set.is_null()) {
+        if how != libc::SIG_UNBLOCK {
+            // SAFETY: `set` is readable (caller contract); the copy is ours.
+            unsafe {
+                allowed = set.read();
+                libc::sigdelset(&mut allowed, signal);
+            }
+            set = &allowed;
+        }
+    }
     // SAFETY: forwarded contract.
     unsafe { libc::pthread_sigmask(how, set, old) }
 }
 
-/// `GC_set_suspend_signal` and `GC_set_thr_restart_signal`: rgc's Boehm
-/// layer stops no threads with signals (it serves one thread), so there
-/// is nothing to set; `GC_get_suspend_signal` and
-/// `GC_get_thr_restart_signal` return -1, bdwgc's "no signal is used".
+/// The signal `GC_set_suspend_signal` chose before `GC_init` (0: rgc's
+/// default, [`DEFAULT_SUSPEND_SIGNAL`]).
+static SUSPEND_SIGNAL: crate::state::CVar<c_int> = crate::state::CVar::new(0);
+/// bdwgc's default suspend signal on Linux.
+pub const DEFAULT_SUSPEND_SIGNAL: c_int = libc::SIGPWR;
+
+/// Starts stopping registered threads with the suspend signal (from
+/// `GC_init`, before the first thread registers).
+pub fn start_suspend_signal() {
+    let signal = match SUSPEND_SIGNAL.get() {
+        0 => DEFAULT_SUSPEND_SIGNAL,
+        s => s,
+    };
+    if let Err(e) = shadowstack::signals::enable(signal) {
+        fatal!("GC_init", "cannot install the handler of the suspend signal ", signal, " (errno ", e.0, ")");
+    }
+    shadowstack::set_thread_exit_hook(unregister_exiting_thread);
+}
+
+/// `GC_set_suspend_signal`: the signal that stops registered threads for
+/// a collection (before `GC_init`; later calls change nothing, as in
+/// bdwgc). rgc has no restart signal (a stopped thread sleeps on a futex),
+/// so `GC_set_thr_restart_signal` does nothing and
+/// `GC_get_thr_restart_signal` returns -1, bdwgc's "no signal is used".
 #[no_mangle]
-pub extern "C" fn GC_set_suspend_signal(_signal: c_int) {}
+pub extern "C" fn GC_set_suspend_signal(signal: c_int) {
+    if !is_initialised() {
+        SUSPEND_SIGNAL.set(signal);
+    }
+}
 #[no_mangle]
 pub extern "C" fn GC_set_thr_restart_signal(_signal: c_int) {}
+/// `GC_get_suspend_signal`: the signal in use (or to be used).
 #[no_mangle]
 pub extern "C" fn GC_get_suspend_signal() -> c_int {
-    -1
+    shadowstack::signals::signal().unwrap_or(match SUSPEND_SIGNAL.get() {
+        0 => DEFAULT_SUSPEND_SIGNAL,
+        s => s,
+    })
 }
 #[no_mangle]
 pub extern "C" fn GC_get_thr_restart_signal() -> c_int {
     -1
 }
 
-/// `GC_suspend_thread`, `GC_resume_thread`: bdwgc suspends a registered
-/// thread other than the caller; with one thread in the Boehm layer there
-/// is none, so they do nothing, as bdwgc does for an unregistered thread,
-/// and `GC_is_thread_suspended` answers 0.
+/// `GC_suspend_thread`, `GC_resume_thread`: not supported (bdwgc suspends
+/// one registered thread until it is resumed): they warn, once, and do
+/// nothing; `GC_is_thread_suspended` answers 0.
 #[no_mangle]
-pub extern "C" fn GC_suspend_thread(_thread: *mut c_void) {}
+pub extern "C" fn GC_suspend_thread(_thread: *mut c_void) {
+    warn_unsupported_suspend();
+}
 #[no_mangle]
-pub extern "C" fn GC_resume_thread(_thread: *mut c_void) {}
+pub extern "C" fn GC_resume_thread(_thread: *mut c_void) {
+    warn_unsupported_suspend();
+}
+
+fn warn_unsupported_suspend() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        warn_text(
+            "rgc: GC_suspend_thread and GC_resume_thread are not supported; they do nothing (see libs/boehm/README.md)",
+        )
+    });
+}
 #[no_mangle]
 pub extern "C" fn GC_is_thread_suspended(_thread: *mut c_void) -> c_int {
     0
 }
 
-/// `GC_stop_world_external`, `GC_start_world_external`: no other thread
-/// runs `GC_` code to stop.
+/// `GC_stop_world_external`: stops every other registered thread and
+/// holds the collector lock until `GC_start_world_external`, which must
+/// come from the same thread (misuse: without a stop before, it is fatal).
 #[no_mangle]
-pub extern "C" fn GC_stop_world_external() {}
+pub extern "C" fn GC_stop_world_external() {
+    let mut held = enter("GC_stop_world_external");
+    held.rt.stop_the_world();
+    *WORLD_STOPPED.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
+}
 #[no_mangle]
-pub extern "C" fn GC_start_world_external() {}
+pub extern "C" fn GC_start_world_external() {
+    // Dropping the guard lets the world run and releases the lock.
+    if WORLD_STOPPED.lock().unwrap_or_else(|e| e.into_inner()).take().is_none() {
+        fatal!("GC_start_world_external", "the world is not stopped (no GC_stop_world_external before)");
+    }
+}
+
+/// The collector lock's guard between `GC_stop_world_external` and
+/// `GC_start_world_external` (see [`ALLOC_LOCK`]).
+static WORLD_STOPPED: std::sync::Mutex<Option<SendEntered>> = std::sync::Mutex::new(None);
 
 /// `GC_on_thread_event_proc`.
 pub type ThreadEventProc = unsafe extern "C" fn(c_int, *mut c_void);
@@ -688,45 +827,98 @@ pub extern "C" fn GC_set_handle_fork(_value: c_int) {}
 /// `GC_fn_type`.
 pub type ClientFn = unsafe extern "C" fn(*mut c_void) -> *mut c_void;
 
-/// `GC_call_with_alloc_lock`: `f(arg)`. With one thread in the Boehm
-/// layer nothing can allocate meanwhile; `f` must not call `GC_`
-/// functions that allocate or collect (as in bdwgc).
+/// `GC_call_with_alloc_lock`: `f(arg)` holding the collector lock, so no
+/// other thread allocates or collects meanwhile. As in bdwgc, `f` must not
+/// call `GC_` functions: one that enters the collector is a fatal error.
 ///
 /// # Safety
 /// `f` is callable with `arg`.
 #[no_mangle]
 pub unsafe extern "C" fn GC_call_with_alloc_lock(f: ClientFn, arg: *mut c_void) -> *mut c_void {
+    let held = enter("GC_call_with_alloc_lock");
     // SAFETY: caller contract.
-    unsafe { f(arg) }
+    let result = unsafe { f(arg) };
+    drop(held);
+    result
 }
 
-/// `GC_alloc_lock` and `GC_alloc_unlock`: nothing to lock (one thread).
-#[no_mangle]
-pub extern "C" fn GC_alloc_lock() {}
-#[no_mangle]
-pub extern "C" fn GC_alloc_unlock() {}
+/// Set while `GC_alloc_lock` holds the collector lock: the guard, kept
+/// until `GC_alloc_unlock` (written and read by the thread holding it).
+static ALLOC_LOCK: std::sync::Mutex<Option<SendEntered>> = std::sync::Mutex::new(None);
 
-/// `GC_do_blocking`: `f(arg)`. bdwgc stops scanning the thread's stack
-/// below this frame meanwhile, so that a thread blocked in a system call
-/// does not hold up collections; with one thread no collection can start
-/// while it blocks, and rgc scans the whole stack.
+/// The collector lock's guard, handed from `GC_alloc_lock` to
+/// `GC_alloc_unlock` on the same thread.
+struct SendEntered(#[allow(dead_code)] gc_api::cabi::Entered<'static, gc_marksweep::ConservativeGc>);
+// SAFETY: it is only ever dropped by the thread that made it (bdwgc's
+// rule: the thread that locked unlocks).
+unsafe impl Send for SendEntered {}
+
+/// `GC_alloc_lock` and `GC_alloc_unlock`: take and release the collector
+/// lock (see [`GC_call_with_alloc_lock`]). Misuse: unlocking a lock not
+/// taken is a fatal error.
+#[no_mangle]
+pub extern "C" fn GC_alloc_lock() {
+    let held = enter("GC_alloc_lock");
+    *ALLOC_LOCK.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
+}
+#[no_mangle]
+pub extern "C" fn GC_alloc_unlock() {
+    let held = ALLOC_LOCK.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if held.is_none() {
+        fatal!("GC_alloc_unlock", "the allocation lock is not held (no GC_alloc_lock before)");
+    }
+}
+
+/// `GC_do_blocking`: `f(arg)`, with the calling thread counted as
+/// stopped meanwhile (a collection does not wait for it, and scans its
+/// stack only above this call). `f` must not touch the collected heap or
+/// call `GC_` functions, except inside [`GC_call_with_gc_active`]. On a
+/// thread that is not registered, or already in such a call, just `f(arg)`.
 ///
 /// # Safety
 /// `f` is callable with `arg`.
 #[no_mangle]
 pub unsafe extern "C" fn GC_do_blocking(f: ClientFn, arg: *mut c_void) -> *mut c_void {
-    // SAFETY: caller contract.
-    unsafe { f(arg) }
+    // SAFETY: forwarded contract.
+    unsafe { blocking(f, arg) }
 }
 
-/// `GC_call_with_gc_active`: `f(arg)` (see [`GC_do_blocking`]).
+/// [`GC_do_blocking`].
+///
+/// # Safety
+/// As for [`GC_do_blocking`].
+unsafe fn blocking(f: ClientFn, arg: *mut c_void) -> *mut c_void {
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context; it holds no lock here.
+    if !unsafe { shadowstack::enter_blocking_region(ctx) } {
+        // SAFETY: caller contract.
+        return unsafe { f(arg) };
+    }
+    // SAFETY: caller contract.
+    let result = unsafe { f(arg) };
+    gc_api::cabi::leave_blocking();
+    result
+}
+
+/// `GC_call_with_gc_active`: `f(arg)` with the thread running as usual
+/// again, inside [`GC_do_blocking`]'s function (elsewhere just `f(arg)`).
 ///
 /// # Safety
 /// `f` is callable with `arg`.
 #[no_mangle]
 pub unsafe extern "C" fn GC_call_with_gc_active(f: ClientFn, arg: *mut c_void) -> *mut c_void {
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context.
+    if !unsafe { shadowstack::in_blocking_region(ctx) } {
+        // SAFETY: caller contract.
+        return unsafe { f(arg) };
+    }
+    gc_api::cabi::leave_blocking();
     // SAFETY: caller contract.
-    unsafe { f(arg) }
+    let result = unsafe { f(arg) };
+    // SAFETY: as above; it left the region just now.
+    unsafe { shadowstack::enter_blocking_region(ctx) };
+    result
 }
 
 /// `struct GC_stack_base` (x86-64 and aarch64: the base only).

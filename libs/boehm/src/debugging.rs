@@ -63,7 +63,7 @@ fn object_of(call: &'static str, p: *mut c_void) -> Option<*mut u8> {
     if !is_initialised() {
         return None;
     }
-    enter(call).rt.heap().object_containing(p as usize)
+    crate::state::object_at(&mut enter(call), p as usize)
 }
 
 /// `GC_same_obj`: returns `p`; if `p` or `q` points into a heap object and
@@ -118,9 +118,8 @@ pub extern "C" fn GC_is_valid_displacement(p: *mut c_void) -> *mut c_void {
         return p;
     }
     let invalid = {
-        let c = enter("GC_is_valid_displacement");
-        let heap = c.rt.heap();
-        heap.in_use_block(p as usize) && heap.object_containing(p as usize).is_none()
+        let mut c = enter("GC_is_valid_displacement");
+        c.rt.heap().in_use_block(p as usize) && crate::state::object_at(&mut c, p as usize).is_none()
     };
     if invalid {
         if let Some(print) = GC_is_valid_displacement_print_proc.get() {
@@ -304,7 +303,8 @@ pub extern "C" fn GC_get_size_map_at(i: c_int) -> usize {
 pub unsafe extern "C" fn GC_get_kind_and_size(p: *const c_void, size: *mut usize) -> c_int {
     const CALL: &str = "GC_get_kind_and_size";
     let mut c = enter(CALL);
-    let Some(bytes) = c.object_size(p.cast()) else {
+    let start = crate::state::is_object_start(&mut c, p);
+    let Some(bytes) = c.object_size(p.cast()).filter(|_| start) else {
         fatal!(CALL, p, " is not the start of a heap object");
     };
     // SAFETY: a live object (object_size found it).
@@ -393,6 +393,7 @@ pub type ReachableObjectProc = unsafe extern "C" fn(*mut c_void, usize, *mut c_v
 pub unsafe extern "C" fn GC_enumerate_reachable_objects_inner(proc_: ReachableObjectProc, data: *mut c_void) {
     let objects: Vec<(usize, usize)> = {
         let mut c = enter("GC_enumerate_reachable_objects_inner");
+        c.rt.settle_all(); // every thread's cells
         let mut all = Vec::new();
         c.rt.heap().for_each_object(|obj| all.push(obj as usize));
         all.into_iter().filter_map(|o| Some((o, c.object_size(o as *const u8)?))).collect()

@@ -14,6 +14,7 @@ use gc_marksweep::finalization::{FinalizerProc, LinkKind, Order, Registration};
 /// `GC_SUCCESS`, `GC_DUPLICATE`, `GC_NO_MEMORY`, `GC_NOT_FOUND` (gc.h).
 pub const GC_SUCCESS: c_int = 0;
 pub const GC_DUPLICATE: c_int = 1;
+pub const GC_NO_MEMORY: c_int = 2;
 pub const GC_NOT_FOUND: c_int = 4;
 
 static RUNNING_FINALIZERS: AtomicBool = AtomicBool::new(false);
@@ -102,7 +103,7 @@ unsafe fn register(
 ) {
     let old = {
         let mut c = enter(call);
-        if c.object_type(obj.cast()).is_none() {
+        if !crate::state::is_object_start(&mut c, obj) || c.object_type(obj.cast()).is_none() {
             // bdwgc ignores such a call; rgc says so.
             drop(c);
             warn(
@@ -239,7 +240,7 @@ fn register_link(call: &'static str, kind: LinkKind, link: *mut *mut c_void, obj
         fatal!(call, "link ", link, " is not an aligned, non-NULL pointer");
     }
     let mut c = enter(call);
-    let Some(base) = c.rt.heap().object_containing(obj as usize) else {
+    let Some(base) = crate::state::object_at(&mut c, obj as usize) else {
         fatal!(call, "object ", obj, " is not inside a live GC_malloc object");
     };
     if c.plan.finalizers.register_link(kind, link, base) {

@@ -43,7 +43,7 @@ use core::ffi::{c_char, c_int, c_void};
 use core::sync::atomic::{AtomicUsize, Ordering};
 use gc_api::collector::Collector;
 use gc_api::fatal;
-use gc_api::types::{WordsLayout, WordsVisitor};
+use gc_api::types::{WordsLayout, WordsVisitor, MAX_BYTES_LEN};
 use std::sync::{Mutex, RwLock};
 
 /// The low bits of a descriptor that say what it is.
@@ -131,8 +131,9 @@ const RESERVED_MARK_PROCS: usize = 8;
 /// long for one descriptor word ([`GC_make_descriptor`]); the
 /// descriptor's environment indexes [`EXTENDED`].
 const EXTENDED_BITMAP: usize = 1;
-/// Its index: the last reserved one.
-const EXTENDED_BITMAP_INDEX: usize = RESERVED_MARK_PROCS - 1;
+/// Its index, taken like a program's at the first long bitmap (0 until
+/// then); written under the collector lock, read relaxed.
+static EXTENDED_BITMAP_INDEX: AtomicUsize = AtomicUsize::new(0);
 
 /// Bitmaps of more than a descriptor word's bits, by index. Appended by
 /// [`GC_make_descriptor`], read while marking (the read lock is then
@@ -168,14 +169,24 @@ pub fn with_visitor(f: impl FnOnce(&mut dyn WordsVisitor)) -> bool {
 /// As for `gc_api::types::WordsScanner`.
 pub unsafe fn scan(obj: *mut u8, len: usize, layout: WordsLayout, visitor: &mut dyn WordsVisitor) -> usize {
     let start = obj as usize;
-    match layout.param {
+    // Entries mark procedures write, scanned after them, one at a time: a
+    // procedure that pushes itself back for the rest of its object (as
+    // bdwgc recommends for large ones) takes no native stack per piece.
+    let mut entries = Vec::new();
+    let v = &mut *visitor;
+    let mut words = match layout.param {
         // SAFETY (all three): the object's `len` bytes are readable.
-        ONCE => unsafe { scan_descr(start, Some(len), layout.descriptor, visitor) },
-        PLUS_LENGTH => unsafe { scan_descr(start, Some(len), layout.descriptor.wrapping_add(len), visitor) },
+        ONCE => unsafe { scan_descr(start, Some(len), layout.descriptor, v, &mut entries) },
+        PLUS_LENGTH => unsafe { scan_descr(start, Some(len), layout.descriptor.wrapping_add(len), v, &mut entries) },
         stride => (0..len / stride)
-            .map(|i| unsafe { scan_descr(start + i * stride, Some(stride), layout.descriptor, visitor) })
+            .map(|i| unsafe { scan_descr(start + i * stride, Some(stride), layout.descriptor, v, &mut entries) })
             .sum(),
+    };
+    while let Some(e) = entries.pop() {
+        // SAFETY: the procedure promised what its entries describe.
+        words += unsafe { scan_descr(e.start as usize, None, e.descr, v, &mut entries) };
     }
+    words
 }
 
 /// Reads the word at `addr` (not necessarily aligned: array elements of
@@ -188,59 +199,78 @@ unsafe fn word_at(addr: usize) -> usize {
     unsafe { (addr as *const usize).read_unaligned() }
 }
 
+/// Per-object descriptors followed from one object before rgc stops
+/// (bdwgc follows them for ever; a chain this long is a program's bug).
+const MAX_INDIRECTIONS: usize = 8;
+
 /// Scans from `start` as `descr` says, reading no further than `limit`
 /// bytes when it is known (an object; a procedure's own entries are taken
-/// as they are, as in bdwgc). Returns the words examined.
+/// as they are, as in bdwgc); entries a mark procedure writes go to
+/// `entries`. Returns the words examined.
 ///
 /// # Safety
 /// What `descr` describes from `start` is readable (up to `limit`).
-unsafe fn scan_descr(start: usize, limit: Option<usize>, descr: usize, v: &mut dyn WordsVisitor) -> usize {
-    match descr & DS_TAGS {
-        DS_LENGTH => {
-            let words = limit.map_or(descr, |l| descr.min(l)) / WORD;
-            // SAFETY: inside the described prefix.
-            (0..words).for_each(|i| v.visit_ambiguous(unsafe { word_at(start + i * WORD) }));
-            words
+unsafe fn scan_descr(
+    start: usize,
+    limit: Option<usize>,
+    mut descr: usize,
+    v: &mut dyn WordsVisitor,
+    entries: &mut Vec<MsEntry>,
+) -> usize {
+    let mut indirections = 0;
+    while descr & DS_TAGS == DS_PER_OBJECT {
+        indirections += 1;
+        if indirections > MAX_INDIRECTIONS {
+            fatal!(
+                "collector",
+                "the object at ",
+                start as *const u8,
+                " has a chain of more than ",
+                MAX_INDIRECTIONS,
+                " per-object descriptors"
+            );
         }
-        DS_BITMAP => {
-            let max = limit.map_or(usize::BITS as usize, |l| l / WORD);
-            let mut bits = descr & !DS_TAGS;
-            let mut i = 0;
-            while bits != 0 && i < max {
-                if bits & SIGN_BIT != 0 {
-                    // SAFETY: word `i` of the object (below `max`).
-                    v.visit_ambiguous(unsafe { word_at(start + i * WORD) });
-                }
-                bits <<= 1;
-                i += 1;
-            }
-            i
-        }
-        DS_PROC => {
-            let index = (descr >> DS_TAG_BITS) & (MAX_MARK_PROCS - 1);
-            let env = descr >> (DS_TAG_BITS + LOG_MAX_MARK_PROCS);
-            // SAFETY: forwarded.
-            unsafe { call_proc(start, limit, index, env, v) }
-        }
-        _ => {
-            // SAFETY: the descriptor says where its object's real one is.
-            let real = unsafe { per_object(start, limit, descr) };
-            match real {
-                // A descriptor naming another per-object one would loop.
-                Some(real) if real & DS_TAGS != DS_PER_OBJECT => {
-                    // SAFETY: forwarded.
-                    1 + unsafe { scan_descr(start, limit, real, v) }
-                }
-                _ => 1,
-            }
+        // SAFETY: the descriptor says where its object's real one is.
+        match unsafe { per_object(start, limit, descr) } {
+            Some(real) => descr = real,
+            None => return indirections,
         }
     }
+    indirections
+        + match descr & DS_TAGS {
+            DS_LENGTH => {
+                let words = limit.map_or(descr, |l| descr.min(l)) / WORD;
+                // SAFETY: inside the described prefix.
+                (0..words).for_each(|i| v.visit_ambiguous(unsafe { word_at(start + i * WORD) }));
+                words
+            }
+            DS_BITMAP => {
+                let max = limit.map_or(usize::BITS as usize, |l| l / WORD);
+                let mut bits = descr & !DS_TAGS;
+                let mut i = 0;
+                while bits != 0 && i < max {
+                    if bits & SIGN_BIT != 0 {
+                        // SAFETY: word `i` of the object (below `max`).
+                        v.visit_ambiguous(unsafe { word_at(start + i * WORD) });
+                    }
+                    bits <<= 1;
+                    i += 1;
+                }
+                i
+            }
+            _ => {
+                let index = (descr >> DS_TAG_BITS) & (MAX_MARK_PROCS - 1);
+                let env = descr >> (DS_TAG_BITS + LOG_MAX_MARK_PROCS);
+                // SAFETY: forwarded.
+                unsafe { call_proc(start, limit, index, env, v, entries) }
+            }
+        }
 }
 
 /// The descriptor a per-object descriptor leads to: at an offset in the
 /// object, or (negative form) at an offset in the table the object's
 /// first word points to; `None` when that pointer is null (an object on a
-/// free list) or the offset lies outside the object.
+/// free list) or the word lies outside the object.
 ///
 /// # Safety
 /// As for [`scan_descr`]; a negative form's table is readable.
@@ -253,6 +283,9 @@ unsafe fn per_object(start: usize, limit: Option<usize>, descr: usize) -> Option
         // SAFETY: inside the object (checked when its length is known).
         return Some(unsafe { word_at(start + offset) });
     }
+    if limit.is_some_and(|l| l < WORD) {
+        return None;
+    }
     // SAFETY: the object's first word.
     let table = unsafe { word_at(start) };
     if table == 0 {
@@ -263,13 +296,20 @@ unsafe fn per_object(start: usize, limit: Option<usize>, descr: usize) -> Option
     Some(unsafe { word_at(table.wrapping_add_signed(offset)) })
 }
 
-/// Runs mark procedure `index` on the object at `start`, then scans the
-/// entries it wrote to its mark stack. Returns the words examined (one
-/// for the call, plus its entries').
+/// Runs mark procedure `index` on the object at `start` and adds the
+/// entries it wrote to its mark stack to `entries`. Returns the words
+/// examined (one for the call).
 ///
 /// # Safety
 /// As for [`scan_descr`].
-unsafe fn call_proc(start: usize, limit: Option<usize>, index: usize, env: usize, v: &mut dyn WordsVisitor) -> usize {
+unsafe fn call_proc(
+    start: usize,
+    limit: Option<usize>,
+    index: usize,
+    env: usize,
+    v: &mut dyn WordsVisitor,
+    entries: &mut Vec<MsEntry>,
+) -> usize {
     let proc = PROCS[index].load(Ordering::Acquire);
     if proc == EXTENDED_BITMAP {
         // SAFETY: forwarded.
@@ -287,7 +327,7 @@ unsafe fn call_proc(start: usize, limit: Option<usize>, index: usize, env: usize
     }
     // SAFETY: only `MarkProc`s are stored besides the two values above.
     let proc: MarkProc = unsafe { core::mem::transmute::<usize, MarkProc>(proc) };
-    let entries = PROC_STACK.with_borrow_mut(|stack| {
+    PROC_STACK.with_borrow_mut(|stack| {
         if stack.capacity() < PROC_STACK_ENTRIES {
             stack.reserve_exact(PROC_STACK_ENTRIES);
         }
@@ -320,13 +360,9 @@ unsafe fn call_proc(start: usize, limit: Option<usize>, index: usize, env: usize
             );
         }
         // SAFETY: the procedure wrote entries 0..pushed of the reserved stack.
-        unsafe { core::slice::from_raw_parts(base, pushed as usize) }.to_vec()
+        entries.extend_from_slice(unsafe { core::slice::from_raw_parts(base, pushed as usize) });
     });
-    // Entries may name procedures again: the stack is free for them now.
-    entries.iter().fold(1, |words, e| {
-        // SAFETY: the procedure promised what its entries describe.
-        words + unsafe { scan_descr(e.start as usize, None, e.descr, v) }
-    })
+    1
 }
 
 /// Scans from `start` as the extended bitmap `index` says (one bit per
@@ -495,10 +531,16 @@ fn new_proc(call: &'static str, proc: Option<MarkProc>) -> u32 {
     add_proc(call, proc as usize, None) as u32
 }
 
-/// Installs [`EXTENDED_BITMAP`] at its index.
-fn extended_bitmap_proc() {
-    if PROCS[EXTENDED_BITMAP_INDEX].load(Ordering::Relaxed) == 0 {
-        add_proc("GC_make_descriptor", EXTENDED_BITMAP, Some(EXTENDED_BITMAP_INDEX));
+/// The index of [`EXTENDED_BITMAP`], installed on first use. The caller
+/// holds the collector lock.
+fn extended_bitmap_proc() -> usize {
+    match EXTENDED_BITMAP_INDEX.load(Ordering::Relaxed) {
+        0 => {
+            let index = add_proc("GC_make_descriptor", EXTENDED_BITMAP, None);
+            EXTENDED_BITMAP_INDEX.store(index, Ordering::Relaxed);
+            index
+        }
+        index => index,
     }
 }
 
@@ -530,8 +572,8 @@ pub extern "C" fn GC_is_marked(p: *const c_void) -> c_int {
     if with_visitor(|v| marked = v.is_marked(p as usize)) {
         return marked as c_int;
     }
-    let c = crate::state::enter("GC_is_marked");
-    if c.rt.heap().object_containing(p as usize).is_none() {
+    let mut c = crate::state::enter("GC_is_marked");
+    if crate::state::object_at(&mut c, p as usize).is_none() {
         fatal!("GC_is_marked", p, " does not point into an object of the collected heap");
     }
     0
@@ -620,7 +662,10 @@ pub unsafe extern "C" fn GC_generic_malloc_many(bytes: usize, k: c_int, result: 
 /// The list [`GC_generic_malloc_many`] returns (`GC_malloc_many` too).
 pub fn many(call: &'static str, bytes: usize, k: c_int) -> *mut c_void {
     let info = kind_info(call, k);
-    let size = bytes.max(WORD).next_multiple_of(WORD);
+    let Some(size) = bytes.max(WORD).checked_next_multiple_of(WORD).filter(|&s| s <= MAX_BYTES_LEN) else {
+        // Past what one object may hold: the single allocation reports it.
+        return generic_malloc(call, bytes, k, false);
+    };
     let count = (MANY_BYTES / size).clamp(1, MANY_MAX_OBJECTS);
     // The objects stay reachable from this array, on the stack (a
     // conservative root), until the list is handed over: a pointer-free
@@ -677,16 +722,21 @@ pub unsafe extern "C" fn GC_make_descriptor(bitmap: *const GcWord, len: usize) -
         let word = (0..=last).filter(|&i| bit(i)).fold(0, |d, i| d | SIGN_BIT >> i);
         return word | DS_BITMAP;
     }
-    let words = (last + 1).div_ceil(usize::BITS as usize);
+    const BITS: usize = usize::BITS as usize;
+    let words = (last + 1).div_ceil(BITS);
     let copy: Box<[usize]> = (0..words)
-        .map(|w| {
-            (0..usize::BITS as usize).filter(|&b| w * 64 + b <= last && bit(w * 64 + b)).fold(0, |d, b| d | 1 << b)
-        })
+        .map(|w| (0..BITS).filter(|&b| w * BITS + b <= last && bit(w * BITS + b)).fold(0, |d, b| d | 1 << b))
         .collect();
-    extended_bitmap_proc();
+    // Under the collector lock: no collection reads the table meanwhile,
+    // and no thread is stopped while it holds the table's lock.
+    let held = crate::state::enter("GC_make_descriptor");
+    let index = extended_bitmap_proc();
     let mut table = EXTENDED.write().unwrap_or_else(|e| e.into_inner());
     table.push(copy);
-    proc_descriptor(EXTENDED_BITMAP_INDEX, table.len() - 1)
+    let descr = proc_descriptor(index, table.len() - 1);
+    drop(table);
+    drop(held);
+    descr
 }
 
 /// bdwgc's `GC_MAKE_PROC(index, env)`.
@@ -737,15 +787,15 @@ const GCJ_DESCR_OFFSET: isize = WORD as isize;
 /// `GC_init_gcj_malloc`: makes the `gcj` kind: an object's first word
 /// points to its type table, whose second word is its descriptor. `proc`
 /// becomes mark procedure `index`, for descriptors that name it (a null
-/// `proc`, or an index outside the reserved ones but rgc's own last one,
-/// installs none). Calling it again changes nothing.
+/// `proc`, or an index outside the reserved ones, 0 to 7, installs none).
+/// Calling it again changes nothing.
 #[no_mangle]
 pub extern "C" fn GC_init_gcj_malloc(index: c_int, proc: *mut c_void) {
     ensure_init();
     if GC_gcj_kind.get() != 0 {
         return;
     }
-    if let Ok(i @ 0..EXTENDED_BITMAP_INDEX) = usize::try_from(index) {
+    if let Ok(i @ 0..RESERVED_MARK_PROCS) = usize::try_from(index) {
         if !proc.is_null() {
             add_proc("GC_init_gcj_malloc", proc as usize, Some(i));
         }

@@ -19,15 +19,21 @@
 //! Invariants:
 //! 1. The collector is initialised at most once, by `GC_init` or by the
 //!    first call that needs it ([`state::ensure_init`]).
-//! 2. Only the thread that initialised the collector calls into it; any
-//!    other thread gets a fatal error naming the call ([`state::enter`]).
+//! 2. Only registered threads call into it: the one that initialised the
+//!    collector, those `GC_pthread_create` made, and those that called
+//!    `GC_register_my_thread`; any other gets a fatal error naming the call
+//!    ([`state::enter`]). They never poll a safepoint: a collection stops
+//!    them with the suspend signal (`shadowstack::signals`), except inside
+//!    an allocation from their span, which the signal waits out.
 //! 3. Finalizers run outside the collector (never while it is entered),
 //!    and never nested in one another ([`finalize::invoke_all`]).
 //! 4. Small collectable objects come from the thread's allocation span
 //!    without entering the collector ([`alloc`]); every entry settles the
-//!    spans first ([`state::enter`]), because this layer reads the heap
-//!    directly (`GC_base`, `GC_size`, finalizer registration) and a cell
-//!    taken from a span is an object only once settled.
+//!    calling thread's spans first ([`state::enter`]), because this layer
+//!    reads the heap directly (`GC_base`, `GC_size`, finalizer
+//!    registration) and a cell taken from a span is an object only once
+//!    settled; a lookup that misses settles every thread's, stopping the
+//!    others ([`state::object_at`]).
 //!
 //! Start reading at [`state`], then [`alloc`].
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -26,8 +26,10 @@ pub type NotifierFn = unsafe extern "C" fn();
 #[repr(transparent)]
 pub struct CVar<T: Copy>(UnsafeCell<T>);
 
-// SAFETY: the library runs one thread (invariant 2 of the crate); the
-// variables are plain words a C client may also write.
+// SAFETY: the variables are plain words that C clients read and write
+// directly, from any thread, as they do bdwgc's (a client that races on
+// one races as it would there); rgc writes them under the collector lock
+// or once at `GC_init`, with volatile accesses of whole words.
 unsafe impl<T: Copy> Sync for CVar<T> {}
 
 impl<T: Copy> CVar<T> {
@@ -182,6 +184,8 @@ pub fn init() {
         if let Some(initial) = env_size("GC_INITIAL_HEAP_SIZE") {
             cfg.heap_initial = initial;
         }
+        // Before the first thread registers (this one, in init).
+        crate::control::start_suspend_signal();
         // SAFETY: `cfg` is a complete config on our stack.
         if unsafe { gc_api::cabi::init(&INSTANCE, &cfg, true) } != 0 {
             fatal!("GC_init", "the collector could not start (the reason is printed above)");
@@ -210,26 +214,46 @@ pub fn is_initialised() -> bool {
 }
 
 /// Enters the collector for `call`, initialising it first (invariants 1
-/// and 2), with every thread's spans settled (invariant 4).
+/// and 2), with the calling thread's spans settled (invariant 4).
 #[inline]
 pub fn enter(call: &'static str) -> Entered<'static, ConservativeGc> {
     ensure_init();
     if !shadowstack::current_is_attached() {
-        other_thread(call);
+        not_registered(call);
     }
     let mut c = INSTANCE.enter(call);
-    c.rt.settle_all();
+    c.rt.settle_current();
     crate::knobs::apply(&mut c);
     c
 }
 
+/// The object `p` points into (interior pointers too), if any. A cell
+/// another thread took from its span is an object only once settled: a
+/// miss inside a block in use settles every thread, stopping the others
+/// (invariant 4), and looks again.
+pub fn object_at(c: &mut Entered<'static, ConservativeGc>, p: usize) -> Option<*mut u8> {
+    if let Some(obj) = c.rt.heap().object_containing(p) {
+        return Some(obj);
+    }
+    if shadowstack::attached_count() > 1 && c.rt.heap().in_use_block(p) {
+        c.rt.settle_all();
+        return c.rt.heap().object_containing(p);
+    }
+    None
+}
+
+/// True when `p` is the start of an object (see [`object_at`]).
+pub fn is_object_start(c: &mut Entered<'static, ConservativeGc>, p: *const c_void) -> bool {
+    object_at(c, p as usize) == Some(p as *mut u8)
+}
+
 #[cold]
 #[inline(never)]
-fn other_thread(call: &'static str) -> ! {
+fn not_registered(call: &'static str) -> ! {
     fatal!(
         call,
-        "called from a thread other than the one that initialised the collector; rgc's Boehm layer serves one \
-         thread (GC_register_my_thread returns GC_UNIMPLEMENTED; see libs/boehm/README.md, differences from bdwgc)"
+        "called from a thread that is not registered with the collector (call GC_register_my_thread first, or \
+         create the thread with GC_pthread_create: define GC_THREADS before including gc.h)"
     )
 }
 

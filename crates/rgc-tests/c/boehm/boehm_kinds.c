@@ -89,6 +89,53 @@ static void mark_procedures(void) {
     CHECK(gone >= 3 * N - 3, "only %d of %d objects were collected once unreachable", gone, 3 * N);
 }
 
+/* ---- a procedure that marks a few words per call and pushes itself back
+ * for the rest (bdwgc's advice for large objects): an object of CHUNKED
+ * words takes CHUNKED / 4 calls, which must not nest. env counts the
+ * words done. */
+#define CHUNKED 4000
+static void forget(void **objs);
+static unsigned chunked_proc;
+static unsigned long chunk_calls;
+
+static struct GC_ms_entry *chunk_mark(GC_word *addr, struct GC_ms_entry *msp, struct GC_ms_entry *lim, GC_word env) {
+    chunk_calls++;
+    GC_word done = env, end = done + 4 < CHUNKED ? done + 4 : CHUNKED;
+    for (GC_word i = done; i < end; i++)
+        msp = GC_MARK_AND_PUSH((void *)addr[i], msp, lim, (void **)&addr[i]);
+    if (end < CHUNKED) {
+        struct entry *top = (struct entry *)msp + 1;
+        if (top >= (struct entry *)lim)
+            abort();
+        top->start = addr; /* the same object, the rest of it */
+        top->descr = GC_MAKE_PROC(chunked_proc, end);
+        msp = (struct GC_ms_entry *)top;
+    }
+    return msp;
+}
+
+__attribute__((noinline)) static void **fill_chunked(unsigned kind) {
+    void **o = GC_generic_malloc(CHUNKED * sizeof(void *), (int)kind);
+    CHECK(o != NULL, "GC_generic_malloc of the chunked kind");
+    for (int i = 0; i < CHUNKED; i++)
+        o[i] = i % 100 == 0 ? revealed() : GC_MALLOC_ATOMIC(8);
+    return o;
+}
+
+static void chunked(void) {
+    chunked_proc = GC_new_proc(chunk_mark);
+    unsigned kind = GC_new_kind(GC_new_free_list(), GC_MAKE_PROC(chunked_proc, 0), 0, 1);
+    static void **volatile obj;
+    int before = finalized;
+    obj = fill_chunked(kind);
+    chunk_calls = 0;
+    int after = collect_and_count();
+    CHECK(after == before, "%d objects the chunked procedure reaches were collected", after - before);
+    CHECK(chunk_calls >= CHUNKED / 4, "the procedure ran %lu times", chunk_calls);
+    forget((void **)&obj);
+    CHECK(collect_and_count() - before >= CHUNKED / 100 - 2, "the chunked object's targets outlived it");
+}
+
 /* ---- descriptors: words 0 and 2 of 4 are pointers. `fill` puts counted
  * objects in all four words of each object `alloc` makes. */
 typedef void *(*alloc_fn)(int i);
@@ -253,6 +300,7 @@ int main(void) {
     long_bitmap();
     gcj();
     many();
+    chunked();
     printf("ok\n");
     return 0;
 }

@@ -428,8 +428,9 @@ GC_API size_t GC_CALL GC_get_prof_stats_unsafe(struct GC_prof_stats_s *, size_t 
  * (size_t)-1 for a negative i or one past the 1 GiB limit. */
 GC_API size_t GC_CALL GC_get_size_map_at(int i);
 /* The kind of the object starting at p (0 atomic, 1 normal, 2
- * uncollectable, 3 atomic uncollectable) and, if psize is not NULL, its
- * size. p not the start of a heap object is a fatal error. */
+ * uncollectable, 3 atomic uncollectable, or a kind of GC_new_kind's) and,
+ * if psize is not NULL, its size. p not the start of a heap object is a
+ * fatal error. */
 GC_API int GC_CALL GC_get_kind_and_size(const void *p, size_t *psize);
 /* Count bytes allocated or freed on the collector's behalf. */
 GC_API void GC_CALL GC_incr_bytes_allocd(size_t);
@@ -541,9 +542,15 @@ GC_API int GC_CALL GC_get_all_interior_pointers(void);
 GC_API void GC_CALL GC_noop1(GC_word);
 
 /* ---- threads ----------------------------------------------------------------
- * One thread: only the thread that initialised the collector may call GC_
- * functions. GC_register_my_thread returns GC_DUPLICATE on that thread and
- * GC_UNIMPLEMENTED on any other; GC_pthread_create is pthread_create. */
+ * Every thread that calls GC_ functions or keeps pointers to collected
+ * objects must be registered: the one that initialised the collector is;
+ * others call GC_register_my_thread, or are created with GC_pthread_create
+ * (what pthread_create becomes when GC_THREADS is defined before this
+ * header), which registers the thread until it ends. A collection stops
+ * registered threads with the suspend signal (SIGPWR unless
+ * GC_set_suspend_signal chose another before GC_init) and scans their
+ * stacks and registers. A call from a thread that is not registered is a
+ * fatal error. GC_register_my_thread: GC_SUCCESS, or GC_DUPLICATE. */
 struct GC_stack_base {
     void *mem_base;
 };
@@ -561,8 +568,10 @@ GC_API void *GC_CALL GC_get_my_stackbottom(struct GC_stack_base *sb);
 GC_API void GC_CALL GC_set_stackbottom(void *gc_thread_handle, const struct GC_stack_base *sb);
 /* The initialising thread's stack base, set by GC_init (read only). */
 GC_API char *GC_stackbottom;
-/* With one thread these call fn(arg) and nothing else: no other thread can
- * allocate, and no collection can start while the thread blocks. */
+/* GC_call_with_alloc_lock: fn(arg) holding the collector lock (fn must not
+ * call GC_ functions). GC_do_blocking: fn(arg) with the thread counted as
+ * stopped (fn must not touch the collected heap, except inside
+ * GC_call_with_gc_active). */
 typedef void *(GC_CALLBACK *GC_fn_type)(void *client_data);
 GC_API void *GC_CALL GC_call_with_alloc_lock(GC_fn_type fn, void *client_data);
 GC_API void *GC_CALL GC_do_blocking(GC_fn_type fn, void *client_data);
@@ -586,12 +595,43 @@ GC_API void GC_CALL GC_start_world_external(void);
 typedef void(GC_CALLBACK *GC_on_thread_event_proc)(GC_EventType, void *thread_id);
 GC_API void GC_CALL GC_set_on_thread_event(GC_on_thread_event_proc);
 GC_API GC_on_thread_event_proc GC_CALL GC_get_on_thread_event(void);
-/* No signals stop threads here: the setters do nothing, the getters
- * return -1. */
+/* The suspend signal (set before GC_init). There is no restart signal (a
+ * stopped thread sleeps on a futex): the setter does nothing, the getter
+ * returns -1. */
 GC_API void GC_CALL GC_set_suspend_signal(int);
 GC_API void GC_CALL GC_set_thr_restart_signal(int);
 GC_API int GC_CALL GC_get_suspend_signal(void);
 GC_API int GC_CALL GC_get_thr_restart_signal(void);
+
+#if defined(GC_THREADS) || defined(GC_PTHREADS)
+#include <pthread.h>
+#include <signal.h>
+/* pthread_create that registers the new thread for its whole life, and
+ * the calls that go with it; pthread_sigmask never blocks the suspend
+ * signal. GC_NO_THREAD_REDIRECTS keeps the plain names. */
+GC_API int GC_pthread_create(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+GC_API int GC_pthread_join(pthread_t, void **);
+GC_API int GC_pthread_detach(pthread_t);
+GC_API int GC_pthread_cancel(pthread_t);
+GC_API void GC_pthread_exit(void *) __attribute__((__noreturn__));
+GC_API int GC_pthread_sigmask(int, const sigset_t *, sigset_t *);
+#if !defined(GC_NO_THREAD_REDIRECTS)
+#undef pthread_create
+#undef pthread_join
+#undef pthread_detach
+#undef pthread_cancel
+#undef pthread_exit
+#undef pthread_sigmask
+#undef dlopen
+#define pthread_create GC_pthread_create
+#define pthread_join GC_pthread_join
+#define pthread_detach GC_pthread_detach
+#define pthread_cancel GC_pthread_cancel
+#define pthread_exit GC_pthread_exit
+#define pthread_sigmask GC_pthread_sigmask
+#define dlopen GC_dlopen
+#endif
+#endif
 
 #ifdef __cplusplus
 }

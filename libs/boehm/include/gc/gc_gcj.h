@@ -7,8 +7,9 @@
 extern "C" {
 #endif
 
-/* Makes the kind; mp becomes mark procedure mp_index (1 to 63; another
- * index, or a NULL mp, installs none) for descriptors that name it. Once. */
+/* Makes the kind; mp becomes mark procedure mp_index (0 to 7, the reserved
+ * ones; another index, or a NULL mp, installs none) for descriptors that
+ * name it. Once. */
 GC_API void GC_CALL GC_init_gcj_malloc(int mp_index, void *mp);
 /* lb bytes of the gcj kind, the first word set to ptr_to_struct_containing_descr.
  * Fatal before GC_init_gcj_malloc. */

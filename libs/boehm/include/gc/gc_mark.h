@@ -29,6 +29,13 @@ extern "C" {
 #define GC_INDIR_PER_OBJ_BIAS 0x10
 #define GC_LOG_MAX_MARK_PROCS 6
 #define GC_MAX_MARK_PROCS (1 << GC_LOG_MAX_MARK_PROCS)
+/* Procedure indices below this are the program's to assign itself (the gcj
+ * kind's is 0); GC_new_proc hands out the others. */
+#define GC_RESERVED_MARK_PROCS 8
+#define GC_GCJ_RESERVED_MARK_PROC_INDEX 0
+/* About how much of an object a procedure should mark per call; it may push
+ * an entry naming itself for the rest. */
+#define GC_PROC_BYTES 100
 #define GC_MAKE_PROC(index, env) \
     (((((GC_word)(env) << GC_LOG_MAX_MARK_PROCS) | (index)) << GC_DS_TAG_BITS) | GC_DS_PROC)
 
@@ -81,6 +88,11 @@ GC_API struct GC_ms_entry *GC_CALL GC_mark_and_push(void *obj, struct GC_ms_entr
              (GC_word)(obj) < (GC_word)GC_greatest_plausible_heap_addr \
          ? GC_mark_and_push(obj, msp, lim, src) \
          : (msp))
+
+/* Accepted and never called: rgc's reports do not describe objects by kind. */
+#define GC_TYPE_DESCR_LEN 40
+typedef void(GC_CALLBACK *GC_describe_type_fn)(void *p, char *out_buf);
+GC_API void GC_CALL GC_register_describe_type_fn(int kind, GC_describe_type_fn);
 
 /* From a mark procedure: whether p's object is marked yet; elsewhere 0
  * (rgc keeps no marks between collections). GC_set_mark_bit marks and
