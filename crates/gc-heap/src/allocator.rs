@@ -214,14 +214,14 @@ impl Runtime {
         if self.threads != gc_api::Threads::Concurrent || self.world_stopped {
             return;
         }
+        // Alone, there is nobody to stop (a thread attaching meanwhile
+        // waits for the lock this call holds).
         let others = shadowstack::attached_count() > 1 || !shadowstack::current_is_attached();
         if others {
             self.events.start(gc_api::Phase::Safepoint);
-        }
-        // SAFETY: the caller is inside an rgc call, so it holds the
-        // collector lock; `current()` is its own context.
-        unsafe { shadowstack::safepoint::stop_others(shadowstack::current()) };
-        if others {
+            // SAFETY: the caller is inside an rgc call, so it holds the
+            // collector lock; `current()` is its own context.
+            unsafe { shadowstack::safepoint::stop_others(shadowstack::current()) };
             self.events.end(gc_api::Phase::Safepoint);
         }
         self.world_stopped = true;
@@ -239,7 +239,7 @@ impl Runtime {
     #[inline(never)]
     fn resume_others(&mut self) {
         // SAFETY: as in stop_the_world.
-        unsafe { shadowstack::safepoint::resume_others() };
+        unsafe { shadowstack::safepoint::resume_others(shadowstack::current()) };
         self.world_stopped = false;
     }
 

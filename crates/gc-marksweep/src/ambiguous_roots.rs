@@ -44,7 +44,11 @@ pub enum Libraries {
 
 pub fn mark_all(rt: &mut Runtime, exclude: &[(usize, usize)], libraries: Libraries) {
     shadowstack::stack::with_registers_spilled(|spill| {
-        let base = stack_base();
+        // A base the program set (a coroutine's stack: bdwgc's
+        // GC_set_stackbottom) wins over the thread's own.
+        // SAFETY: the collecting thread's own Local, read only.
+        let set = unsafe { shadowstack::current_local() }.map_or(0, |l| l.stack_hi);
+        let base = if set != 0 { set } else { stack_base() };
         // SAFETY: from a live local of this thread's stack up to its base:
         // mapped, readable memory.
         unsafe { rt.mark_ambiguous_range(spill, base) };

@@ -42,6 +42,12 @@ pub type ClientHook = unsafe extern "C" fn();
 /// it); null otherwise.
 static PUSHING: core::sync::atomic::AtomicPtr<Runtime> = core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
 
+/// True while a push-other-roots hook runs on this thread (inside a
+/// collection, with the world stopped).
+pub fn in_push_hook() -> bool {
+    !PUSHING.load(core::sync::atomic::Ordering::Relaxed).is_null()
+}
+
 /// Scans `[lo, hi)` word by word as roots, if a push-other-roots hook is
 /// running on this thread (`GC_push_all`); false otherwise.
 ///
@@ -84,6 +90,10 @@ pub struct Conservative {
     excluded: Vec<(usize, usize)>,
     /// Called at the start of every collection (`GC_set_start_callback`).
     pub start_callback: Option<ClientHook>,
+    /// Called first at every collection, with the world stopped: the
+    /// library serving the plan updates what threads publish (the Boehm
+    /// layer: the initial thread's stack base from `GC_stackbottom`).
+    pub before_collection: Option<fn()>,
     /// Called while the roots are marked; it pushes more ranges with
     /// [`push_range`] (`GC_set_push_other_roots`).
     pub push_other_roots: Option<ClientHook>,
@@ -117,6 +127,9 @@ impl Plan for Conservative {
     /// Does nothing while collection is disabled (as bdwgc's `GC_gcollect`).
     fn collect(&mut self, rt: &mut Runtime) {
         if self.disabled == 0 {
+            if let Some(hook) = self.before_collection {
+                hook();
+            }
             if let Some(hook) = self.start_callback {
                 // SAFETY: the program's hook, called as bdwgc calls it.
                 unsafe { hook() };
@@ -150,6 +163,16 @@ impl Plan for Conservative {
 
 impl MarkHooks for Conservative {
     fn mark_extra_roots(&mut self, rt: &mut Runtime) {
+        // First, as in bdwgc, where the hook runs before the threads'
+        // stacks are pushed: a program may move a thread's stack base
+        // from it (Crystal's fibers: `GC_set_stackbottom`).
+        if let Some(hook) = self.push_other_roots {
+            PUSHING.store(rt, core::sync::atomic::Ordering::Relaxed);
+            // SAFETY: the program's hook, called as bdwgc calls it; its
+            // pushes reach `rt` through PUSHING, on this thread.
+            unsafe { hook() };
+            PUSHING.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Relaxed);
+        }
         let own = |p: usize, size: usize| (p, p + size);
         let mut exclude = Vec::with_capacity(self.excluded.len() + 2);
         exclude.push(own(rt as *const Runtime as usize, core::mem::size_of::<Runtime>()));
@@ -167,13 +190,6 @@ impl MarkHooks for Conservative {
         }
         for &o in &self.uncollectable {
             rt.visit(o as *mut u8, Source::TempRoot);
-        }
-        if let Some(hook) = self.push_other_roots {
-            PUSHING.store(rt, core::sync::atomic::Ordering::Relaxed);
-            // SAFETY: the program's hook, called as bdwgc calls it; its
-            // pushes reach `rt` through PUSHING, on this thread.
-            unsafe { hook() };
-            PUSHING.store(core::ptr::null_mut(), core::sync::atomic::Ordering::Relaxed);
         }
         self.finalizers.mark_ready(rt);
     }

@@ -60,5 +60,5 @@ pub mod finalization;
 mod precise;
 
 #[cfg(feature = "std")]
-pub use conservative::{push_range, ClientHook, Conservative, ConservativeGc, Leak, LISTED_LEAKS};
+pub use conservative::{in_push_hook, push_range, ClientHook, Conservative, ConservativeGc, Leak, LISTED_LEAKS};
 pub use precise::{MarkSweep, MarkSweepGc};

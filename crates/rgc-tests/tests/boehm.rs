@@ -228,7 +228,6 @@ fn boehm_misuse() {
         ("unmatched_enable", &["rgc: GC_enable:", "more times than GC_disable"]),
         ("link_foreign", &["rgc: GC_general_register_disappearing_link: object", "not inside a live GC_malloc object"]),
         ("link_misaligned", &["rgc: GC_general_register_disappearing_link: link", "not an aligned"]),
-        ("other_thread", &["rgc: GC_malloc:", "from a thread that is not registered", "GC_register_my_thread"]),
         ("abort_func", &["rgc: GC_free:", "abort func called with: rgc: GC_free:"]),
         ("abort_func_null", &["rgc: GC_set_abort_func: the abort function is NULL"]),
         ("end_stubborn_foreign", &["rgc: GC_debug_end_stubborn_change:", "does not point into an object"]),
@@ -398,4 +397,84 @@ fn which(program: &str) -> Result<PathBuf, ()> {
     std::env::var_os("PATH")
         .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join(program)).find(|p| p.is_file()))
         .ok_or(())
+}
+
+/// Runs `cmd` on bdwgc's library and on rgc's (with `GC_PRINT_STATS`), and
+/// checks that both succeed with the same standard output and that rgc
+/// collected at least once. `what` names the run in messages.
+fn same_on_both(what: &str, mut cmd: impl FnMut() -> Command) {
+    let bdwgc = cmd().output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    let so_dir = boehm().1.so_dir.to_str().unwrap().to_string();
+    let rgc = cmd().env("LD_LIBRARY_PATH", &so_dir).env("GC_PRINT_STATS", "1").output().unwrap();
+    assert!(bdwgc.status.success(), "{what} on bdwgc:\n{}", describe(&bdwgc));
+    assert!(rgc.status.success(), "{what} on rgc:\n{}", describe(&rgc));
+    assert!(
+        bdwgc.stdout == rgc.stdout,
+        "{what}: outputs differ\nbdwgc:\n{}\nrgc:\n{}",
+        describe(&bdwgc),
+        describe(&rgc)
+    );
+    let collections = String::from_utf8_lossy(&rgc.stderr).matches("rgc: GC_PRINT_STATS: collection").count();
+    assert!(collections >= 1, "{what}: rgc never collected (did it load rgc's library?)\n{}", describe(&rgc));
+}
+
+/// A language runtime on rgc's `libgc.so.1`: Debian's Guile 3.0, unchanged,
+/// runs the Scheme programs in `scheme/` (allocation, strings and hash
+/// tables, weak tables and guardians, threads and futures) with the same
+/// output as on bdwgc. Skipped with a note where Guile is not installed
+/// (`RGC_REQUIRE_GUILE=1` makes that a failure); CI installs it.
+#[test]
+fn guile_runs_the_same_on_rgc() {
+    let Ok(guile) = which("guile") else {
+        assert!(std::env::var_os("RGC_REQUIRE_GUILE").is_none(), "guile is required but not installed");
+        eprintln!("guile is not installed: Guile check skipped (apt-get install guile-3.0)");
+        return;
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scheme");
+    for program in ["alloc", "strings", "weak", "threads"] {
+        let file = dir.join(format!("{program}.scm"));
+        same_on_both(&format!("guile {program}.scm"), || {
+            let mut cmd = Command::new(&guile);
+            cmd.arg("--no-auto-compile").arg(&file).env("GUILE_AUTO_COMPILE", "0").env("HOME", out_dir());
+            cmd
+        });
+    }
+}
+
+/// Crystal, whose runtime uses bdwgc with fibers on stacks of their own
+/// (`GC_stackbottom`, `GC_set_stackbottom`, push-other-roots), and threads
+/// under `-Dpreview_mt`: the compiler builds `crystal/fibers.cr` on both
+/// libraries, and the program, single- and multi-threaded, prints the same
+/// on both. Skipped with a note where Crystal is not installed
+/// (`RGC_REQUIRE_CRYSTAL=1` makes that a failure); CI installs it.
+#[test]
+fn crystal_runs_the_same_on_rgc() {
+    let Ok(crystal) = which("crystal") else {
+        assert!(std::env::var_os("RGC_REQUIRE_CRYSTAL").is_none(), "crystal is required but not installed");
+        eprintln!("crystal is not installed: Crystal check skipped (apt-get install crystal)");
+        return;
+    };
+    let dir = out_dir().join("crystal");
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("crystal").join("fibers.cr");
+    let build = |out: &str, flags: &[&str], rgc: bool| {
+        let mut cmd = Command::new(&crystal);
+        cmd.arg("build").args(flags).arg(&source).arg("-o").arg(dir.join(out));
+        cmd.env("CRYSTAL_CACHE_DIR", dir.join(format!("cache-{out}"))).env("HOME", &dir);
+        if rgc {
+            cmd.env("LD_LIBRARY_PATH", boehm().1.so_dir.to_str().unwrap());
+        }
+        let done = cmd.output().expect("run crystal");
+        assert!(done.status.success(), "crystal build {out} (compiler on rgc: {rgc}):\n{}", describe(&done));
+    };
+    build("fibers", &[], false);
+    build("fibers-by-rgc", &[], true);
+    build("fibers-mt", &["-Dpreview_mt"], false);
+    for (exe, workers) in [("fibers", "1"), ("fibers-by-rgc", "1"), ("fibers-mt", "4")] {
+        same_on_both(&format!("crystal program {exe}"), || {
+            let mut cmd = Command::new(dir.join(exe));
+            cmd.env("CRYSTAL_WORKERS", workers);
+            cmd
+        });
+    }
 }

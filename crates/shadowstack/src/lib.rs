@@ -694,14 +694,31 @@ pub fn detach_current() {
     unsafe {
         debug_assert!((*ctx).spans.iter().all(|s| s.cursor == s.limit), "spans retired before detaching");
         (*ctx).ss.free();
+        // Unlinked before it is freed: a suspend signal that arrives late
+        // (`signals`) must find no Local rather than a freed one.
+        (*ctx).local = null_mut();
+        core::sync::atomic::compiler_fence(Ordering::SeqCst);
         if !local.is_null() {
             drop(alloc::boxed::Box::from_raw(local));
         }
-        (*ctx).local = null_mut();
         (*ctx).alloc_key = 0;
         (*ctx).spans = [Span::EMPTY; SPANS];
         (*ctx).log = StoreLog { pos: null_mut(), end: null_mut() };
     }
+}
+
+/// In the child of a `fork`, which has only the thread that forked: every
+/// other thread's registration goes (their Locals are leaked: the memory
+/// was the parent's threads', whose stacks the child does not have).
+#[cfg(all(not(target_os = "none"), not(loom)))]
+pub fn forget_other_threads_after_fork() {
+    let me = current();
+    with_registry(|r| {
+        // SAFETY: registered Locals are live (the child's copies).
+        r.retain(|&l| core::ptr::eq(unsafe { (*l).ctx }, me));
+        ATTACHED.0.store(r.len(), Ordering::Relaxed);
+    });
+    safepoint::forget_waiters();
 }
 
 /// How many threads are attached.

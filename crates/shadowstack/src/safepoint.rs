@@ -566,14 +566,17 @@ unsafe fn stop_registered(l: &crate::Local) -> bool {
     stop_one(flag, &l.state)
 }
 
-/// Lowers every thread's flag (the caller still holds the lock).
+/// Lowers every other thread's flag (the caller still holds the lock).
 ///
 /// # Safety
 /// As for [`stop_others`].
-pub unsafe fn resume_others() {
+pub unsafe fn resume_others(me: *const Context) {
     // SAFETY: as in stop_others.
     unsafe {
         crate::for_each_registered(|l| {
+            if core::ptr::eq(l.ctx, me) {
+                return;
+            }
             lower(&(*l.ctx).safepoint);
             // A thread stopped by its signal sleeps until its flag goes down.
             #[cfg(all(not(target_os = "none"), not(loom)))]

@@ -50,7 +50,13 @@ pub fn enable(signal: c_int) -> Result<(), SignalError> {
         let mut action: libc::sigaction = core::mem::zeroed();
         action.sa_sigaction = on_signal as extern "C" fn(c_int) as usize;
         action.sa_flags = libc::SA_RESTART;
-        libc::sigemptyset(&mut action.sa_mask);
+        // Nothing else runs on a stopped thread (a handler that jumped out
+        // would leave it running while the collector takes it for stopped),
+        // except the faults its own code could raise.
+        libc::sigfillset(&mut action.sa_mask);
+        for fault in [libc::SIGSEGV, libc::SIGBUS, libc::SIGFPE, libc::SIGILL, libc::SIGTRAP] {
+            libc::sigdelset(&mut action.sa_mask, fault);
+        }
         if libc::sigaction(signal, &action, core::ptr::null_mut()) != 0 {
             return Err(SignalError(*libc::__errno_location()));
         }

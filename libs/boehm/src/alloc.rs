@@ -116,8 +116,9 @@ pub fn try_allocate_laid_out(
     if !p.is_null() && layout != 0 {
         debug_assert!(kind == Kind::Scanned, "only <words> objects have a layout");
         // SAFETY: a fresh `<words>` object of this layer, whose collector
-        // word the conservative plan leaves to it; no collection can run
-        // before this store (the thread does not reach a safepoint).
+        // word the conservative plan leaves to it. A collection that stops
+        // the thread before this store scans it word by word, which keeps
+        // at least what its layout would (and it holds zeros yet).
         unsafe { (p.cast::<u8>().offset(GC_WORD_OFFSET) as *mut u32).write(layout) };
     }
     p
@@ -172,7 +173,7 @@ fn try_allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
 /// The base of the live object that starts at `p`, or a fatal error naming
 /// `call` (an object's start is what `GC_free` and `GC_realloc` take).
 fn expect_base(c: &mut Entered<'static, ConservativeGc>, call: &'static str, p: *mut c_void) -> Kind {
-    if !is_object_start(c, p) || c.object_type(p.cast()).is_none() {
+    if !is_object_start(c, p) {
         fatal!(
             call,
             p,
@@ -227,7 +228,7 @@ pub extern "C" fn GC_free(p: *mut c_void) {
     }
     let mut c = enter("GC_free");
     expect_base(&mut c, "GC_free", p);
-    let size = c.object_size(p.cast()).unwrap_or(0);
+    let size = crate::state::size_of(&c, p.cast());
     let gc = &mut *c;
     // With other threads running, their spans may lie over the cell's
     // block, and releasing them means stopping every thread: the cell is
@@ -505,7 +506,7 @@ pub unsafe extern "C" fn GC_debug_ptr_store_and_dirty(p: *mut c_void, q: *const 
 fn expect_inside_object(call: &'static str, p: *const c_void) -> (*mut u8, usize) {
     let mut c = enter(call);
     match object_at(&mut c, p as usize) {
-        Some(base) => (base, c.object_size(base).unwrap_or(0)),
+        Some(base) => (base, crate::state::size_of(&c, base)),
         None => fatal!(call, p, " does not point into an object of the collected heap"),
     }
 }

@@ -287,7 +287,7 @@ pub extern "C" fn GC_size(p: *const c_void) -> usize {
         return 0;
     }
     let mut c = enter("GC_size");
-    crate::state::object_at(&mut c, p as usize).and_then(|b| c.object_size(b)).unwrap_or(0)
+    crate::state::object_at(&mut c, p as usize).map_or(0, |b| crate::state::size_of(&c, b))
 }
 
 /// `GC_is_heap_ptr`: non-zero when `p` points into a heap block in use.
@@ -429,9 +429,13 @@ pub extern "C" fn GC_push_conditional(bottom: *mut c_void, top: *mut c_void, _al
 /// As for `dlopen`: `path` is null or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn GC_dlopen(path: *const c_char, mode: c_int) -> *mut c_void {
-    ensure_init();
+    // No collection starts meanwhile: one would walk the loaded objects
+    // (`dl_iterate_phdr`), whose lock this thread may hold when stopped.
+    GC_disable();
     // SAFETY: caller contract.
-    unsafe { libc::dlopen(path, mode) }
+    let handle = unsafe { libc::dlopen(path, mode) };
+    GC_enable();
+    handle
 }
 
 // ---- marker threads ------------------------------------------------------------
@@ -571,8 +575,14 @@ pub extern "C" fn GC_unregister_my_thread() -> c_int {
     GC_SUCCESS
 }
 
-/// Unregisters a thread that exits registered (`shadowstack::set_thread_exit_hook`).
+/// Unregisters a thread that exits registered (`shadowstack::set_thread_exit_hook`),
+/// also from inside `GC_do_blocking` (cancelled, or `pthread_exit` there).
 pub extern "C" fn unregister_exiting_thread() {
+    let ctx = shadowstack::current();
+    // SAFETY: the exiting thread's own context; leaving the region only
+    // clears its flag (the detach below takes the lock, waiting out any
+    // collection).
+    unsafe { shadowstack::leave_blocking_region(ctx) };
     gc_api::cabi::thread_detach(&crate::state::INSTANCE);
 }
 
@@ -718,6 +728,7 @@ pub fn start_suspend_signal() {
         fatal!("GC_init", "cannot install the handler of the suspend signal ", signal, " (errno ", e.0, ")");
     }
     shadowstack::set_thread_exit_hook(unregister_exiting_thread);
+    handle_fork();
 }
 
 /// `GC_set_suspend_signal`: the signal that stops registered threads for
@@ -782,10 +793,12 @@ pub extern "C" fn GC_stop_world_external() {
 }
 #[no_mangle]
 pub extern "C" fn GC_start_world_external() {
-    // Dropping the guard lets the world run and releases the lock.
-    if WORLD_STOPPED.lock().unwrap_or_else(|e| e.into_inner()).take().is_none() {
+    let held = WORLD_STOPPED.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if held.is_none() {
         fatal!("GC_start_world_external", "the world is not stopped (no GC_stop_world_external before)");
     }
+    // Dropped after the mutex: it lets the world run and releases the lock.
+    drop(held);
 }
 
 /// The collector lock's guard between `GC_stop_world_external` and
@@ -811,9 +824,56 @@ pub extern "C" fn GC_get_on_thread_event() -> Option<ThreadEventProc> {
 #[no_mangle]
 pub extern "C" fn GC_register_altstack(_stack: *mut c_void, _size: GcWord, _alt: *mut c_void, _alt_size: GcWord) {}
 
-/// `GC_atfork_prepare`, `_parent`, `_child`: nothing to do; rgc prepares
-/// for `fork` itself (`pthread_atfork`), and with one thread in the Boehm
-/// layer no other thread can hold the collector across it.
+/// The collector lock, held by the forking thread across `fork` (so that
+/// no collection is under way, or starts, when the process is copied).
+static FORK_HELD: std::sync::Mutex<Option<SendEntered>> = std::sync::Mutex::new(None);
+/// The forking thread was in a blocking region, left for the fork.
+static FORK_WAS_BLOCKING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn before_fork() {
+    let ctx = shadowstack::current();
+    // SAFETY: the calling thread's own context.
+    let blocking = unsafe { shadowstack::in_blocking_region(ctx) };
+    if blocking {
+        gc_api::cabi::leave_blocking();
+    }
+    FORK_WAS_BLOCKING.store(blocking, std::sync::atomic::Ordering::Relaxed);
+    let held = enter("fork");
+    *FORK_HELD.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
+}
+
+/// Releases what [`before_fork`] took.
+fn after_fork() {
+    let held = FORK_HELD.lock().unwrap_or_else(|e| e.into_inner()).take();
+    drop(held);
+    if FORK_WAS_BLOCKING.load(std::sync::atomic::Ordering::Relaxed) {
+        // SAFETY: the calling thread's own context; it left the region in
+        // `before_fork` and holds no lock.
+        unsafe { shadowstack::enter_blocking_region(shadowstack::current()) };
+    }
+}
+
+extern "C" fn after_fork_in_parent() {
+    after_fork();
+}
+
+/// The child has only the forking thread: the others' registrations go
+/// before anything can try to stop them.
+extern "C" fn after_fork_in_child() {
+    shadowstack::forget_other_threads_after_fork();
+    after_fork();
+}
+
+/// Makes `fork` safe for the collector (from `GC_init`).
+pub fn handle_fork() {
+    // SAFETY: registers three handlers with the signatures pthread_atfork takes.
+    unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork_in_parent), Some(after_fork_in_child)) };
+}
+
+/// `GC_atfork_prepare`, `_parent`, `_child`: nothing to do: rgc handles
+/// `fork` itself, always (`pthread_atfork` handlers installed by `GC_init`
+/// hold the collector lock across it, and the child forgets the parent's
+/// other threads).
 #[no_mangle]
 pub extern "C" fn GC_atfork_prepare() {}
 #[no_mangle]
@@ -861,12 +921,18 @@ pub extern "C" fn GC_alloc_lock() {
     let held = enter("GC_alloc_lock");
     *ALLOC_LOCK.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
 }
+/// Misuse: unlocking without the lock, or from another thread than the
+/// one that locked, is a fatal error.
 #[no_mangle]
 pub extern "C" fn GC_alloc_unlock() {
-    let held = ALLOC_LOCK.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if held.is_none() {
-        fatal!("GC_alloc_unlock", "the allocation lock is not held (no GC_alloc_lock before)");
+    let mut slot = ALLOC_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    // SAFETY: the calling thread's own context.
+    if slot.is_none() || !unsafe { shadowstack::in_collector(shadowstack::current()) } {
+        fatal!("GC_alloc_unlock", "the allocation lock is not held by this thread (no GC_alloc_lock before it)");
     }
+    let held = slot.take();
+    drop(slot);
+    drop(held);
 }
 
 /// `GC_do_blocking`: `f(arg)`, with the calling thread counted as
@@ -966,12 +1032,57 @@ pub unsafe extern "C" fn GC_get_my_stackbottom(sb: *mut StackBase) -> *mut c_voi
     shadowstack::current().cast()
 }
 
-/// `GC_set_stackbottom`: rgc finds each thread's stack base itself and
-/// does not scan coroutine stacks set this way; the call warns and changes
-/// nothing.
+/// `GC_set_stackbottom`: from now on the stack of the registered thread
+/// `thread` (a handle from `GC_get_my_stackbottom`; null: the calling
+/// thread) is scanned up to `sb->mem_base` (a program that runs
+/// coroutines on stacks of its own says so at each switch, and pushes
+/// the other stacks itself). Misuse: a handle that is not a registered
+/// thread's is a fatal error.
+///
+/// # Safety
+/// `sb` is readable; the base is the top of the stack the thread runs on.
 #[no_mangle]
-pub extern "C" fn GC_set_stackbottom(_thread: *mut c_void, _sb: *const StackBase) {
-    crate::state::warn_text("rgc: GC_set_stackbottom is not supported (rgc scans each thread's own stack); ignored");
+pub unsafe extern "C" fn GC_set_stackbottom(thread: *mut c_void, sb: *const StackBase) {
+    const CALL: &str = "GC_set_stackbottom";
+    // SAFETY: caller contract.
+    let base = unsafe { (*sb).mem_base } as usize;
+    let me = shadowstack::current();
+    if thread.is_null() || thread == me.cast() {
+        // SAFETY: the thread's own Local; a collection reads the base only
+        // while the thread is parked, and one aligned store is whole even
+        // to its own signal handler.
+        match unsafe { shadowstack::current_local() } {
+            Some(l) => l.stack_hi = base,
+            None => fatal!(CALL, "called from a thread that is not registered"),
+        }
+        crate::state::stack_bottom_moved(me, base);
+        return;
+    }
+    // Another thread's: with that thread stopped (the call is rare: a
+    // program switching coroutines sets its own thread's), by this call
+    // or by the collection whose push-other-roots hook makes it (Crystal
+    // sets every thread's there).
+    // SAFETY: the calling thread's own context.
+    let collecting = gc_marksweep::in_push_hook() && unsafe { shadowstack::in_collector(me) };
+    let mut held = (!collecting).then(|| enter(CALL));
+    if let Some(c) = held.as_mut() {
+        c.rt.stop_the_world();
+    }
+    let mut found = false;
+    // SAFETY: registered Locals live while registered; the lock keeps
+    // them registered (detaching takes it), and their threads are stopped.
+    unsafe {
+        shadowstack::for_each_local(|l| {
+            if l.ctx.cast() == thread {
+                l.stack_hi = base;
+                found = true;
+                crate::state::stack_bottom_moved(l.ctx, base);
+            }
+        })
+    };
+    if !found {
+        fatal!(CALL, "thread handle ", thread, " is not a registered thread's (from GC_get_my_stackbottom?)");
+    }
 }
 
 // ---- collection events ----------------------------------------------------------

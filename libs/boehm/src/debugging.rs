@@ -304,10 +304,10 @@ pub unsafe extern "C" fn GC_get_kind_and_size(p: *const c_void, size: *mut usize
     const CALL: &str = "GC_get_kind_and_size";
     let mut c = enter(CALL);
     let start = crate::state::is_object_start(&mut c, p);
-    let Some(bytes) = c.object_size(p.cast()).filter(|_| start) else {
+    let Some(bytes) = start.then(|| crate::state::size_of(&c, p.cast())) else {
         fatal!(CALL, p, " is not the start of a heap object");
     };
-    // SAFETY: a live object (object_size found it).
+    // SAFETY: a live object (found just above).
     let h = unsafe { header(p.cast()) };
     let scanned = h.bytes_len().is_none() || h.is_words();
     let uncollectable = c.plan.is_uncollectable(p as *mut u8);
@@ -396,7 +396,7 @@ pub unsafe extern "C" fn GC_enumerate_reachable_objects_inner(proc_: ReachableOb
         c.rt.settle_all(); // every thread's cells
         let mut all = Vec::new();
         c.rt.heap().for_each_object(|obj| all.push(obj as usize));
-        all.into_iter().filter_map(|o| Some((o, c.object_size(o as *const u8)?))).collect()
+        all.into_iter().map(|o| (o, crate::state::size_of(&c, o as *const u8))).collect()
     };
     for (obj, size) in objects {
         // SAFETY: caller contract; `obj` was an object a moment ago (the

@@ -103,7 +103,7 @@ unsafe fn register(
 ) {
     let old = {
         let mut c = enter(call);
-        if !crate::state::is_object_start(&mut c, obj) || c.object_type(obj.cast()).is_none() {
+        if !crate::state::is_object_start(&mut c, obj) {
             // bdwgc ignores such a call; rgc says so.
             drop(c);
             warn(

@@ -113,8 +113,9 @@ struct KindInfo {
 }
 
 /// Every kind, by bdwgc's number. Written by [`GC_new_kind`] and
-/// [`GC_init_gcj_malloc`], read by allocation; the lock is uncontended
-/// (the layer runs one mutator thread) and never taken while marking.
+/// [`GC_init_gcj_malloc`], read by allocation, from any registered thread;
+/// never taken while marking (a thread stopped while holding it would
+/// hold up nothing the collector needs).
 static KINDS: Mutex<Vec<KindInfo>> = Mutex::new(Vec::new());
 
 /// Mark procedures by index: a `MarkProc` as an address, 0 for a free

@@ -20,9 +20,9 @@
 //! 1. The collector is initialised at most once, by `GC_init` or by the
 //!    first call that needs it ([`state::ensure_init`]).
 //! 2. Only registered threads call into it: the one that initialised the
-//!    collector, those `GC_pthread_create` made, and those that called
-//!    `GC_register_my_thread`; any other gets a fatal error naming the call
-//!    ([`state::enter`]). They never poll a safepoint: a collection stops
+//!    collector, those `GC_pthread_create` made, those that called
+//!    `GC_register_my_thread`, and any other, which its first call
+//!    registers ([`state::enter`]). They never poll a safepoint: a collection stops
 //!    them with the suspend signal (`shadowstack::signals`), except inside
 //!    an allocation from their span, which the signal waits out.
 //! 3. Finalizers run outside the collector (never while it is entered),

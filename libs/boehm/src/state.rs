@@ -101,7 +101,9 @@ pub static GC_least_plausible_heap_addr: CVar<*mut c_void> = CVar::new(core::ptr
 #[no_mangle]
 pub static GC_greatest_plausible_heap_addr: CVar<*mut c_void> = CVar::new(core::ptr::null_mut());
 /// `GC_stackbottom`: the initialising thread's stack base, set by
-/// `GC_init`. rgc reads the base itself; writing it changes nothing.
+/// `GC_init`. A program that runs coroutines on stacks of its own (Crystal)
+/// writes it at each switch; every collection scans that thread up to it
+/// ([`sync_stack_bottom`]).
 #[no_mangle]
 pub static GC_stackbottom: CVar<*mut c_char> = CVar::new(core::ptr::null_mut());
 
@@ -193,7 +195,7 @@ pub fn init() {
         if env_set("GC_DONT_GC") {
             crate::knobs::GC_dont_gc.set(1);
         }
-        let c = INSTANCE.enter("GC_init");
+        let mut c = INSTANCE.enter("GC_init");
         // Just outside the heap: these variables are in a scanned data
         // segment, and the heap's first address would keep its first object.
         let (lo, hi) = c.rt.heap().reserved_range();
@@ -201,11 +203,50 @@ pub fn init() {
         GC_greatest_plausible_heap_addr.set(hi as *mut c_void);
         crate::kinds::init_free_list_variables();
         GC_stackbottom.set(shadowstack::stack::query_base() as *mut c_char);
+        INITIAL_THREAD.store(shadowstack::current(), Ordering::Relaxed);
+        STACKBOTTOM_APPLIED.store(GC_stackbottom.get() as usize, Ordering::Relaxed);
+        c.plan.before_collection = Some(sync_stack_bottom);
         GC_parallel.set(c.rt.markers().saturating_sub(1) as i32);
         drop(c);
         PRINT_STATS.store(env_set("GC_PRINT_STATS"), Ordering::Relaxed);
         READY.store(true, Ordering::Release);
     });
+}
+
+/// The context of the thread that initialised the collector (written once
+/// by `GC_init`, read by collections).
+static INITIAL_THREAD: core::sync::atomic::AtomicPtr<shadowstack::Context> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// The `GC_stackbottom` the initial thread's scan last followed (written
+/// under the collector lock).
+static STACKBOTTOM_APPLIED: AtomicUsize = AtomicUsize::new(0);
+
+/// Scans the initial thread up to `GC_stackbottom` if the program wrote it
+/// since the last collection (bdwgc follows it too). Called by each
+/// collection with the world stopped.
+fn sync_stack_bottom() {
+    let base = GC_stackbottom.get() as usize;
+    if base == 0 || base == STACKBOTTOM_APPLIED.load(Ordering::Relaxed) {
+        return;
+    }
+    let ctx = INITIAL_THREAD.load(Ordering::Relaxed);
+    // SAFETY: a thread context lives as long as its thread; `local` is
+    // null once the thread unregistered, else its Local, which the world
+    // being stopped lets the collector write.
+    if let Some(l) = unsafe { ctx.as_ref().and_then(|c| c.local.as_mut()) } {
+        l.stack_hi = base;
+    }
+    STACKBOTTOM_APPLIED.store(base, Ordering::Relaxed);
+}
+
+/// `GC_set_stackbottom` moved the base of the thread with context `ctx`:
+/// for the initial thread, `GC_stackbottom` follows (as in bdwgc).
+pub fn stack_bottom_moved(ctx: *mut shadowstack::Context, base: usize) {
+    if ctx == INITIAL_THREAD.load(Ordering::Relaxed) {
+        GC_stackbottom.set(base as *mut c_char);
+        STACKBOTTOM_APPLIED.store(base, Ordering::Relaxed);
+    }
 }
 
 /// True once `GC_init` has run.
@@ -219,7 +260,7 @@ pub fn is_initialised() -> bool {
 pub fn enter(call: &'static str) -> Entered<'static, ConservativeGc> {
     ensure_init();
     if !shadowstack::current_is_attached() {
-        not_registered(call);
+        register_on_first_call(call);
     }
     let mut c = INSTANCE.enter(call);
     c.rt.settle_current();
@@ -242,19 +283,31 @@ pub fn object_at(c: &mut Entered<'static, ConservativeGc>, p: usize) -> Option<*
     None
 }
 
+/// The requested size of `obj`, which [`object_at`] found (read from its
+/// header: `Collector::object_size` would settle, and so stop, every
+/// thread).
+pub fn size_of(c: &Entered<'static, ConservativeGc>, obj: *const u8) -> usize {
+    debug_assert!(c.rt.heap().is_object(obj));
+    // SAFETY: a live object (the caller found it with `object_at`).
+    unsafe { gc_heap::object::object_bytes(obj, c.rt.types()) }
+}
+
 /// True when `p` is the start of an object (see [`object_at`]).
 pub fn is_object_start(c: &mut Entered<'static, ConservativeGc>, p: *const c_void) -> bool {
     object_at(c, p as usize) == Some(p as *mut u8)
 }
 
+/// A thread that calls in without registering is registered on the spot:
+/// bdwgc lets it allocate, unscanned and unstopped (and aborts if it then
+/// collects); rgc scans and stops it like any other from then on, until
+/// it unregisters or exits.
 #[cold]
 #[inline(never)]
-fn not_registered(call: &'static str) -> ! {
-    fatal!(
-        call,
-        "called from a thread that is not registered with the collector (call GC_register_my_thread first, or \
-         create the thread with GC_pthread_create: define GC_THREADS before including gc.h)"
-    )
+fn register_on_first_call(call: &'static str) {
+    // SAFETY: null asks for the thread's own stack base.
+    if unsafe { crate::control::GC_register_my_thread(core::ptr::null()) } != crate::finalize::GC_SUCCESS {
+        fatal!(call, "called from a thread that is not registered, and registering it failed (reported above)");
+    }
 }
 
 fn env(name: &str) -> Option<String> {

@@ -4,11 +4,6 @@
 #include "gc/gc_mark.h"
 #include <pthread.h>
 
-static void *thread_alloc(void *arg) {
-    (void)arg;
-    return GC_MALLOC(16);
-}
-
 /* A mark procedure that claims to have pushed past its stack's limit. */
 static struct GC_ms_entry *overflowing_mark(GC_word *addr, struct GC_ms_entry *msp, struct GC_ms_entry *lim,
                                             GC_word env) {
@@ -66,7 +61,6 @@ int main(int argc, char **argv) {
      * just past the object is still inside its cell. */
     else if (!strcmp(c, "store_and_dirty_past_end")) { char *p = GC_MALLOC(72); GC_debug_ptr_store_and_dirty(p + GC_size(p), NULL); }
     else if (!strcmp(c, "abort_func_reenters")) { GC_set_abort_func(reenter_on_abort); GC_FREE(&local); }
-    else if (!strcmp(c, "other_thread")) { pthread_t t; pthread_create(&t, NULL, thread_alloc, NULL); pthread_join(t, NULL); }
     else { fprintf(stderr, "unknown case %s\n", c); return 2; }
     printf("misuse case %s was not detected\n", c);
     return 0;

@@ -7,6 +7,7 @@
  * Written against bdwgc's API only: it passes on bdwgc's library too. */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 /* The plain pthread_create and pthread_join, for the thread that registers
  * itself (bdwgc's GC_pthread_join knows only the threads it created). */
@@ -108,6 +109,15 @@ static void *self_registering(void *arg) {
     return NULL;
 }
 
+/* Allocates without registering (bdwgc allows it; rgc registers the
+ * thread on the spot). */
+static struct node *volatile from_unregistered;
+static void *unregistered(void *arg) {
+    (void)arg;
+    from_unregistered = tree(4, 9);
+    return NULL;
+}
+
 static void *exiting(void *arg) {
     (void)arg;
     tree(6, 1);
@@ -152,12 +162,28 @@ int main(void) {
     CHECK(pthread_create(&blocker, NULL, blocking, NULL) == 0, "pthread_create");
     CHECK(plain_pthread_create(&self, NULL, self_registering, NULL) == 0, "pthread_create");
     CHECK(pthread_create(&exit_thread, NULL, exiting, NULL) == 0, "pthread_create");
+    /* A child forked while the others run has only this thread: it
+     * allocates and collects without waiting for the parent's threads. */
+    pid_t child = fork();
+    CHECK(child >= 0, "fork");
+    if (child == 0) {
+        struct node *t = tree(10, 2);
+        GC_gcollect();
+        _exit(sum(t) == tree_sum(10, 2) ? 0 : 1);
+    }
+    int status;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "the forked child failed (status %d)", status);
     void *result;
     CHECK(pthread_join(exit_thread, &result) == 0 && result == (void *)7, "pthread_exit's value");
     for (long i = 0; i < WORKERS; i++) {
         CHECK(pthread_join(workers[i], &result) == 0 && result == (void *)(i * 10), "worker %ld's result", i);
     }
     CHECK(plain_pthread_join(self, NULL) == 0 && pthread_join(blocker, NULL) == 0, "pthread_join");
+    pthread_t stranger;
+    CHECK(plain_pthread_create(&stranger, NULL, unregistered, NULL) == 0 && plain_pthread_join(stranger, NULL) == 0,
+          "an unregistered thread");
+    CHECK(sum(from_unregistered) == tree_sum(4, 9), "the unregistered thread's tree");
     long before = spinner_checks;
     GC_gcollect(); /* with the spinner alone running, and the ended threads gone */
     spinning = 0;

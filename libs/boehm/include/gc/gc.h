@@ -549,8 +549,9 @@ GC_API void GC_CALL GC_noop1(GC_word);
  * header), which registers the thread until it ends. A collection stops
  * registered threads with the suspend signal (SIGPWR unless
  * GC_set_suspend_signal chose another before GC_init) and scans their
- * stacks and registers. A call from a thread that is not registered is a
- * fatal error. GC_register_my_thread: GC_SUCCESS, or GC_DUPLICATE. */
+ * stacks and registers. A thread that calls in without registering is
+ * registered by that call. GC_register_my_thread: GC_SUCCESS, or
+ * GC_DUPLICATE. */
 struct GC_stack_base {
     void *mem_base;
 };
@@ -564,9 +565,13 @@ typedef void *(GC_CALLBACK *GC_stack_base_func)(struct GC_stack_base *sb, void *
 GC_API void *GC_CALL GC_call_with_stack_base(GC_stack_base_func, void *arg);
 /* Fills sb and returns a non-NULL handle. */
 GC_API void *GC_CALL GC_get_my_stackbottom(struct GC_stack_base *sb);
-/* Not supported (each thread's own stack is scanned): warns, changes nothing. */
+/* The stack of the thread with that handle (NULL: the calling one) is
+ * scanned up to sb->mem_base from now on (coroutines on stacks of their
+ * own; the program pushes the others' stacks itself). */
 GC_API void GC_CALL GC_set_stackbottom(void *gc_thread_handle, const struct GC_stack_base *sb);
-/* The initialising thread's stack base, set by GC_init (read only). */
+/* The initialising thread's stack base, set by GC_init; a program that
+ * runs coroutines on stacks of its own writes it at each switch, and each
+ * collection scans that thread up to it. */
 GC_API char *GC_stackbottom;
 /* GC_call_with_alloc_lock: fn(arg) holding the collector lock (fn must not
  * call GC_ functions). GC_do_blocking: fn(arg) with the thread counted as

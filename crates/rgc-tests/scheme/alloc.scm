@@ -1,0 +1,17 @@
+;; Allocation-heavy: short-lived lists, vectors and trees, bignums, and a
+;; long-lived tree that must survive every collection intact.
+(use-modules (srfi srfi-1))
+(define (make-tree depth)
+  (if (= depth 0) '() (cons (make-tree (- depth 1)) (make-tree (- depth 1)))))
+(define (tree-size t) (if (null? t) 1 (+ 1 (tree-size (car t)) (tree-size (cdr t)))))
+(define long-lived (make-tree 16))
+(define total 0)
+(do ((i 0 (+ i 1))) ((= i 40))
+  (set! total (+ total (tree-size (make-tree 12))))
+  (set! total (+ total (vector-length (make-vector 10000 i))))
+  (set! total (+ total (length (iota 20000)))))
+(display total) (newline)
+(display (tree-size long-lived)) (newline)
+(define (fact n) (if (= n 0) 1 (* n (fact (- n 1)))))
+(display (string-length (number->string (fact 2000)))) (newline)
+(display (fold + 0 (map (lambda (i) (modulo (expt 3 i) 1000003)) (iota 3000)))) (newline)

@@ -1,0 +1,23 @@
+;; Weak hash tables and guardians: what the collector frees must go, what
+;; is still referenced must stay.
+(define wt (make-weak-key-hash-table))
+(define keep '())
+(do ((i 0 (+ i 1))) ((= i 10000))
+  (let ((k (list i)))
+    (hash-set! wt k i)
+    (if (= 0 (modulo i 10)) (set! keep (cons k keep)))))
+(gc) (gc)
+(define n 0)
+(hash-for-each (lambda (k v) (set! n (+ n 1))) wt)
+;; A stale pointer may keep a few dropped keys: a range, not an exact count.
+(display (if (and (>= n 1000) (< n 1500)) "weak table: dropped keys gone, kept keys stay" (list "weak table count" n))) (newline)
+(display (length (filter (lambda (k) (hash-ref wt k)) keep))) (newline)
+(define g (make-guardian))
+(define collected 0)
+(do ((i 0 (+ i 1))) ((= i 1000)) (g (make-vector 10 i)))
+(define kept-vector (make-vector 10 'kept))
+(g kept-vector)
+(gc) (gc)
+(let loop () (let ((x (g))) (if x (begin (set! collected (+ collected 1)) (loop)))))
+(display (if (>= collected 950) "guardian: dropped objects returned" (list "guardian returned" collected))) (newline)
+(display (vector-ref kept-vector 0)) (newline)
