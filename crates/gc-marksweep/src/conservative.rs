@@ -90,6 +90,12 @@ pub struct Conservative {
     excluded: Vec<(usize, usize)>,
     /// Called at the start of every collection (`GC_set_start_callback`).
     pub start_callback: Option<ClientHook>,
+    /// Called while the roots are marked: marks more from objects the
+    /// library names (the Boehm layer's "mark from all" kinds).
+    pub mark_unconditionally: Option<fn(&mut Runtime)>,
+    /// Called once marking and finalizer ordering are done, before the
+    /// sweep: may mark more (the Boehm layer's disclaim procedures).
+    pub before_sweep: Option<fn(&mut Runtime)>,
     /// Called first at every collection, with the world stopped: the
     /// library serving the plan updates what threads publish (the Boehm
     /// layer: the initial thread's stack base from `GC_stackbottom`).
@@ -191,11 +197,17 @@ impl MarkHooks for Conservative {
         for &o in &self.uncollectable {
             rt.visit(o as *mut u8, Source::TempRoot);
         }
+        if let Some(hook) = self.mark_unconditionally {
+            hook(rt);
+        }
         self.finalizers.mark_ready(rt);
     }
 
     fn before_finalizers(&mut self, rt: &mut Runtime) {
         self.finalizers.run(rt);
+        if let Some(hook) = self.before_sweep {
+            hook(rt);
+        }
         if self.find_leaks {
             self.record_leaks(rt);
         }

@@ -114,6 +114,12 @@ fn boehm_threads() {
     passes("boehm_threads", &[]);
 }
 
+/// Disclaim procedures and finalized objects (`gc_disclaim.h`).
+#[test]
+fn boehm_disclaim() {
+    passes("boehm_disclaim", &[]);
+}
+
 #[test]
 fn boehm_roots() {
     passes("boehm_roots", &[]);
@@ -306,6 +312,7 @@ fn every_boehm_program_is_run() {
         "boehm_knobs",
         "boehm_kinds",
         "boehm_threads",
+        "boehm_disclaim",
     ];
     for entry in std::fs::read_dir(src_dir()).unwrap() {
         let path = entry.unwrap().path();

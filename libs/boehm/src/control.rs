@@ -370,19 +370,41 @@ pub extern "C" fn GC_get_start_callback() -> Option<gc_marksweep::ClientHook> {
 /// procedure calls it, as bdwgc asks, which is why it is a real function.
 unsafe extern "C" fn no_other_roots() {}
 
+/// `GC_push_other_roots`: bdwgc's variable behind
+/// `GC_set_push_other_roots`, which old programs write directly; read at
+/// each collection ([`push_other_roots`]).
+#[no_mangle]
+pub static GC_push_other_roots: crate::state::CVar<Option<gc_marksweep::ClientHook>> =
+    crate::state::CVar::new(Some(no_other_roots));
+
+/// The conservative plan's push-other-roots hook (set by `GC_init`): the
+/// program's procedure, if it set one.
+pub unsafe extern "C" fn push_other_roots() {
+    if let Some(f) = GC_push_other_roots.get().filter(|&f| f as *const () != no_other_roots as *const ()) {
+        // SAFETY: the program's procedure, called as bdwgc calls it.
+        unsafe { f() };
+    }
+}
+
 /// `GC_set_push_other_roots`: `f` runs while each collection marks its
 /// roots and may push ranges with `GC_push_all` and its kin; it must not
 /// call other `GC_` functions. NULL puts back the default.
 #[no_mangle]
 pub extern "C" fn GC_set_push_other_roots(f: Option<gc_marksweep::ClientHook>) {
-    let f = f.filter(|&f| f as *const () != no_other_roots as *const ());
-    enter("GC_set_push_other_roots").plan.push_other_roots = f;
+    let _held = enter("GC_set_push_other_roots");
+    GC_push_other_roots.set(Some(f.unwrap_or(no_other_roots)));
 }
 /// `GC_get_push_other_roots`: the procedure in place, never NULL.
 #[no_mangle]
 pub extern "C" fn GC_get_push_other_roots() -> gc_marksweep::ClientHook {
-    enter("GC_get_push_other_roots").plan.push_other_roots.unwrap_or(no_other_roots)
+    let _held = enter("GC_get_push_other_roots");
+    GC_push_other_roots.get().unwrap_or(no_other_roots)
 }
+
+/// `GC_push_finalizer_structures`: nothing to push: rgc marks its
+/// finalizer tables itself.
+#[no_mangle]
+pub extern "C" fn GC_push_finalizer_structures() {}
 
 /// Scans the word-aligned part of `[bottom, top)` as roots, from a
 /// push-other-roots procedure; elsewhere a fatal error naming `call`.

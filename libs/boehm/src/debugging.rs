@@ -405,6 +405,15 @@ pub unsafe extern "C" fn GC_enumerate_reachable_objects_inner(proc_: ReachableOb
     }
 }
 
+/// Bytes of bdwgc's `GC_arrays` in Debian's library.
+const GC_ARRAYS_BYTES: usize = 0x2c9f0;
+
+/// `GC_arrays`: bdwgc's internal state, which no public header declares;
+/// present (zeroed, never read or written by rgc) so that a program linked
+/// against bdwgc that names it loads. It costs no memory until touched.
+#[no_mangle]
+pub static GC_arrays: CVar<[u64; GC_ARRAYS_BYTES / 8]> = CVar::new([0; GC_ARRAYS_BYTES / 8]);
+
 /// `GC_register_describe_type_fn`: accepted and never called: rgc's
 /// reports (the leak list, `GC_dump`) do not describe objects by kind.
 #[no_mangle]

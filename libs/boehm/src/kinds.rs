@@ -76,14 +76,19 @@ pub const AUNCOLLECTABLE: c_int = 3;
 /// allows 24).
 pub const MAX_KINDS: usize = 64;
 
-/// [`WordsLayout::param`] of a layout whose descriptor describes the
-/// object once, from its start. Any other value but [`PLUS_LENGTH`] is the
-/// size of the elements of an array, each described by the descriptor
-/// (`GC_calloc_explicitly_typed`).
+/// [`WordsLayout::param`] of a typed layout whose descriptor describes
+/// the object once, from its start. Another value below [`KIND_BIT`] is
+/// the size of the elements of an array, each described by the
+/// descriptor (`GC_calloc_explicitly_typed`).
 const ONCE: usize = 0;
-/// [`WordsLayout::param`] of a kind made with `add_size`: the descriptor
-/// plus the object's length in bytes.
-const PLUS_LENGTH: usize = usize::MAX;
+/// Set in [`WordsLayout::param`] of a kind's layout, whose low bits hold
+/// the kind's number: every kind has a layout of its own (so an object's
+/// header names its kind, for `GC_get_kind_and_size` and disclaim
+/// procedures), described once from the object's start.
+const KIND_BIT: usize = 1 << 62;
+/// Set besides [`KIND_BIT`] for a kind made with `add_size`: the
+/// descriptor plus the object's length in bytes.
+const PLUS_LENGTH_BIT: usize = 1 << 61;
 
 /// `struct GC_ms_entry`: one entry of bdwgc's mark stack.
 #[repr(C)]
@@ -177,8 +182,11 @@ pub unsafe fn scan(obj: *mut u8, len: usize, layout: WordsLayout, visitor: &mut 
     let v = &mut *visitor;
     let mut words = match layout.param {
         // SAFETY (all three): the object's `len` bytes are readable.
+        param if param & KIND_BIT != 0 => {
+            let descr = layout.descriptor.wrapping_add(if param & PLUS_LENGTH_BIT != 0 { len } else { 0 });
+            unsafe { scan_descr(start, Some(len), descr, v, &mut entries) }
+        }
         ONCE => unsafe { scan_descr(start, Some(len), layout.descriptor, v, &mut entries) },
-        PLUS_LENGTH => unsafe { scan_descr(start, Some(len), layout.descriptor.wrapping_add(len), v, &mut entries) },
         stride => (0..len / stride)
             .map(|i| unsafe { scan_descr(start + i * stride, Some(stride), layout.descriptor, v, &mut entries) })
             .sum(),
@@ -418,32 +426,32 @@ fn kind_info(call: &'static str, k: c_int) -> KindInfo {
     }
 }
 
-/// The kind of `<words>` objects with layout `layout`: the first kind
-/// made with it ([`NORMAL`] for typed objects, which have no kind).
-pub fn kind_of_layout(layout: u32) -> c_int {
-    kinds().iter().position(|k| !k.atomic && !k.uncollectable && k.layout == layout).map_or(NORMAL, |k| k as c_int)
+/// The layout id of kind `k`'s objects, which must be one of
+/// `GC_new_kind`'s (a fatal error naming `call` otherwise).
+pub(crate) fn layout_of_kind(call: &'static str, k: c_int) -> u32 {
+    match kind_info(call, k).layout {
+        0 => fatal!(call, "kind ", k, " is built in; this needs a kind made by GC_new_kind"),
+        layout => layout,
+    }
 }
 
-fn add_kind(call: &'static str, descr: usize, add_size: bool) -> c_int {
+/// The kind of `<words>` objects with layout `layout` ([`NORMAL`] for
+/// typed objects, which have no kind).
+pub fn kind_of_layout(layout: u32) -> c_int {
+    kinds().iter().position(|k| k.layout != 0 && k.layout == layout).map_or(NORMAL, |k| k as c_int)
+}
+
+pub(crate) fn add_kind(call: &'static str, descr: usize, add_size: bool) -> c_int {
     ensure_init();
-    let info = if descr == DS_LENGTH && !add_size {
-        KindInfo { atomic: true, uncollectable: false, layout: 0 }
-    } else if descr == DS_LENGTH {
-        KindInfo { atomic: false, uncollectable: false, layout: 0 }
-    } else {
-        let param = if add_size { PLUS_LENGTH } else { ONCE };
-        KindInfo {
-            atomic: false,
-            uncollectable: false,
-            layout: layout_id(call, WordsLayout { descriptor: descr, param }),
-        }
-    };
     let mut kinds = kinds();
-    if kinds.len() >= MAX_KINDS {
+    let kind = kinds.len();
+    if kind >= MAX_KINDS {
         fatal!(call, "rgc's Boehm layer has room for ", MAX_KINDS, " object kinds, and all are in use");
     }
-    kinds.push(info);
-    kinds.len() as c_int - 1
+    let param = KIND_BIT | if add_size { PLUS_LENGTH_BIT } else { 0 } | kind;
+    let layout = layout_id(call, WordsLayout { descriptor: descr, param });
+    kinds.push(KindInfo { atomic: false, uncollectable: false, layout });
+    kind as c_int
 }
 
 /// `GC_new_kind`: a kind whose objects are scanned as `descr` says (plus
@@ -563,14 +571,17 @@ pub extern "C" fn GC_mark_and_push(
     msp
 }
 
-/// `GC_is_marked`: inside a mark procedure, whether the object `p` points
-/// into is marked yet. Elsewhere rgc keeps no marks (they are cleared at
+/// `GC_is_marked`: inside a mark procedure or a disclaim procedure,
+/// whether the object `p` points into is marked yet. Elsewhere rgc keeps no marks (they are cleared at
 /// the end of each collection) and answers 0 for a heap object. Misuse: a
 /// `p` outside the heap is fatal.
 #[no_mangle]
 pub extern "C" fn GC_is_marked(p: *const c_void) -> c_int {
     let mut marked = false;
     if with_visitor(|v| marked = v.is_marked(p as usize)) {
+        return marked as c_int;
+    }
+    if let Some(marked) = crate::disclaim::is_marked_now(p as usize) {
         return marked as c_int;
     }
     let mut c = crate::state::enter("GC_is_marked");
@@ -594,7 +605,7 @@ pub extern "C" fn GC_set_mark_bit(p: *const c_void) {
 pub extern "C" fn GC_clear_mark_bit(_p: *const c_void) {}
 
 /// Allocates `bytes` of kind `k`.
-fn generic_malloc(call: &'static str, bytes: usize, k: c_int, uncollectable: bool) -> *mut c_void {
+pub(crate) fn generic_malloc(call: &'static str, bytes: usize, k: c_int, uncollectable: bool) -> *mut c_void {
     let info = kind_info(call, k);
     let kind = if info.atomic { Kind::Atomic } else { Kind::Scanned };
     allocate_laid_out(call, bytes, kind, uncollectable || info.uncollectable, info.layout)

@@ -42,8 +42,11 @@
 pub mod alloc;
 pub mod control;
 pub mod debugging;
+pub mod disclaim;
 pub mod finalize;
+mod hooks;
 pub mod kinds;
 pub mod knobs;
 pub mod printf;
 pub mod state;
+pub mod toggleref;

@@ -205,7 +205,10 @@ pub fn init() {
         GC_stackbottom.set(shadowstack::stack::query_base() as *mut c_char);
         INITIAL_THREAD.store(shadowstack::current(), Ordering::Relaxed);
         STACKBOTTOM_APPLIED.store(GC_stackbottom.get() as usize, Ordering::Relaxed);
-        c.plan.before_collection = Some(sync_stack_bottom);
+        c.plan.before_collection = Some(crate::hooks::before_collection);
+        c.plan.mark_unconditionally = Some(crate::hooks::mark_extra);
+        c.plan.before_sweep = Some(crate::hooks::before_sweep);
+        c.plan.push_other_roots = Some(crate::control::push_other_roots);
         GC_parallel.set(c.rt.markers().saturating_sub(1) as i32);
         drop(c);
         PRINT_STATS.store(env_set("GC_PRINT_STATS"), Ordering::Relaxed);
@@ -225,7 +228,7 @@ static STACKBOTTOM_APPLIED: AtomicUsize = AtomicUsize::new(0);
 /// Scans the initial thread up to `GC_stackbottom` if the program wrote it
 /// since the last collection (bdwgc follows it too). Called by each
 /// collection with the world stopped.
-fn sync_stack_bottom() {
+pub(crate) fn sync_stack_bottom() {
     let base = GC_stackbottom.get() as usize;
     if base == 0 || base == STACKBOTTOM_APPLIED.load(Ordering::Relaxed) {
         return;

@@ -541,6 +541,17 @@ GC_API void GC_CALL GC_set_all_interior_pointers(int);
 GC_API int GC_CALL GC_get_all_interior_pointers(void);
 GC_API void GC_CALL GC_noop1(GC_word);
 
+/* Toggle references: at the start of each collection the callback decides,
+ * for each registered object, whether it is held strongly (a root), weakly
+ * (forgotten once nothing else keeps it) or dropped. It runs with the world
+ * stopped and must not call GC_ functions. GC_toggleref_add registers
+ * nothing while no callback is set. */
+typedef enum { GC_TOGGLE_REF_DROP, GC_TOGGLE_REF_STRONG, GC_TOGGLE_REF_WEAK } GC_ToggleRefStatus;
+typedef GC_ToggleRefStatus(GC_CALLBACK *GC_toggleref_func)(void *obj);
+GC_API void GC_CALL GC_set_toggleref_func(GC_toggleref_func);
+GC_API GC_toggleref_func GC_CALL GC_get_toggleref_func(void);
+GC_API int GC_CALL GC_toggleref_add(void *obj, int is_strong);
+
 /* ---- threads ----------------------------------------------------------------
  * Every thread that calls GC_ functions or keeps pointers to collected
  * objects must be registered: the one that initialised the collector is;
