@@ -36,7 +36,9 @@ use crate::view::{Found, MarkView};
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
 use gc_api::fatal;
-use gc_api::types::{TypeTable, WordsLayout, WordsScanner, WordsVisitor};
+use gc_api::types::TypeTable;
+#[cfg(feature = "std")]
+use gc_api::types::{WordsLayout, WordsScanner, WordsVisitor};
 
 /// Mark-bitmap words read per step of an overflow rescan (4096 granules).
 const RESCAN_WORDS: usize = 64;
@@ -703,7 +705,10 @@ impl Marker {
     /// Scans words `from..` of the `<words>` object `obj` (`len` bytes), at
     /// most [`WORDS_CHUNK`] and about `budget` of them, requeueing the rest.
     /// Returns the words examined.
-    #[inline(always)]
+    // Inlined into the drain loop on hosts, where the loop's speed is what
+    // GCBench measures; a board keeps the code smaller.
+    #[cfg_attr(feature = "std", inline(always))]
+    #[cfg_attr(not(feature = "std"), inline)]
     fn scan_words<S: Sharing>(
         &mut self,
         view: &mut MarkView,
@@ -736,6 +741,7 @@ impl Marker {
     /// Scans the `<words>` object `obj` (`len` bytes) whole, through the
     /// scanner of its `layout` (see [`WordsLayout`]). Returns the words the
     /// scanner examined.
+    #[cfg(feature = "std")]
     #[cold]
     #[inline(never)]
     fn scan_laid_out<S: Sharing>(
@@ -872,7 +878,9 @@ impl Marker {
             let h = unsafe { header(obj) };
             spent += match h.bytes_len() {
                 // Only `<words>` objects among the untyped ones are pushed;
-                // one with a layout in its collector word is scanned by it.
+                // one with a layout in its collector word is scanned by it
+                // (layouts come from the Boehm layer, a hosted library).
+                #[cfg(feature = "std")]
                 Some(len) if h.gc != 0 => match types.words_layout(h.gc) {
                     Some((layout, scanner)) => self.scan_laid_out::<S>(view, types, obj, len, layout, scanner),
                     None => self.scan_words::<S>(view, types, obj, len, next_item, budget - spent),
@@ -1030,6 +1038,7 @@ pub(crate) mod tests {
     /// A `<words>` object whose collector word names a registered layout
     /// is scanned by the layout's scanner only; one whose word holds
     /// anything else (refcount's count) is scanned word by word.
+    #[cfg(feature = "std")]
     #[test]
     fn a_laid_out_words_object_is_scanned_by_its_scanner() {
         /// Visits word 0 only.

@@ -97,7 +97,8 @@ impl Geometry {
 
     /// The object whose cell contains `addr` (an interior or exact
     /// pointer), or `None` when `addr` is outside every allocated cell.
-    #[inline(always)]
+    #[cfg_attr(feature = "std", inline(always))]
+    #[cfg_attr(not(feature = "std"), inline)]
     pub fn object_containing(&self, addr: usize) -> Option<Found> {
         let off = addr.wrapping_sub(self.base);
         if off >= self.used_bytes {
@@ -257,6 +258,7 @@ impl<'h> MarkView<'h> {
         true
     }
 
+    #[cfg(feature = "std")]
     /// Whether `obj` is marked. Other views may be setting bits meanwhile
     /// (a parallel mark): the word is read atomically where that can be.
     ///

@@ -366,6 +366,11 @@ pub struct Local {
     /// The thread's `pthread_t`, which [`signals`] sends the suspend signal
     /// to. Written at attach, read by the thread stopping the world.
     pub pthread: usize,
+    /// Non-zero while another thread holds this one suspended
+    /// ([`safepoint::suspend_thread`]): its flag stays up across the
+    /// world's resumptions. Written under the collector lock, read by the
+    /// lock's holder and (relaxed) by the thread itself.
+    pub suspended_ext: sync::AtomicU32,
 }
 
 impl Local {
@@ -630,6 +635,7 @@ pub fn attach_current(slots: usize) -> Result<(), StackError> {
         stack_hi: 0,
         deferral: safepoint::Deferral::new(),
         pthread: this_pthread(),
+        suspended_ext: sync::AtomicU32::new(0),
     }));
     // A suspend signal's handler cannot look its stack up (not
     // async-signal-safe): it is known before the thread can be signalled.

@@ -546,6 +546,60 @@ pub unsafe fn stop_others(me: *const Context) -> usize {
     waited
 }
 
+/// Holds the registered thread whose `pthread_t` is `thread` stopped until
+/// [`resume_thread`] (bdwgc's `GC_suspend_thread`): its flag stays up
+/// across collections. The caller itself is only marked (it stops once it
+/// lets go of the lock: `crate::signals::honour_suspension`). False when
+/// no registered thread has that id.
+///
+/// # Safety
+/// The caller holds the collector lock; its context is `me`.
+#[cfg(all(not(target_os = "none"), not(loom)))]
+pub unsafe fn suspend_thread(me: *const Context, thread: usize) -> bool {
+    let mut found = false;
+    // SAFETY: as in stop_others.
+    unsafe {
+        crate::for_each_registered(|l| {
+            if l.pthread != thread || found {
+                return;
+            }
+            found = true;
+            if l.suspended_ext.swap(1, Ordering::Relaxed) != 0 {
+                return;
+            }
+            if core::ptr::eq(l.ctx, me) {
+                (*l.ctx).safepoint.store(1, Ordering::Relaxed);
+            } else {
+                stop_registered(l);
+            }
+        })
+    };
+    found
+}
+
+/// Lets the thread [`suspend_thread`] held run again. False when no
+/// registered thread has that id.
+///
+/// # Safety
+/// As for [`suspend_thread`].
+#[cfg(all(not(target_os = "none"), not(loom)))]
+pub unsafe fn resume_thread(thread: usize) -> bool {
+    let mut found = false;
+    // SAFETY: as in stop_others.
+    unsafe {
+        crate::for_each_registered(|l| {
+            if l.pthread == thread && !found {
+                found = true;
+                if l.suspended_ext.swap(0, Ordering::Relaxed) != 0 {
+                    lower(&(*l.ctx).safepoint);
+                    crate::signals::wake(&(*l.ctx).safepoint);
+                }
+            }
+        })
+    };
+    found
+}
+
 /// Stops the registered thread `l`, with its suspend signal if the
 /// library stops threads that way (`crate::signals`).
 ///
@@ -574,7 +628,8 @@ pub unsafe fn resume_others(me: *const Context) {
     // SAFETY: as in stop_others.
     unsafe {
         crate::for_each_registered(|l| {
-            if core::ptr::eq(l.ctx, me) {
+            // The caller's own flag is down; one held suspended stays up.
+            if core::ptr::eq(l.ctx, me) || l.suspended_ext.load(Ordering::Relaxed) != 0 {
                 return;
             }
             lower(&(*l.ctx).safepoint);

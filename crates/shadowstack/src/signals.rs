@@ -171,16 +171,46 @@ pub unsafe fn deferred<R>(ctx: *mut crate::Context, f: impl FnOnce() -> R) -> R 
     result
 }
 
-/// Parks the calling thread through the collector lock: it waits out the
-/// collection whose stop request came during a deferred region.
+/// Stops the calling thread where it is, as its handler would, while its
+/// flag is up: a stop requested during a deferred region, or a suspension
+/// (`GC_suspend_thread`) that found it outside C code.
 #[cold]
 #[inline(never)]
 fn park_now() {
     let ctx = crate::current();
-    // SAFETY: this thread's own context; it holds no lock (a deferred
-    // region never spans the collector lock: such a thread cannot be
-    // stopped anyway).
-    if unsafe { crate::safepoint::enter(ctx) }.is_ok() {
-        crate::safepoint::leave();
+    // SAFETY: this thread's own context; `local` is null or its Local. It
+    // holds no lock of rgc's here (a deferred region never spans the
+    // collector lock).
+    unsafe {
+        let local = (*ctx).local;
+        if local.is_null() {
+            return;
+        }
+        let flag = &(*ctx).safepoint;
+        if !crate::safepoint::requested(flag) {
+            return;
+        }
+        crate::stack::with_registers_spilled(|spill| {
+            let regs = core::ptr::addr_of_mut!((*local).regs);
+            let lo = core::ptr::addr_of_mut!((*local).stack_lo);
+            let before = (regs.read(), lo.read());
+            regs.write(*(spill as *const [usize; crate::stack::SPILL_WORDS]));
+            lo.write(spill);
+            suspend(flag, &(*local).state, || sleep_on(flag));
+            regs.write(before.0);
+            lo.write(before.1);
+        });
+    }
+}
+
+/// Stops the calling thread here if another thread holds it suspended
+/// (`GC_suspend_thread`) and it has just let go of the collector lock or
+/// left a blocking region, where no signal could stop it.
+pub fn honour_suspension() {
+    // SAFETY: this thread's own context; `local` is null or its Local.
+    let held = unsafe { (*crate::current()).local.as_ref() }
+        .is_some_and(|l| l.suspended_ext.load(core::sync::atomic::Ordering::Relaxed) != 0);
+    if held {
+        park_now();
     }
 }

@@ -7,7 +7,6 @@ use crate::finalize::after_possible_collection;
 use crate::state::{ensure_init, enter, extra_bytes, is_object_start, object_at, out_of_memory, warn};
 use core::ffi::{c_char, c_int, c_void};
 use gc_api::abi::INLINE_BYTES_MAX;
-use gc_api::cabi::Entered;
 use gc_api::collector::{AllocRequest, Collector};
 use gc_api::fatal;
 use gc_api::types::{BYTES_TYPE, MAX_BYTES_LEN, WORDS_TYPE};
@@ -43,9 +42,13 @@ impl Kind {
 /// would cost GCBench's 32-byte nodes a 56-byte cell instead of 48: see
 /// `libs/boehm/README.md`). `None` past the 1 GiB limit of one object.
 pub fn granted_bytes(bytes: usize) -> Option<usize> {
-    let granted = bytes.checked_add(extra_bytes())?.checked_next_multiple_of(GRANULE)?;
+    let granted = bytes.checked_add(extra_bytes())?.checked_next_multiple_of(GRANULE)?.max(MIN_OBJECT_BYTES);
     (granted <= MAX_BYTES_LEN).then_some(granted)
 }
+
+/// The least an object gets: two words, as in bdwgc (`GC_size(GC_malloc(0))`
+/// is 16 there, which its own test checks).
+pub const MIN_OBJECT_BYTES: usize = 2 * core::mem::size_of::<usize>();
 
 /// A zeroed collectable object of `bytes`: the next cell of the calling
 /// thread's span when it has one (what rgc.h's inline `rgc_alloc_bytes`
@@ -53,7 +56,7 @@ pub fn granted_bytes(bytes: usize) -> Option<usize> {
 #[inline(always)]
 fn collectable(call: &'static str, bytes: usize, kind: Kind) -> *mut c_void {
     if bytes <= INLINE_BYTES_MAX {
-        let granted = (bytes + extra_bytes()).next_multiple_of(GRANULE);
+        let granted = (bytes + extra_bytes()).next_multiple_of(GRANULE).max(MIN_OBJECT_BYTES);
         let Some(spans) = ConservativeGc::BYTES_SPANS.get((granted + 15) >> 3) else {
             return allocate(call, bytes, kind, false);
         };
@@ -172,7 +175,7 @@ fn try_allocate(call: &'static str, bytes: usize, kind: Kind, uncollectable: boo
 
 /// The base of the live object that starts at `p`, or a fatal error naming
 /// `call` (an object's start is what `GC_free` and `GC_realloc` take).
-fn expect_base(c: &mut Entered<'static, ConservativeGc>, call: &'static str, p: *mut c_void) -> Kind {
+fn expect_base(c: &mut ConservativeGc, call: &'static str, p: *mut c_void) -> Kind {
     if !is_object_start(c, p) {
         fatal!(
             call,

@@ -276,6 +276,10 @@ pub extern "C" fn GC_base(p: *mut c_void) -> *mut c_void {
     if !is_initialised() {
         return core::ptr::null_mut();
     }
+    // From a disclaim procedure or finalizer closure, inside a collection.
+    if let Some(base) = crate::disclaim::base_now(p as usize) {
+        return base.map_or(core::ptr::null_mut(), |b| b.cast());
+    }
     crate::state::object_at(&mut enter("GC_base"), p as usize).map_or(core::ptr::null_mut(), |b| b.cast())
 }
 
@@ -779,29 +783,42 @@ pub extern "C" fn GC_get_thr_restart_signal() -> c_int {
     -1
 }
 
-/// `GC_suspend_thread`, `GC_resume_thread`: not supported (bdwgc suspends
-/// one registered thread until it is resumed): they warn, once, and do
-/// nothing; `GC_is_thread_suspended` answers 0.
-#[no_mangle]
-pub extern "C" fn GC_suspend_thread(_thread: *mut c_void) {
-    warn_unsupported_suspend();
-}
-#[no_mangle]
-pub extern "C" fn GC_resume_thread(_thread: *mut c_void) {
-    warn_unsupported_suspend();
-}
+/// Threads `GC_suspend_thread` holds, by `pthread_t` (a thread that has
+/// ended, or is not registered, counts too, as in bdwgc). Changed under
+/// the collector lock.
+static SUSPENDED: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
 
-fn warn_unsupported_suspend() {
-    static WARNED: std::sync::Once = std::sync::Once::new();
-    WARNED.call_once(|| {
-        warn_text(
-            "rgc: GC_suspend_thread and GC_resume_thread are not supported; they do nothing (see libs/boehm/README.md)",
-        )
-    });
+/// `GC_suspend_thread`: holds the registered thread `thread` (a
+/// `pthread_t`) stopped, wherever it is, until `GC_resume_thread`;
+/// collections go on meanwhile and scan it. Suspending the calling thread
+/// blocks it until another resumes it. Suspending twice is once.
+#[no_mangle]
+pub extern "C" fn GC_suspend_thread(thread: *mut c_void) {
+    let c = enter("GC_suspend_thread");
+    let mut held = SUSPENDED.lock().unwrap_or_else(|e| e.into_inner());
+    if held.contains(&(thread as usize)) {
+        return;
+    }
+    held.push(thread as usize);
+    drop(held);
+    // SAFETY: the collector lock is held (`c`); the caller's own context.
+    unsafe { shadowstack::safepoint::suspend_thread(shadowstack::current(), thread as usize) };
+    drop(c);
+    shadowstack::signals::honour_suspension();
+}
+/// `GC_resume_thread`: lets a suspended thread run again (nothing if it
+/// is not suspended).
+#[no_mangle]
+pub extern "C" fn GC_resume_thread(thread: *mut c_void) {
+    let _held = enter("GC_resume_thread");
+    SUSPENDED.lock().unwrap_or_else(|e| e.into_inner()).retain(|&t| t != thread as usize);
+    // SAFETY: the collector lock is held.
+    unsafe { shadowstack::safepoint::resume_thread(thread as usize) };
 }
 #[no_mangle]
-pub extern "C" fn GC_is_thread_suspended(_thread: *mut c_void) -> c_int {
-    0
+pub extern "C" fn GC_is_thread_suspended(thread: *mut c_void) -> c_int {
+    let _held = enter("GC_is_thread_suspended");
+    SUSPENDED.lock().unwrap_or_else(|e| e.into_inner()).contains(&(thread as usize)) as c_int
 }
 
 /// `GC_stop_world_external`: stops every other registered thread and
@@ -809,8 +826,9 @@ pub extern "C" fn GC_is_thread_suspended(_thread: *mut c_void) -> c_int {
 /// come from the same thread (misuse: without a stop before, it is fatal).
 #[no_mangle]
 pub extern "C" fn GC_stop_world_external() {
-    let mut held = enter("GC_stop_world_external");
+    let mut held = crate::state::enter_anew("GC_stop_world_external");
     held.rt.stop_the_world();
+    crate::state::hold(&mut held);
     *WORLD_STOPPED.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
 }
 #[no_mangle]
@@ -819,6 +837,7 @@ pub extern "C" fn GC_start_world_external() {
     if held.is_none() {
         fatal!("GC_start_world_external", "the world is not stopped (no GC_stop_world_external before)");
     }
+    crate::state::let_go();
     // Dropped after the mutex: it lets the world run and releases the lock.
     drop(held);
 }
@@ -860,7 +879,7 @@ extern "C" fn before_fork() {
         gc_api::cabi::leave_blocking();
     }
     FORK_WAS_BLOCKING.store(blocking, std::sync::atomic::Ordering::Relaxed);
-    let held = enter("fork");
+    let held = crate::state::enter_anew("fork");
     *FORK_HELD.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
 }
 
@@ -917,9 +936,16 @@ pub type ClientFn = unsafe extern "C" fn(*mut c_void) -> *mut c_void;
 /// `f` is callable with `arg`.
 #[no_mangle]
 pub unsafe extern "C" fn GC_call_with_alloc_lock(f: ClientFn, arg: *mut c_void) -> *mut c_void {
-    let held = enter("GC_call_with_alloc_lock");
+    let mut held = enter("GC_call_with_alloc_lock");
+    let own = matches!(held, crate::state::Entry::Own(_));
+    if own {
+        crate::state::hold(&mut held);
+    }
     // SAFETY: caller contract.
     let result = unsafe { f(arg) };
+    if own {
+        crate::state::let_go();
+    }
     drop(held);
     result
 }
@@ -940,7 +966,8 @@ unsafe impl Send for SendEntered {}
 /// taken is a fatal error.
 #[no_mangle]
 pub extern "C" fn GC_alloc_lock() {
-    let held = enter("GC_alloc_lock");
+    let mut held = crate::state::enter_anew("GC_alloc_lock");
+    crate::state::hold(&mut held);
     *ALLOC_LOCK.lock().unwrap_or_else(|e| e.into_inner()) = Some(SendEntered(held));
 }
 /// Misuse: unlocking without the lock, or from another thread than the
@@ -954,6 +981,7 @@ pub extern "C" fn GC_alloc_unlock() {
     }
     let held = slot.take();
     drop(slot);
+    crate::state::let_go();
     drop(held);
 }
 
@@ -985,6 +1013,7 @@ unsafe fn blocking(f: ClientFn, arg: *mut c_void) -> *mut c_void {
     // SAFETY: caller contract.
     let result = unsafe { f(arg) };
     gc_api::cabi::leave_blocking();
+    shadowstack::signals::honour_suspension();
     result
 }
 
@@ -1002,6 +1031,7 @@ pub unsafe extern "C" fn GC_call_with_gc_active(f: ClientFn, arg: *mut c_void) -
         return unsafe { f(arg) };
     }
     gc_api::cabi::leave_blocking();
+    shadowstack::signals::honour_suspension();
     // SAFETY: caller contract.
     let result = unsafe { f(arg) };
     // SAFETY: as above; it left the region just now.

@@ -135,6 +135,16 @@ pub fn is_marked_now(p: usize) -> Option<bool> {
     Some(heap.object_containing(p).is_some_and(|obj| unsafe { heap.is_marked(obj) }))
 }
 
+/// The object `p` points into, if a disclaim procedure is running on this
+/// thread (`GC_base` from it: the collector lock is held by this very
+/// collection); `None` otherwise.
+pub fn base_now(p: usize) -> Option<Option<*mut u8>> {
+    let rt = DISCLAIMING.load(Ordering::Relaxed);
+    // SAFETY: as in `is_marked_now`.
+    let rt = unsafe { rt.as_ref() }?;
+    Some(rt.heap().object_containing(p))
+}
+
 /// `GC_finalization_proc`.
 pub type FinalizerProc = unsafe extern "C" fn(*mut c_void, *mut c_void);
 

@@ -260,22 +260,95 @@ pub fn is_initialised() -> bool {
 /// Enters the collector for `call`, initialising it first (invariants 1
 /// and 2), with the calling thread's spans settled (invariant 4).
 #[inline]
-pub fn enter(call: &'static str) -> Entered<'static, ConservativeGc> {
+pub fn enter(call: &'static str) -> Entry {
+    let held = HELD.get();
+    if !held.is_null() {
+        // Called from inside GC_call_with_alloc_lock (or between
+        // GC_alloc_lock and GC_alloc_unlock) on the thread holding it.
+        return Entry::Held(held);
+    }
+    Entry::Own(enter_anew(call))
+}
+
+/// The collector, entered by this call or by an enclosing one that holds
+/// the collector lock for the program (the allocation lock's calls).
+pub enum Entry {
+    Own(Entered<'static, ConservativeGc>),
+    Held(*mut ConservativeGc),
+}
+
+impl core::ops::Deref for Entry {
+    type Target = ConservativeGc;
+    fn deref(&self) -> &ConservativeGc {
+        match self {
+            Entry::Own(c) => c,
+            // SAFETY: HELD points at the collector of a guard that lives
+            // (on this thread) while it is set, and is not used meanwhile.
+            Entry::Held(c) => unsafe { &**c },
+        }
+    }
+}
+
+impl core::ops::DerefMut for Entry {
+    fn deref_mut(&mut self) -> &mut ConservativeGc {
+        match self {
+            Entry::Own(c) => c,
+            // SAFETY: as in `deref`.
+            Entry::Held(c) => unsafe { &mut **c },
+        }
+    }
+}
+
+std::thread_local! {
+    /// The collector while this thread holds the collector lock for the
+    /// program (`GC_call_with_alloc_lock`, `GC_alloc_lock`): `GC_` calls
+    /// from there, which bdwgc allows for those documented to need the
+    /// lock held, use it instead of taking the lock again. Null otherwise.
+    static HELD: core::cell::Cell<*mut ConservativeGc> = const { core::cell::Cell::new(core::ptr::null_mut()) };
+}
+
+/// Makes `GC_` calls on this thread use `c` until [`let_go`] (the caller
+/// keeps the guard alive meanwhile and does not use it).
+pub fn hold(c: &mut ConservativeGc) {
+    HELD.set(c);
+}
+
+/// Ends [`hold`].
+pub fn let_go() {
+    HELD.set(core::ptr::null_mut());
+}
+
+/// [`enter`], taking the collector lock.
+pub fn enter_anew(call: &'static str) -> Entered<'static, ConservativeGc> {
     ensure_init();
     if !shadowstack::current_is_attached() {
         register_on_first_call(call);
     }
     let mut c = INSTANCE.enter(call);
+    if suspended() {
+        // Another thread suspended this one while it waited for the lock
+        // (`GC_suspend_thread`): it stops here, then enters.
+        drop(c);
+        shadowstack::signals::honour_suspension();
+        c = INSTANCE.enter(call);
+    }
     c.rt.settle_current();
     crate::knobs::apply(&mut c);
     c
+}
+
+/// True when another thread holds the calling one suspended.
+#[inline]
+fn suspended() -> bool {
+    // SAFETY: the calling thread's own Local, read only.
+    unsafe { shadowstack::current_local() }.is_some_and(|l| l.suspended_ext.load(Ordering::Relaxed) != 0)
 }
 
 /// The object `p` points into (interior pointers too), if any. A cell
 /// another thread took from its span is an object only once settled: a
 /// miss inside a block in use settles every thread, stopping the others
 /// (invariant 4), and looks again.
-pub fn object_at(c: &mut Entered<'static, ConservativeGc>, p: usize) -> Option<*mut u8> {
+pub fn object_at(c: &mut ConservativeGc, p: usize) -> Option<*mut u8> {
     if let Some(obj) = c.rt.heap().object_containing(p) {
         return Some(obj);
     }
@@ -289,14 +362,14 @@ pub fn object_at(c: &mut Entered<'static, ConservativeGc>, p: usize) -> Option<*
 /// The requested size of `obj`, which [`object_at`] found (read from its
 /// header: `Collector::object_size` would settle, and so stop, every
 /// thread).
-pub fn size_of(c: &Entered<'static, ConservativeGc>, obj: *const u8) -> usize {
+pub fn size_of(c: &ConservativeGc, obj: *const u8) -> usize {
     debug_assert!(c.rt.heap().is_object(obj));
     // SAFETY: a live object (the caller found it with `object_at`).
     unsafe { gc_heap::object::object_bytes(obj, c.rt.types()) }
 }
 
 /// True when `p` is the start of an object (see [`object_at`]).
-pub fn is_object_start(c: &mut Entered<'static, ConservativeGc>, p: *const c_void) -> bool {
+pub fn is_object_start(c: &mut ConservativeGc, p: *const c_void) -> bool {
     object_at(c, p as usize) == Some(p as *mut u8)
 }
 

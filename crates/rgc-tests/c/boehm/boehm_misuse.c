@@ -8,7 +8,7 @@
 static struct GC_ms_entry *overflowing_mark(GC_word *addr, struct GC_ms_entry *msp, struct GC_ms_entry *lim,
                                             GC_word env) {
     (void)addr, (void)msp, (void)env;
-    return lim + 1;
+    return (struct GC_ms_entry *)((char *)lim + 2 * sizeof(void *)); /* one entry past it */
 }
 
 static void report_abort(const char *msg) {

@@ -16,6 +16,7 @@ static int (*const plain_pthread_create)(pthread_t *, const pthread_attr_t *, vo
 static int (*const plain_pthread_join)(pthread_t, void **) = pthread_join;
 #define GC_THREADS
 #include "bt.h"
+#include "gc/javaxfc.h" /* GC_suspend_thread and kin, in bdwgc */
 
 #define WORKERS 3
 
@@ -184,6 +185,19 @@ int main(void) {
     CHECK(plain_pthread_create(&stranger, NULL, unregistered, NULL) == 0 && plain_pthread_join(stranger, NULL) == 0,
           "an unregistered thread");
     CHECK(sum(from_unregistered) == tree_sum(4, 9), "the unregistered thread's tree");
+    /* GC_suspend_thread holds the spinner where it is, across a collection,
+     * until GC_resume_thread. */
+    CHECK(!GC_is_thread_suspended(spin), "the spinner is not suspended yet");
+    GC_suspend_thread(spin);
+    CHECK(GC_is_thread_suspended(spin), "GC_is_thread_suspended");
+    long held = spinner_checks;
+    GC_gcollect();
+    usleep(20000);
+    CHECK(spinner_checks == held, "a suspended thread ran: %ld checks became %ld", held, spinner_checks);
+    GC_resume_thread(spin);
+    CHECK(!GC_is_thread_suspended(spin), "resumed");
+    while (spinner_checks == held)
+        usleep(100);
     long before = spinner_checks;
     GC_gcollect(); /* with the spinner alone running, and the ended threads gone */
     spinning = 0;

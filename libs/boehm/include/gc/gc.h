@@ -46,6 +46,12 @@ typedef void *GC_PTR; /* old name */
 #endif
 #define GC_CALL
 #define GC_CALLBACK
+/* bdwgc's compiler test, which its other headers use. */
+#if defined(__GNUC__)
+#define GC_GNUC_PREREQ(major, minor) ((__GNUC__ << 8) + __GNUC_MINOR__ >= ((major) << 8) + (minor))
+#else
+#define GC_GNUC_PREREQ(major, minor) 0
+#endif
 #if defined(__GNUC__)
 #define GC_ATTR_MALLOC __attribute__((__malloc__))
 #define GC_ATTR_ALLOC_SIZE(n) __attribute__((__alloc_size__(n)))
@@ -230,10 +236,12 @@ GC_API int GC_CALL GC_move_disappearing_link(void **link, void **new_link);
 /* Long links: *link is set to NULL once obj is freed, not while obj waits
  * for its finalizer (which may bring it back). Same return codes. */
 GC_API int GC_CALL GC_register_long_link(void **link, const void *obj);
+#define GC_REGISTER_LONG_LINK(link, obj) GC_register_long_link(link, obj)
 GC_API int GC_CALL GC_unregister_long_link(void **link);
 GC_API int GC_CALL GC_move_long_link(void **link, void **new_link);
 #define GC_GENERAL_REGISTER_DISAPPEARING_LINK(link, obj) GC_general_register_disappearing_link(link, obj)
 #define GC_REGISTER_DISAPPEARING_LINK(link) GC_register_disappearing_link(link)
+typedef GC_word GC_hidden_pointer;
 #define GC_HIDE_POINTER(p) (~(GC_word)(p))
 #define GC_REVEAL_POINTER(p) ((void *)GC_HIDE_POINTER(p))
 #define HIDE_POINTER(p) GC_HIDE_POINTER(p)
@@ -479,6 +487,26 @@ GC_API void(GC_CALLBACK *GC_is_valid_displacement_print_proc)(void *p);
 GC_API void(GC_CALLBACK *GC_is_visible_print_proc)(void *p);
 GC_API void GC_CALL GC_register_displacement(size_t);
 GC_API void GC_CALL GC_debug_register_displacement(size_t);
+/* bdwgc's checked pointer arithmetic: checked under GC_DEBUG (through the
+ * calls above), plain otherwise. */
+#ifdef GC_DEBUG
+#define GC_PTR_ADD3(x, n, type_of_result) ((type_of_result)GC_same_obj((x) + (n), (x)))
+#define GC_PRE_INCR3(x, n, type_of_result) ((type_of_result)GC_pre_incr((void **)(&(x)), (n) * sizeof(*(x))))
+#define GC_POST_INCR3(x, n, type_of_result) ((type_of_result)GC_post_incr((void **)(&(x)), (n) * sizeof(*(x))))
+#define GC_PTR_ADD(x, n) GC_PTR_ADD3(x, n, __typeof__(x))
+#define GC_PRE_INCR(x, n) GC_PRE_INCR3(x, n, __typeof__(x))
+#define GC_POST_INCR(x) GC_POST_INCR3(x, 1, __typeof__(x))
+#define GC_POST_DECR(x) GC_POST_INCR3(x, -1, __typeof__(x))
+#define GC_PTR_STORE(p, q) (*(void **)GC_is_visible((void *)(p)) = GC_is_valid_displacement((void *)(q)))
+#define GC_REGISTER_DISPLACEMENT(n) GC_debug_register_displacement(n)
+#else
+#define GC_PTR_ADD(x, n) ((x) + (n))
+#define GC_PRE_INCR(x, n) ((x) += (n))
+#define GC_POST_INCR(x) ((x)++)
+#define GC_POST_DECR(x) ((x)--)
+#define GC_PTR_STORE(p, q) (*(void **)(p) = (void *)(q))
+#define GC_REGISTER_DISPLACEMENT(n) GC_register_displacement(n)
+#endif
 GC_API unsigned GC_CALL GC_get_version(void);
 
 /* ---- roots ----------------------------------------------------------------- *
@@ -540,6 +568,12 @@ GC_API int GC_all_interior_pointers;
 GC_API void GC_CALL GC_set_all_interior_pointers(int);
 GC_API int GC_CALL GC_get_all_interior_pointers(void);
 GC_API void GC_CALL GC_noop1(GC_word);
+/* Keeps ptr reachable up to this point (the compiler may not drop it). */
+#if defined(__GNUC__)
+#define GC_reachable_here(ptr) __asm__ __volatile__(" " : : "X"(ptr) : "memory")
+#else
+#define GC_reachable_here(ptr) GC_noop1((GC_word)(ptr))
+#endif
 
 /* Toggle references: at the start of each collection the callback decides,
  * for each registered object, whether it is held strongly (a root), weakly
@@ -552,6 +586,10 @@ GC_API void GC_CALL GC_set_toggleref_func(GC_toggleref_func);
 GC_API GC_toggleref_func GC_CALL GC_get_toggleref_func(void);
 GC_API int GC_CALL GC_toggleref_add(void *obj, int is_strong);
 
+/* As bdwgc's gc_config_macros.h: threads here are POSIX threads. */
+#if defined(GC_THREADS) && !defined(GC_PTHREADS) && !defined(_WIN32)
+#define GC_PTHREADS 1
+#endif
 /* ---- threads ----------------------------------------------------------------
  * Every thread that calls GC_ functions or keeps pointers to collected
  * objects must be registered: the one that initialised the collector is;
@@ -600,12 +638,21 @@ GC_API void GC_CALL GC_atfork_parent(void);
 GC_API void GC_CALL GC_atfork_child(void);
 GC_API void GC_CALL GC_set_handle_fork(int);
 GC_API void GC_CALL GC_register_altstack(void *stack, GC_word size, void *altstack, GC_word altsize);
-/* No other thread runs GC_ code here: suspending one, or stopping the
- * world, does nothing; GC_is_thread_suspended is 0; the thread-event
+/* GC_suspend_thread holds a registered thread stopped (wherever it is, and
+ * across collections) until GC_resume_thread; suspending the calling thread
+ * blocks it until another resumes it. GC_stop_world_external stops every
+ * other registered thread until GC_start_world_external. The thread-event
  * callback is kept and never called. */
-GC_API void GC_CALL GC_suspend_thread(void *thread);
-GC_API void GC_CALL GC_resume_thread(void *thread);
-GC_API int GC_CALL GC_is_thread_suspended(void *thread);
+/* A thread's id for these: its pthread_t with GC_THREADS, as in bdwgc. */
+#if defined(GC_PTHREADS)
+#include <pthread.h>
+#define GC_SUSPEND_THREAD_ID pthread_t
+#else
+#define GC_SUSPEND_THREAD_ID void *
+#endif
+GC_API void GC_CALL GC_suspend_thread(GC_SUSPEND_THREAD_ID thread);
+GC_API void GC_CALL GC_resume_thread(GC_SUSPEND_THREAD_ID thread);
+GC_API int GC_CALL GC_is_thread_suspended(GC_SUSPEND_THREAD_ID thread);
 GC_API void GC_CALL GC_stop_world_external(void);
 GC_API void GC_CALL GC_start_world_external(void);
 typedef void(GC_CALLBACK *GC_on_thread_event_proc)(GC_EventType, void *thread_id);

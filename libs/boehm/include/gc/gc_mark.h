@@ -39,15 +39,11 @@ extern "C" {
 #define GC_MAKE_PROC(index, env) \
     (((((GC_word)(env) << GC_LOG_MAX_MARK_PROCS) | (index)) << GC_DS_TAG_BITS) | GC_DS_PROC)
 
-/* An entry of the mark stack a procedure is given (bdwgc keeps this in its
- * private gc_pmark.h; rgc declares it here). */
-struct GC_ms_entry {
-    void *mse_start;
-    union word_ptr_ao_u {
-        GC_word w;
-        void *ao;
-    } mse_descr;
-};
+/* An entry of the mark stack a procedure is given: a start address and a
+ * descriptor word, in that order (bdwgc keeps the definition in its private
+ * gc_pmark.h; so does rgc, to stay compatible with programs that include
+ * it). */
+struct GC_ms_entry;
 
 /* A mark procedure: called, while a collection marks, with an object of
  * its kind (or the start of an entry naming it), the top of an empty mark
@@ -79,6 +75,16 @@ GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_generic_malloc_unco
 GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_generic_or_special_malloc(size_t lb, int k);
 GC_API GC_ATTR_MALLOC GC_ATTR_ALLOC_SIZE(1) void *GC_CALL GC_debug_generic_or_special_malloc(size_t lb, int k,
                                                                                           const char *file, int line);
+#ifdef GC_DEBUG
+#define GC_GENERIC_OR_SPECIAL_MALLOC(sz, knd) GC_debug_generic_or_special_malloc(sz, knd, GC_EXTRAS)
+#else
+#define GC_GENERIC_OR_SPECIAL_MALLOC(sz, knd) GC_generic_or_special_malloc(sz, knd)
+#endif
+/* The object a base address (GC_base) belongs to, as the program sees it:
+ * the same address here (rgc keeps no debugging header: GC_debug_header_size
+ * is 0). */
+#define GC_USR_PTR_FROM_BASE(p) ((void *)((char *)(p) + GC_debug_header_size))
+
 /* From a mark procedure: marks the object obj points into, if any, and
  * queues it; returns mark_stack_ptr. Fatal anywhere else. */
 GC_API struct GC_ms_entry *GC_CALL GC_mark_and_push(void *obj, struct GC_ms_entry *mark_stack_ptr,
