@@ -133,16 +133,7 @@ extern "C" fn on_signal(_signal: c_int) {
         if !local.is_null() {
             let flag = &(*ctx).safepoint;
             if on_suspend_signal(flag, &(*local).state, &(*local).deferral) {
-                crate::stack::with_registers_spilled(|spill| {
-                    let regs = core::ptr::addr_of_mut!((*local).regs);
-                    let lo = core::ptr::addr_of_mut!((*local).stack_lo);
-                    let before = (regs.read(), lo.read());
-                    regs.write(*(spill as *const [usize; crate::stack::SPILL_WORDS]));
-                    lo.write(spill);
-                    suspend(flag, &(*local).state, || sleep_on(flag));
-                    regs.write(before.0);
-                    lo.write(before.1);
-                });
+                stop_here(local, flag);
             }
         }
         *libc::__errno_location() = errno;
@@ -190,7 +181,22 @@ fn park_now() {
         if !crate::safepoint::requested(flag) {
             return;
         }
-        crate::stack::with_registers_spilled(|spill| {
+        stop_here(local, flag);
+    }
+}
+
+/// Publishes the calling thread's registers and stack from here, parks it
+/// until its flag goes down, and puts back what it had published before
+/// (in case this interrupted a publication and the park it was for).
+///
+/// # Safety
+/// `local` is the calling thread's live Local and `flag` its context's
+/// safepoint flag. Fields are reached through raw pointers: code this
+/// interrupted may hold a reference to the Local, and touches other fields.
+unsafe fn stop_here(local: *mut Local, flag: &AtomicU32) {
+    crate::stack::with_registers_spilled(|spill| {
+        // SAFETY: caller contract.
+        unsafe {
             let regs = core::ptr::addr_of_mut!((*local).regs);
             let lo = core::ptr::addr_of_mut!((*local).stack_lo);
             let before = (regs.read(), lo.read());
@@ -199,8 +205,8 @@ fn park_now() {
             suspend(flag, &(*local).state, || sleep_on(flag));
             regs.write(before.0);
             lo.write(before.1);
-        });
-    }
+        }
+    });
 }
 
 /// Stops the calling thread here if another thread holds it suspended
